@@ -1,0 +1,127 @@
+//! The context layer: neighbouring regions, countries and seas, drawn muted
+//! under the tracked regions so a user can orient. Never selectable.
+
+use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
+
+use super::bundled;
+use super::diagnostic::LoadError;
+use super::geojson::{FeatureGeometry, read_geojson};
+
+/// What a context feature is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContextKind {
+    /// A country outline.
+    Country,
+    /// A first-level division (oblast, province).
+    Admin1,
+    /// A sea name at a point.
+    Sea,
+}
+
+/// One feature of the context layer.
+#[derive(Debug, Clone)]
+pub struct ContextFeature {
+    /// Country, admin-1 region or sea.
+    pub kind: ContextKind,
+    /// Its name, e.g. "Kharkiv", "Ukraine", "Sea of Azov".
+    pub name: String,
+    /// The country it belongs to (empty for seas).
+    pub country: String,
+    /// The outline in longitude/latitude (empty for seas).
+    pub shape: MultiPolygon<f64>,
+    /// Where its label goes.
+    pub label_point: Coord<f64>,
+    /// Longitude/latitude bounds (a point for seas).
+    pub bounds: Rect<f64>,
+}
+
+/// The whole context layer.
+#[derive(Debug, Clone, Default)]
+pub struct ContextLayer {
+    /// Countries first, then admin-1 regions, then seas: the drawing order.
+    pub features: Vec<ContextFeature>,
+}
+
+impl ContextLayer {
+    /// The bundled context layer.
+    pub fn bundled() -> Result<Self, LoadError> {
+        Self::read(
+            "bundled:assets/context/context.geojson",
+            bundled::CONTEXT.as_bytes(),
+        )
+    }
+
+    /// Reads a context layer: polygons with `kind` `country` or `admin1`
+    /// (the default), points with `kind` `sea`.
+    pub fn read(file: &str, bytes: &[u8]) -> Result<Self, LoadError> {
+        let geo = read_geojson(file, bytes)?;
+        let mut features: Vec<ContextFeature> = geo
+            .features
+            .into_iter()
+            .filter_map(|feature| {
+                let text = |key: &str| {
+                    feature
+                        .properties
+                        .get(key)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or_default()
+                        .to_string()
+                };
+                let name = text("name");
+                let country = text("country");
+                let declared = text("kind");
+                match feature.geometry {
+                    FeatureGeometry::Polygons(shape) => {
+                        let bounds = shape.bounding_rect()?;
+                        let label_point = shape.interior_point().map_or(bounds.center(), |p| p.0);
+                        let kind = if declared == "country" {
+                            ContextKind::Country
+                        } else {
+                            ContextKind::Admin1
+                        };
+                        Some(ContextFeature {
+                            kind,
+                            name,
+                            country,
+                            shape,
+                            label_point,
+                            bounds,
+                        })
+                    }
+                    FeatureGeometry::Point(point) => Some(ContextFeature {
+                        kind: ContextKind::Sea,
+                        name,
+                        country,
+                        shape: MultiPolygon(Vec::new()),
+                        label_point: point,
+                        bounds: Rect::new(point, point),
+                    }),
+                    FeatureGeometry::Other(_) => None,
+                }
+            })
+            .collect();
+        features.sort_by_key(|f| match f.kind {
+            ContextKind::Country => 0,
+            ContextKind::Admin1 => 1,
+            ContextKind::Sea => 2,
+        });
+        Ok(Self { features })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_context_has_ukraine_kharkiv_and_the_sea_of_azov() {
+        let layer = ContextLayer::bundled().expect("bundled context loads");
+        let has = |kind, name: &str| layer.features.iter().any(|f| f.kind == kind && f.name == name);
+        assert!(has(ContextKind::Country, "Ukraine"));
+        assert!(has(ContextKind::Admin1, "Kharkiv"));
+        assert!(has(ContextKind::Sea, "Sea of Azov"));
+        // The tracked regions are not repeated in the context.
+        assert!(!has(ContextKind::Admin1, "Rostov"));
+        assert_eq!(layer.features[0].kind, ContextKind::Country);
+    }
+}
