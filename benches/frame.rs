@@ -1,0 +1,43 @@
+//! One headless frame of the whole app (`run_ui` + `tessellate`), as a GPU-less
+//! machine would draw it: the bundled regions and context at the start view.
+
+use borderwatch::BorderwatchApp;
+use borderwatch::data::{ContextLayer, RegionSet};
+use criterion::{Criterion, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, Vec2};
+
+fn input(pointer: Option<Pos2>) -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, Vec2::new(1280.0, 800.0))),
+        events: pointer.map(egui::Event::PointerMoved).into_iter().collect(),
+        ..Default::default()
+    }
+}
+
+fn start_view_frame(c: &mut Criterion) {
+    let ctx = egui::Context::default();
+    let mut app = BorderwatchApp::with_data(
+        RegionSet::bundled().expect("bundled regions"),
+        ContextLayer::bundled().expect("bundled context"),
+    );
+    // Settle layout (panel sizes, fonts) before measuring.
+    for _ in 0..3 {
+        let _ = ctx.run_ui(input(None), |ui| app.show(ui));
+    }
+    c.bench_function("frame/start_view", |b| {
+        b.iter(|| {
+            let output = ctx.run_ui(input(None), |ui| app.show(ui));
+            ctx.tessellate(output.shapes, output.pixels_per_point)
+        })
+    });
+    // With the pointer over a region: hover highlight, tooltip, status bar.
+    c.bench_function("frame/start_view_hover", |b| {
+        b.iter(|| {
+            let output = ctx.run_ui(input(Some(Pos2::new(600.0, 500.0))), |ui| app.show(ui));
+            ctx.tessellate(output.shapes, output.pixels_per_point)
+        })
+    });
+}
+
+criterion_group!(benches, start_view_frame);
+criterion_main!(benches);

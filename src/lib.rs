@@ -1,0 +1,17 @@
+//! borderwatch: a desktop map of military activity in the Russian regions that
+//! border Ukraine (Rostov, Belgorod, Bryansk and Voronezh oblasts, and Crimea).
+//!
+//! Data flows one way: files → [`data`] loaders → an immutable dataset → the
+//! [`map`] widget and the [`ui`] panels, which return what the user asked for.
+
+#![forbid(unsafe_code)]
+
+pub mod data;
+pub mod map;
+pub mod spatial;
+pub mod ui;
+
+pub use ui::{BorderwatchApp, StartupOptions};
+
+/// The app's name, used for the window title and the settings folder.
+pub const APP_NAME: &str = "borderwatch";

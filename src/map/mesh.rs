@@ -1,0 +1,194 @@
+//! Polygons triangulated once into world coordinates, then only moved and
+//! scaled per frame. egui fills only convex paths, so concave regions with
+//! holes go through earcut (geo's `TriangulateEarcut`) when data loads.
+
+use egui::epaint::{Mesh, Vertex, WHITE_UV};
+use egui::{Color32, Pos2, Shape, Stroke};
+use geo::{MapCoords, MultiPolygon, TriangulateEarcut};
+
+use super::projection::{WorldPoint, WorldRect, project};
+use super::view::Viewport;
+
+/// Outline points closer than this (in screen points) to the previous one are
+/// dropped: invisible detail that would only cost tessellation.
+const OUTLINE_TOLERANCE: f32 = 0.6;
+
+/// A filled shape ready to draw: triangles and outline rings in world
+/// coordinates.
+#[derive(Debug, Clone)]
+pub struct ShapeMesh {
+    positions: Vec<WorldPoint>,
+    indices: Vec<u32>,
+    rings: Vec<Vec<WorldPoint>>,
+    /// World bounds, for culling.
+    pub bounds: WorldRect,
+}
+
+impl ShapeMesh {
+    /// Projects and triangulates a longitude/latitude shape.
+    pub fn new(shape: &MultiPolygon<f64>) -> Self {
+        let mut positions = Vec::new();
+        let mut indices = Vec::new();
+        let mut rings = Vec::new();
+        for polygon in &shape.0 {
+            // Triangulate in projected space so triangles stay valid on screen.
+            let projected = polygon.map_coords(|c| {
+                let p = project(c);
+                geo::Coord { x: p.x, y: p.y }
+            });
+            let raw = projected.earcut_triangles_raw();
+            let base = positions.len() as u32;
+            positions.extend(raw.vertices.iter().map(|v| WorldPoint::new(v[0], v[1])));
+            indices.extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
+            for ring in std::iter::once(projected.exterior()).chain(projected.interiors()) {
+                let mut points: Vec<WorldPoint> = ring.coords().map(|c| WorldPoint::new(c.x, c.y)).collect();
+                points.pop(); // the closing point repeats the first
+                rings.push(points);
+            }
+        }
+        let bounds = bounds_of(rings.iter().flatten());
+        Self {
+            positions,
+            indices,
+            rings,
+            bounds,
+        }
+    }
+
+    /// Number of triangles.
+    pub fn triangle_count(&self) -> usize {
+        self.indices.len() / 3
+    }
+
+    /// Appends the filled shape, placed by `viewport`, to `mesh`.
+    pub fn fill_into(&self, viewport: &Viewport, color: Color32, mesh: &mut Mesh) {
+        let base = mesh.vertices.len() as u32;
+        mesh.vertices.extend(self.positions.iter().map(|&p| Vertex {
+            pos: viewport.world_to_screen(p),
+            uv: WHITE_UV,
+            color,
+        }));
+        mesh.indices.extend(self.indices.iter().map(|&i| base + i));
+    }
+
+    /// Appends anti-aliased outlines of every ring to `shapes`, dropping
+    /// points closer together than the eye can see and rings too small to see.
+    pub fn outline_into(&self, viewport: &Viewport, stroke: Stroke, shapes: &mut Vec<Shape>) {
+        let visible = viewport.rect.expand(stroke.width + 2.0);
+        for ring in &self.rings {
+            let points = screen_ring(viewport, ring);
+            if points.len() < 3 {
+                continue;
+            }
+            let ring_rect = egui::Rect::from_points(&points);
+            if !visible.intersects(ring_rect) {
+                continue;
+            }
+            shapes.push(Shape::closed_line(points, stroke));
+        }
+    }
+}
+
+/// A ring on screen with near-duplicate points dropped.
+fn screen_ring(viewport: &Viewport, ring: &[WorldPoint]) -> Vec<Pos2> {
+    let mut points: Vec<Pos2> = Vec::with_capacity(ring.len());
+    for &p in ring {
+        let s = viewport.world_to_screen(p);
+        match points.last() {
+            Some(last) if (s - *last).length_sq() < OUTLINE_TOLERANCE * OUTLINE_TOLERANCE => {}
+            _ => points.push(s),
+        }
+    }
+    points
+}
+
+fn bounds_of<'a>(points: impl Iterator<Item = &'a WorldPoint>) -> WorldRect {
+    let mut rect = WorldRect {
+        min: WorldPoint::new(f64::INFINITY, f64::INFINITY),
+        max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+    };
+    for p in points {
+        rect.min.x = rect.min.x.min(p.x);
+        rect.min.y = rect.min.y.min(p.y);
+        rect.max.x = rect.max.x.max(p.x);
+        rect.max.y = rect.max.y.max(p.y);
+    }
+    rect
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::view::MapView;
+    use geo::polygon;
+
+    /// Area of the triangles on screen, by the shoelace formula.
+    fn mesh_area(mesh: &Mesh) -> f32 {
+        mesh.indices
+            .chunks(3)
+            .map(|t| {
+                let [a, b, c] = [0, 1, 2].map(|k| mesh.vertices[t[k] as usize].pos);
+                ((b - a).x * (c - a).y - (b - a).y * (c - a).x).abs() / 2.0
+            })
+            .sum()
+    }
+
+    #[test]
+    fn concave_polygon_with_hole_fills_exactly_its_area() {
+        // A "C" shape (concave) around a square hole elsewhere.
+        let shape = MultiPolygon(vec![polygon![
+            exterior: [(x: 30.0, y: 50.0), (x: 34.0, y: 50.0), (x: 34.0, y: 51.0), (x: 31.0, y: 51.0),
+                       (x: 31.0, y: 52.0), (x: 34.0, y: 52.0), (x: 34.0, y: 53.0), (x: 30.0, y: 53.0)],
+            interiors: [[(x: 30.2, y: 50.2), (x: 30.8, y: 50.2), (x: 30.8, y: 50.8), (x: 30.2, y: 50.8)]],
+        ]]);
+        let mesh = ShapeMesh::new(&shape);
+        assert!(mesh.triangle_count() >= 8);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 1000.0));
+        let viewport = Viewport::new(MapView::fit(mesh.bounds, rect.size()), rect);
+        let mut out = Mesh::default();
+        mesh.fill_into(&viewport, Color32::RED, &mut out);
+        // The same area computed from the outline rings on screen.
+        let ring_area = |ring: &[WorldPoint]| {
+            let pts: Vec<Pos2> = ring.iter().map(|&p| viewport.world_to_screen(p)).collect();
+            let mut sum = 0.0;
+            for i in 0..pts.len() {
+                let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+                sum += a.x * b.y - b.x * a.y;
+            }
+            (sum / 2.0).abs()
+        };
+        let expected = ring_area(&mesh.rings[0]) - ring_area(&mesh.rings[1]);
+        let filled = mesh_area(&out);
+        assert!(
+            (filled - expected).abs() / expected < 1e-3,
+            "{filled} vs {expected}"
+        );
+    }
+
+    #[test]
+    fn outlines_drop_invisible_detail_when_zoomed_out() {
+        // A ring with 1000 points along a 0.01° wiggle.
+        let ring: Vec<(f64, f64)> = (0..1000)
+            .map(|i| {
+                let t = i as f64 / 1000.0 * std::f64::consts::TAU;
+                (35.0 + t.cos(), 48.0 + t.sin() + 0.01 * (t * 200.0).sin())
+            })
+            .collect();
+        let shape = MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])]);
+        let mesh = ShapeMesh::new(&shape);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let mut view = MapView::fit(mesh.bounds, rect.size());
+        view.zoom = 3.0;
+        let mut shapes = Vec::new();
+        mesh.outline_into(
+            &Viewport::new(view, rect),
+            Stroke::new(1.0, Color32::BLACK),
+            &mut shapes,
+        );
+        let Some(Shape::Path(path)) = shapes.first() else {
+            panic!("one closed path expected, got {shapes:?}");
+        };
+        assert!(path.points.len() < 200, "{} points kept", path.points.len());
+        assert!(path.points.len() >= 3);
+    }
+}

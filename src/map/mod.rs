@@ -1,0 +1,16 @@
+//! The map: Web Mercator projection and view state, cached meshes, painting of
+//! layers, and pan/zoom/click handling. It returns what was clicked or hovered;
+//! it does not know about side panels.
+
+mod labels;
+pub mod mesh;
+pub mod overlay;
+pub mod projection;
+pub mod style;
+pub mod view;
+mod widget;
+
+pub use projection::{WorldPoint, WorldRect, project, unproject};
+pub use style::MapStyle;
+pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};
+pub use widget::{MapClick, MapLayers, MapMemory, MapResponse, MapWidget};

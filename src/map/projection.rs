@@ -1,0 +1,113 @@
+//! Web Mercator, in f64: longitude/latitude ↔ a unit square world.
+
+use geo::Coord;
+
+/// The latitude where Web Mercator's square world ends.
+pub const MAX_LATITUDE: f64 = 85.051_128_779_806_59;
+
+/// A point of the Web Mercator world scaled to the unit square: `x` from 0
+/// (180° W) to 1 (180° E), `y` from 0 (north edge) to 1 (south edge).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct WorldPoint {
+    /// East-west, 0..1.
+    pub x: f64,
+    /// North-south (down), 0..1.
+    pub y: f64,
+}
+
+impl WorldPoint {
+    /// A world point.
+    pub const fn new(x: f64, y: f64) -> Self {
+        Self { x, y }
+    }
+}
+
+/// Projects longitude/latitude in degrees (`x` = longitude, `y` = latitude).
+pub fn project(lonlat: Coord<f64>) -> WorldPoint {
+    let lat = lonlat.y.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
+    WorldPoint {
+        x: (lonlat.x + 180.0) / 360.0,
+        y: 0.5 - (std::f64::consts::FRAC_PI_4 + lat / 2.0).tan().ln() / (2.0 * std::f64::consts::PI),
+    }
+}
+
+/// The longitude/latitude of a world point (`x` = longitude, `y` = latitude).
+pub fn unproject(point: WorldPoint) -> Coord<f64> {
+    let n = std::f64::consts::PI * (1.0 - 2.0 * point.y);
+    Coord {
+        x: point.x * 360.0 - 180.0,
+        y: n.sinh().atan().to_degrees(),
+    }
+}
+
+/// An axis-aligned box in world coordinates.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorldRect {
+    /// North-west corner (smallest x and y).
+    pub min: WorldPoint,
+    /// South-east corner.
+    pub max: WorldPoint,
+}
+
+impl WorldRect {
+    /// The world box of a longitude/latitude box.
+    pub fn from_lonlat(bounds: &geo::Rect<f64>) -> Self {
+        let a = project(bounds.min());
+        let b = project(bounds.max());
+        Self {
+            min: WorldPoint::new(a.x.min(b.x), a.y.min(b.y)),
+            max: WorldPoint::new(a.x.max(b.x), a.y.max(b.y)),
+        }
+    }
+
+    /// Width and height.
+    pub fn size(&self) -> (f64, f64) {
+        (self.max.x - self.min.x, self.max.y - self.min.y)
+    }
+
+    /// The middle.
+    pub fn center(&self) -> WorldPoint {
+        WorldPoint::new((self.min.x + self.max.x) / 2.0, (self.min.y + self.max.y) / 2.0)
+    }
+
+    /// Whether the two boxes overlap.
+    pub fn intersects(&self, other: &WorldRect) -> bool {
+        self.min.x <= other.max.x
+            && other.min.x <= self.max.x
+            && self.min.y <= other.max.y
+            && other.min.y <= self.max.y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_is_exact_to_a_millimetre() {
+        for (lon, lat) in [
+            (39.72, 47.23),
+            (-179.9, -80.0),
+            (0.0, 0.0),
+            (33.52, 44.6),
+            (179.0, 85.0),
+        ] {
+            let back = unproject(project(Coord { x: lon, y: lat }));
+            assert!((back.x - lon).abs() < 1e-9, "{lon} -> {}", back.x);
+            assert!((back.y - lat).abs() < 1e-9, "{lat} -> {}", back.y);
+        }
+    }
+
+    #[test]
+    fn known_points_land_where_web_mercator_puts_them() {
+        let origin = project(Coord { x: 0.0, y: 0.0 });
+        assert_eq!((origin.x, origin.y), (0.5, 0.5));
+        let north = project(Coord {
+            x: -180.0,
+            y: MAX_LATITUDE,
+        });
+        assert!(north.x.abs() < 1e-12 && north.y.abs() < 1e-9);
+        // North is up: a higher latitude has a smaller y.
+        assert!(project(Coord { x: 0.0, y: 50.0 }).y < project(Coord { x: 0.0, y: 45.0 }).y);
+    }
+}

@@ -1,0 +1,138 @@
+//! Colours and line widths of the map, for the light and the dark theme.
+
+use egui::Color32;
+
+/// Distinct region colours (the Tableau 10 palette), assigned in region
+/// order; colour-blind safe enough to tell the five tracked regions apart.
+const REGION_PALETTE: [Color32; 10] = [
+    Color32::from_rgb(0x4E, 0x79, 0xA7),
+    Color32::from_rgb(0xF2, 0x8E, 0x2B),
+    Color32::from_rgb(0x59, 0xA1, 0x4F),
+    Color32::from_rgb(0xE1, 0x57, 0x59),
+    Color32::from_rgb(0xB0, 0x7A, 0xA1),
+    Color32::from_rgb(0x76, 0xB7, 0xB2),
+    Color32::from_rgb(0xED, 0xC9, 0x48),
+    Color32::from_rgb(0xFF, 0x9D, 0xA7),
+    Color32::from_rgb(0x9C, 0x75, 0x5F),
+    Color32::from_rgb(0xBA, 0xB0, 0xAC),
+];
+
+/// Everything the map needs to know about colours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MapStyle {
+    /// Water, and everything outside the context layer.
+    pub sea: Color32,
+    /// Land of the context layer: Russia, Ukraine, other countries.
+    pub land_russia: Color32,
+    /// Ukraine's land, a shade apart so the border reads at a glance.
+    pub land_ukraine: Color32,
+    /// Other countries' land.
+    pub land_other: Color32,
+    /// Admin-1 boundaries in the context.
+    pub admin1_border: Color32,
+    /// Country borders in the context.
+    pub country_border: Color32,
+    /// Names in the context layer.
+    pub context_label: Color32,
+    /// Sea names.
+    pub sea_label: Color32,
+    /// Region names.
+    pub region_label: Color32,
+    /// The halo behind labels, so they read on any fill.
+    pub label_halo: Color32,
+    /// Opacity of a region's fill (0-255).
+    pub region_fill_alpha: u8,
+    /// Opacity of the hovered region's fill.
+    pub hover_fill_alpha: u8,
+    /// Opacity of the selected region's fill.
+    pub selected_fill_alpha: u8,
+    /// Outline of the selected region.
+    pub selection_outline: Color32,
+    /// Text and lines drawn over the map (scale bar, attribution).
+    pub overlay_text: Color32,
+    /// Background of overlays.
+    pub overlay_fill: Color32,
+}
+
+impl MapStyle {
+    /// The style for egui's light or dark theme.
+    pub fn for_dark_mode(dark: bool) -> Self {
+        if dark { Self::dark() } else { Self::light() }
+    }
+
+    /// Light theme: pale sea, paper land.
+    pub fn light() -> Self {
+        Self {
+            sea: Color32::from_rgb(0xBF, 0xD6, 0xE6),
+            land_russia: Color32::from_rgb(0xEE, 0xEA, 0xE2),
+            land_ukraine: Color32::from_rgb(0xF6, 0xF3, 0xE4),
+            land_other: Color32::from_rgb(0xE8, 0xE6, 0xE1),
+            admin1_border: Color32::from_rgb(0xC4, 0xBD, 0xB1),
+            country_border: Color32::from_rgb(0x8E, 0x86, 0x7A),
+            context_label: Color32::from_rgb(0x7A, 0x74, 0x6B),
+            sea_label: Color32::from_rgb(0x4F, 0x74, 0x90),
+            region_label: Color32::from_rgb(0x20, 0x20, 0x20),
+            label_halo: Color32::from_rgba_unmultiplied(0xFF, 0xFF, 0xFF, 0xC8),
+            region_fill_alpha: 110,
+            hover_fill_alpha: 160,
+            selected_fill_alpha: 200,
+            selection_outline: Color32::from_rgb(0x11, 0x11, 0x11),
+            overlay_text: Color32::from_rgb(0x22, 0x22, 0x22),
+            overlay_fill: Color32::from_rgba_unmultiplied(0xFF, 0xFF, 0xFF, 0xD0),
+        }
+    }
+
+    /// Dark theme: deep sea, charcoal land.
+    pub fn dark() -> Self {
+        Self {
+            sea: Color32::from_rgb(0x17, 0x22, 0x2D),
+            land_russia: Color32::from_rgb(0x2E, 0x30, 0x33),
+            land_ukraine: Color32::from_rgb(0x35, 0x36, 0x33),
+            land_other: Color32::from_rgb(0x29, 0x2B, 0x2E),
+            admin1_border: Color32::from_rgb(0x48, 0x4B, 0x50),
+            country_border: Color32::from_rgb(0x78, 0x7C, 0x82),
+            context_label: Color32::from_rgb(0x96, 0x99, 0x9E),
+            sea_label: Color32::from_rgb(0x6F, 0x93, 0xB0),
+            region_label: Color32::from_rgb(0xF2, 0xF2, 0xF2),
+            label_halo: Color32::from_rgba_unmultiplied(0x10, 0x10, 0x10, 0xC8),
+            region_fill_alpha: 120,
+            hover_fill_alpha: 170,
+            selected_fill_alpha: 210,
+            selection_outline: Color32::from_rgb(0xFA, 0xFA, 0xFA),
+            overlay_text: Color32::from_rgb(0xE6, 0xE6, 0xE6),
+            overlay_fill: Color32::from_rgba_unmultiplied(0x20, 0x20, 0x20, 0xD0),
+        }
+    }
+
+    /// The solid colour of the region at `index` (legend swatches, outlines).
+    pub fn region_color(index: usize) -> Color32 {
+        REGION_PALETTE[index % REGION_PALETTE.len()]
+    }
+
+    /// The region's colour at the given opacity, for fills.
+    pub fn region_fill(index: usize, alpha: u8) -> Color32 {
+        let [r, g, b, _] = Self::region_color(index).to_array();
+        Color32::from_rgba_unmultiplied(r, g, b, alpha)
+    }
+
+    /// Land colour of a context feature by its country.
+    pub fn land(&self, country: &str) -> Color32 {
+        match country {
+            "Russia" => self.land_russia,
+            "Ukraine" => self.land_ukraine,
+            _ => self.land_other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_five_regions_get_five_different_colours() {
+        let colours: std::collections::HashSet<_> = (0..5).map(MapStyle::region_color).collect();
+        assert_eq!(colours.len(), 5);
+        assert_eq!(MapStyle::region_fill(0, 100).a(), 100);
+    }
+}
