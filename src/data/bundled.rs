@@ -12,3 +12,9 @@ pub const REGION_LAYERS: [(&str, &str); 5] = [
 
 /// Neighbouring admin-1 regions, countries and sea names, drawn for orientation.
 pub const CONTEXT: &str = include_str!("../../assets/context/context.geojson");
+
+/// How the bundled sample events are named in messages.
+pub const SAMPLE_EVENTS_NAME: &str = "bundled:assets/events/sample.json";
+
+/// Sample events built from the two news articles the project grew from.
+pub const SAMPLE_EVENTS: &str = include_str!("../../assets/events/sample.json");

@@ -186,6 +186,9 @@ pub enum Problem {
         /// The file's `crs` name, when it has one.
         crs: Option<String>,
     },
+    /// The user stopped the load.
+    #[error("loading was cancelled")]
+    Cancelled,
     /// Anything else, said in words.
     #[error("{0}")]
     Invalid(String),

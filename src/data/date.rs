@@ -1,0 +1,360 @@
+//! Event dates: ISO 8601 dates (`2014-05-19`) and date-times
+//! (`2021-04-22T10:30:00+03:00`), kept as UTC seconds for ordering and the
+//! timeline, with enough of the original form to show them back.
+
+use std::fmt;
+
+/// Seconds in a day.
+pub const DAY: i64 = 86_400;
+
+/// A point in time an event starts or ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventDate {
+    /// Seconds since 1970-01-01T00:00:00Z (midnight UTC for a plain date).
+    seconds: i64,
+    /// Minutes east of UTC the time was written in; `None` for a plain date.
+    offset_minutes: Option<i16>,
+}
+
+/// Why a date could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DateError {
+    /// Not of the form YYYY-MM-DD[THH:MM[:SS[.fff]][Z|±HH:MM]].
+    #[error("\"{0}\" is not an ISO 8601 date or date-time (write 2014-05-19 or 2014-05-19T14:30:00Z)")]
+    Format(String),
+    /// Well formed, but no such day or time.
+    #[error("\"{0}\" is not a real date or time ({1})")]
+    Impossible(String, &'static str),
+}
+
+impl EventDate {
+    /// Midnight UTC of a calendar day, if the day exists.
+    pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Self {
+            seconds: i64::from(days_from_civil(year, month, day)) * DAY,
+            offset_minutes: None,
+        })
+    }
+
+    /// A date from UTC seconds since 1970, shown as a date-time in UTC.
+    pub fn from_unix_seconds(seconds: i64) -> Self {
+        Self {
+            seconds,
+            offset_minutes: Some(0),
+        }
+    }
+
+    /// Reads an ISO 8601 calendar date or date-time. A date-time without a
+    /// zone is taken as UTC; `T` or a space separates date and time.
+    pub fn parse_iso(text: &str) -> Result<Self, DateError> {
+        let s = text.trim();
+        let format = || DateError::Format(text.to_string());
+        let bytes = s.as_bytes();
+        if bytes.len() < 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+            return Err(format());
+        }
+        let year = digits(&bytes[0..4]).ok_or_else(format)? as i32;
+        let month = digits(&bytes[5..7]).ok_or_else(format)?;
+        let day = digits(&bytes[8..10]).ok_or_else(format)?;
+        if !(1..=12).contains(&month) {
+            return Err(DateError::Impossible(text.to_string(), "no such month"));
+        }
+        if day == 0 || day > days_in_month(year, month) {
+            return Err(DateError::Impossible(
+                text.to_string(),
+                "no such day in that month",
+            ));
+        }
+        let midnight = i64::from(days_from_civil(year, month, day)) * DAY;
+        let rest = &s[10..];
+        if rest.is_empty() {
+            return Ok(Self {
+                seconds: midnight,
+                offset_minutes: None,
+            });
+        }
+        let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(format)?;
+        let (time, zone) = match rest.find(['Z', 'z', '+', '-']) {
+            Some(at) => rest.split_at(at),
+            None => (rest, ""),
+        };
+        let seconds_of_day = parse_time(time).ok_or_else(format)?;
+        if seconds_of_day.is_none() {
+            return Err(DateError::Impossible(text.to_string(), "no such time of day"));
+        }
+        let offset = parse_zone(zone).ok_or_else(format)?;
+        if offset.abs() >= 24 * 60 {
+            return Err(DateError::Impossible(
+                text.to_string(),
+                "no such time zone offset",
+            ));
+        }
+        Ok(Self {
+            seconds: midnight + seconds_of_day.unwrap_or(0) - i64::from(offset) * 60,
+            offset_minutes: Some(offset),
+        })
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    pub fn unix_seconds(&self) -> i64 {
+        self.seconds
+    }
+
+    /// The UTC day number (days since 1970-01-01) this date falls on.
+    pub fn day(&self) -> i32 {
+        self.seconds.div_euclid(DAY) as i32
+    }
+
+    /// Whether a time of day was given.
+    pub fn has_time(&self) -> bool {
+        self.offset_minutes.is_some()
+    }
+
+    /// The calendar day as `YYYY-MM-DD` (in the zone it was written in).
+    pub fn date_text(&self) -> String {
+        let local = self.seconds + i64::from(self.offset_minutes.unwrap_or(0)) * 60;
+        let (y, m, d) = civil_from_days(local.div_euclid(DAY) as i32);
+        format!("{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl fmt::Display for EventDate {
+    /// `2014-05-19`, or `2021-04-22 10:30 +03:00` / `2021-04-22 07:30 UTC`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(offset) = self.offset_minutes else {
+            return f.write_str(&self.date_text());
+        };
+        let local = self.seconds + i64::from(offset) * 60;
+        let secs = local.rem_euclid(DAY);
+        write!(
+            f,
+            "{} {:02}:{:02}",
+            self.date_text(),
+            secs / 3600,
+            secs % 3600 / 60
+        )?;
+        if secs % 60 != 0 {
+            write!(f, ":{:02}", secs % 60)?;
+        }
+        if offset == 0 {
+            f.write_str(" UTC")
+        } else {
+            let sign = if offset < 0 { '-' } else { '+' };
+            write!(f, " {sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60)
+        }
+    }
+}
+
+/// `HH:MM[:SS[.fraction]]` → Some(Some(seconds)) for a valid time,
+/// Some(None) for a well-formed impossible one, None when malformed.
+fn parse_time(time: &str) -> Option<Option<i64>> {
+    let b = time.as_bytes();
+    if b.len() < 5 || b[2] != b':' {
+        return None;
+    }
+    let hour = digits(&b[0..2])?;
+    let minute = digits(&b[3..5])?;
+    let mut second = 0;
+    if b.len() > 5 {
+        if b.len() < 8 || b[5] != b':' {
+            return None;
+        }
+        second = digits(&b[6..8])?;
+        if b.len() > 8 {
+            // A fraction of a second: kept out of the seconds count.
+            if !matches!(b[8], b'.' | b',') || b.len() == 9 || !b[9..].iter().all(u8::is_ascii_digit) {
+                return None;
+            }
+        }
+    }
+    // 24:00:00 is ISO 8601's end of day; 60 seconds allows a leap second.
+    let valid = (hour < 24 && minute < 60 && second <= 60) || (hour == 24 && minute == 0 && second == 0);
+    Some(valid.then_some(i64::from(hour * 3600 + minute * 60 + second)))
+}
+
+/// `Z`, `±HH:MM`, `±HHMM`, `±HH` or nothing → minutes east of UTC.
+fn parse_zone(zone: &str) -> Option<i16> {
+    match zone {
+        "" | "Z" | "z" => return Some(0),
+        _ => {}
+    }
+    let b = zone.as_bytes();
+    let sign: i16 = match b[0] {
+        b'+' => 1,
+        b'-' => -1,
+        _ => return None,
+    };
+    let (hours, minutes) = match b.len() {
+        3 => (digits(&b[1..3])?, 0),
+        5 => (digits(&b[1..3])?, digits(&b[3..5])?),
+        6 if b[3] == b':' => (digits(&b[1..3])?, digits(&b[4..6])?),
+        _ => return None,
+    };
+    if minutes >= 60 {
+        return Some(i16::MAX);
+    }
+    Some(sign * (hours as i16 * 60 + minutes as i16))
+}
+
+/// ASCII digits as a number; None if any byte is not a digit.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |n, &b| {
+        b.is_ascii_digit().then(|| n * 10 + u32::from(b - b'0'))
+    })
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if is_leap(year) => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (months and days
+/// 1-based). Counts whole 400-year eras from year 0, shifting the year to
+/// start in March so the leap day falls last.
+pub fn days_from_civil(year: i32, month: u32, day: u32) -> i32 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y.rem_euclid(400); // 0..=399
+    let month_from_march = (month + 9) % 12; // March = 0
+    let day_of_year = (153 * month_from_march + 2) / 5 + day - 1; // 0..=365
+    let day_of_era =
+        year_of_era as u32 * 365 + year_of_era as u32 / 4 - year_of_era as u32 / 100 + day_of_year;
+    era * 146_097 + day_of_era as i32 - 719_468
+}
+
+/// The calendar date of a day number (inverse of [`days_from_civil`]).
+pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097) as u32; // 0..=146096
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era as i32 + era * 400 + i32::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn day_numbers_match_the_calendar() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2014, 5, 19), 16_209);
+        assert_eq!(days_from_civil(1969, 12, 31), -1);
+        // Every day over four centuries round-trips and days are consecutive.
+        let mut expected = days_from_civil(1800, 1, 1);
+        for year in 1800..2200 {
+            for month in 1..=12 {
+                for day in 1..=days_in_month(year, month) {
+                    let n = days_from_civil(year, month, day);
+                    assert_eq!(n, expected, "{year}-{month}-{day}");
+                    assert_eq!(civil_from_days(n), (year, month, day));
+                    expected += 1;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_dates_are_midnight_utc() {
+        let date = EventDate::parse_iso("2014-05-19").expect("valid");
+        assert_eq!(date.unix_seconds(), 16_209 * DAY);
+        assert_eq!(date.day(), 16_209);
+        assert!(!date.has_time());
+        assert_eq!(date.to_string(), "2014-05-19");
+    }
+
+    #[test]
+    fn date_times_with_zones_become_utc_and_show_as_written() {
+        let moscow = EventDate::parse_iso("2021-04-22T10:30:00+03:00").expect("valid");
+        let utc = EventDate::parse_iso("2021-04-22T07:30:00Z").expect("valid");
+        assert_eq!(moscow.unix_seconds(), utc.unix_seconds());
+        assert_eq!(moscow.to_string(), "2021-04-22 10:30 +03:00");
+        assert_eq!(utc.to_string(), "2021-04-22 07:30 UTC");
+        assert_eq!(
+            EventDate::parse_iso("2021-04-22 07:30").expect("space, no zone"),
+            utc
+        );
+        assert_eq!(
+            EventDate::parse_iso("2021-04-22T07:30:00.250Z")
+                .expect("fraction")
+                .unix_seconds(),
+            utc.unix_seconds()
+        );
+        let west = EventDate::parse_iso("2021-04-21T23:00-0500").expect("valid");
+        assert_eq!(west.day(), utc.day(), "04:00 UTC on the 22nd");
+        assert_eq!(west.date_text(), "2021-04-21");
+    }
+
+    #[test]
+    fn impossible_and_malformed_dates_are_refused_with_a_reason() {
+        for bad in [
+            "2021-02-30",
+            "2021-13-01",
+            "2019-02-29",
+            "2021-04-00",
+            "2021-04-22T25:00",
+            "2021-04-22T10:61",
+        ] {
+            assert!(
+                matches!(EventDate::parse_iso(bad), Err(DateError::Impossible(..))),
+                "{bad}"
+            );
+        }
+        for bad in [
+            "",
+            "22/04/2021",
+            "2021-4-22",
+            "yesterday",
+            "2021-04-22T",
+            "2021-04-22T10",
+            "2021-04-22X10:00",
+            "2021-04-22T10:00+3",
+        ] {
+            assert!(
+                matches!(EventDate::parse_iso(bad), Err(DateError::Format(_))),
+                "{bad}"
+            );
+        }
+        assert!(EventDate::parse_iso("2020-02-29").is_ok(), "leap day");
+        let message = EventDate::parse_iso("2021-02-30")
+            .expect_err("impossible")
+            .to_string();
+        assert_eq!(
+            message,
+            "\"2021-02-30\" is not a real date or time (no such day in that month)"
+        );
+    }
+
+    #[test]
+    fn ordering_follows_time() {
+        let a = EventDate::parse_iso("2014-05-19").expect("valid");
+        let b = EventDate::parse_iso("2014-05-19T00:00:01Z").expect("valid");
+        let c = EventDate::parse_iso("2021-04-22").expect("valid");
+        assert!(a < b && b < c);
+        assert_eq!(EventDate::from_ymd(2014, 5, 19), Some(a));
+        assert_eq!(EventDate::from_ymd(2014, 2, 29), None);
+    }
+}

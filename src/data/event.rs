@@ -1,0 +1,594 @@
+//! Events: what happened, when, where, and who says so.
+
+use std::fmt;
+
+use geo::Coord;
+
+use super::date::EventDate;
+
+/// The categories borderwatch knows and colours; anything else is kept as
+/// written (see [`Categories`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EventCategory {
+    /// Forces moved into or kept in an area.
+    Deployment,
+    /// Exercises and training.
+    Drill,
+    /// Forces pulled back.
+    Withdrawal,
+    /// Something observed: lights, explosions, accidents.
+    Incident,
+    /// An attack on a target.
+    Strike,
+    /// Something said: orders, estimates, denials.
+    Statement,
+    /// Known to be none of the above.
+    Other,
+}
+
+impl EventCategory {
+    /// Every known category, in legend order.
+    pub const ALL: [EventCategory; 7] = [
+        Self::Deployment,
+        Self::Drill,
+        Self::Withdrawal,
+        Self::Incident,
+        Self::Strike,
+        Self::Statement,
+        Self::Other,
+    ];
+
+    /// The name used in files: `deployment`, `drill`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Deployment => "deployment",
+            Self::Drill => "drill",
+            Self::Withdrawal => "withdrawal",
+            Self::Incident => "incident",
+            Self::Strike => "strike",
+            Self::Statement => "statement",
+            Self::Other => "other",
+        }
+    }
+
+    /// The category with this file name, ignoring case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// An index into [`Categories`]: the known categories first, in
+/// [`EventCategory::ALL`] order, then unknown ones as they were met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct CategoryId(pub u16);
+
+impl CategoryId {
+    /// The id of a known category.
+    pub fn known(category: EventCategory) -> Self {
+        Self(
+            EventCategory::ALL
+                .iter()
+                .position(|c| *c == category)
+                .unwrap_or(6) as u16,
+        )
+    }
+
+    /// The known category, if this is one.
+    pub fn as_known(self) -> Option<EventCategory> {
+        EventCategory::ALL.get(usize::from(self.0)).copied()
+    }
+}
+
+/// The category names in use: the seven known ones, then any others found in
+/// the files, kept exactly as written (first spelling wins, case-insensitive).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Categories {
+    names: Vec<Box<str>>,
+}
+
+impl Default for Categories {
+    fn default() -> Self {
+        Self {
+            names: EventCategory::ALL.iter().map(|c| c.name().into()).collect(),
+        }
+    }
+}
+
+impl Categories {
+    /// The id for a category name, adding it if it is new.
+    pub fn intern(&mut self, name: &str) -> CategoryId {
+        let name = name.trim();
+        if let Some(known) = EventCategory::from_name(name) {
+            return CategoryId::known(known);
+        }
+        if let Some(i) = self.names.iter().position(|n| n.eq_ignore_ascii_case(name)) {
+            return CategoryId(i as u16);
+        }
+        // u16 holds 65 536 categories; past that, the rest share "other".
+        if self.names.len() >= usize::from(u16::MAX) {
+            return CategoryId::known(EventCategory::Other);
+        }
+        self.names.push(name.into());
+        CategoryId((self.names.len() - 1) as u16)
+    }
+
+    /// The id of a name already interned.
+    pub fn find(&self, name: &str) -> Option<CategoryId> {
+        self.names
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name.trim()))
+            .map(|i| CategoryId(i as u16))
+    }
+
+    /// The name of a category.
+    pub fn name(&self, id: CategoryId) -> &str {
+        self.names.get(usize::from(id.0)).map_or("other", |n| n)
+    }
+
+    /// Every category, known ones first.
+    pub fn iter(&self) -> impl Iterator<Item = (CategoryId, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (CategoryId(i as u16), &**n))
+    }
+
+    /// How many categories there are.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Never true: the known categories are always there.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// How exactly an event's coordinates locate it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Precision {
+    /// At the stated point.
+    Exact,
+    /// Near the stated point (a town, a range).
+    Approximate,
+    /// Somewhere in the region; the point is its centre.
+    Region,
+}
+
+impl Precision {
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Approximate => "approximate",
+            Self::Region => "region",
+        }
+    }
+
+    /// The precision with this name, ignoring case.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Exact, Self::Approximate, Self::Region]
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+impl fmt::Display for Precision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where a report comes from, as stored in an [`Event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceRef<'a> {
+    /// Outlet and headline, or whatever names the source.
+    pub name: &'a str,
+    /// A link to it, if any.
+    pub url: Option<&'a str>,
+}
+
+impl<'a> SourceRef<'a> {
+    /// The URL if it is one a browser should open: http or https only.
+    pub fn web_url(&self) -> Option<&'a str> {
+        let url = self.url?.trim();
+        let scheme = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+        (scheme.starts_with("http://") || scheme.starts_with("https://")).then_some(url)
+    }
+}
+
+/// Where in the input an event was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct EventOrigin {
+    /// Index into the loaded files' names.
+    pub file: u32,
+    /// 0-based record index in that file.
+    pub record: u32,
+    /// 1-based line where the record starts (0 if unknown).
+    pub line: u32,
+}
+
+/// The texts of a new event, borrowed from wherever they were read.
+#[derive(Debug, Clone, Default)]
+pub struct EventTexts<'a> {
+    /// Unique id.
+    pub id: &'a str,
+    /// What happened, in a line.
+    pub title: &'a str,
+    /// The place as named by the source.
+    pub place: Option<&'a str>,
+    /// Longer text.
+    pub description: Option<&'a str>,
+    /// The region id the file gave.
+    pub declared_region: Option<&'a str>,
+    /// Who was involved.
+    pub actors: Vec<&'a str>,
+    /// Who reports it.
+    pub sources: Vec<SourceRef<'a>>,
+}
+
+/// Which text of an [`Event`] a span in its buffer holds.
+#[derive(Clone, Copy)]
+enum Text {
+    Id,
+    Title,
+    Place,
+    Description,
+    DeclaredRegion,
+    Actors,
+    Sources,
+}
+
+/// Separates list items (actors, sources) inside the text buffer.
+const ITEM_SEPARATOR: char = '\n';
+/// Separates a source's name from its URL inside the text buffer.
+const URL_SEPARATOR: char = '\t';
+
+/// All texts of an event in one allocation: a million events are a million
+/// allocations, not ten million.
+#[derive(Clone, PartialEq, Eq)]
+struct EventText {
+    buffer: Box<str>,
+    /// End offset of each [`Text`] in `buffer`, in declaration order.
+    ends: [u32; 7],
+}
+
+impl EventText {
+    fn new(texts: &EventTexts<'_>) -> Self {
+        let optional = |t: Option<&str>| t.map_or(0, str::len);
+        let capacity = texts.id.len()
+            + texts.title.len()
+            + optional(texts.place)
+            + optional(texts.description)
+            + optional(texts.declared_region)
+            + texts.actors.iter().map(|a| a.len() + 1).sum::<usize>()
+            + texts
+                .sources
+                .iter()
+                .map(|s| s.name.len() + optional(s.url) + 2)
+                .sum::<usize>();
+        let mut buffer = String::with_capacity(capacity);
+        let mut ends = [0u32; 7];
+        let mut end = |buffer: &String, text: Text| ends[text as usize] = buffer.len() as u32;
+        buffer.push_str(texts.id);
+        end(&buffer, Text::Id);
+        buffer.push_str(texts.title);
+        end(&buffer, Text::Title);
+        buffer.push_str(texts.place.unwrap_or_default());
+        end(&buffer, Text::Place);
+        buffer.push_str(texts.description.unwrap_or_default());
+        end(&buffer, Text::Description);
+        buffer.push_str(texts.declared_region.unwrap_or_default());
+        end(&buffer, Text::DeclaredRegion);
+        for (n, actor) in texts.actors.iter().enumerate() {
+            if n > 0 {
+                buffer.push(ITEM_SEPARATOR);
+            }
+            push_item(&mut buffer, actor);
+        }
+        end(&buffer, Text::Actors);
+        for (n, source) in texts.sources.iter().enumerate() {
+            if n > 0 {
+                buffer.push(ITEM_SEPARATOR);
+            }
+            push_item(&mut buffer, source.name);
+            if let Some(url) = source.url {
+                buffer.push(URL_SEPARATOR);
+                push_item(&mut buffer, url);
+            }
+        }
+        end(&buffer, Text::Sources);
+        Self {
+            buffer: buffer.into_boxed_str(),
+            ends,
+        }
+    }
+
+    fn get(&self, text: Text) -> &str {
+        let i = text as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        self.buffer.get(start..self.ends[i] as usize).unwrap_or_default()
+    }
+
+    fn optional(&self, text: Text) -> Option<&str> {
+        Some(self.get(text)).filter(|t| !t.is_empty())
+    }
+}
+
+/// Appends a list item with the separators inside it turned into spaces.
+fn push_item(buffer: &mut String, item: &str) {
+    if item.contains([ITEM_SEPARATOR, URL_SEPARATOR]) {
+        buffer.extend(item.chars().map(|c| {
+            if c == ITEM_SEPARATOR || c == URL_SEPARATOR {
+                ' '
+            } else {
+                c
+            }
+        }));
+    } else {
+        buffer.push_str(item);
+    }
+}
+
+impl fmt::Debug for EventText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventText")
+            .field("id", &self.get(Text::Id))
+            .field("title", &self.get(Text::Title))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Fields of an event that are not its texts: any other members of the
+/// record, shown in the details.
+pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
+
+/// One event: what happened, when, where, and who says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// When it happened (or began).
+    pub date: EventDate,
+    /// When it ended, for events that last.
+    pub end_date: Option<EventDate>,
+    /// WGS84 longitude (`x`) and latitude (`y`).
+    pub position: Coord<f64>,
+    /// Index of the region it is in (its declared region when that names a
+    /// loaded region, else the one containing its position); `None` outside.
+    pub region: Option<u32>,
+    /// What kind of event it is.
+    pub category: CategoryId,
+    /// How exactly the position locates the event.
+    pub precision: Option<Precision>,
+    /// Number of troops involved or estimated.
+    pub troops: Option<u64>,
+    /// Where it was read.
+    pub origin: EventOrigin,
+    /// Any other fields of the record.
+    pub extra: Option<Box<ExtraFields>>,
+    text: EventText,
+}
+
+impl Event {
+    /// An event with these texts, date and position; everything else empty
+    /// (category "other", no region).
+    pub fn new(texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Self {
+        Self {
+            date,
+            end_date: None,
+            position,
+            region: None,
+            category: CategoryId::known(EventCategory::Other),
+            precision: None,
+            troops: None,
+            origin: EventOrigin::default(),
+            extra: None,
+            text: EventText::new(texts),
+        }
+    }
+
+    /// Unique within the loaded events.
+    pub fn id(&self) -> &str {
+        self.text.get(Text::Id)
+    }
+
+    /// What happened, in a line.
+    pub fn title(&self) -> &str {
+        self.text.get(Text::Title)
+    }
+
+    /// The place as named by the source.
+    pub fn place(&self) -> Option<&str> {
+        self.text.optional(Text::Place)
+    }
+
+    /// Longer text.
+    pub fn description(&self) -> Option<&str> {
+        self.text.optional(Text::Description)
+    }
+
+    /// The region id the file gave, if any.
+    pub fn declared_region(&self) -> Option<&str> {
+        self.text.optional(Text::DeclaredRegion)
+    }
+
+    /// Who was involved.
+    pub fn actors(&self) -> impl Iterator<Item = &str> + '_ {
+        self.text
+            .optional(Text::Actors)
+            .into_iter()
+            .flat_map(|all| all.split(ITEM_SEPARATOR))
+    }
+
+    /// Who reports it.
+    pub fn sources(&self) -> impl Iterator<Item = SourceRef<'_>> + '_ {
+        self.text
+            .optional(Text::Sources)
+            .into_iter()
+            .flat_map(|all| all.split(ITEM_SEPARATOR))
+            .map(|item| match item.split_once(URL_SEPARATOR) {
+                Some((name, url)) => SourceRef { name, url: Some(url) },
+                None => SourceRef {
+                    name: item,
+                    url: None,
+                },
+            })
+    }
+
+    /// The texts a free-text search looks at, in order: title, description,
+    /// place, actors, sources (names and links).
+    pub fn searchable_texts(&self) -> [&str; 5] {
+        [
+            self.title(),
+            self.description().unwrap_or_default(),
+            self.place().unwrap_or_default(),
+            self.text.get(Text::Actors),
+            self.text.get(Text::Sources),
+        ]
+    }
+
+    /// The first and last UTC day (days since 1970-01-01) the event covers.
+    pub fn day_span(&self) -> (i32, i32) {
+        let start = self.date.day();
+        (start, self.end_date.map_or(start, |e| e.day().max(start)))
+    }
+
+    /// Whether the event overlaps the UTC days `from..=to` (inclusive): an
+    /// event with an end date is visible while it lasts.
+    pub fn overlaps_days(&self, from: i32, to: i32) -> bool {
+        let (start, end) = self.day_span();
+        start <= to && end >= from
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn categories_keep_known_ids_and_intern_unknown_names_as_written() {
+        let mut categories = Categories::default();
+        assert_eq!(
+            categories.intern("Drill"),
+            CategoryId::known(EventCategory::Drill)
+        );
+        assert_eq!(
+            categories.intern(" withdrawal "),
+            CategoryId::known(EventCategory::Withdrawal)
+        );
+        let protest = categories.intern("Protests");
+        assert_eq!(protest, CategoryId(7));
+        assert_eq!(categories.intern("protests"), protest, "case-insensitive");
+        assert_eq!(categories.name(protest), "Protests", "first spelling kept");
+        assert_eq!(protest.as_known(), None);
+        assert_eq!(categories.len(), 8);
+        assert_eq!(categories.find("PROTESTS"), Some(protest));
+    }
+
+    #[test]
+    fn only_web_links_are_offered() {
+        let link = |url| SourceRef {
+            name: "x",
+            url: Some(url),
+        };
+        assert_eq!(
+            link("https://example.org/a").web_url(),
+            Some("https://example.org/a")
+        );
+        assert_eq!(link(" HTTP://example.org").web_url(), Some("HTTP://example.org"));
+        assert_eq!(link("file:///etc/passwd").web_url(), None);
+        assert_eq!(link("javascript:alert(1)").web_url(), None);
+        assert_eq!(SourceRef { name: "x", url: None }.web_url(), None);
+    }
+
+    fn date(text: &str) -> EventDate {
+        EventDate::parse_iso(text).expect("valid date")
+    }
+
+    #[test]
+    fn texts_round_trip_through_the_shared_buffer() {
+        let texts = EventTexts {
+            id: "e1",
+            title: "Troops ordered back",
+            place: Some("Rostov-on-Don"),
+            description: None,
+            declared_region: Some("rostov"),
+            actors: vec!["Sergei Shoigu", "Ministry\nof Defence"],
+            sources: vec![
+                SourceRef {
+                    name: "Castanet",
+                    url: Some("https://example.org/a"),
+                },
+                SourceRef {
+                    name: "Wire\tservice",
+                    url: None,
+                },
+            ],
+        };
+        let event = Event::new(&texts, date("2014-05-19"), Coord { x: 39.7, y: 47.2 });
+        assert_eq!(event.id(), "e1");
+        assert_eq!(event.title(), "Troops ordered back");
+        assert_eq!(event.place(), Some("Rostov-on-Don"));
+        assert_eq!(event.description(), None);
+        assert_eq!(event.declared_region(), Some("rostov"));
+        // Separators inside items become spaces rather than splitting them.
+        assert_eq!(
+            event.actors().collect::<Vec<_>>(),
+            ["Sergei Shoigu", "Ministry of Defence"]
+        );
+        assert_eq!(
+            event.sources().collect::<Vec<_>>(),
+            [
+                SourceRef {
+                    name: "Castanet",
+                    url: Some("https://example.org/a")
+                },
+                SourceRef {
+                    name: "Wire service",
+                    url: None
+                },
+            ]
+        );
+        let empty = Event::new(
+            &EventTexts {
+                id: "e2",
+                title: "t",
+                ..Default::default()
+            },
+            date("2014-05-19"),
+            Coord::zero(),
+        );
+        assert_eq!(empty.actors().count(), 0);
+        assert_eq!(empty.sources().count(), 0);
+        assert_eq!(empty.category.as_known(), Some(EventCategory::Other));
+    }
+
+    #[test]
+    fn overlap_is_inclusive_and_uses_the_end_date() {
+        let texts = EventTexts {
+            id: "a",
+            title: "t",
+            ..Default::default()
+        };
+        let mut event = Event::new(&texts, date("2021-04-22"), Coord::zero());
+        event.end_date = Some(date("2021-05-01"));
+        let day = |s| date(s).day();
+        assert!(
+            event.overlaps_days(day("2021-05-01"), day("2021-05-03")),
+            "ends on the first day"
+        );
+        assert!(
+            event.overlaps_days(day("2021-04-01"), day("2021-04-22")),
+            "starts on the last day"
+        );
+        assert!(
+            event.overlaps_days(day("2021-04-25"), day("2021-04-26")),
+            "inside"
+        );
+        assert!(!event.overlaps_days(day("2021-05-02"), day("2021-05-03")));
+        assert_eq!(event.day_span(), (day("2021-04-22"), day("2021-05-01")));
+        event.end_date = None;
+        assert!(!event.overlaps_days(day("2021-04-23"), day("2021-04-30")));
+    }
+}

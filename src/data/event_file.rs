@@ -1,0 +1,553 @@
+//! Reading one event file: `{"events": [...]}`, a bare array of records, or a
+//! GeoJSON FeatureCollection of Points whose properties carry the fields.
+//!
+//! The file streams through [`RecordScanner`] in blocks; each block's records
+//! are parsed on all cores and handed to the caller in file order. A broken
+//! file (not JSON, truncated, not UTF-8) fails as a whole, so the caller
+//! keeps a file's events only once [`read_event_stream`] returns `Ok`.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use super::event::{Categories, CategoryId, Event};
+use super::json_records::{Container, RecordBlock, RecordScanner, TopLevelInfo};
+use super::record::RecordReader;
+use super::region::RegionSet;
+
+/// Records per parallel task: enough to outweigh the cost of a task.
+const RECORDS_PER_TASK: usize = 2_048;
+
+/// Shared between a load and whoever watches it: how far it got, and a way
+/// to stop it.
+#[derive(Debug, Default)]
+pub struct LoadProgress {
+    bytes: AtomicU64,
+    total_bytes: AtomicU64,
+    records: AtomicU64,
+    cancel: AtomicBool,
+}
+
+impl LoadProgress {
+    /// Bytes read so far (across files).
+    pub fn bytes(&self) -> u64 {
+        self.bytes.load(Ordering::Relaxed)
+    }
+
+    /// Bytes to read in all, when known (0 otherwise).
+    pub fn total_bytes(&self) -> u64 {
+        self.total_bytes.load(Ordering::Relaxed)
+    }
+
+    /// Records read so far.
+    pub fn records(&self) -> u64 {
+        self.records.load(Ordering::Relaxed)
+    }
+
+    /// Adds to the bytes expected in all.
+    pub fn expect_bytes(&self, bytes: u64) {
+        self.total_bytes.fetch_add(bytes, Ordering::Relaxed);
+    }
+
+    /// Asks the load to stop at the next block.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether [`Self::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
+/// Events read from one block of a file, in file order.
+#[derive(Debug, Default)]
+pub struct EventBatch {
+    /// The usable records.
+    pub events: Vec<Event>,
+    /// Rejected records and warnings.
+    pub messages: Vec<Diagnostic>,
+    /// How many records were rejected.
+    pub rejected: usize,
+}
+
+/// What reading a whole file found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FileSummary {
+    /// Records in the file.
+    pub records: usize,
+    /// Records rejected.
+    pub rejected: usize,
+    /// Where the records were.
+    pub container: Container,
+}
+
+/// What the reader needs besides the bytes.
+pub struct ReadContext<'a> {
+    /// Regions events are placed in.
+    pub regions: &'a RegionSet,
+    /// Index recorded in each event's origin.
+    pub file_index: u32,
+    /// Category names, shared by every file of a load.
+    pub categories: &'a mut Categories,
+    /// Progress to report and cancellation to obey.
+    pub progress: Option<&'a LoadProgress>,
+}
+
+/// Reads an event file from `reader`, handing each block's events to
+/// `on_batch` in file order. `file` names the file in messages. On `Err` the
+/// batches already handed out must be discarded by the caller.
+pub fn read_event_stream<R: Read>(
+    file: &str,
+    reader: R,
+    context: ReadContext<'_>,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let ReadContext {
+        regions,
+        file_index,
+        categories,
+        progress,
+    } = context;
+    let mut scanner = RecordScanner::new(file, reader);
+    let mut reader: Option<RecordReader<'_>> = None;
+    let mut records = 0;
+    let mut rejected = 0;
+    let mut reported_bytes = 0;
+    loop {
+        if progress.is_some_and(LoadProgress::is_cancelled) {
+            return Err(LoadError::new(Location::file(file), Problem::Cancelled));
+        }
+        let block = scanner.next_block()?;
+        if let Some(progress) = progress {
+            let read = scanner.bytes_read();
+            progress.bytes.fetch_add(read - reported_bytes, Ordering::Relaxed);
+            reported_bytes = read;
+        }
+        let Some(block) = block else { break };
+        let container = scanner.container().unwrap_or(Container::BareArray);
+        let reader = reader.get_or_insert_with(|| RecordReader::new(file, container, regions, file_index));
+        let batch = read_block(reader, &block, categories)?;
+        records += block.records.len();
+        rejected += batch.rejected;
+        if let Some(progress) = progress {
+            progress
+                .records
+                .fetch_add(block.records.len() as u64, Ordering::Relaxed);
+        }
+        on_batch(batch);
+    }
+    let Some(container) = scanner.container() else {
+        return Err(no_records_error(file, scanner.top_level()));
+    };
+    Ok(FileSummary {
+        records,
+        rejected,
+        container,
+    })
+}
+
+/// Why an object with no `events`/`features` array cannot be read.
+fn no_records_error(file: &str, top: &TopLevelInfo) -> LoadError {
+    let kind = top.kind.as_deref();
+    if kind == Some("Topology") || top.has_objects {
+        return LoadError::new(Location::file(file), Problem::TopoJson);
+    }
+    let message = match kind {
+        Some("FeatureCollection") => "the FeatureCollection has no \"features\" array".to_string(),
+        Some(kind) => format!(
+            "expected {{\"events\": [...]}}, an array of events or a GeoJSON FeatureCollection of Points; found a GeoJSON {kind}"
+        ),
+        None => "expected {\"events\": [...]}, an array of events or a GeoJSON FeatureCollection of Points; found an object without an \"events\" array".to_string(),
+    };
+    LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(message))
+}
+
+/// What one parallel task made of its records.
+struct TaskOutput {
+    events: Vec<Event>,
+    messages: Vec<Diagnostic>,
+    rejected: usize,
+    /// Category names met, by the task's local id.
+    categories: Categories,
+    error: Option<LoadError>,
+}
+
+/// Parses a block's records on all cores; joins the results in file order.
+fn read_block(
+    reader: &RecordReader<'_>,
+    block: &RecordBlock,
+    categories: &mut Categories,
+) -> Result<EventBatch, LoadError> {
+    let task = |spans: &[super::json_records::RecordSpan]| {
+        let mut output = TaskOutput {
+            events: Vec::with_capacity(spans.len()),
+            messages: Vec::new(),
+            rejected: 0,
+            categories: Categories::default(),
+            error: None,
+        };
+        for span in spans {
+            match reader.read(
+                block.record_bytes(span),
+                span,
+                &mut output.categories,
+                &mut output.messages,
+            ) {
+                Ok(Some(event)) => output.events.push(event),
+                Ok(None) => output.rejected += 1,
+                Err(error) => {
+                    output.error = Some(error);
+                    break;
+                }
+            }
+        }
+        output
+    };
+    let outputs: Vec<TaskOutput> = if block.records.len() > RECORDS_PER_TASK {
+        block.records.par_chunks(RECORDS_PER_TASK).map(task).collect()
+    } else {
+        vec![task(&block.records)]
+    };
+
+    let mut batch = EventBatch {
+        events: Vec::with_capacity(block.records.len()),
+        ..EventBatch::default()
+    };
+    for output in outputs {
+        if let Some(error) = output.error {
+            return Err(error);
+        }
+        // Category ids were local to the task: map them to the shared ones.
+        let remap: Vec<CategoryId> = output
+            .categories
+            .iter()
+            .map(|(_, name)| categories.intern(name))
+            .collect();
+        batch.events.extend(output.events.into_iter().map(|mut event| {
+            if let Some(&shared) = remap.get(usize::from(event.category.0)) {
+                event.category = shared;
+            }
+            event
+        }));
+        batch.messages.extend(output.messages);
+        batch.rejected += output.rejected;
+    }
+    Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::event::EventCategory;
+
+    fn regions() -> RegionSet {
+        RegionSet::bundled().expect("bundled regions")
+    }
+
+    /// Reads a text as an event file; the events and messages, or the error.
+    fn read(text: &str) -> Result<(Vec<Event>, Vec<Diagnostic>, FileSummary), LoadError> {
+        read_bytes(text.as_bytes())
+    }
+
+    fn read_bytes(bytes: &[u8]) -> Result<(Vec<Event>, Vec<Diagnostic>, FileSummary), LoadError> {
+        let regions = regions();
+        let mut categories = Categories::default();
+        let mut events = Vec::new();
+        let mut messages = Vec::new();
+        let summary = read_event_stream(
+            "ev.json",
+            bytes,
+            ReadContext {
+                regions: &regions,
+                file_index: 0,
+                categories: &mut categories,
+                progress: None,
+            },
+            |batch| {
+                events.extend(batch.events);
+                messages.extend(batch.messages);
+            },
+        )?;
+        Ok((events, messages, summary))
+    }
+
+    const GOOD: &str = r#"{"events": [
+  {"id": "a", "title": "Order to return to bases", "date": "2014-05-19", "category": "withdrawal",
+   "lat": 47.23, "lon": 39.72, "place": "Rostov-on-Don", "actors": ["Vladimir Putin"],
+   "troops": 40000, "precision": "region",
+   "sources": [{"name": "Castanet", "url": "https://example.org/x"}], "note": {"k": 1}},
+  {"title": "Lights over the city", "date": "2021-04-23T01:00:00+03:00", "category": "Sightings",
+   "latitude": 50.60, "longitude": 36.59}
+]}"#;
+
+    #[test]
+    fn an_events_object_loads_with_all_fields() {
+        let (events, messages, summary) = read(GOOD).expect("loads");
+        assert!(messages.is_empty(), "{messages:?}");
+        assert_eq!(summary.records, 2);
+        assert_eq!(summary.container, Container::Events);
+        let first = &events[0];
+        assert_eq!(first.id(), "a");
+        assert_eq!(first.place(), Some("Rostov-on-Don"));
+        assert_eq!(first.troops, Some(40_000));
+        assert_eq!(first.category.as_known(), Some(EventCategory::Withdrawal));
+        assert_eq!(
+            first.sources().next().and_then(|s| s.web_url()),
+            Some("https://example.org/x")
+        );
+        assert_eq!(first.extra.as_ref().map(|e| e.contains_key("note")), Some(true));
+        assert_eq!(first.origin.line, 2);
+        let rostov = regions().index_of("rostov").map(|i| i as u32);
+        assert_eq!(first.region, rostov);
+
+        let second = &events[1];
+        assert_eq!(second.id(), "ev#1", "generated from the file name and index");
+        assert_eq!(second.category.as_known(), None, "unknown categories are kept");
+        let belgorod = regions().index_of("belgorod").map(|i| i as u32);
+        assert_eq!(second.region, belgorod);
+        assert_eq!(second.origin.line, 6);
+    }
+
+    #[test]
+    fn bare_arrays_and_point_features_load_too() {
+        let (events, _, summary) =
+            read(r#"[{"id": 7, "title": "t", "date": "2021-04-22", "lat": 44.95, "lon": 34.1}]"#)
+                .expect("array");
+        assert_eq!(summary.container, Container::BareArray);
+        assert_eq!(events[0].id(), "7");
+
+        let (events, messages, summary) = read(
+            r#"{"type": "FeatureCollection", "features": [
+              {"type": "Feature", "id": "f1", "geometry": {"type": "Point", "coordinates": [39.2, 51.67, 120]},
+               "properties": {"title": "Heavy weapons kept", "date": "2021-04-22", "category": "deployment"}},
+              {"type": "Feature", "geometry": {"type": "Point", "coordinates": [34.37, 53.25]},
+               "properties": {"id": "f2", "title": "Drills", "date": "2014-05-19"}},
+              {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+               "properties": {"title": "A road", "date": "2014-05-19"}},
+              {"type": "Feature", "geometry": null, "properties": {"title": "Nowhere", "date": "2014-05-19"}}
+            ]}"#,
+        )
+        .expect("features");
+        assert_eq!(summary.container, Container::Features);
+        assert_eq!(summary.rejected, 2);
+        assert_eq!(events.iter().map(Event::id).collect::<Vec<_>>(), ["f1", "f2"]);
+        assert!((events[0].position.x - 39.2).abs() < 1e-12);
+        assert_eq!(messages.len(), 2);
+        assert!(messages[0].message.contains("LineString"), "{}", messages[0]);
+        assert!(
+            messages[0]
+                .to_string()
+                .starts_with("ev.json:6:15: features[2]: error:"),
+            "{}",
+            messages[0]
+        );
+        assert!(messages[1].message.contains("no geometry"), "{}", messages[1]);
+    }
+
+    #[test]
+    fn unusable_records_are_rejected_with_their_position_and_the_rest_load() {
+        let text = r#"{"events": [
+  {"title": "ok", "date": "2014-05-19", "lat": 47.2, "lon": 39.7},
+  {"title": "no coordinates", "date": "2014-05-19"},
+  {"title": "out of range", "date": "2014-05-19", "lat": 91, "lon": 39.7},
+  {"title": "strings", "date": "2014-05-19", "lat": "47.2", "lon": 39.7},
+  {"title": "impossible", "date": "2021-02-30", "lat": 47.2, "lon": 39.7},
+  "not an object",
+  {"date": "2014-05-19", "lat": 47.2, "lon": 39.7},
+  {"title": "no date", "lat": 47.2, "lon": 39.7},
+  {"title": "ok too", "date": "2014-05-20", "lat": 47.2, "lon": 39.7}
+]}"#;
+        let (events, messages, summary) = read(text).expect("file loads");
+        assert_eq!(events.len(), 2);
+        assert_eq!(summary.rejected, 7);
+        let expect = [
+            (1, "missing coordinates"),
+            (2, "outside WGS84 degrees"),
+            (
+                3,
+                "field \"lat\" must be a number (degrees), found the string \"47.2\"",
+            ),
+            (4, "\"2021-02-30\" is not a real date"),
+            (5, "must be a JSON object, found the string \"not an object\""),
+            (6, "missing required field \"title\""),
+            (7, "missing required field \"date\""),
+        ];
+        assert_eq!(messages.len(), expect.len(), "{messages:?}");
+        for (message, (record, text)) in messages.iter().zip(expect) {
+            assert_eq!(message.location.record, Some(record), "{message}");
+            assert_eq!(message.location.line, Some(record + 2), "{message}");
+            assert!(message.message.contains(text), "{message}");
+            assert!(
+                message
+                    .to_string()
+                    .starts_with(&format!("ev.json:{}:", record + 2))
+            );
+        }
+    }
+
+    #[test]
+    fn warnings_keep_the_record() {
+        let text = r#"[{"title": "t", "date": "2021-04-22", "end_date": "2021-04-01", "lat": 50.6, "lon": 36.59,
+            "region": "rostov", "precision": "roughly", "troops": "many", "sources": [5, "Reuters"]},
+          {"title": "t2", "date": "2021-04-22", "lat": 55.75, "lon": 37.62, "region": "moscow"}]"#;
+        let (events, messages, _) = read(text).expect("loads");
+        assert_eq!(events.len(), 2);
+        let rostov = regions().index_of("rostov").map(|i| i as u32);
+        assert_eq!(events[0].region, rostov, "the declared region is kept");
+        assert_eq!(events[0].end_date, None);
+        assert_eq!(events[0].precision, None);
+        assert_eq!(events[0].troops, None);
+        assert_eq!(
+            events[0].sources().map(|s| s.name).collect::<Vec<_>>(),
+            ["Reuters"]
+        );
+        let texts: Vec<String> = messages.iter().map(|m| m.message.clone()).collect();
+        for expected in [
+            "\"end_date\" 2021-04-01 is before",
+            "\"precision\" \"roughly\"",
+            "\"troops\" must be a whole number",
+            "sources[0] is not a name",
+            "\"region\" is \"rostov\" but the coordinates are in \"belgorod\"",
+            "\"region\" \"moscow\" is not a loaded region; placed by its coordinates in no tracked region",
+        ] {
+            assert!(
+                texts.iter().any(|t| t.contains(expected)),
+                "{expected} in {texts:?}"
+            );
+        }
+        assert!(
+            messages
+                .iter()
+                .all(|m| m.severity == crate::data::Severity::Warning)
+        );
+        assert_eq!(events[1].region, None);
+    }
+
+    #[test]
+    fn files_that_cannot_be_read_fail_with_file_line_and_column() {
+        let cases: [(&[u8], &str, Option<usize>); 8] = [
+            (
+                b"{\"events\": [\n  {\"title\": \"a\",, }\n]}",
+                "not valid JSON",
+                Some(2),
+            ),
+            (b"{\"events\": [\n  {\"title\": \"a\"}", "truncated", Some(2)),
+            (b"", "empty", None),
+            (
+                b"{\"type\": \"Topology\", \"objects\": {}}",
+                "TopoJSON is not supported",
+                None,
+            ),
+            (
+                b"{\"type\": \"Feature\", \"geometry\": null}",
+                "found a GeoJSON Feature",
+                Some(1),
+            ),
+            (b"{\"name\": \"x\"}", "without an \"events\" array", Some(1)),
+            (b"[{\"title\": \"caf\xE9\"}]", "not UTF-8", Some(1)),
+            (b"true", "found a single value", Some(1)),
+        ];
+        for (bytes, expected, line) in cases {
+            let error = read_bytes(bytes).expect_err(&String::from_utf8_lossy(bytes));
+            let text = error.to_string();
+            assert!(text.starts_with("ev.json"), "{text}");
+            assert!(text.contains(expected), "{expected}: {text}");
+            assert_eq!(error.location.line, line, "{text}");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_rejects_the_record_not_the_process() {
+        // In a field kept as-is, serde_json's recursion limit stops it; in a
+        // field borderwatch reads, the type is wrong at once.
+        let deep = format!(
+            "[{{\"extra\": {}1{}}}, {{\"title\": \"t\", \"date\": \"2020-01-01\", \"lat\": 1, \"lon\": 1}}]",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
+        let (events, messages, _) = read(&deep).expect("the file reads");
+        assert_eq!(events.len(), 1);
+        assert!(
+            messages[0].message.contains("nested more than 128 levels"),
+            "{}",
+            messages[0]
+        );
+        let deep_title = format!("[{{\"title\": {}1{}}}]", "[".repeat(10_000), "]".repeat(10_000));
+        let (events, messages, _) = read(&deep_title).expect("the file reads");
+        assert!(events.is_empty());
+        assert!(
+            messages[0].message.contains("field \"title\" must be a string"),
+            "{}",
+            messages[0]
+        );
+    }
+
+    #[test]
+    fn big_files_are_read_in_parallel_blocks_in_order() {
+        let records: Vec<String> = (0..30_000)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "e{i}", "title": "Event {i}", "date": "2020-01-01", "category": "{}", "lat": 47.23, "lon": 39.72, "description": "{}"}}"#,
+                    if i % 3 == 0 { "drill" } else { "custom-kind" },
+                    "x".repeat(300)
+                )
+            })
+            .collect();
+        let text = format!("[\n{}\n]", records.join(",\n"));
+        let progress = LoadProgress::default();
+        let regions = regions();
+        let mut categories = Categories::default();
+        let mut events = Vec::new();
+        let mut batches = 0;
+        read_event_stream(
+            "big.json",
+            text.as_bytes(),
+            ReadContext {
+                regions: &regions,
+                file_index: 3,
+                categories: &mut categories,
+                progress: Some(&progress),
+            },
+            |batch| {
+                batches += 1;
+                events.extend(batch.events);
+            },
+        )
+        .expect("loads");
+        assert!(batches >= 2, "{batches}");
+        assert_eq!(events.len(), 30_000);
+        for (i, event) in events.iter().enumerate() {
+            assert_eq!(event.id(), format!("e{i}"));
+            assert_eq!(event.origin.line as usize, i + 2);
+            assert_eq!(event.origin.file, 3);
+        }
+        let custom = categories.find("custom-kind").expect("interned");
+        assert!(events.iter().skip(1).step_by(3).all(|e| e.category == custom));
+        assert_eq!(progress.records(), 30_000);
+        assert_eq!(progress.bytes(), text.len() as u64);
+    }
+
+    #[test]
+    fn a_cancelled_load_stops() {
+        let progress = LoadProgress::default();
+        progress.cancel();
+        let regions = regions();
+        let mut categories = Categories::default();
+        let error = read_event_stream(
+            "x.json",
+            &b"[]"[..],
+            ReadContext {
+                regions: &regions,
+                file_index: 0,
+                categories: &mut categories,
+                progress: Some(&progress),
+            },
+            |_| {},
+        )
+        .expect_err("cancelled");
+        assert_eq!(error.problem, Problem::Cancelled);
+    }
+}
