@@ -1,8 +1,8 @@
 //! One headless frame of the whole app (`run_ui` + `tessellate`), as a GPU-less
-//! machine would draw it: the bundled regions and context at the start view.
+//! machine would draw it: the bundled regions, context and sample events at
+//! the start view, as `borderwatch` with no arguments shows them.
 
-use borderwatch::BorderwatchApp;
-use borderwatch::data::{ContextLayer, RegionSet};
+use borderwatch::{BorderwatchApp, StartupOptions};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, Vec2};
 
@@ -16,10 +16,8 @@ fn input(pointer: Option<Pos2>) -> RawInput {
 
 fn start_view_frame(c: &mut Criterion) {
     let ctx = egui::Context::default();
-    let mut app = BorderwatchApp::with_data(
-        RegionSet::bundled().expect("bundled regions"),
-        ContextLayer::bundled().expect("bundled context"),
-    );
+    let mut app = BorderwatchApp::new(&StartupOptions::default());
+    assert!(app.messages().is_empty(), "the bundled data loads cleanly");
     // Settle layout (panel sizes, fonts) before measuring.
     for _ in 0..3 {
         let _ = ctx.run_ui(input(None), |ui| app.show(ui));

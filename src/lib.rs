@@ -6,8 +6,12 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod data;
+pub mod dataset;
+pub mod load;
 pub mod map;
+pub mod query;
 pub mod spatial;
 pub mod ui;
 

@@ -1,27 +1,141 @@
-//! The `borderwatch` command: parses the command line, then starts the app.
+//! The `borderwatch` command: parses the command line, then starts the app
+//! or runs a headless command.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use borderwatch::check::{CheckOptions, run_check};
+use borderwatch::data::EventDate;
+use borderwatch::query::EventFilter;
+use borderwatch::query::filter::CategorySelection;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
 
 /// A map of military activity in the Russian regions bordering Ukraine.
 #[derive(Debug, Parser)]
-#[command(name = "borderwatch", version, about)]
+#[command(name = "borderwatch", version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     /// Region layer to show instead of the bundled five: a GeoJSON file, or a
     /// folder of .geojson/.json files. Repeatable.
     #[arg(long, value_name = "PATH")]
     regions: Vec<PathBuf>,
+    /// Event file to show instead of the bundled sample (JSON or GeoJSON
+    /// points; see docs/events.md). Repeatable.
+    #[arg(long, value_name = "FILE")]
+    events: Vec<PathBuf>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Load event files as the app would and report per region, then every
+    /// warning and error. Exit status: 0 every file loaded, 1 a file could
+    /// not be loaded, 2 usage error.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Region layer instead of the bundled five (file or folder). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    regions: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Event files to check.
+    #[arg(required = true, value_name = "EVENTS")]
+    events: Vec<PathBuf>,
+}
+
+/// The filter options shared by the headless commands.
+#[derive(Debug, Args)]
+struct FilterArgs {
+    /// First day to count (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    from: Option<i32>,
+    /// Last day to count (YYYY-MM-DD, inclusive).
+    #[arg(long, value_name = "DATE", value_parser = parse_day)]
+    to: Option<i32>,
+    /// Count only this category. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    category: Vec<String>,
+    /// Count only events whose title, description, place, actors or sources
+    /// contain every word of TEXT (ignoring case).
+    #[arg(long, value_name = "TEXT")]
+    search: Option<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> EventFilter {
+        EventFilter {
+            from_day: self.from,
+            to_day: self.to,
+            categories: if self.category.is_empty() {
+                CategorySelection::default()
+            } else {
+                CategorySelection::Only(self.category.iter().map(|c| c.trim().to_lowercase()).collect())
+            },
+            text: self.search.clone().unwrap_or_default(),
+            ..EventFilter::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_day(text: &str) -> Result<i32, String> {
+    EventDate::parse_iso(text)
+        .map(|d| d.day())
+        .map_err(|e| e.to_string())
 }
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
-    let options = StartupOptions { regions: cli.regions };
-    run_app(options)
+    match cli.command {
+        Some(Command::Check(args)) => check(&args),
+        None => run_app(StartupOptions {
+            regions: cli.regions,
+            events: cli.events,
+        }),
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    if let (Some(from), Some(to)) = (args.filter.from, args.filter.to)
+        && from > to
+    {
+        eprintln!("borderwatch check: --from is after --to");
+        return ExitCode::from(2);
+    }
+    let report = run_check(&CheckOptions {
+        regions: args.regions.clone(),
+        events: args.events.clone(),
+        filter: args.filter.to_filter(),
+    });
+    let mut out = std::io::stdout().lock();
+    let written = match args.format {
+        Format::Text => report.write_text(&mut out),
+        Format::Json => serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out)),
+    };
+    // A closed pipe (`| head`) is not a failure of the check.
+    if let Err(error) = written
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("borderwatch check: cannot write the report: {error}");
+    }
+    ExitCode::from(report.exit_code())
 }
 
 fn run_app(options: StartupOptions) -> ExitCode {

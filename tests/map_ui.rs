@@ -1,50 +1,20 @@
 //! The app as a user drives it, headless (egui_kittest): clicking regions on
 //! the map, clearing the selection, zooming and fitting.
 
+mod common;
+
 use borderwatch::data::{ContextLayer, RegionSet};
 use borderwatch::{BorderwatchApp, StartupOptions};
-use egui::{Event, Modifiers, PointerButton, Pos2, Vec2};
+use common::{click_at, harness_for, screen_pos};
+use egui::{Event, Modifiers, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use geo::Coord;
 
 fn harness() -> Harness<'static, BorderwatchApp> {
-    let app = BorderwatchApp::with_data(
+    harness_for(BorderwatchApp::with_data(
         RegionSet::bundled().expect("bundled regions"),
         ContextLayer::bundled().expect("bundled context"),
-    );
-    let mut harness = Harness::builder()
-        .with_size(Vec2::new(1280.0, 800.0))
-        // Smooth scrolling and tooltips take a few frames to settle.
-        .with_max_steps(60)
-        .build_ui_state(|ui, app: &mut BorderwatchApp| app.show(ui), app);
-    harness.run();
-    harness
-}
-
-/// Where a longitude/latitude is on screen now, by the app's own projection.
-fn screen_pos(harness: &Harness<'_, BorderwatchApp>, lat: f64, lon: f64) -> Pos2 {
-    let viewport = harness.state().map_memory().last_viewport().expect("map drawn");
-    let pos = viewport.lonlat_to_screen(Coord { x: lon, y: lat });
-    assert!(viewport.rect.contains(pos), "{lat},{lon} is on screen");
-    pos
-}
-
-fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
-    harness.hover_at(pos);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    harness.run();
-    // Move away so the hover tooltip does not repeat what the panel says.
-    harness.remove_cursor();
-    harness.run();
+    ))
 }
 
 fn selected_id(harness: &Harness<'_, BorderwatchApp>) -> Option<String> {
@@ -207,7 +177,10 @@ fn a_bad_regions_argument_keeps_the_bundled_map_and_says_why() {
         r#"{"type":"Polygon","coordinates":[[[4400000,5900000],[4500000,5900000],[4500000,6000000],[4400000,5900000]]]}"#,
     )
     .expect("write");
-    let app = BorderwatchApp::new(&StartupOptions { regions: vec![bad] });
+    let app = BorderwatchApp::new(&StartupOptions {
+        regions: vec![bad],
+        ..StartupOptions::default()
+    });
     assert_eq!(app.regions().regions().len(), 5);
     let text: Vec<String> = app.messages().iter().map(|m| m.to_string()).collect();
     assert!(

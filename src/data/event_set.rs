@@ -12,7 +12,7 @@ use rayon::slice::ParallelSliceMut;
 
 use super::bundled;
 use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::event::{Categories, Event};
+use super::event::{Categories, Event, EventOrigin};
 use super::event_file::{EventBatch, FileSummary, LoadProgress, ReadContext, read_event_stream};
 use super::region::RegionSet;
 
@@ -166,28 +166,79 @@ impl IdRegistry {
     }
 }
 
-/// Adds a file's items to `slots`, replacing those whose id is taken. Items
-/// come in file order; `id` gives an item's id; `on_replace(old, new,
-/// same_file)` is told about each replacement before it happens.
-pub fn merge_file<T>(
+/// What [`merge_file`] needs to know of an item: its id and where it was read.
+pub trait Keyed {
+    /// The event id.
+    fn id(&self) -> &str;
+    /// Where it was read.
+    fn origin(&self) -> EventOrigin;
+}
+
+impl Keyed for Event {
+    fn id(&self) -> &str {
+        Event::id(self)
+    }
+    fn origin(&self) -> EventOrigin {
+        self.origin
+    }
+}
+
+/// Adds the items read from one file (in file order) to `slots`; an item
+/// whose id is taken replaces the earlier one. Returns the warnings this
+/// gives: each duplicate within the file, one summary of replacements of
+/// earlier files' events, and an empty file. The app and the headless check
+/// both merge through here, so they count and warn alike.
+pub fn merge_file<T: Keyed>(
     registry: &mut IdRegistry,
     slots: &mut Vec<T>,
     items: Vec<T>,
-    id: impl Fn(&T) -> &str,
-    mut on_replace: impl FnMut(&T, &T, bool),
-) {
+    file: &str,
+    summary: &FileSummary,
+) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
     let first_new = slots.len();
+    let mut updated = 0usize;
     for item in items {
-        match registry.claim(id(&item), slots.len()) {
+        match registry.claim(item.id(), slots.len()) {
             IdClaim::New => slots.push(item),
             IdClaim::Replaces(slot) => {
-                if let Some(old) = slots.get_mut(slot) {
-                    on_replace(old, &item, slot >= first_new);
-                    *old = item;
+                let Some(old) = slots.get_mut(slot) else { continue };
+                if slot >= first_new {
+                    let origin = item.origin();
+                    warnings.push(Diagnostic::warning(
+                        Location::file(file)
+                            .at(origin.line as usize, 1)
+                            .record(summary.container.collection(), origin.record as usize),
+                        format!(
+                            "duplicate id \"{}\" (first at line {}); this record replaces the earlier one",
+                            item.id(),
+                            old.origin().line
+                        ),
+                    ));
+                } else {
+                    updated += 1;
                 }
+                *old = item;
             }
         }
     }
+    if updated > 0 {
+        warnings.push(Diagnostic::warning(
+            Location::file(file),
+            format!(
+                "{updated} event{} replace{} events with the same id loaded from earlier files",
+                if updated == 1 { "" } else { "s" },
+                if updated == 1 { "s" } else { "" }
+            ),
+        ));
+    }
+    if summary.records == 0 {
+        warnings.push(Diagnostic::warning(
+            Location::file(file),
+            "the file has no events",
+        ));
+    }
+    warnings
 }
 
 /// Builds an [`EventSet`] file by file. Every message (the errors of files
@@ -276,45 +327,13 @@ impl<'r> EventSetBuilder<'r> {
             records: summary.records,
             rejected: summary.rejected,
         });
-        let mut updated = 0;
-        merge_file(
+        messages.extend(merge_file(
             &mut self.ids,
             &mut self.events,
             staged,
-            Event::id,
-            |old, new, same_file| {
-                if same_file {
-                    messages.push(Diagnostic::warning(
-                        Location::file(name)
-                            .at(new.origin.line as usize, 1)
-                            .record(summary.container.collection(), new.origin.record as usize),
-                        format!(
-                            "duplicate id \"{}\" (first at line {}); this record replaces the earlier one",
-                            new.id(),
-                            old.origin.line
-                        ),
-                    ));
-                } else {
-                    updated += 1;
-                }
-            },
-        );
-        if updated > 0 {
-            messages.push(Diagnostic::warning(
-                Location::file(name),
-                format!(
-                    "{updated} event{} replace{} events with the same id loaded from earlier files",
-                    if updated == 1 { "" } else { "s" },
-                    if updated == 1 { "s" } else { "" }
-                ),
-            ));
-        }
-        if summary.records == 0 {
-            messages.push(Diagnostic::warning(
-                Location::file(name),
-                "the file has no events",
-            ));
-        }
+            name,
+            &summary,
+        ));
         messages.sort_by_key(|m| (m.location.record, m.location.line));
         self.messages.extend(messages);
         Ok(summary)

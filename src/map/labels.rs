@@ -4,9 +4,19 @@
 use egui::{Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Vec2};
 
 /// Placed labels, so later ones can avoid them.
-#[derive(Default)]
 pub struct LabelPlacer {
     taken: Vec<Rect>,
+    /// Where a label may go relative to its anchor, tried in order.
+    shifts: Vec<Vec2>,
+}
+
+impl Default for LabelPlacer {
+    fn default() -> Self {
+        Self {
+            taken: Vec::new(),
+            shifts: vec![Vec2::ZERO],
+        }
+    }
 }
 
 /// One label to place.
@@ -27,9 +37,9 @@ pub struct Label<'a> {
 }
 
 impl LabelPlacer {
-    /// Lays out and paints `label` unless it is too big for its shape, falls
-    /// outside `clip` or overlaps a label already placed. Returns its rectangle
-    /// when painted.
+    /// Lays out and paints `label` unless it is too big for its shape, or
+    /// falls outside `clip` or on something already placed at its anchor and
+    /// at every allowed shift. Returns its rectangle when painted.
     pub fn place(
         &mut self,
         painter: &Painter,
@@ -44,11 +54,12 @@ impl LabelPlacer {
         {
             return None;
         }
-        let rect = Align2::CENTER_CENTER.anchor_size(label.anchor, size);
+        let rect = self.shifts.iter().find_map(|shift| {
+            let rect = Align2::CENTER_CENTER.anchor_size(label.anchor + *shift, size);
+            let padded = rect.expand(2.0);
+            (clip.contains_rect(rect) && !self.taken.iter().any(|r| r.intersects(padded))).then_some(rect)
+        })?;
         let padded = rect.expand(2.0);
-        if !clip.contains_rect(rect) || self.taken.iter().any(|r| r.intersects(padded)) {
-            return None;
-        }
         self.taken.push(padded);
         for offset in [
             Vec2::new(-1.0, 0.0),
@@ -64,6 +75,18 @@ impl LabelPlacer {
         }
         shapes.push(Shape::galley(rect.min, galley, label.color));
         Some(rect)
+    }
+
+    /// Lets later labels move off their anchor by these shifts (tried in
+    /// order, after the anchor itself) when it is taken.
+    pub fn allow_shifts(&mut self, shifts: &[Vec2]) {
+        self.shifts.truncate(1);
+        self.shifts.extend_from_slice(shifts);
+    }
+
+    /// Only the anchor itself from now on.
+    pub fn no_shifts(&mut self) {
+        self.shifts.truncate(1);
     }
 
     /// Marks a rectangle as taken (e.g. by a control drawn over the map).

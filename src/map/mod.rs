@@ -3,6 +3,7 @@
 //! it does not know about side panels.
 
 mod labels;
+pub mod markers;
 pub mod mesh;
 pub mod overlay;
 pub mod projection;
@@ -10,6 +11,7 @@ pub mod style;
 pub mod view;
 mod widget;
 
+pub use markers::EventLayer;
 pub use projection::{WorldPoint, WorldRect, project, unproject};
 pub use style::MapStyle;
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};

@@ -17,6 +17,22 @@ const REGION_PALETTE: [Color32; 10] = [
     Color32::from_rgb(0xBA, 0xB0, 0xAC),
 ];
 
+/// Marker colours of the known event categories, in
+/// [`crate::data::EventCategory::ALL`] order: deployment, drill, withdrawal,
+/// incident, strike, statement, other.
+const CATEGORY_PALETTE: [Color32; 7] = [
+    Color32::from_rgb(0xD6, 0x27, 0x28),
+    Color32::from_rgb(0xFF, 0x7F, 0x0E),
+    Color32::from_rgb(0x2C, 0xA0, 0x2C),
+    Color32::from_rgb(0x94, 0x67, 0xBD),
+    Color32::from_rgb(0x8C, 0x1C, 0x13),
+    Color32::from_rgb(0x1F, 0x77, 0xB4),
+    Color32::from_rgb(0x8C, 0x56, 0x4B),
+];
+
+/// Markers of categories borderwatch does not know.
+const UNKNOWN_CATEGORY: Color32 = Color32::from_rgb(0x9A, 0x9A, 0x9A);
+
 /// Everything the map needs to know about colours.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MapStyle {
@@ -52,6 +68,12 @@ pub struct MapStyle {
     pub overlay_text: Color32,
     /// Background of overlays.
     pub overlay_fill: Color32,
+    /// Outline of event markers.
+    pub marker_outline: Color32,
+    /// Inside of a cluster of several categories.
+    pub cluster_fill: Color32,
+    /// Ring around the selected event.
+    pub marker_selection: Color32,
 }
 
 impl MapStyle {
@@ -79,6 +101,9 @@ impl MapStyle {
             selection_outline: Color32::from_rgb(0x11, 0x11, 0x11),
             overlay_text: Color32::from_rgb(0x22, 0x22, 0x22),
             overlay_fill: Color32::from_rgba_unmultiplied(0xFF, 0xFF, 0xFF, 0xD0),
+            marker_outline: Color32::WHITE,
+            cluster_fill: Color32::from_rgb(0xF4, 0xF4, 0xF4),
+            marker_selection: Color32::from_rgb(0x11, 0x11, 0x11),
         }
     }
 
@@ -101,6 +126,9 @@ impl MapStyle {
             selection_outline: Color32::from_rgb(0xFA, 0xFA, 0xFA),
             overlay_text: Color32::from_rgb(0xE6, 0xE6, 0xE6),
             overlay_fill: Color32::from_rgba_unmultiplied(0x20, 0x20, 0x20, 0xD0),
+            marker_outline: Color32::from_rgb(0x10, 0x10, 0x10),
+            cluster_fill: Color32::from_rgb(0x30, 0x30, 0x30),
+            marker_selection: Color32::from_rgb(0xFF, 0xE0, 0x4D),
         }
     }
 
@@ -113,6 +141,18 @@ impl MapStyle {
     pub fn region_fill(index: usize, alpha: u8) -> Color32 {
         let [r, g, b, _] = Self::region_color(index).to_array();
         Color32::from_rgba_unmultiplied(r, g, b, alpha)
+    }
+
+    /// The marker colour of a category slot (see
+    /// [`crate::spatial::event_index::CATEGORY_SLOTS`]): the known categories,
+    /// then a neutral grey for all others.
+    pub fn category_color(slot: usize) -> Color32 {
+        CATEGORY_PALETTE.get(slot).copied().unwrap_or(UNKNOWN_CATEGORY)
+    }
+
+    /// The marker colour of a category.
+    pub fn category_id_color(category: crate::data::CategoryId) -> Color32 {
+        Self::category_color(crate::spatial::event_index::category_slot(category))
     }
 
     /// Land colour of a context feature by its country.
@@ -134,5 +174,8 @@ mod tests {
         let colours: std::collections::HashSet<_> = (0..5).map(MapStyle::region_color).collect();
         assert_eq!(colours.len(), 5);
         assert_eq!(MapStyle::region_fill(0, 100).a(), 100);
+        let categories: std::collections::HashSet<_> = (0..8).map(MapStyle::category_color).collect();
+        assert_eq!(categories.len(), 8, "seven known categories and a neutral one");
+        assert_eq!(MapStyle::category_color(8), MapStyle::category_color(7));
     }
 }

@@ -10,12 +10,14 @@ use egui::{
 use geo::{Contains, Coord};
 
 use super::labels::{Label, LabelPlacer};
+use super::markers::{EventLayer, MarkerCache, hit_test, marker_rects, paint_markers};
 use super::mesh::ShapeMesh;
 use super::overlay::ScaleBar;
 use super::projection::WorldRect;
 use super::style::MapStyle;
 use super::view::{MapView, Viewport};
 use crate::data::{ContextKind, ContextLayer, RegionSet};
+use crate::spatial::Cluster;
 
 /// How much one wheel point zooms: 100 points (about two notches) is one level.
 const WHEEL_POINTS_PER_LEVEL: f64 = 100.0;
@@ -77,6 +79,8 @@ pub struct MapMemory {
     fit_to: Option<WorldRect>,
     #[serde(skip)]
     last_viewport: Option<Viewport>,
+    #[serde(skip)]
+    markers: MarkerCache,
 }
 
 impl MapMemory {
@@ -103,6 +107,12 @@ impl MapMemory {
         self.zoom_goal = None;
     }
 
+    /// Fits a world box on the next frame (a cluster being zoomed into).
+    pub fn request_fit_world(&mut self, bounds: WorldRect) {
+        self.fit_to = Some(bounds);
+        self.zoom_goal = None;
+    }
+
     /// Zooms by `levels` (+ in, - out) around the map's centre, eased.
     pub fn request_zoom(&mut self, levels: f64) {
         self.add_zoom(levels, None);
@@ -113,6 +123,11 @@ impl MapMemory {
         if let Some(view) = &mut self.view {
             view.center = super::projection::project(lonlat);
         }
+    }
+
+    /// The event clusters drawn last frame.
+    pub fn clusters(&self) -> &[Cluster] {
+        self.markers.current()
     }
 
     /// Screen ↔ world of the last frame drawn: where things are on screen now.
@@ -132,6 +147,8 @@ pub struct MapResponse {
     pub response: Response,
     /// Region under the pointer, by index in the [`RegionSet`].
     pub hovered_region: Option<usize>,
+    /// Event marker or cluster under the pointer.
+    pub hovered_events: Option<Cluster>,
     /// A click (not a drag) on the map this frame.
     pub clicked: Option<MapClick>,
     /// Longitude/latitude under the pointer.
@@ -141,8 +158,10 @@ pub struct MapResponse {
 }
 
 /// What a click on the map hit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum MapClick {
+    /// An event marker (one event) or a cluster (several).
+    Events(Cluster),
     /// A tracked region, by index.
     Region(usize),
     /// Sea or context: nothing selectable.
@@ -157,6 +176,7 @@ pub struct MapWidget<'a> {
     style: &'a MapStyle,
     selected: Option<usize>,
     obstacles: Vec<Rect>,
+    events: Option<EventLayer<'a>>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -175,7 +195,14 @@ impl<'a> MapWidget<'a> {
             style,
             selected: None,
             obstacles: Vec::new(),
+            events: None,
         }
+    }
+
+    /// Draws these events as markers above the regions.
+    pub fn events(mut self, layer: EventLayer<'a>) -> Self {
+        self.events = Some(layer);
+        self
     }
 
     /// Screen areas covered by the app's own overlays (a legend), kept free of labels.
@@ -204,34 +231,49 @@ impl<'a> MapWidget<'a> {
         let viewport = Viewport::new(view, rect);
         memory.last_viewport = Some(viewport);
 
+        let clusters: &[Cluster] = match &self.events {
+            Some(layer) => memory.markers.clusters(layer, &viewport),
+            None => &[],
+        };
         let pointer = response.hover_pos().filter(|p| rect.contains(*p));
         let cursor = pointer.map(|p| viewport.screen_to_lonlat(p));
-        let hovered_region = cursor.and_then(|c| self.regions.locate(c));
+        let hovered_events = pointer
+            .and_then(|p| hit_test(clusters, &viewport, p))
+            .map(|i| clusters[i].clone());
+        let hovered_region = cursor
+            .filter(|_| hovered_events.is_none())
+            .and_then(|c| self.regions.locate(c));
         let clicked = if response.clicked() {
-            let at = response
-                .interact_pointer_pos()
-                .map(|p| viewport.screen_to_lonlat(p));
-            Some(match at.and_then(|c| self.regions.locate(c)) {
-                Some(index) => MapClick::Region(index),
-                None => MapClick::Nothing,
+            let at = response.interact_pointer_pos();
+            let marker = at.and_then(|p| hit_test(clusters, &viewport, p));
+            Some(match marker {
+                Some(index) => MapClick::Events(clusters[index].clone()),
+                None => match at.and_then(|p| self.regions.locate(viewport.screen_to_lonlat(p))) {
+                    Some(index) => MapClick::Region(index),
+                    None => MapClick::Nothing,
+                },
             })
         } else {
             None
         };
 
         if ui.is_rect_visible(rect) {
-            self.paint(ui, &viewport, hovered_region);
+            self.paint(ui, &viewport, hovered_region, clusters);
         }
         let mut response = self.controls(ui, rect, memory, response);
 
         if response.dragged() {
             ui.ctx().set_cursor_icon(CursorIcon::Grabbing);
-        } else if hovered_region.is_some() {
+        } else if hovered_region.is_some() || hovered_events.is_some() {
             ui.ctx().set_cursor_icon(CursorIcon::PointingHand);
         } else if response.hovered() {
             ui.ctx().set_cursor_icon(CursorIcon::Grab);
         }
-        if let Some(region) = hovered_region.and_then(|i| self.regions.get(i))
+        if let (Some(cluster), Some(layer)) = (&hovered_events, &self.events)
+            && !response.dragged()
+        {
+            response = response.on_hover_ui_at_pointer(|ui| super::markers::tooltip(ui, cluster, layer));
+        } else if let Some(region) = hovered_region.and_then(|i| self.regions.get(i))
             && !response.dragged()
         {
             response = response.on_hover_ui_at_pointer(|ui| {
@@ -246,6 +288,7 @@ impl<'a> MapWidget<'a> {
         MapResponse {
             response,
             hovered_region,
+            hovered_events,
             clicked,
             cursor,
             viewport,
@@ -347,7 +390,7 @@ impl<'a> MapWidget<'a> {
         }
     }
 
-    fn paint(&self, ui: &Ui, viewport: &Viewport, hovered: Option<usize>) {
+    fn paint(&self, ui: &Ui, viewport: &Viewport, hovered: Option<usize>, clusters: &[Cluster]) {
         let rect = viewport.rect;
         let painter = ui.painter_at(rect);
         let visible = viewport.visible_world();
@@ -410,7 +453,10 @@ impl<'a> MapWidget<'a> {
             mesh.outline_into(viewport, Stroke::new(2.5, style.selection_outline), &mut shapes);
         }
 
-        self.paint_labels(&painter, viewport, &mut shapes);
+        self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
+        if let Some(layer) = &self.events {
+            paint_markers(&painter, clusters, layer, viewport, style, &mut shapes);
+        }
         painter.extend(shapes);
 
         if let Some(bar) = ScaleBar::for_viewport(viewport) {
@@ -425,7 +471,13 @@ impl<'a> MapWidget<'a> {
         );
     }
 
-    fn paint_labels(&self, painter: &egui::Painter, viewport: &Viewport, shapes: &mut Vec<Shape>) {
+    fn paint_labels(
+        &self,
+        painter: &egui::Painter,
+        viewport: &Viewport,
+        markers: &[Rect],
+        shapes: &mut Vec<Shape>,
+    ) {
         let style = self.style;
         let clip = viewport.rect.shrink(4.0);
         let mut placer = LabelPlacer::default();
@@ -438,9 +490,16 @@ impl<'a> MapWidget<'a> {
             viewport.rect.left_bottom() + vec2(0.0, -40.0),
             vec2(160.0, 40.0),
         ));
-        for obstacle in &self.obstacles {
+        for obstacle in self.obstacles.iter().chain(markers) {
             placer.reserve(*obstacle);
         }
+        // A region name may move off a marker at its label point.
+        placer.allow_shifts(&[
+            vec2(0.0, 24.0),
+            vec2(0.0, -24.0),
+            vec2(0.0, 36.0),
+            vec2(0.0, -36.0),
+        ]);
 
         for (index, region) in self.regions.regions().iter().enumerate() {
             let Some(mesh) = self.layers.regions.get(index) else {
@@ -464,6 +523,7 @@ impl<'a> MapWidget<'a> {
                 shapes,
             );
         }
+        placer.no_shifts();
         let zoom = viewport.view.zoom;
         for kind in [ContextKind::Sea, ContextKind::Country, ContextKind::Admin1] {
             if kind == ContextKind::Admin1 && zoom < ADMIN1_LABEL_ZOOM {

@@ -1,30 +1,47 @@
-//! The borderwatch app: panels around the map. It owns the selection and
-//! feeds the map; the map and panels return what the user asked for.
+//! The borderwatch app: panels around the map. It owns the filter and the
+//! selection and feeds the map; the map and the panels return what the user
+//! asked for.
 
 use std::path::PathBuf;
 
 use egui::{Key, RichText, Ui};
 use geo::Coord;
 
-use super::format::format_lonlat;
-use super::region_panel::{PanelIntent, region_panel, swatch};
-use crate::data::{ContextLayer, Diagnostic, Region, RegionSet, Severity};
-use crate::map::{MapClick, MapLayers, MapMemory, MapStyle, MapWidget};
+use super::format::{format_lonlat, group_thousands};
+use super::intent::PanelIntent;
+use super::legend::legend;
+use super::side_panel::{Focus, SidePanel};
+use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
+use crate::dataset::Dataset;
+use crate::load::{load_context, load_events, load_regions};
+use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget};
+use crate::query::{EventFilter, FilteredEvents};
+use crate::spatial::Cluster;
 
 /// What the command line asked the app to load.
 #[derive(Debug, Clone, Default)]
 pub struct StartupOptions {
     /// `--regions` files or folders; empty for the bundled layers.
     pub regions: Vec<PathBuf>,
+    /// `--events` files; empty for the bundled sample.
+    pub events: Vec<PathBuf>,
 }
 
 /// The whole app's state.
 pub struct BorderwatchApp {
-    regions: RegionSet,
-    context: ContextLayer,
+    data: Dataset,
     layers: MapLayers,
     map: MapMemory,
-    selected: Option<usize>,
+    filter: EventFilter,
+    filtered: FilteredEvents,
+    /// Changes whenever `filtered` does, so caches built from it are rebuilt.
+    generation: u64,
+    focus: Focus,
+    selected_event: Option<usize>,
+    /// An event the list should scroll to on the next frame.
+    reveal: Option<usize>,
+    /// The events of the focus, for the generation they were made for.
+    focus_items: Option<(u64, Focus, Vec<u32>)>,
     hovered: Option<usize>,
     cursor: Option<Coord<f64>>,
     messages: Vec<Diagnostic>,
@@ -34,45 +51,43 @@ pub struct BorderwatchApp {
 }
 
 impl BorderwatchApp {
-    /// Loads what `options` name, falling back to the bundled data (with a
-    /// message) for anything that fails.
+    /// Loads what `options` name: the bundled regions and sample events
+    /// when none are given, and for region layers when none loads.
     pub fn new(options: &StartupOptions) -> Self {
-        let mut messages = Vec::new();
-        let mut regions = None;
-        if !options.regions.is_empty() {
-            let (loaded, found) = RegionSet::load_paths(&options.regions);
-            messages.extend(found);
-            if loaded.is_none() {
-                messages.push(Diagnostic::warning(
-                    crate::data::Location::file("--regions"),
-                    "no region layer could be loaded; showing the bundled regions",
-                ));
-            }
-            regions = loaded;
-        }
-        let regions = regions.unwrap_or_else(|| bundled_regions(&mut messages));
-        let context = ContextLayer::bundled().unwrap_or_else(|error| {
-            messages.push(error.into());
-            ContextLayer::default()
-        });
+        let (regions, mut messages) = load_regions(&options.regions);
+        let context = load_context(&mut messages);
+        let (events, event_messages) = load_events(&regions, &options.events, None);
+        messages.extend(event_messages);
         for message in &messages {
             log::warn!("{message}");
         }
-        let mut app = Self::with_data(regions, context);
+        let mut app = Self::with_dataset(Dataset::new(regions, context, events));
         app.show_messages = messages.iter().any(|m| m.severity == Severity::Error);
         app.messages = messages;
         app
     }
 
-    /// An app showing exactly this data.
+    /// An app showing these regions and context, with no events.
     pub fn with_data(regions: RegionSet, context: ContextLayer) -> Self {
-        let layers = MapLayers::new(&regions, &context);
+        Self::with_dataset(Dataset::new(regions, context, EventSet::default()))
+    }
+
+    /// An app showing exactly this data.
+    pub fn with_dataset(data: Dataset) -> Self {
+        let layers = MapLayers::new(&data.regions, &data.context);
+        let filter = EventFilter::default();
+        let filtered = data.apply(&filter);
         Self {
-            regions,
-            context,
+            data,
             layers,
             map: MapMemory::default(),
-            selected: None,
+            filter,
+            filtered,
+            generation: 1,
+            focus: Focus::Nothing,
+            selected_event: None,
+            reveal: None,
+            focus_items: None,
             hovered: None,
             cursor: None,
             messages: Vec::new(),
@@ -81,14 +96,47 @@ impl BorderwatchApp {
         }
     }
 
+    /// The loaded data.
+    pub fn dataset(&self) -> &Dataset {
+        &self.data
+    }
+
     /// The loaded regions.
     pub fn regions(&self) -> &RegionSet {
-        &self.regions
+        &self.data.regions
+    }
+
+    /// The events the filter shows.
+    pub fn filtered(&self) -> &FilteredEvents {
+        &self.filtered
+    }
+
+    /// The current filter.
+    pub fn filter(&self) -> &EventFilter {
+        &self.filter
+    }
+
+    /// What the side panel is about.
+    pub fn focus(&self) -> &Focus {
+        &self.focus
     }
 
     /// The selected region.
     pub fn selected_region(&self) -> Option<&Region> {
-        self.selected.and_then(|i| self.regions.get(i))
+        self.selected_region_index()
+            .and_then(|i| self.data.regions.get(i))
+    }
+
+    fn selected_region_index(&self) -> Option<usize> {
+        match self.focus {
+            Focus::Region(index) => Some(index),
+            _ => None,
+        }
+    }
+
+    /// The selected event, by index in the event set.
+    pub fn selected_event(&self) -> Option<usize> {
+        self.selected_event
     }
 
     /// The map's state: view and last viewport (where things are on screen).
@@ -101,94 +149,219 @@ impl BorderwatchApp {
         &self.messages
     }
 
+    /// Changes the filter; the map, lists and counts follow.
+    pub fn set_filter(&mut self, filter: EventFilter) {
+        if filter == self.filter {
+            return;
+        }
+        self.filter = filter;
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        self.filtered = self.data.apply(&self.filter);
+        self.generation += 1;
+        if let Some(event) = self.selected_event
+            && !self.filtered.is_shown(event)
+        {
+            self.set_selection(self.focus.clone(), None);
+        }
+    }
+
     /// Selects a region (or none), logging the change once as
     /// `selected region: <id>` / `selected region: none`.
     pub fn select_region(&mut self, index: Option<usize>) {
-        let index = index.filter(|&i| i < self.regions.regions().len());
-        if index == self.selected {
+        let index = index.filter(|&i| i < self.data.regions.regions().len());
+        let focus = index.map_or(Focus::Nothing, Focus::Region);
+        let keep_event = self
+            .selected_event
+            .filter(|&e| index.is_some() && self.data.columns.region(e) == index.map(|i| i as u32));
+        self.set_selection(focus, keep_event);
+    }
+
+    /// Selects an event: its details show, the map centres on it, its group
+    /// (region or outside) is listed. Logs `selected event: <id>`.
+    pub fn select_event(&mut self, index: usize) {
+        let Some(event) = self.data.events.get(index) else {
             return;
+        };
+        let position = event.position;
+        let in_spot = matches!(&self.focus, Focus::Spot(members) if members.contains(&(index as u32)));
+        let focus = if in_spot {
+            self.focus.clone()
+        } else {
+            match self.data.columns.region(index) {
+                Some(region) => Focus::Region(region as usize),
+                None => Focus::Outside,
+            }
+        };
+        self.set_selection(focus, Some(index));
+        self.map.center_on(position);
+        self.reveal = Some(index);
+    }
+
+    /// Sets what is selected, logging each change of region and of event once.
+    fn set_selection(&mut self, focus: Focus, event: Option<usize>) {
+        let region_before = self.selected_region_index();
+        let event_before = self.selected_event;
+        self.focus = focus;
+        self.selected_event = event;
+        let region_after = self.selected_region_index();
+        if region_after != region_before {
+            match self.selected_region() {
+                Some(region) => log::info!("selected region: {}", region.id),
+                None => log::info!("selected region: none"),
+            }
         }
-        self.selected = index;
-        match self.selected_region() {
-            Some(region) => log::info!("selected region: {}", region.id),
-            None => log::info!("selected region: none"),
+        if event != event_before {
+            match event.and_then(|i| self.data.events.get(i)) {
+                Some(event) => log::info!("selected event: {}", event.id()),
+                None => log::info!("selected event: none"),
+            }
         }
+    }
+
+    fn clear_selection(&mut self) {
+        self.set_selection(Focus::Nothing, None);
+    }
+
+    /// The events of the focus that the filter shows, newest first.
+    pub fn focus_items(&mut self) -> &[u32] {
+        let fresh = matches!(&self.focus_items, Some((generation, focus, _)) if *generation == self.generation && *focus == self.focus);
+        if !fresh {
+            let items: Vec<u32> = match &self.focus {
+                Focus::Nothing => Vec::new(),
+                Focus::Region(index) => self
+                    .filtered
+                    .in_region(&self.data.columns, Some(*index as u32))
+                    .map(|i| i as u32)
+                    .collect(),
+                Focus::Outside => self
+                    .filtered
+                    .in_region(&self.data.columns, None)
+                    .map(|i| i as u32)
+                    .collect(),
+                Focus::Spot(members) => members
+                    .iter()
+                    .copied()
+                    .filter(|&i| self.filtered.is_shown(i as usize))
+                    .collect(),
+            };
+            self.focus_items = Some((self.generation, self.focus.clone(), items));
+        }
+        self.focus_items.as_ref().map_or(&[], |(_, _, items)| items)
     }
 
     /// Draws the whole app for one frame.
     pub fn show(&mut self, ui: &mut Ui) {
-        if ui.input(|i| i.key_pressed(Key::Escape)) {
-            self.select_region(None);
+        if ui.input(|i| i.key_pressed(Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
+            self.clear_selection();
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         egui::Panel::right("details")
-            .default_size(320.0)
-            .size_range(240.0..=600.0)
+            .default_size(340.0)
+            .size_range(260.0..=640.0)
             .show(ui, |ui| {
-                egui::ScrollArea::vertical()
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| match region_panel(ui, &self.regions, self.selected) {
-                        Some(PanelIntent::Select(index)) => self.select_region(Some(index)),
-                        Some(PanelIntent::ClearSelection) => self.select_region(None),
-                        Some(PanelIntent::ZoomTo(index)) => {
-                            if let Some(region) = self.regions.get(index) {
-                                self.map.request_fit_to(&region.bounds);
-                            }
-                        }
-                        None => {}
-                    });
+                let items = self.focus_items().to_vec();
+                let intent = SidePanel {
+                    data: &self.data,
+                    filtered: &self.filtered,
+                    focus: &self.focus,
+                    items: &items,
+                    selected_event: self.selected_event,
+                    reveal: self.reveal.take(),
+                }
+                .show(ui);
+                if let Some(intent) = intent {
+                    self.apply(intent);
+                }
             });
         egui::CentralPanel::no_frame().show(ui, |ui| self.map_area(ui));
         self.messages_window(ui);
     }
 
+    /// Carries out what a panel asked for.
+    fn apply(&mut self, intent: PanelIntent) {
+        match intent {
+            PanelIntent::FocusRegion(index) => self.select_region(Some(index)),
+            PanelIntent::FocusOutside => self.set_selection(Focus::Outside, None),
+            PanelIntent::ClearSelection => self.clear_selection(),
+            PanelIntent::ZoomTo(index) => {
+                if let Some(region) = self.data.regions.get(index) {
+                    self.map.request_fit_to(&region.bounds);
+                }
+            }
+            PanelIntent::SelectEvent(index) => self.select_event(index),
+            PanelIntent::CentreOn(index) => {
+                if let Some(event) = self.data.events.get(index) {
+                    self.map.center_on(event.position);
+                }
+            }
+            PanelIntent::CloseEvent => self.set_selection(self.focus.clone(), None),
+            PanelIntent::ToggleCategory(name) => {
+                let mut filter = self.filter.clone();
+                filter.toggle_category(&name, self.data.events.categories());
+                self.set_filter(filter);
+            }
+        }
+    }
+
     fn map_area(&mut self, ui: &mut Ui) {
         let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
-        let map = MapWidget::new(&self.regions, &self.context, &self.layers, &style)
-            .selected(self.selected)
+        let layer = EventLayer {
+            events: &self.data.events,
+            index: &self.data.index,
+            shown: &self.filtered.shown,
+            generation: self.generation,
+            selected: self.selected_event,
+            spot: match &self.focus {
+                Focus::Spot(members) => members
+                    .first()
+                    .and_then(|&e| self.data.index.position(e as usize)),
+                _ => None,
+            },
+        };
+        let map = MapWidget::new(&self.data.regions, &self.data.context, &self.layers, &style)
+            .selected(self.selected_region_index())
             .obstacles(self.legend_rect)
+            .events(layer)
             .show(ui, &mut self.map);
         self.hovered = map.hovered_region;
         self.cursor = map.cursor;
         match map.clicked {
+            Some(MapClick::Events(cluster)) => self.clicked_cluster(&cluster),
             Some(MapClick::Region(index)) => self.select_region(Some(index)),
-            Some(MapClick::Nothing) => self.select_region(None),
+            Some(MapClick::Nothing) => self.clear_selection(),
             None => {}
         }
-        self.legend(ui, map.viewport.rect);
+        let (rect, intent) = legend(
+            ui,
+            map.viewport.rect,
+            &self.data,
+            &self.filtered,
+            &self.filter,
+            self.selected_region_index(),
+        );
+        self.legend_rect = Some(rect);
+        if let Some(intent) = intent {
+            self.apply(intent);
+        }
     }
 
-    /// The regions and their colours, top left of the map; a click selects.
-    fn legend(&mut self, ui: &mut Ui, map_rect: egui::Rect) {
-        let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
-        let mut clicked = None;
-        let legend = egui::Area::new(egui::Id::unique("legend"))
-            .fixed_pos(map_rect.left_top() + egui::vec2(10.0, 10.0))
-            .order(egui::Order::Foreground)
-            .show(ui.ctx(), |ui| {
-                egui::Frame::popup(ui.style())
-                    .fill(style.overlay_fill)
-                    .show(ui, |ui| {
-                        ui.label(RichText::new("Tracked regions").strong());
-                        for (index, region) in self.regions.regions().iter().enumerate() {
-                            ui.horizontal(|ui| {
-                                swatch(ui, index);
-                                let text = if Some(index) == self.selected {
-                                    RichText::new(&region.name).strong()
-                                } else {
-                                    RichText::new(&region.name)
-                                };
-                                if ui.selectable_label(Some(index) == self.selected, text).clicked() {
-                                    clicked = Some(index);
-                                }
-                            });
-                        }
-                    });
-            });
-        self.legend_rect = Some(legend.response.rect);
-        if let Some(index) = clicked {
-            self.select_region(Some(index));
+    /// One event: select it. Several at one spot (or at the deepest zoom):
+    /// list them. Otherwise zoom in until they separate.
+    fn clicked_cluster(&mut self, cluster: &Cluster) {
+        if cluster.count == 1 {
+            self.select_event(cluster.first as usize);
+            return;
+        }
+        let deepest = self.map.view().is_some_and(|v| v.zoom >= MAX_ZOOM - 0.01);
+        if cluster.is_one_spot() || deepest {
+            let members = self.data.index.members(cluster, &self.filtered.shown);
+            self.set_selection(Focus::Spot(members), None);
+        } else {
+            self.map.request_fit_world(cluster.bounds);
         }
     }
 
@@ -228,7 +401,8 @@ impl BorderwatchApp {
             ui.menu_button("Help", |ui| {
                 ui.label(RichText::new("Mouse").strong());
                 ui.label("Drag to pan · wheel or pinch to zoom · double-click to zoom in");
-                ui.label("Click a region to select it · click sea or context to clear");
+                ui.label("Click a region to list its events · click a marker for its details");
+                ui.label("Click a numbered bubble to zoom into it · click sea or context to clear");
                 ui.label(RichText::new("Keys").strong());
                 ui.label("+ / - zoom · arrows pan · Home fits the regions · Esc clears the selection");
             });
@@ -241,10 +415,16 @@ impl BorderwatchApp {
                 Some(lonlat) => ui.monospace(format_lonlat(lonlat)),
                 None => ui.weak("Move the pointer over the map for coordinates"),
             };
-            if let Some(region) = self.hovered.and_then(|i| self.regions.get(i)) {
+            if let Some(region) = self.hovered.and_then(|i| self.data.regions.get(i)) {
                 ui.separator();
                 ui.label(&region.name);
             }
+            ui.separator();
+            ui.label(format!(
+                "showing {} of {} events",
+                group_thousands(self.filtered.len() as u64),
+                group_thousands(self.data.events.len() as u64)
+            ));
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if let Some(view) = self.map.view() {
                     ui.weak(format!("zoom {:.1}", view.zoom));
@@ -258,7 +438,7 @@ impl BorderwatchApp {
                         .count();
                     let text = format!("{count} message{}", if count == 1 { "" } else { "s" });
                     let text = if errors > 0 {
-                        RichText::new(format!("⚠ {text}")).color(ui.visuals().error_fg_color)
+                        RichText::new(text).strong().color(ui.visuals().error_fg_color)
                     } else {
                         RichText::new(text)
                     };
@@ -274,35 +454,34 @@ impl BorderwatchApp {
         let mut open = self.show_messages;
         egui::Window::new("Messages")
             .open(&mut open)
-            .default_width(560.0)
+            .default_width(640.0)
             .show(ui.ctx(), |ui| {
                 if self.messages.is_empty() {
                     ui.weak("No messages.");
                 }
-                egui::ScrollArea::vertical().max_height(300.0).show(ui, |ui| {
-                    for message in &self.messages {
-                        let color = match message.severity {
-                            Severity::Error => ui.visuals().error_fg_color,
-                            Severity::Warning => ui.visuals().warn_fg_color,
-                        };
-                        ui.label(RichText::new(message.to_string()).color(color));
-                    }
-                });
+                let row_height = ui.text_style_height(&egui::TextStyle::Body) + 4.0;
+                egui::ScrollArea::vertical().max_height(320.0).show_rows(
+                    ui,
+                    row_height,
+                    self.messages.len(),
+                    |ui, rows| {
+                        for message in &self.messages[rows] {
+                            let color = match message.severity {
+                                Severity::Error => ui.visuals().error_fg_color,
+                                Severity::Warning => ui.visuals().warn_fg_color,
+                            };
+                            ui.add(
+                                egui::Label::new(RichText::new(message.to_string()).color(color)).truncate(),
+                            )
+                            .on_hover_text(message.to_string());
+                        }
+                    },
+                );
                 if !self.messages.is_empty() && ui.button("Clear").clicked() {
                     self.messages.clear();
                 }
             });
         self.show_messages = open;
-    }
-}
-
-fn bundled_regions(messages: &mut Vec<Diagnostic>) -> RegionSet {
-    match RegionSet::bundled() {
-        Ok(set) => set,
-        Err(error) => {
-            messages.push(error.into());
-            RegionSet::from_layers(Vec::new()).0
-        }
     }
 }
 

@@ -1,9 +1,14 @@
-//! The app around the map: panels, legend, menus, status bar. It owns the
-//! selection and feeds the map.
+//! The app around the map: side panel, legend, menus, status bar. It owns
+//! the filter and the selection and feeds the map.
 
 mod app;
+mod event_details;
+mod event_list;
 pub mod format;
-mod region_panel;
+mod intent;
+mod legend;
+mod side_panel;
 
 pub use app::{BorderwatchApp, StartupOptions};
-pub use region_panel::PanelIntent;
+pub use intent::PanelIntent;
+pub use side_panel::Focus;

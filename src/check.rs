@@ -1,0 +1,258 @@
+//! `borderwatch check`: loads event files exactly as the app does (the same
+//! readers, region placement, duplicate rules and filter) but keeps only
+//! what it counts, so a file of a million events is checked in bounded
+//! memory. Reports per region, then every warning and error.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use crate::data::event_file::{ReadContext, read_event_stream};
+use crate::data::event_set::{IdRegistry, Keyed, merge_file};
+use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, LoadError, Location, Problem, Severity};
+use crate::load::load_regions;
+use crate::query::{CompiledFilter, EventFilter};
+
+/// What to check.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// `--regions` files or folders; empty for the bundled five.
+    pub regions: Vec<PathBuf>,
+    /// Event files.
+    pub events: Vec<PathBuf>,
+    /// Which events to count as shown.
+    pub filter: EventFilter,
+}
+
+/// Events of one region in the report.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RegionCount {
+    /// Region id, e.g. `rostov`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Events in it that pass the filter.
+    pub events: usize,
+    /// Events in it, unfiltered.
+    pub total: usize,
+}
+
+/// The result of a check.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CheckReport {
+    /// Events loaded (after duplicates were replaced), unfiltered.
+    pub loaded: usize,
+    /// Records rejected.
+    pub rejected: usize,
+    /// Events outside every tracked region that pass the filter.
+    pub outside: usize,
+    /// Events that pass the filter.
+    pub matched: usize,
+    /// The filter, in words (empty when there is none).
+    pub filter: String,
+    /// Per region.
+    pub regions: Vec<RegionCount>,
+    /// Every warning and error, in load order.
+    pub messages: Vec<Diagnostic>,
+    /// Files that could not be loaded at all.
+    #[serde(skip)]
+    pub failed_files: usize,
+}
+
+/// What the check keeps of an event: enough to count it and to merge
+/// duplicates as the app does.
+struct Counted {
+    id: Box<str>,
+    origin: EventOrigin,
+    region: Option<u32>,
+    category: CategoryId,
+    /// Passes every part of the filter but the category, which is resolved
+    /// once all category names are known.
+    passes_but_category: bool,
+}
+
+impl Keyed for Counted {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn origin(&self) -> EventOrigin {
+        self.origin
+    }
+}
+
+/// Runs the check.
+pub fn run_check(options: &CheckOptions) -> CheckReport {
+    let (regions, mut messages) = load_regions(&options.regions);
+    let mut failed_files = messages
+        .iter()
+        .filter(|m| m.severity == Severity::Error && m.location.record.is_none())
+        .count();
+    let mut categories = Categories::default();
+    let mut filter = options.filter.compile(&categories, &regions);
+    let mut registry = IdRegistry::default();
+    let mut slots: Vec<Counted> = Vec::new();
+    let mut rejected = 0;
+    for (file_index, path) in options.events.iter().enumerate() {
+        let name = path.display().to_string();
+        let file = match std::fs::File::open(path) {
+            Ok(file) => file,
+            Err(error) => {
+                failed_files += 1;
+                messages.push(LoadError::new(Location::file(&name), Problem::Io(error.to_string())).into());
+                continue;
+            }
+        };
+        // As in the app, a file that fails adds nothing, not even categories.
+        let mut file_categories = categories.clone();
+        let mut staged = Vec::new();
+        let mut file_messages = Vec::new();
+        let result = read_event_stream(
+            &name,
+            io::BufReader::with_capacity(1 << 20, file),
+            ReadContext {
+                regions: &regions,
+                file_index: file_index as u32,
+                categories: &mut file_categories,
+                progress: None,
+            },
+            |batch| {
+                for event in batch.events {
+                    staged.push(Counted {
+                        id: event.id().into(),
+                        origin: event.origin,
+                        region: event.region,
+                        category: event.category,
+                        passes_but_category: filter.matches_except_category(&event),
+                    });
+                }
+                file_messages.extend(batch.messages);
+            },
+        );
+        match result {
+            Ok(summary) => {
+                rejected += summary.rejected;
+                categories = file_categories;
+                filter.learn_categories(&categories);
+                file_messages.extend(merge_file(&mut registry, &mut slots, staged, &name, &summary));
+                messages.extend(file_messages);
+            }
+            Err(error) => {
+                failed_files += 1;
+                messages.push(error.into());
+            }
+        }
+    }
+    build_report(
+        &regions,
+        slots,
+        rejected,
+        messages,
+        failed_files,
+        &options.filter,
+        &filter,
+    )
+}
+
+fn build_report(
+    regions: &crate::data::RegionSet,
+    slots: Vec<Counted>,
+    rejected: usize,
+    messages: Vec<Diagnostic>,
+    failed_files: usize,
+    filter: &EventFilter,
+    compiled: &CompiledFilter,
+) -> CheckReport {
+    let mut counts: Vec<RegionCount> = regions
+        .regions()
+        .iter()
+        .map(|r| RegionCount {
+            id: r.id.to_string(),
+            name: r.name.clone(),
+            events: 0,
+            total: 0,
+        })
+        .collect();
+    let mut outside = 0;
+    let mut matched = 0;
+    for slot in &slots {
+        let matches = slot.passes_but_category && compiled.category_passes(slot.category);
+        let count = slot.region.and_then(|r| counts.get_mut(r as usize));
+        match count {
+            Some(count) => {
+                count.total += 1;
+                if matches {
+                    count.events += 1;
+                }
+            }
+            None if matches => outside += 1,
+            None => {}
+        }
+        if matches {
+            matched += 1;
+        }
+    }
+    CheckReport {
+        loaded: slots.len(),
+        rejected,
+        outside,
+        matched,
+        filter: filter.describe(),
+        regions: counts,
+        messages,
+        failed_files,
+    }
+}
+
+impl CheckReport {
+    /// 0 when every file loaded (rejected records and warnings allowed), 1
+    /// when a file could not be loaded.
+    pub fn exit_code(&self) -> u8 {
+        u8::from(self.failed_files > 0)
+    }
+
+    /// The report as one JSON object.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The report as text: a table of regions, a summary line, then every
+    /// message on its own line.
+    pub fn write_text(&self, out: &mut impl Write) -> io::Result<()> {
+        let width = self
+            .regions
+            .iter()
+            .map(|r| r.name.chars().count())
+            .chain(std::iter::once("Outside tracked regions".len()))
+            .max()
+            .unwrap_or(0);
+        writeln!(out, "{:width$}  events", "region")?;
+        for region in &self.regions {
+            writeln!(out, "{:width$}  {:>6}", region.name, region.events)?;
+        }
+        writeln!(out, "{:width$}  {:>6}", "Outside tracked regions", self.outside)?;
+        let filtered = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(", {} match the filter ({})", self.matched, self.filter)
+        };
+        let errors = self
+            .messages
+            .iter()
+            .filter(|m| m.severity == Severity::Error)
+            .count();
+        let warnings = self.messages.len() - errors;
+        writeln!(
+            out,
+            "{} events loaded{filtered}; {} records rejected; {} file{} could not be loaded; {errors} error{}, {warnings} warning{}",
+            self.loaded,
+            self.rejected,
+            self.failed_files,
+            if self.failed_files == 1 { "" } else { "s" },
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" },
+        )?;
+        for message in &self.messages {
+            writeln!(out, "{message}")?;
+        }
+        Ok(())
+    }
+}

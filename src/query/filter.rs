@@ -1,0 +1,554 @@
+//! Which events are shown: a date range (inclusive, by UTC day; an event
+//! with an end date is shown while it overlaps the range), categories,
+//! regions and free text. The same [`EventFilter`] drives the map, the
+//! lists, the counts, the choropleth and `borderwatch check`.
+
+use std::collections::BTreeSet;
+
+use rayon::prelude::*;
+
+use super::search::{event_matches, query_terms};
+use crate::data::date::civil_from_days;
+use crate::data::{Categories, CategoryId, Event, EventSet, RegionSet};
+
+/// The name the region filter uses for events outside every tracked region.
+pub const OUTSIDE: &str = "outside";
+
+/// Which categories pass.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum CategorySelection {
+    /// Every category but these (lower-case names): what legend toggles make.
+    AllExcept(BTreeSet<String>),
+    /// Only these (lower-case names): what `--category` asks for.
+    Only(BTreeSet<String>),
+}
+
+impl Default for CategorySelection {
+    fn default() -> Self {
+        Self::AllExcept(BTreeSet::new())
+    }
+}
+
+impl CategorySelection {
+    /// Whether the category with this name passes.
+    pub fn passes(&self, name: &str) -> bool {
+        let key = name.trim().to_lowercase();
+        match self {
+            Self::AllExcept(hidden) => !hidden.contains(&key),
+            Self::Only(shown) => shown.contains(&key),
+        }
+    }
+
+    /// Whether everything passes.
+    pub fn is_all(&self) -> bool {
+        matches!(self, Self::AllExcept(hidden) if hidden.is_empty())
+    }
+}
+
+/// What the user narrowed the events down to. Plain state: persisted with the
+/// session, compared, cleared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct EventFilter {
+    /// First UTC day shown (days since 1970-01-01), inclusive.
+    pub from_day: Option<i32>,
+    /// Last UTC day shown, inclusive.
+    pub to_day: Option<i32>,
+    /// Which categories are shown.
+    pub categories: CategorySelection,
+    /// Region ids hidden ([`OUTSIDE`] for events outside every region).
+    pub hidden_regions: BTreeSet<String>,
+    /// Free text: every whitespace-separated term must occur in the title,
+    /// description, place, actors or sources, ignoring case.
+    pub text: String,
+}
+
+impl EventFilter {
+    /// Whether the filter lets everything through.
+    pub fn is_empty(&self) -> bool {
+        self.from_day.is_none()
+            && self.to_day.is_none()
+            && self.categories.is_all()
+            && self.hidden_regions.is_empty()
+            && self.text.trim().is_empty()
+    }
+
+    /// The same filter without its date range (for the timeline, which shows
+    /// what the range is chosen from).
+    pub fn without_dates(&self) -> Self {
+        Self {
+            from_day: None,
+            to_day: None,
+            ..self.clone()
+        }
+    }
+
+    /// Shows or hides a category by name.
+    pub fn toggle_category(&mut self, name: &str, all: &Categories) {
+        let key = name.trim().to_lowercase();
+        let shown = self.categories.passes(&key);
+        let mut hidden: BTreeSet<String> = match &self.categories {
+            CategorySelection::AllExcept(hidden) => hidden.clone(),
+            CategorySelection::Only(_) => all
+                .iter()
+                .map(|(_, n)| n.to_lowercase())
+                .filter(|n| !self.categories.passes(n))
+                .collect(),
+        };
+        if shown {
+            hidden.insert(key);
+        } else {
+            hidden.remove(&key);
+        }
+        self.categories = CategorySelection::AllExcept(hidden);
+    }
+
+    /// Shows or hides a region by id ([`OUTSIDE`] for the outside group).
+    pub fn toggle_region(&mut self, id: &str) {
+        if !self.hidden_regions.remove(id) {
+            self.hidden_regions.insert(id.to_string());
+        }
+    }
+
+    /// The filter in words, for status lines: `2014-05-01 – 2014-05-31,
+    /// 2 categories hidden, "shoigu"`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.from_day, self.to_day) {
+            (Some(from), Some(to)) => parts.push(format!("{} – {}", day_text(from), day_text(to))),
+            (Some(from), None) => parts.push(format!("from {}", day_text(from))),
+            (None, Some(to)) => parts.push(format!("until {}", day_text(to))),
+            (None, None) => {}
+        }
+        match &self.categories {
+            CategorySelection::AllExcept(hidden) if !hidden.is_empty() => parts.push(format!(
+                "{} categor{} hidden",
+                hidden.len(),
+                if hidden.len() == 1 { "y" } else { "ies" }
+            )),
+            CategorySelection::Only(shown) => parts.push(format!(
+                "only {}",
+                shown.iter().cloned().collect::<Vec<_>>().join(", ")
+            )),
+            _ => {}
+        }
+        if !self.hidden_regions.is_empty() {
+            parts.push(format!(
+                "{} region group{} hidden",
+                self.hidden_regions.len(),
+                if self.hidden_regions.len() == 1 { "" } else { "s" }
+            ));
+        }
+        if !self.text.trim().is_empty() {
+            parts.push(format!("\"{}\"", self.text.trim()));
+        }
+        parts.join(", ")
+    }
+
+    /// The filter ready to test events of a set with these categories and
+    /// regions.
+    pub fn compile(&self, categories: &Categories, regions: &RegionSet) -> CompiledFilter {
+        let mut compiled = CompiledFilter {
+            from_day: self.from_day.unwrap_or(i32::MIN),
+            to_day: self.to_day.unwrap_or(i32::MAX),
+            selection: self.categories.clone(),
+            category_shown: Vec::new(),
+            region_shown: regions
+                .regions()
+                .iter()
+                .map(|r| !self.hidden_regions.contains(r.id.as_str()))
+                .collect(),
+            outside_shown: !self.hidden_regions.contains(OUTSIDE),
+            terms: query_terms(&self.text),
+        };
+        compiled.learn_categories(categories);
+        compiled
+    }
+}
+
+/// `YYYY-MM-DD` of a day number.
+pub fn day_text(day: i32) -> String {
+    let (y, m, d) = civil_from_days(day);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// An [`EventFilter`] resolved against the loaded categories and regions.
+#[derive(Debug, Clone)]
+pub struct CompiledFilter {
+    from_day: i32,
+    to_day: i32,
+    selection: CategorySelection,
+    category_shown: Vec<bool>,
+    region_shown: Vec<bool>,
+    outside_shown: bool,
+    terms: Vec<String>,
+}
+
+impl CompiledFilter {
+    /// Resolves categories added since compiling (a streaming load meets
+    /// them as it goes).
+    pub fn learn_categories(&mut self, categories: &Categories) {
+        for (id, name) in categories.iter().skip(self.category_shown.len()) {
+            debug_assert_eq!(usize::from(id.0), self.category_shown.len());
+            self.category_shown.push(self.selection.passes(name));
+        }
+    }
+
+    /// Whether the filter has free text (which the fast path answers with a
+    /// [`super::SearchIndex`]).
+    pub fn has_text(&self) -> bool {
+        !self.terms.is_empty()
+    }
+
+    /// Whether the category passes.
+    pub fn category_passes(&self, category: CategoryId) -> bool {
+        self.category_shown
+            .get(usize::from(category.0))
+            .copied()
+            .unwrap_or(true)
+    }
+
+    /// Whether the region (by index; `None` outside) passes.
+    pub fn region_passes(&self, region: Option<u32>) -> bool {
+        match region {
+            Some(index) => self.region_shown.get(index as usize).copied().unwrap_or(true),
+            None => self.outside_shown,
+        }
+    }
+
+    /// Whether the days `start..=end` overlap the date range.
+    pub fn days_pass(&self, start: i32, end: i32) -> bool {
+        start <= self.to_day && end >= self.from_day
+    }
+
+    /// Whether an event passes everything, free text included: the slow path
+    /// of the headless check. [`FilteredEvents::compute`] agrees with it.
+    pub fn matches(&self, event: &Event) -> bool {
+        self.category_passes(event.category) && self.matches_except_category(event)
+    }
+
+    /// Whether an event passes the dates, regions and free text.
+    pub fn matches_except_category(&self, event: &Event) -> bool {
+        let (start, end) = event.day_span();
+        self.days_pass(start, end) && self.region_passes(event.region) && event_matches(event, &self.terms)
+    }
+}
+
+/// The few numbers per event that filtering reads, laid out for speed.
+#[derive(Debug, Clone, Default)]
+pub struct EventColumns {
+    days: Vec<(i32, i32)>,
+    category: Vec<CategoryId>,
+    region: Vec<u32>,
+}
+
+/// Marks "outside every region" in [`EventColumns`].
+const NO_REGION: u32 = u32::MAX;
+
+impl EventColumns {
+    /// Columns for the events of `set`, in its order.
+    pub fn new(set: &EventSet) -> Self {
+        let events = set.events();
+        Self {
+            days: events.iter().map(Event::day_span).collect(),
+            category: events.iter().map(|e| e.category).collect(),
+            region: events.iter().map(|e| e.region.unwrap_or(NO_REGION)).collect(),
+        }
+    }
+
+    /// Number of events.
+    pub fn len(&self) -> usize {
+        self.days.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.days.is_empty()
+    }
+
+    /// First and last day of all events.
+    pub fn day_range(&self) -> Option<(i32, i32)> {
+        let first = self.days.iter().map(|d| d.0).min()?;
+        let last = self.days.iter().map(|d| d.1).max()?;
+        Some((first, last))
+    }
+
+    /// An event's first and last day.
+    pub fn days(&self, index: usize) -> (i32, i32) {
+        self.days.get(index).copied().unwrap_or_default()
+    }
+
+    /// An event's region (`None` outside).
+    pub fn region(&self, index: usize) -> Option<u32> {
+        self.region.get(index).copied().filter(|&r| r != NO_REGION)
+    }
+}
+
+/// The events that pass a filter, with the counts the panels show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FilteredEvents {
+    /// One flag per event of the set.
+    pub shown: Vec<bool>,
+    /// Indices of the events shown, ascending (newest first).
+    pub indices: Vec<u32>,
+    /// Events shown per region, by region index.
+    pub region_counts: Vec<usize>,
+    /// Events shown outside every region.
+    pub outside: usize,
+    /// Per category id: events that pass everything but the category
+    /// filter (what the legend says a toggle would show).
+    pub category_counts: Vec<usize>,
+    /// Events in the set.
+    pub total: usize,
+}
+
+impl FilteredEvents {
+    fn empty(total: usize, regions: usize, categories: usize) -> Self {
+        Self {
+            shown: vec![false; total],
+            indices: Vec::new(),
+            region_counts: vec![0; regions],
+            outside: 0,
+            category_counts: vec![0; categories],
+            total,
+        }
+    }
+
+    /// Applies `filter` to the columns; `text_hits` (one flag per event, from
+    /// a [`super::SearchIndex`]) answers the free text when the filter has
+    /// any.
+    pub fn compute(
+        columns: &EventColumns,
+        filter: &CompiledFilter,
+        text_hits: Option<&[bool]>,
+        regions: usize,
+        categories: usize,
+    ) -> Self {
+        // Each task tests a run of events; the runs are joined in order.
+        let chunk = 1 << 16;
+        let parts: Vec<Self> = (0..columns.len().div_ceil(chunk))
+            .into_par_iter()
+            .map(|n| {
+                let range = n * chunk..((n + 1) * chunk).min(columns.len());
+                let mut part = Self::empty(0, regions, categories);
+                for index in range {
+                    let (start, end) = columns.days[index];
+                    let region = columns.region[index];
+                    let region = (region != NO_REGION).then_some(region);
+                    if !filter.days_pass(start, end)
+                        || !filter.region_passes(region)
+                        || text_hits.is_some_and(|hits| !hits.get(index).copied().unwrap_or(false))
+                    {
+                        continue;
+                    }
+                    let passes = filter.category_passes(columns.category[index]);
+                    part.add(columns, index, passes);
+                }
+                part
+            })
+            .collect();
+        let mut all = Self::empty(columns.len(), regions, categories);
+        for part in parts {
+            for &index in &part.indices {
+                all.shown[index as usize] = true;
+            }
+            all.indices.extend(part.indices);
+            for (total, count) in all.region_counts.iter_mut().zip(part.region_counts) {
+                *total += count;
+            }
+            all.outside += part.outside;
+            for (total, count) in all.category_counts.iter_mut().zip(part.category_counts) {
+                *total += count;
+            }
+        }
+        all
+    }
+
+    /// Counts an event that passed all but the category filter, and keeps it
+    /// when that passes too.
+    fn add(&mut self, columns: &EventColumns, index: usize, category_passes: bool) {
+        let category = usize::from(columns.category[index].0);
+        if let Some(count) = self.category_counts.get_mut(category) {
+            *count += 1;
+        }
+        if !category_passes {
+            return;
+        }
+        self.indices.push(index as u32);
+        match self.region_counts.get_mut(columns.region[index] as usize) {
+            Some(count) => *count += 1,
+            None => self.outside += 1,
+        }
+    }
+
+    /// How many events are shown.
+    pub fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// Whether the event at `index` is shown.
+    pub fn is_shown(&self, index: usize) -> bool {
+        self.shown.get(index).copied().unwrap_or(false)
+    }
+
+    /// The shown events in a region (`None`: outside), newest first.
+    pub fn in_region<'a>(
+        &'a self,
+        columns: &'a EventColumns,
+        region: Option<u32>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.indices
+            .iter()
+            .map(|&i| i as usize)
+            .filter(move |&i| columns.region(i) == region)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{EventSetBuilder, RegionSet};
+    use crate::query::SearchIndex;
+
+    fn regions() -> RegionSet {
+        RegionSet::bundled().expect("regions")
+    }
+
+    fn sample(regions: &RegionSet) -> EventSet {
+        let json = r#"[
+          {"id": "r1", "title": "Drill in Rostov", "date": "2021-04-10", "category": "drill", "lat": 47.23, "lon": 39.72},
+          {"id": "r2", "title": "Order", "date": "2021-04-22", "end_date": "2021-05-01", "category": "withdrawal", "lat": 47.23, "lon": 39.72},
+          {"id": "b1", "title": "Drill in Belgorod", "date": "2021-04-22", "category": "drill", "lat": 50.6, "lon": 36.59},
+          {"id": "o1", "title": "Statement in Kyiv", "date": "2021-04-23", "category": "statement", "lat": 50.45, "lon": 30.52},
+          {"id": "x1", "title": "Odd one", "date": "2021-05-02", "category": "Sightings", "lat": 47.23, "lon": 39.72}
+        ]"#;
+        let mut builder = EventSetBuilder::new(regions);
+        builder
+            .add_reader("f.json", None, json.as_bytes(), None)
+            .expect("loads");
+        builder.finish().0
+    }
+
+    fn day(text: &str) -> i32 {
+        crate::data::EventDate::parse_iso(text).expect("date").day()
+    }
+
+    fn ids(set: &EventSet, filtered: &FilteredEvents) -> Vec<String> {
+        filtered
+            .indices
+            .iter()
+            .map(|&i| set.events()[i as usize].id().to_string())
+            .collect()
+    }
+
+    fn apply(set: &EventSet, regions: &RegionSet, filter: &EventFilter) -> FilteredEvents {
+        let columns = EventColumns::new(set);
+        let compiled = filter.compile(set.categories(), regions);
+        let hits = compiled
+            .has_text()
+            .then(|| SearchIndex::new(set).search(&filter.text));
+        let fast = FilteredEvents::compute(
+            &columns,
+            &compiled,
+            hits.as_deref(),
+            regions.regions().len(),
+            set.categories().len(),
+        );
+        // The slow path of the headless check agrees on every event.
+        let slow: Vec<bool> = set.events().iter().map(|e| compiled.matches(e)).collect();
+        assert_eq!(fast.shown, slow, "{filter:?}");
+        fast
+    }
+
+    #[test]
+    fn date_ranges_are_inclusive_and_lasting_events_show_while_they_overlap() {
+        let regions = regions();
+        let set = sample(&regions);
+        let mut filter = EventFilter {
+            from_day: Some(day("2021-04-23")),
+            to_day: Some(day("2021-05-01")),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(&set, &apply(&set, &regions, &filter)), ["o1", "r2"]);
+        filter.from_day = Some(day("2021-05-01"));
+        assert_eq!(
+            ids(&set, &apply(&set, &regions, &filter)),
+            ["r2"],
+            "ends on the first day"
+        );
+        filter.from_day = None;
+        filter.to_day = Some(day("2021-04-10"));
+        assert_eq!(
+            ids(&set, &apply(&set, &regions, &filter)),
+            ["r1"],
+            "starts on the last day"
+        );
+    }
+
+    #[test]
+    fn categories_regions_and_text_combine_and_counts_follow() {
+        let regions = regions();
+        let set = sample(&regions);
+        let rostov = regions.index_of("rostov").expect("rostov");
+        let all = apply(&set, &regions, &EventFilter::default());
+        assert_eq!(all.len(), 5);
+        assert_eq!(all.region_counts[rostov], 3);
+        assert_eq!(all.outside, 1);
+
+        let mut filter = EventFilter::default();
+        filter.toggle_category("Drill", set.categories());
+        let no_drills = apply(&set, &regions, &filter);
+        assert_eq!(ids(&set, &no_drills), ["x1", "o1", "r2"]);
+        let drill = crate::data::CategoryId::known(crate::data::EventCategory::Drill);
+        assert_eq!(
+            no_drills.category_counts[usize::from(drill.0)],
+            2,
+            "the legend still counts them"
+        );
+        assert_eq!(no_drills.region_counts[rostov], 2);
+
+        filter.toggle_region(OUTSIDE);
+        assert_eq!(ids(&set, &apply(&set, &regions, &filter)), ["x1", "r2"]);
+        filter.text = "ODD".into();
+        assert_eq!(ids(&set, &apply(&set, &regions, &filter)), ["x1"]);
+        assert!(!filter.is_empty());
+        assert_eq!(
+            filter.describe(),
+            "1 category hidden, 1 region group hidden, \"ODD\""
+        );
+
+        let only = EventFilter {
+            categories: CategorySelection::Only(["sightings".to_string(), "statement".to_string()].into()),
+            ..EventFilter::default()
+        };
+        assert_eq!(ids(&set, &apply(&set, &regions, &only)), ["x1", "o1"]);
+        let mut toggled = only.clone();
+        toggled.toggle_category("statement", set.categories());
+        assert_eq!(ids(&set, &apply(&set, &regions, &toggled)), ["x1"]);
+    }
+
+    #[test]
+    fn region_lists_are_newest_first() {
+        let regions = regions();
+        let set = sample(&regions);
+        let columns = EventColumns::new(&set);
+        let all = apply(&set, &regions, &EventFilter::default());
+        let rostov = regions.index_of("rostov").map(|i| i as u32);
+        let listed: Vec<&str> = all
+            .in_region(&columns, rostov)
+            .map(|i| set.events()[i].id())
+            .collect();
+        assert_eq!(listed, ["x1", "r2", "r1"]);
+        let outside: Vec<&str> = all
+            .in_region(&columns, None)
+            .map(|i| set.events()[i].id())
+            .collect();
+        assert_eq!(outside, ["o1"]);
+        assert_eq!(columns.day_range(), Some((day("2021-04-10"), day("2021-05-02"))));
+    }
+}

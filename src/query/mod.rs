@@ -1,0 +1,9 @@
+//! Questions asked of the loaded events: which pass the filter (dates,
+//! categories, regions, free text), how they spread over time. No drawing
+//! here; the map and the panels read the answers.
+
+pub mod filter;
+pub mod search;
+
+pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, OUTSIDE};
+pub use search::SearchIndex;

@@ -1,0 +1,352 @@
+//! Where the events are: their Web Mercator positions sorted along a Z-order
+//! (Morton) curve, which makes the array a quadtree without pointers. Every
+//! quadtree cell is a contiguous run of it, so the events in a cell are found
+//! by two binary searches, and clustering a view touches only the cells in
+//! view.
+
+use crate::data::{CategoryId, EventSet};
+use crate::map::projection::{WorldPoint, WorldRect, project};
+
+/// Depth of the quadtree: cells at level 24 are about 2.4 m wide.
+pub const LEVELS: u32 = 24;
+
+/// Category slots in a [`Cluster`]: the seven known categories, then one for
+/// all others.
+pub const CATEGORY_SLOTS: usize = 8;
+
+/// Events merged because their markers would overlap at some zoom.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Mean position of the members.
+    pub center: WorldPoint,
+    /// How many events it holds.
+    pub count: u32,
+    /// The newest member (lowest event index).
+    pub first: u32,
+    /// The members' extent; zero-sized when they are all at one spot.
+    pub bounds: WorldRect,
+    /// Members per category slot (see [`CATEGORY_SLOTS`]).
+    pub categories: [u32; CATEGORY_SLOTS],
+    /// The run of the index holding the cell.
+    run: (u32, u32),
+}
+
+impl Cluster {
+    /// Whether every member is at the same spot (zooming in cannot split it).
+    pub fn is_one_spot(&self) -> bool {
+        let (w, h) = self.bounds.size();
+        w <= 1e-12 && h <= 1e-12
+    }
+
+    /// The category slot with the most members.
+    pub fn main_slot(&self) -> usize {
+        (0..CATEGORY_SLOTS)
+            .max_by_key(|&slot| (self.categories[slot], usize::MAX - slot))
+            .unwrap_or(CATEGORY_SLOTS - 1)
+    }
+}
+
+/// The slot of a category in [`Cluster::categories`].
+pub fn category_slot(category: CategoryId) -> usize {
+    usize::from(category.0).min(CATEGORY_SLOTS - 1)
+}
+
+/// Events by position, for clustering and for finding what is under the pointer.
+#[derive(Debug, Clone, Default)]
+pub struct EventIndex {
+    /// World position of each event, by event index.
+    world: Vec<WorldPoint>,
+    /// Category of each event, by event index.
+    category: Vec<CategoryId>,
+    /// Event indices in Morton order.
+    order: Vec<u32>,
+    /// Morton code of each entry of `order`.
+    codes: Vec<u64>,
+}
+
+impl EventIndex {
+    /// Projects and sorts the events of `set`.
+    pub fn new(set: &EventSet) -> Self {
+        use rayon::prelude::*;
+        let world: Vec<WorldPoint> = set.events().par_iter().map(|e| project(e.position)).collect();
+        let category = set.events().iter().map(|e| e.category).collect();
+        let mut keyed: Vec<(u64, u32)> = world
+            .par_iter()
+            .enumerate()
+            .map(|(i, &p)| (morton_of(p), i as u32))
+            .collect();
+        keyed.par_sort_unstable();
+        let (codes, order) = keyed.into_iter().unzip();
+        Self {
+            world,
+            category,
+            order,
+            codes,
+        }
+    }
+
+    /// Number of events indexed.
+    pub fn len(&self) -> usize {
+        self.world.len()
+    }
+
+    /// Whether no event is indexed.
+    pub fn is_empty(&self) -> bool {
+        self.world.is_empty()
+    }
+
+    /// The world position of an event.
+    pub fn position(&self, event: usize) -> Option<WorldPoint> {
+        self.world.get(event).copied()
+    }
+
+    /// Clusters at quadtree `level` of the events flagged in `shown` (one flag
+    /// per event), in the cells that touch `area`. Cells are squares of side
+    /// 2^-level world units; a cluster is the shown events of one cell.
+    pub fn clusters(&self, level: u32, area: &WorldRect, shown: &[bool]) -> Vec<Cluster> {
+        let level = level.min(LEVELS);
+        let mut clusters = Vec::new();
+        self.descend(0, 0, 0, (0, self.codes.len()), level, area, shown, &mut clusters);
+        clusters
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn descend(
+        &self,
+        depth: u32,
+        x: u32,
+        y: u32,
+        run: (usize, usize),
+        level: u32,
+        area: &WorldRect,
+        shown: &[bool],
+        out: &mut Vec<Cluster>,
+    ) {
+        if run.0 >= run.1 {
+            return;
+        }
+        let size = 1.0 / f64::from(1u32 << depth);
+        let cell = WorldRect {
+            min: WorldPoint::new(f64::from(x) * size, f64::from(y) * size),
+            max: WorldPoint::new(f64::from(x + 1) * size, f64::from(y + 1) * size),
+        };
+        if !cell.intersects(area) {
+            return;
+        }
+        if depth == level {
+            if let Some(cluster) = self.aggregate(run, shown) {
+                out.push(cluster);
+            }
+            return;
+        }
+        // The four children, in Morton order: each is a sub-run found by
+        // binary search within this run.
+        let shift = 2 * (LEVELS - depth - 1);
+        let prefix = interleave(x, y) << 2;
+        let mut start = run.0;
+        for child in 0..4u64 {
+            let end_code = (prefix + child + 1) << shift;
+            let end = start + self.codes[start..run.1].partition_point(|&c| c < end_code);
+            let (cx, cy) = (x * 2 + (child & 1) as u32, y * 2 + (child >> 1) as u32);
+            self.descend(depth + 1, cx, cy, (start, end), level, area, shown, out);
+            start = end;
+        }
+    }
+
+    fn aggregate(&self, run: (usize, usize), shown: &[bool]) -> Option<Cluster> {
+        let mut count = 0u32;
+        let (mut sum_x, mut sum_y) = (0.0, 0.0);
+        let mut first = u32::MAX;
+        let mut bounds = WorldRect {
+            min: WorldPoint::new(f64::INFINITY, f64::INFINITY),
+            max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
+        };
+        let mut categories = [0u32; CATEGORY_SLOTS];
+        for &event in &self.order[run.0..run.1] {
+            let i = event as usize;
+            if !shown.get(i).copied().unwrap_or(false) {
+                continue;
+            }
+            let p = self.world[i];
+            count += 1;
+            sum_x += p.x;
+            sum_y += p.y;
+            first = first.min(event);
+            bounds.min.x = bounds.min.x.min(p.x);
+            bounds.min.y = bounds.min.y.min(p.y);
+            bounds.max.x = bounds.max.x.max(p.x);
+            bounds.max.y = bounds.max.y.max(p.y);
+            categories[category_slot(self.category[i])] += 1;
+        }
+        (count > 0).then(|| Cluster {
+            center: WorldPoint::new(sum_x / f64::from(count), sum_y / f64::from(count)),
+            count,
+            first,
+            bounds,
+            categories,
+            run: (run.0 as u32, run.1 as u32),
+        })
+    }
+
+    /// The shown members of a cluster, newest first.
+    pub fn members(&self, cluster: &Cluster, shown: &[bool]) -> Vec<u32> {
+        let (start, end) = (cluster.run.0 as usize, cluster.run.1 as usize);
+        let mut members: Vec<u32> = self
+            .order
+            .get(start..end)
+            .unwrap_or_default()
+            .iter()
+            .copied()
+            .filter(|&e| shown.get(e as usize).copied().unwrap_or(false))
+            .collect();
+        members.sort_unstable();
+        members
+    }
+}
+
+/// A cluster of `count` events at `center`, for tests of what draws them.
+#[cfg(test)]
+pub(crate) fn test_cluster(center: WorldPoint, count: u32) -> Cluster {
+    Cluster {
+        center,
+        count,
+        first: 0,
+        bounds: WorldRect {
+            min: center,
+            max: center,
+        },
+        categories: [count, 0, 0, 0, 0, 0, 0, 0],
+        run: (0, 0),
+    }
+}
+
+/// The quadtree level whose cells are 32 to 64 points wide at `zoom`: where
+/// markers closer than that would overlap.
+pub fn cluster_level(zoom: f64) -> u32 {
+    ((zoom.max(0.0).floor() as u32) + 3).min(LEVELS)
+}
+
+/// The Morton code of a world point at full depth.
+fn morton_of(p: WorldPoint) -> u64 {
+    let cells = f64::from(1u32 << LEVELS);
+    let max = (1u32 << LEVELS) - 1;
+    let x = ((p.x * cells).floor().max(0.0) as u32).min(max);
+    let y = ((p.y * cells).floor().max(0.0) as u32).min(max);
+    interleave(x, y)
+}
+
+/// Interleaves the bits of `x` (even positions) and `y` (odd positions).
+fn interleave(x: u32, y: u32) -> u64 {
+    spread(x) | (spread(y) << 1)
+}
+
+/// Spaces the low 32 bits of `v` out to the even bits of a u64.
+fn spread(v: u32) -> u64 {
+    let mut v = u64::from(v);
+    v = (v | (v << 16)) & 0x0000_FFFF_0000_FFFF;
+    v = (v | (v << 8)) & 0x00FF_00FF_00FF_00FF;
+    v = (v | (v << 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    v = (v | (v << 2)) & 0x3333_3333_3333_3333;
+    (v | (v << 1)) & 0x5555_5555_5555_5555
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{EventSetBuilder, RegionSet};
+
+    fn events(points: &[(f64, f64)]) -> EventSet {
+        let records: Vec<String> = points
+            .iter()
+            .enumerate()
+            .map(|(i, (lat, lon))| {
+                format!(
+                    r#"{{"id": "e{i}", "title": "t", "date": "2020-01-{:02}", "lat": {lat}, "lon": {lon}}}"#,
+                    28 - i % 28
+                )
+            })
+            .collect();
+        let regions = RegionSet::bundled().expect("regions");
+        let mut builder = EventSetBuilder::new(&regions);
+        builder
+            .add_reader(
+                "p.json",
+                None,
+                format!("[{}]", records.join(",")).as_bytes(),
+                None,
+            )
+            .expect("loads");
+        builder.finish().0
+    }
+
+    fn whole_world() -> WorldRect {
+        WorldRect {
+            min: WorldPoint::new(0.0, 0.0),
+            max: WorldPoint::new(1.0, 1.0),
+        }
+    }
+
+    #[test]
+    fn interleaving_orders_cells_along_the_z_curve() {
+        assert_eq!(interleave(0, 0), 0);
+        assert_eq!(interleave(1, 0), 1);
+        assert_eq!(interleave(0, 1), 2);
+        assert_eq!(interleave(1, 1), 3);
+        assert_eq!(interleave(2, 0), 4);
+        assert_eq!(interleave(u32::MAX >> 8, u32::MAX >> 8), (1u64 << 48) - 1);
+    }
+
+    #[test]
+    fn clusters_count_every_shown_event_once_at_every_level() {
+        // A grid of points over the tracked area, two at one spot.
+        let mut points: Vec<(f64, f64)> = (0..40)
+            .flat_map(|i| (0..25).map(move |j| (44.0 + f64::from(i) * 0.25, 33.0 + f64::from(j) * 0.4)))
+            .collect();
+        points.push((47.23, 39.72));
+        points.push((47.23, 39.72));
+        let set = events(&points);
+        let index = EventIndex::new(&set);
+        let shown: Vec<bool> = (0..set.len()).map(|i| i % 7 != 3).collect();
+        let expected = shown.iter().filter(|s| **s).count() as u32;
+        let mut previous = 0;
+        for level in [0, 3, 6, 9, 12, 17, LEVELS] {
+            let clusters = index.clusters(level, &whole_world(), &shown);
+            let total: u32 = clusters.iter().map(|c| c.count).sum();
+            assert_eq!(total, expected, "level {level}");
+            assert!(clusters.len() >= previous, "finer levels split clusters");
+            previous = clusters.len();
+            for cluster in &clusters {
+                let members = index.members(cluster, &shown);
+                assert_eq!(members.len() as u32, cluster.count);
+                assert_eq!(members[0], cluster.first);
+                assert!(members.iter().all(|&m| shown[m as usize]));
+                assert_eq!(cluster.categories.iter().sum::<u32>(), cluster.count);
+            }
+        }
+        // At full depth the two events at one spot stay together.
+        let deepest = index.clusters(LEVELS, &whole_world(), &vec![true; set.len()]);
+        assert!(deepest.iter().any(|c| c.count == 2 && c.is_one_spot()));
+    }
+
+    #[test]
+    fn only_cells_touching_the_area_are_clustered() {
+        let set = events(&[(47.23, 39.72), (50.6, 36.59), (53.25, 34.37)]);
+        let index = EventIndex::new(&set);
+        let rostov = project(geo::Coord { x: 39.72, y: 47.23 });
+        let area = WorldRect {
+            min: WorldPoint::new(rostov.x - 1e-4, rostov.y - 1e-4),
+            max: WorldPoint::new(rostov.x + 1e-4, rostov.y + 1e-4),
+        };
+        let clusters = index.clusters(12, &area, &[true, true, true]);
+        assert_eq!(clusters.len(), 1);
+        let member = index.members(&clusters[0], &[true, true, true])[0] as usize;
+        assert!((set.events()[member].position.y - 47.23).abs() < 1e-9);
+    }
+
+    #[test]
+    fn levels_follow_the_zoom() {
+        assert_eq!(cluster_level(6.4), 9);
+        assert_eq!(cluster_level(14.0), 17);
+        assert_eq!(cluster_level(-3.0), 3);
+    }
+}

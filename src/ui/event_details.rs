@@ -1,0 +1,157 @@
+//! The details of one event: everything its record said, with links to its
+//! sources (http and https only, opened in the system browser).
+
+use egui::{RichText, Ui};
+use serde_json::Value;
+
+use super::format::{format_lonlat, group_thousands};
+use super::intent::PanelIntent;
+use crate::data::{Event, EventSet, RegionSet};
+use crate::map::MapStyle;
+
+/// Draws the details of the event at `index`.
+pub fn event_details(
+    ui: &mut Ui,
+    events: &EventSet,
+    regions: &RegionSet,
+    index: usize,
+    intent: &mut Option<PanelIntent>,
+) {
+    let Some(event) = events.get(index) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        category_dot(ui, event);
+        ui.label(RichText::new(events.categories().name(event.category)).strong());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui
+                .small_button("Close")
+                .on_hover_text("Close the details (Esc clears the whole selection)")
+                .clicked()
+            {
+                *intent = Some(PanelIntent::CloseEvent);
+            }
+            if ui.small_button("Show on map").clicked() {
+                *intent = Some(PanelIntent::CentreOn(index));
+            }
+        });
+    });
+    ui.add(egui::Label::new(RichText::new(event.title()).heading()).wrap());
+    ui.label(RichText::new(date_range(event)).size(14.0));
+    ui.add_space(4.0);
+
+    egui::Grid::new("event-facts")
+        .num_columns(2)
+        .spacing([12.0, 4.0])
+        .striped(true)
+        .show(ui, |ui| {
+            if let Some(place) = event.place() {
+                row(ui, "Place", place);
+            }
+            row(ui, "Coordinates", &format_lonlat(event.position));
+            let region = match event.region.and_then(|r| regions.get(r as usize)) {
+                Some(region) => region.name.clone(),
+                None => "Outside tracked regions".to_string(),
+            };
+            row(ui, "Region", &region);
+            if let Some(declared) = event.declared_region()
+                && regions.index_of(declared).map(|i| i as u32) != event.region
+            {
+                row(ui, "Region in file", declared);
+            }
+            if let Some(precision) = event.precision {
+                let text = match precision {
+                    crate::data::Precision::Exact => "exact",
+                    crate::data::Precision::Approximate => "approximate",
+                    crate::data::Precision::Region => "region (placed at the regional centre)",
+                };
+                row(ui, "Precision", text);
+            }
+            if let Some(troops) = event.troops {
+                row(ui, "Troops", &group_thousands(troops));
+            }
+            let actors: Vec<&str> = event.actors().collect();
+            if !actors.is_empty() {
+                row(ui, "Actors", &actors.join(", "));
+            }
+            row(ui, "Id", event.id());
+            let origin = format!(
+                "{}:{} (record {})",
+                events.file_name(event),
+                event.origin.line,
+                event.origin.record
+            );
+            row(ui, "From", &origin);
+        });
+
+    if let Some(description) = event.description() {
+        ui.add_space(6.0);
+        ui.add(egui::Label::new(description).wrap().selectable(true));
+    }
+
+    let sources: Vec<_> = event.sources().collect();
+    if !sources.is_empty() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Sources").strong());
+        for source in sources {
+            match source.web_url() {
+                Some(url) => {
+                    ui.hyperlink_to(source.name, url).on_hover_text(url);
+                }
+                None => {
+                    ui.add(egui::Label::new(format!("• {}", source.name)).wrap());
+                    if let Some(url) = source.url {
+                        // Not http(s): shown, never opened.
+                        ui.weak(format!("  {url} (not a web link)"));
+                    }
+                }
+            }
+        }
+    }
+
+    if let Some(extra) = &event.extra {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(format!("Other fields ({})", extra.len()))
+            .default_open(true)
+            .show(ui, |ui| fields_grid(ui, "event-extra", extra.iter()));
+    }
+}
+
+/// A striped grid of JSON fields: key, then the value as a user reads it.
+pub fn fields_grid<'a>(ui: &mut Ui, id: &str, fields: impl Iterator<Item = (&'a String, &'a Value)>) {
+    egui::Grid::new(id).num_columns(2).striped(true).show(ui, |ui| {
+        for (key, value) in fields {
+            row(ui, key, &value_text(value));
+        }
+    });
+}
+
+/// `2021-04-22`, or `2021-04-22 – 2021-05-01` for lasting events.
+pub fn date_range(event: &Event) -> String {
+    match event.end_date {
+        Some(end) if end != event.date => format!("{} – {}", event.date, end),
+        _ => event.date.to_string(),
+    }
+}
+
+fn row(ui: &mut Ui, key: &str, value: &str) {
+    ui.label(RichText::new(key).weak());
+    ui.add(egui::Label::new(value).wrap().selectable(true));
+    ui.end_row();
+}
+
+/// A dot in the event's category colour.
+pub fn category_dot(ui: &mut Ui, event: &Event) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter()
+        .circle_filled(rect.center(), 5.5, MapStyle::category_id_color(event.category));
+}
+
+/// A JSON value as a user reads it: strings without quotes.
+pub fn value_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}

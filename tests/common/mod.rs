@@ -1,0 +1,68 @@
+//! Helpers shared by the UI and flow tests: driving the app headless as a
+//! user would, and places whose region is known.
+#![allow(dead_code)] // each test file uses a part of these
+
+use borderwatch::BorderwatchApp;
+use borderwatch::dataset::Dataset;
+use egui::{Event, Modifiers, PointerButton, Pos2, Vec2};
+use egui_kittest::Harness;
+use geo::Coord;
+
+/// Known places: (name, latitude, longitude, bundled region id or none).
+pub const KNOWN_PLACES: [(&str, f64, f64, Option<&str>); 10] = [
+    ("Rostov-on-Don", 47.23, 39.72, Some("rostov")),
+    ("Belgorod", 50.60, 36.59, Some("belgorod")),
+    ("Bryansk", 53.25, 34.37, Some("bryansk")),
+    ("Voronezh", 51.67, 39.20, Some("voronezh")),
+    ("Simferopol", 44.95, 34.10, Some("crimea")),
+    ("Sevastopol", 44.60, 33.52, Some("crimea")),
+    ("Kharkiv", 49.99, 36.23, None),
+    ("Kursk", 51.73, 36.19, None),
+    ("Moscow", 55.75, 37.62, None),
+    ("Sea of Azov", 46.10, 36.60, None),
+];
+
+/// The app in a 1280×800 headless window, after its first frames.
+pub fn harness_for(app: BorderwatchApp) -> Harness<'static, BorderwatchApp> {
+    let mut harness = Harness::builder()
+        .with_size(Vec2::new(1280.0, 800.0))
+        // Smooth scrolling and tooltips take a few frames to settle.
+        .with_max_steps(60)
+        .build_ui_state(|ui, app: &mut BorderwatchApp| app.show(ui), app);
+    harness.run();
+    harness
+}
+
+/// The app on the bundled regions, context and sample events.
+pub fn bundled_app() -> BorderwatchApp {
+    let regions = borderwatch::data::RegionSet::bundled().expect("bundled regions");
+    let events = borderwatch::data::EventSet::bundled(&regions).expect("bundled events");
+    let context = borderwatch::data::ContextLayer::bundled().expect("bundled context");
+    BorderwatchApp::with_dataset(Dataset::new(regions, context, events))
+}
+
+/// Where a latitude/longitude is on screen now, by the app's own projection.
+pub fn screen_pos(harness: &Harness<'_, BorderwatchApp>, lat: f64, lon: f64) -> Pos2 {
+    let viewport = harness.state().map_memory().last_viewport().expect("map drawn");
+    let pos = viewport.lonlat_to_screen(Coord { x: lon, y: lat });
+    assert!(viewport.rect.contains(pos), "{lat},{lon} is on screen");
+    pos
+}
+
+/// A left click at `pos`, then the pointer leaves (so a hover tooltip does
+/// not repeat what the panel says).
+pub fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
+    harness.hover_at(pos);
+    harness.run();
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+    harness.remove_cursor();
+    harness.run();
+}
