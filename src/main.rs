@@ -150,7 +150,13 @@ fn run_app(options: StartupOptions) -> ExitCode {
     let result = eframe::run_native(
         APP_NAME,
         native,
-        Box::new(move |_creation| Ok(Box::new(BorderwatchApp::new(&options)))),
+        Box::new(move |creation| {
+            let mut app = BorderwatchApp::new(&options);
+            if let Some(storage) = creation.storage {
+                app.restore(storage);
+            }
+            Ok(Box::new(app))
+        }),
     );
     match result {
         Ok(()) => ExitCode::SUCCESS,

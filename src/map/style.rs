@@ -30,6 +30,16 @@ const CATEGORY_PALETTE: [Color32; 7] = [
     Color32::from_rgb(0x8C, 0x56, 0x4B),
 ];
 
+/// The choropleth's sequential scale, from few events to many (yellow to
+/// dark red, after ColorBrewer's YlOrRd).
+const CHOROPLETH_SCALE: [Color32; 5] = [
+    Color32::from_rgb(0xFF, 0xFF, 0xB2),
+    Color32::from_rgb(0xFE, 0xCC, 0x5C),
+    Color32::from_rgb(0xFD, 0x8D, 0x3C),
+    Color32::from_rgb(0xF0, 0x3B, 0x20),
+    Color32::from_rgb(0xBD, 0x00, 0x26),
+];
+
 /// Markers of categories borderwatch does not know.
 const UNKNOWN_CATEGORY: Color32 = Color32::from_rgb(0x9A, 0x9A, 0x9A);
 
@@ -143,6 +153,25 @@ impl MapStyle {
         Color32::from_rgba_unmultiplied(r, g, b, alpha)
     }
 
+    /// The choropleth colour at `t` in 0..=1 (0: fewest events, 1: most).
+    pub fn choropleth_color(t: f32) -> Color32 {
+        let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+        let scaled = t * (CHOROPLETH_SCALE.len() - 1) as f32;
+        let low = (scaled.floor() as usize).min(CHOROPLETH_SCALE.len() - 2);
+        let share = scaled - low as f32;
+        let [a, b] = [CHOROPLETH_SCALE[low], CHOROPLETH_SCALE[low + 1]];
+        let mix = |x: u8, y: u8| (f32::from(x) + (f32::from(y) - f32::from(x)) * share).round() as u8;
+        Color32::from_rgb(mix(a.r(), b.r()), mix(a.g(), b.g()), mix(a.b(), b.b()))
+    }
+
+    /// The fill of a region with `count` events when the most any region has
+    /// is `max`, at the given opacity.
+    pub fn choropleth_fill(count: usize, max: usize, alpha: u8) -> Color32 {
+        let t = if max == 0 { 0.0 } else { count as f32 / max as f32 };
+        let [r, g, b, _] = Self::choropleth_color(t).to_array();
+        Color32::from_rgba_unmultiplied(r, g, b, alpha)
+    }
+
     /// The marker colour of a category slot (see
     /// [`crate::spatial::event_index::CATEGORY_SLOTS`]): the known categories,
     /// then a neutral grey for all others.
@@ -177,5 +206,23 @@ mod tests {
         let categories: std::collections::HashSet<_> = (0..8).map(MapStyle::category_color).collect();
         assert_eq!(categories.len(), 8, "seven known categories and a neutral one");
         assert_eq!(MapStyle::category_color(8), MapStyle::category_color(7));
+    }
+
+    #[test]
+    fn the_choropleth_scale_darkens_with_the_count() {
+        assert_eq!(MapStyle::choropleth_color(0.0), CHOROPLETH_SCALE[0]);
+        assert_eq!(MapStyle::choropleth_color(1.0), CHOROPLETH_SCALE[4]);
+        assert_eq!(MapStyle::choropleth_color(0.5), CHOROPLETH_SCALE[2]);
+        assert_eq!(MapStyle::choropleth_color(f32::NAN), CHOROPLETH_SCALE[0]);
+        let lightness = |c: Color32| u32::from(c.r()) + u32::from(c.g()) + u32::from(c.b());
+        let steps: Vec<u32> = (0..=10)
+            .map(|i| lightness(MapStyle::choropleth_color(i as f32 / 10.0)))
+            .collect();
+        assert!(steps.windows(2).all(|w| w[0] >= w[1]), "{steps:?}");
+        assert_eq!(
+            MapStyle::choropleth_fill(0, 0, 200),
+            MapStyle::choropleth_fill(0, 10, 200)
+        );
+        assert_eq!(MapStyle::choropleth_fill(10, 10, 200).a(), 200);
     }
 }

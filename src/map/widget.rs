@@ -26,6 +26,45 @@ const KEY_PAN: f32 = 80.0;
 /// Zoom below which admin-1 names of the context are hidden.
 const ADMIN1_LABEL_ZOOM: f64 = 5.5;
 
+/// Which layers the map shows (persisted with the session).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct LayerVisibility {
+    /// Region layers hidden, by layer id (e.g. `rostov`).
+    pub hidden_layers: std::collections::BTreeSet<String>,
+    /// The muted map of neighbours underneath.
+    pub context: bool,
+    /// Event markers.
+    pub markers: bool,
+    /// Region and context names.
+    pub labels: bool,
+}
+
+impl Default for LayerVisibility {
+    fn default() -> Self {
+        Self {
+            hidden_layers: std::collections::BTreeSet::new(),
+            context: true,
+            markers: true,
+            labels: true,
+        }
+    }
+}
+
+impl LayerVisibility {
+    /// Whether the region layer with this id is shown.
+    pub fn layer_shown(&self, id: &str) -> bool {
+        !self.hidden_layers.contains(id)
+    }
+
+    /// Shows or hides a region layer.
+    pub fn toggle_layer(&mut self, id: &str) {
+        if !self.hidden_layers.remove(id) {
+            self.hidden_layers.insert(id.to_string());
+        }
+    }
+}
+
 /// What the map draws, derived once from the loaded data: triangulated
 /// meshes in world coordinates.
 pub struct MapLayers {
@@ -81,6 +120,10 @@ pub struct MapMemory {
     last_viewport: Option<Viewport>,
     #[serde(skip)]
     markers: MarkerCache,
+    /// The map size the regions were last fitted to, while the user has not
+    /// moved the view since: the fit follows the map's size until then.
+    #[serde(skip)]
+    auto_fit: Option<Vec2>,
 }
 
 impl MapMemory {
@@ -93,6 +136,7 @@ impl MapMemory {
     pub fn set_view(&mut self, view: MapView) {
         self.view = Some(view);
         self.zoom_goal = None;
+        self.auto_fit = None;
     }
 
     /// Fits the tracked regions on the next frame.
@@ -120,6 +164,7 @@ impl MapMemory {
 
     /// Centres the map on a longitude/latitude, keeping the zoom.
     pub fn center_on(&mut self, lonlat: Coord<f64>) {
+        self.auto_fit = None;
         if let Some(view) = &mut self.view {
             view.center = super::projection::project(lonlat);
         }
@@ -136,6 +181,7 @@ impl MapMemory {
     }
 
     fn add_zoom(&mut self, levels: f64, anchor: Option<Pos2>) {
+        self.auto_fit = None;
         let remaining = self.zoom_goal.map_or(0.0, |g| g.remaining) + levels;
         self.zoom_goal = Some(ZoomGoal { remaining, anchor });
     }
@@ -177,6 +223,8 @@ pub struct MapWidget<'a> {
     selected: Option<usize>,
     obstacles: Vec<Rect>,
     events: Option<EventLayer<'a>>,
+    visibility: Option<&'a LayerVisibility>,
+    choropleth: Option<&'a [usize]>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -196,7 +244,37 @@ impl<'a> MapWidget<'a> {
             selected: None,
             obstacles: Vec::new(),
             events: None,
+            visibility: None,
+            choropleth: None,
         }
+    }
+
+    /// Shows only the layers `visibility` allows.
+    pub fn visibility(mut self, visibility: &'a LayerVisibility) -> Self {
+        self.visibility = Some(visibility);
+        self
+    }
+
+    /// Colours each region by its count of events (by region index) on a
+    /// sequential scale, and puts the counts on the labels.
+    pub fn choropleth(mut self, counts: &'a [usize]) -> Self {
+        self.choropleth = Some(counts);
+        self
+    }
+
+    /// Whether the region at `index` is drawn and selectable.
+    fn region_shown(&self, index: usize) -> bool {
+        let Some(visibility) = self.visibility else {
+            return true;
+        };
+        self.regions
+            .get(index)
+            .and_then(|r| self.regions.layers().get(r.layer))
+            .is_none_or(|layer| visibility.layer_shown(&layer.id))
+    }
+
+    fn shows(&self, what: impl Fn(&LayerVisibility) -> bool) -> bool {
+        self.visibility.is_none_or(what)
     }
 
     /// Draws these events as markers above the regions.
@@ -220,10 +298,17 @@ impl<'a> MapWidget<'a> {
     /// Takes all the space left in `ui`, handles input and paints.
     pub fn show(self, ui: &mut Ui, memory: &mut MapMemory) -> MapResponse {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+        let refit = memory.auto_fit.is_some_and(|size| size != rect.size());
         let mut view = match (memory.fit_to.take(), memory.view) {
-            (Some(bounds), _) => MapView::fit(bounds, rect.size()),
-            (None, Some(view)) => view,
-            (None, None) => self.fit_view(rect),
+            (Some(bounds), _) => {
+                memory.auto_fit = None;
+                MapView::fit(bounds, rect.size())
+            }
+            (None, Some(view)) if !refit => view,
+            (None, _) => {
+                memory.auto_fit = Some(rect.size());
+                self.fit_view(rect)
+            }
         };
 
         self.handle_input(ui, &response, rect, &mut view, memory);
@@ -232,8 +317,8 @@ impl<'a> MapWidget<'a> {
         memory.last_viewport = Some(viewport);
 
         let clusters: &[Cluster] = match &self.events {
-            Some(layer) => memory.markers.clusters(layer, &viewport),
-            None => &[],
+            Some(layer) if self.shows(|v| v.markers) => memory.markers.clusters(layer, &viewport),
+            _ => &[],
         };
         let pointer = response.hover_pos().filter(|p| rect.contains(*p));
         let cursor = pointer.map(|p| viewport.screen_to_lonlat(p));
@@ -242,13 +327,16 @@ impl<'a> MapWidget<'a> {
             .map(|i| clusters[i].clone());
         let hovered_region = cursor
             .filter(|_| hovered_events.is_none())
-            .and_then(|c| self.regions.locate(c));
+            .and_then(|c| self.regions.locate_where(c, |i| self.region_shown(i)));
         let clicked = if response.clicked() {
             let at = response.interact_pointer_pos();
             let marker = at.and_then(|p| hit_test(clusters, &viewport, p));
             Some(match marker {
                 Some(index) => MapClick::Events(clusters[index].clone()),
-                None => match at.and_then(|p| self.regions.locate(viewport.screen_to_lonlat(p))) {
+                None => match at.and_then(|p| {
+                    self.regions
+                        .locate_where(viewport.screen_to_lonlat(p), |i| self.region_shown(i))
+                }) {
                     Some(index) => MapClick::Region(index),
                     None => MapClick::Nothing,
                 },
@@ -312,8 +400,9 @@ impl<'a> MapWidget<'a> {
         view: &mut MapView,
         memory: &mut MapMemory,
     ) {
-        if response.dragged() {
+        if response.dragged() && response.drag_delta() != Vec2::ZERO {
             view.pan(response.drag_delta());
+            memory.auto_fit = None;
         }
         if let Some(pointer) = ui.input(|i| i.pointer.latest_pos())
             && response.contains_pointer()
@@ -322,6 +411,7 @@ impl<'a> MapWidget<'a> {
             let levels = f64::from(scroll.y) / WHEEL_POINTS_PER_LEVEL + f64::from(pinch).log2();
             if levels != 0.0 {
                 view.zoom_around(levels.exp2(), pointer, rect);
+                memory.auto_fit = None;
             }
         }
         if response.double_clicked()
@@ -362,9 +452,12 @@ impl<'a> MapWidget<'a> {
             if home {
                 *view = self.fit_view(rect);
                 memory.zoom_goal = None;
+                memory.auto_fit = Some(rect.size());
+                return;
             }
             if pan != Vec2::ZERO {
                 view.pan(pan);
+                memory.auto_fit = None;
             }
         }
 
@@ -399,16 +492,23 @@ impl<'a> MapWidget<'a> {
         shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
 
         // Context: land fills, then admin-1 borders under country borders.
+        let show_context = self.shows(|v| v.context);
         let mut land = Mesh::default();
         for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
             if let Some(mesh) = mesh
+                && show_context
                 && mesh.bounds.intersects(&visible)
             {
                 mesh.fill_into(viewport, style.land(&feature.country), &mut land);
             }
         }
         shapes.push(Shape::mesh(land));
-        for kind in [ContextKind::Admin1, ContextKind::Country] {
+        let context_kinds: &[ContextKind] = if show_context {
+            &[ContextKind::Admin1, ContextKind::Country]
+        } else {
+            &[]
+        };
+        for &kind in context_kinds {
             let stroke = match kind {
                 ContextKind::Country => Stroke::new(1.2, style.country_border),
                 _ => Stroke::new(0.6, style.admin1_border),
@@ -424,9 +524,10 @@ impl<'a> MapWidget<'a> {
         }
 
         // Tracked regions: fills, outlines, then the selection on top.
+        let max_count = self.choropleth.and_then(|c| c.iter().copied().max()).unwrap_or(0);
         let mut fills = Mesh::default();
         for (index, mesh) in self.layers.regions.iter().enumerate() {
-            if !mesh.bounds.intersects(&visible) {
+            if !mesh.bounds.intersects(&visible) || !self.region_shown(index) {
                 continue;
             }
             let alpha = if Some(index) == self.selected {
@@ -436,25 +537,37 @@ impl<'a> MapWidget<'a> {
             } else {
                 style.region_fill_alpha
             };
-            mesh.fill_into(viewport, MapStyle::region_fill(index, alpha), &mut fills);
+            let color = match self.choropleth {
+                Some(counts) => {
+                    let count = counts.get(index).copied().unwrap_or(0);
+                    // The choropleth is read from its colours: keep them strong.
+                    let alpha = alpha.saturating_add(70);
+                    MapStyle::choropleth_fill(count, max_count, alpha)
+                }
+                None => MapStyle::region_fill(index, alpha),
+            };
+            mesh.fill_into(viewport, color, &mut fills);
         }
         shapes.push(Shape::mesh(fills));
         for (index, mesh) in self.layers.regions.iter().enumerate() {
-            if mesh.bounds.intersects(&visible) && Some(index) != self.selected {
+            if mesh.bounds.intersects(&visible) && Some(index) != self.selected && self.region_shown(index) {
                 let width = if Some(index) == hovered { 2.0 } else { 1.2 };
-                mesh.outline_into(
-                    viewport,
-                    Stroke::new(width, MapStyle::region_color(index)),
-                    &mut shapes,
-                );
+                let color = if self.choropleth.is_some() {
+                    style.country_border
+                } else {
+                    MapStyle::region_color(index)
+                };
+                mesh.outline_into(viewport, Stroke::new(width, color), &mut shapes);
             }
         }
         if let Some(mesh) = self.selected.and_then(|i| self.layers.regions.get(i)) {
             mesh.outline_into(viewport, Stroke::new(2.5, style.selection_outline), &mut shapes);
         }
 
-        self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
-        if let Some(layer) = &self.events {
+        if self.shows(|v| v.labels) {
+            self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
+        }
+        if let Some(layer) = self.events.as_ref().filter(|_| self.shows(|v| v.markers)) {
             paint_markers(&painter, clusters, layer, viewport, style, &mut shapes);
         }
         painter.extend(shapes);
@@ -502,18 +615,27 @@ impl<'a> MapWidget<'a> {
         ]);
 
         for (index, region) in self.regions.regions().iter().enumerate() {
-            let Some(mesh) = self.layers.regions.get(index) else {
+            let Some(mesh) = self
+                .layers
+                .regions
+                .get(index)
+                .filter(|_| self.region_shown(index))
+            else {
                 continue;
             };
             let extent = viewport.world_rect_to_screen(&mesh.bounds).size();
             let Some(anchor) = label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape) else {
                 continue;
             };
+            let text = match self.choropleth {
+                Some(counts) => format!("{}: {}", region.name, counts.get(index).copied().unwrap_or(0)),
+                None => region.name.clone(),
+            };
             placer.place(
                 painter,
                 clip,
                 Label {
-                    text: &region.name,
+                    text: &text,
                     anchor,
                     font: FontId::proportional(14.0),
                     color: style.region_label,
@@ -526,7 +648,7 @@ impl<'a> MapWidget<'a> {
         placer.no_shifts();
         let zoom = viewport.view.zoom;
         for kind in [ContextKind::Sea, ContextKind::Country, ContextKind::Admin1] {
-            if kind == ContextKind::Admin1 && zoom < ADMIN1_LABEL_ZOOM {
+            if (kind == ContextKind::Admin1 && zoom < ADMIN1_LABEL_ZOOM) || !self.shows(|v| v.context) {
                 continue;
             }
             for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
@@ -604,6 +726,7 @@ impl<'a> MapWidget<'a> {
                 if levels == 0.0 {
                     memory.view = Some(self.fit_view(rect));
                     memory.zoom_goal = None;
+                    memory.auto_fit = Some(rect.size());
                 } else {
                     memory.add_zoom(levels, None);
                 }

@@ -7,15 +7,20 @@ use std::path::PathBuf;
 use egui::{Key, RichText, Ui};
 use geo::Coord;
 
-use super::format::{format_lonlat, group_thousands};
+use super::filter_bar::{FilterBar, layer_toggles, search_id};
+use super::format::format_lonlat;
 use super::intent::PanelIntent;
 use super::legend::legend;
+use super::session::{Session, Theme};
 use super::side_panel::{Focus, SidePanel};
+use super::timeline::Timeline;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
 use crate::dataset::Dataset;
 use crate::load::{load_context, load_events, load_regions};
-use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget};
-use crate::query::{EventFilter, FilteredEvents};
+use crate::map::{
+    EventLayer, LayerVisibility, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget,
+};
+use crate::query::{EventFilter, FilteredEvents, Histogram, Playback, PlaybackSettings};
 use crate::spatial::Cluster;
 
 /// What the command line asked the app to load.
@@ -48,6 +53,22 @@ pub struct BorderwatchApp {
     show_messages: bool,
     /// Where the legend was drawn last frame, so map labels avoid it.
     legend_rect: Option<egui::Rect>,
+    /// Layers drawn.
+    layers_shown: LayerVisibility,
+    /// Regions coloured by their counts.
+    choropleth: bool,
+    /// The colour theme, applied on the next frame when `theme_pending`.
+    theme: Theme,
+    theme_pending: bool,
+    /// How playback moves, and where it is when it runs.
+    playback_settings: PlaybackSettings,
+    playback: Option<Playback>,
+    /// The events passing every filter but the dates (what the timeline
+    /// shows), for the filter they were made for.
+    undated: Option<(EventFilter, FilteredEvents, Histogram)>,
+    /// Whether a text field had the keyboard at the end of the last frame
+    /// (egui drops the focus on Esc before the app sees the key).
+    typing: bool,
 }
 
 impl BorderwatchApp {
@@ -93,7 +114,135 @@ impl BorderwatchApp {
             messages: Vec::new(),
             show_messages: false,
             legend_rect: None,
+            layers_shown: LayerVisibility::default(),
+            choropleth: false,
+            theme: Theme::default(),
+            theme_pending: false,
+            playback_settings: PlaybackSettings::default(),
+            playback: None,
+            undated: None,
+            typing: false,
         }
+    }
+
+    /// Restores the saved session (view, filter, layers, choropleth, theme,
+    /// playback); a session that cannot be read is ignored with a warning.
+    pub fn restore(&mut self, storage: &dyn eframe::Storage) {
+        match Session::load(storage) {
+            Ok(Some(session)) => self.apply_session(session),
+            Ok(None) => {}
+            Err(warning) => {
+                log::warn!("{warning}");
+                self.messages.push(warning);
+            }
+        }
+    }
+
+    /// The state worth keeping across restarts.
+    pub fn session(&self) -> Session {
+        Session {
+            view: self.map.view(),
+            filter: self.filter.clone(),
+            layers: self.layers_shown.clone(),
+            choropleth: self.choropleth,
+            theme: self.theme,
+            playback: self.playback_settings,
+        }
+    }
+
+    /// Puts a session in place: everything it holds, at once.
+    pub fn apply_session(&mut self, session: Session) {
+        match session.view {
+            Some(view) => self.map.set_view(view),
+            None => self.map.request_fit(),
+        }
+        self.set_filter(session.filter);
+        self.layers_shown = session.layers;
+        self.choropleth = session.choropleth;
+        self.theme = session.theme;
+        self.theme_pending = true;
+        self.playback_settings = session.playback;
+        self.playback = None;
+    }
+
+    /// Back to the defaults: the regions fitted, no filter, every layer,
+    /// no choropleth, the system's theme, default playback.
+    pub fn reset(&mut self) {
+        self.apply_session(Session::default());
+        self.clear_selection();
+    }
+
+    /// Layers drawn.
+    pub fn layers_shown(&self) -> &LayerVisibility {
+        &self.layers_shown
+    }
+
+    /// Whether regions are coloured by their counts.
+    pub fn choropleth(&self) -> bool {
+        self.choropleth
+    }
+
+    /// Whether playback is running.
+    pub fn is_playing(&self) -> bool {
+        self.playback.is_some()
+    }
+
+    /// The playback choices.
+    pub fn playback_settings(&self) -> &PlaybackSettings {
+        &self.playback_settings
+    }
+
+    /// The first and last day of all events.
+    fn extent(&self) -> Option<(i32, i32)> {
+        self.data.columns.day_range()
+    }
+
+    /// Starts or stops playback.
+    pub fn toggle_play(&mut self) {
+        if self.playback.take().is_some() {
+            return;
+        }
+        if let Some(extent) = self.extent() {
+            let current = self.filter.from_day.zip(self.filter.to_day);
+            let playback = Playback::start(&self.playback_settings, extent, current);
+            self.set_dates(Some(playback.range(&self.playback_settings, extent)));
+            self.playback = Some(playback);
+        }
+    }
+
+    /// Moves playback on by `seconds`; the date range follows.
+    pub fn step_playback(&mut self, seconds: f64) {
+        let (Some(mut playback), Some(extent)) = (self.playback, self.extent()) else {
+            return;
+        };
+        let running = playback.advance(&self.playback_settings, extent, seconds);
+        self.playback = running.then_some(playback);
+        self.set_dates(Some(playback.range(&self.playback_settings, extent)));
+    }
+
+    /// Shows only these days (inclusive), or all dates.
+    pub fn set_dates(&mut self, range: Option<(i32, i32)>) {
+        let (from_day, to_day) = match range {
+            Some((from, to)) => (Some(from.min(to)), Some(from.max(to))),
+            None => (None, None),
+        };
+        self.set_filter(EventFilter {
+            from_day,
+            to_day,
+            ..self.filter.clone()
+        });
+    }
+
+    /// The histogram of the events passing every filter but the dates.
+    pub fn histogram(&mut self) -> Option<&Histogram> {
+        let extent = self.extent()?;
+        let key = self.filter.without_dates();
+        if self.undated.as_ref().is_none_or(|(k, _, _)| *k != key) {
+            let undated = self.data.apply(&key);
+            let histogram = Histogram::new(&self.data.columns, &undated.indices, extent);
+            self.undated = Some((key, undated, histogram));
+        }
+        self.undated.as_ref().map(|(_, _, h)| h)
     }
 
     /// The loaded data.
@@ -254,8 +403,15 @@ impl BorderwatchApp {
 
     /// Draws the whole app for one frame.
     pub fn show(&mut self, ui: &mut Ui) {
-        if ui.input(|i| i.key_pressed(Key::Escape)) && !ui.ctx().egui_wants_keyboard_input() {
-            self.clear_selection();
+        if self.theme_pending {
+            ui.ctx().set_theme(self.theme.preference());
+            self.theme_pending = false;
+        }
+        self.keyboard(ui);
+        if self.playback.is_some() {
+            let seconds = f64::from(ui.input(|i| i.stable_dt)).clamp(0.0, 0.1);
+            self.step_playback(seconds);
+            ui.ctx().request_repaint();
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
@@ -277,8 +433,79 @@ impl BorderwatchApp {
                     self.apply(intent);
                 }
             });
-        egui::CentralPanel::no_frame().show(ui, |ui| self.map_area(ui));
+        egui::CentralPanel::no_frame().show(ui, |ui| {
+            egui::Panel::top("filter-bar").show(ui, |ui| {
+                let intent = FilterBar {
+                    data: &self.data,
+                    filter: &self.filter,
+                    filtered: &self.filtered,
+                    layers: &self.layers_shown,
+                    choropleth: self.choropleth,
+                }
+                .show(ui);
+                if let Some(intent) = intent {
+                    self.apply(intent);
+                }
+            });
+            if !self.data.events.is_empty() {
+                egui::Panel::bottom("timeline").show(ui, |ui| self.timeline(ui));
+            }
+            egui::CentralPanel::no_frame().show(ui, |ui| self.map_area(ui));
+        });
         self.messages_window(ui);
+        self.typing = ui.ctx().egui_wants_keyboard_input();
+    }
+
+    /// `/` focuses the search, Space plays or pauses, Esc clears the
+    /// selection (keys a text field is typing are left alone).
+    fn keyboard(&mut self, ui: &mut Ui) {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return;
+        }
+        let escape_leaves_field = self.typing;
+        self.typing = false;
+        let (slash, space, escape) = ui.input_mut(|i| {
+            let slash = i.consume_key(egui::Modifiers::NONE, Key::Slash);
+            if slash {
+                // The same press also arrives as text: keep it out of the field.
+                i.events
+                    .retain(|e| !matches!(e, egui::Event::Text(t) if t == "/"));
+            }
+            (
+                slash,
+                i.consume_key(egui::Modifiers::NONE, Key::Space),
+                i.key_pressed(Key::Escape),
+            )
+        });
+        if slash {
+            ui.memory_mut(|m| m.request_focus(search_id()));
+        }
+        if space {
+            self.toggle_play();
+        }
+        // Esc that only leaves a text field keeps the selection.
+        if escape && !escape_leaves_field {
+            self.clear_selection();
+        }
+    }
+
+    fn timeline(&mut self, ui: &mut Ui) {
+        let range = self.filter.from_day.zip(self.filter.to_day);
+        let playing = self.is_playing();
+        let settings = self.playback_settings;
+        let Some(histogram) = self.histogram() else {
+            return;
+        };
+        let intent = Timeline {
+            histogram,
+            range,
+            playing,
+            settings: &settings,
+        }
+        .show(ui);
+        if let Some(intent) = intent {
+            self.apply(intent);
+        }
     }
 
     /// Carries out what a panel asked for.
@@ -304,6 +531,16 @@ impl BorderwatchApp {
                 filter.toggle_category(&name, self.data.events.categories());
                 self.set_filter(filter);
             }
+            PanelIntent::SetFilter(filter) => self.set_filter(filter),
+            PanelIntent::SetDates(range) => {
+                // A range chosen by hand stops playback.
+                self.playback = None;
+                self.set_dates(range);
+            }
+            PanelIntent::SetChoropleth(on) => self.choropleth = on,
+            PanelIntent::SetLayers(layers) => self.layers_shown = layers,
+            PanelIntent::TogglePlay => self.toggle_play(),
+            PanelIntent::SetPlayback(settings) => self.playback_settings = settings,
         }
     }
 
@@ -322,11 +559,15 @@ impl BorderwatchApp {
                 _ => None,
             },
         };
-        let map = MapWidget::new(&self.data.regions, &self.data.context, &self.layers, &style)
+        let mut map = MapWidget::new(&self.data.regions, &self.data.context, &self.layers, &style)
             .selected(self.selected_region_index())
             .obstacles(self.legend_rect)
             .events(layer)
-            .show(ui, &mut self.map);
+            .visibility(&self.layers_shown);
+        if self.choropleth {
+            map = map.choropleth(&self.filtered.region_counts);
+        }
+        let map = map.show(ui, &mut self.map);
         self.hovered = map.hovered_region;
         self.cursor = map.cursor;
         match map.clicked {
@@ -342,6 +583,7 @@ impl BorderwatchApp {
             &self.filtered,
             &self.filter,
             self.selected_region_index(),
+            self.choropleth,
         );
         self.legend_rect = Some(rect);
         if let Some(intent) = intent {
@@ -383,19 +625,36 @@ impl BorderwatchApp {
                     self.map.request_fit();
                 }
                 ui.separator();
-                let dark = ui.visuals().dark_mode;
-                if ui
-                    .button(if dark { "Light theme" } else { "Dark theme" })
-                    .clicked()
-                {
-                    ui.ctx().set_theme(if dark {
-                        egui::Theme::Light
-                    } else {
-                        egui::Theme::Dark
-                    });
-                }
+                ui.menu_button("Layers", |ui| {
+                    let mut intent = None;
+                    layer_toggles(ui, &self.data, &self.layers_shown, &mut intent);
+                    if let Some(intent) = intent {
+                        self.apply(intent);
+                    }
+                });
+                ui.checkbox(&mut self.choropleth, "Choropleth (regions by event count)");
+                ui.menu_button("Theme", |ui| {
+                    for (theme, name) in [
+                        (Theme::System, "System"),
+                        (Theme::Light, "Light"),
+                        (Theme::Dark, "Dark"),
+                    ] {
+                        if ui.radio(self.theme == theme, name).clicked() {
+                            self.theme = theme;
+                            self.theme_pending = true;
+                        }
+                    }
+                });
+                ui.separator();
                 if ui.button("Messages").clicked() {
                     self.show_messages = true;
+                }
+                if ui
+                    .button("Reset view, filters and layers")
+                    .on_hover_text("Back to the defaults: all events, every layer, the regions fitted")
+                    .clicked()
+                {
+                    self.reset();
                 }
             });
             ui.menu_button("Help", |ui| {
@@ -403,8 +662,10 @@ impl BorderwatchApp {
                 ui.label("Drag to pan · wheel or pinch to zoom · double-click to zoom in");
                 ui.label("Click a region to list its events · click a marker for its details");
                 ui.label("Click a numbered bubble to zoom into it · click sea or context to clear");
+                ui.label("Drag on the timeline to choose dates · click a legend entry to hide a category");
                 ui.label(RichText::new("Keys").strong());
                 ui.label("+ / - zoom · arrows pan · Home fits the regions · Esc clears the selection");
+                ui.label("/ search · Space play or pause the timeline");
             });
         });
     }
@@ -419,12 +680,10 @@ impl BorderwatchApp {
                 ui.separator();
                 ui.label(&region.name);
             }
-            ui.separator();
-            ui.label(format!(
-                "showing {} of {} events",
-                group_thousands(self.filtered.len() as u64),
-                group_thousands(self.data.events.len() as u64)
-            ));
+            if !self.filter.is_empty() {
+                ui.separator();
+                ui.weak(format!("filter: {}", self.filter.describe()));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if let Some(view) = self.map.view() {
                     ui.weak(format!("zoom {:.1}", view.zoom));
@@ -488,5 +747,9 @@ impl BorderwatchApp {
 impl eframe::App for BorderwatchApp {
     fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
         self.show(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.session().save(storage);
     }
 }

@@ -19,6 +19,7 @@ pub fn legend(
     filtered: &FilteredEvents,
     filter: &EventFilter,
     selected_region: Option<usize>,
+    choropleth: bool,
 ) -> (egui::Rect, Option<PanelIntent>) {
     let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
     let mut intent = None;
@@ -30,12 +31,31 @@ pub fn legend(
                 .fill(style.overlay_fill)
                 .show(ui, |ui| {
                     ui.set_max_width(200.0);
-                    ui.label(RichText::new("Tracked regions").strong());
+                    let max = filtered.region_counts.iter().copied().max().unwrap_or(0);
+                    if choropleth {
+                        ui.label(RichText::new("Events per region").strong());
+                        scale_bar(ui, max);
+                    } else {
+                        ui.label(RichText::new("Tracked regions").strong());
+                    }
                     for (index, region) in data.regions.regions().iter().enumerate() {
                         ui.horizontal(|ui| {
-                            swatch(ui, index);
+                            let text = if choropleth {
+                                let count = filtered.region_counts.get(index).copied().unwrap_or(0);
+                                let (rect, _) =
+                                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                                ui.painter().rect_filled(
+                                    rect,
+                                    2.0,
+                                    MapStyle::choropleth_fill(count, max, 255),
+                                );
+                                format!("{} ({count})", region.name)
+                            } else {
+                                swatch(ui, index);
+                                region.name.clone()
+                            };
                             let selected = Some(index) == selected_region;
-                            if ui.selectable_label(selected, &region.name).clicked() {
+                            if ui.selectable_label(selected, text).clicked() {
                                 intent = Some(PanelIntent::FocusRegion(index));
                             }
                         });
@@ -92,4 +112,28 @@ pub fn legend(
                 });
         });
     (area.response.rect, intent)
+}
+
+/// The choropleth's colour scale from 0 to `max` events.
+fn scale_bar(ui: &mut Ui, max: usize) {
+    let width = 160.0;
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
+    let steps = 32;
+    for step in 0..steps {
+        let t0 = step as f32 / steps as f32;
+        let x0 = rect.left() + t0 * width;
+        let x1 = rect.left() + (step + 1) as f32 / steps as f32 * width;
+        ui.painter().rect_filled(
+            egui::Rect::from_min_max(egui::pos2(x0, rect.top()), egui::pos2(x1 + 0.5, rect.bottom())),
+            0.0,
+            MapStyle::choropleth_color(t0 + 0.5 / steps as f32),
+        );
+    }
+    ui.horizontal(|ui| {
+        ui.set_width(width);
+        ui.small("0");
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            ui.small(max.to_string());
+        });
+    });
 }

@@ -4,10 +4,13 @@
 mod app;
 mod event_details;
 mod event_list;
+mod filter_bar;
 pub mod format;
 mod intent;
 mod legend;
+pub mod session;
 mod side_panel;
+mod timeline;
 
 pub use app::{BorderwatchApp, StartupOptions};
 pub use intent::PanelIntent;

@@ -1,0 +1,168 @@
+//! The bar above the map: free-text search (`/` focuses it), the region
+//! filter, the choropleth switch, the layers menu, and the filter's state
+//! ("showing 42 of 310 events") with a one-click Clear.
+
+use egui::{RichText, Ui};
+
+use super::format::group_thousands;
+use super::intent::PanelIntent;
+use crate::dataset::Dataset;
+use crate::map::LayerVisibility;
+use crate::query::{EventFilter, FilteredEvents, OUTSIDE};
+
+/// The id of the search field, so `/` can focus it.
+pub fn search_id() -> egui::Id {
+    egui::Id::unique("borderwatch-search")
+}
+
+/// The bar for one frame.
+pub struct FilterBar<'a> {
+    /// The loaded data.
+    pub data: &'a Dataset,
+    /// The current filter.
+    pub filter: &'a EventFilter,
+    /// What it shows.
+    pub filtered: &'a FilteredEvents,
+    /// Layers drawn.
+    pub layers: &'a LayerVisibility,
+    /// Whether regions are coloured by count.
+    pub choropleth: bool,
+}
+
+impl FilterBar<'_> {
+    /// Draws the bar; returns what the user changed.
+    pub fn show(self, ui: &mut Ui) -> Option<PanelIntent> {
+        let mut intent = None;
+        ui.horizontal(|ui| {
+            let mut text = self.filter.text.clone();
+            let search = ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .id(search_id())
+                    .hint_text("Search events  ( / )")
+                    .desired_width(220.0),
+            );
+            let search = search.on_hover_text(
+                "Title, description, place, actors and sources; every word must occur (any case)",
+            );
+            if search.changed() {
+                intent = Some(PanelIntent::SetFilter(EventFilter {
+                    text,
+                    ..self.filter.clone()
+                }));
+            }
+            if search.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+                search.surrender_focus();
+            }
+            self.region_menu(ui, &mut intent);
+            let mut choropleth = self.choropleth;
+            if ui
+                .checkbox(&mut choropleth, "Choropleth")
+                .on_hover_text("Colour the regions by their number of shown events")
+                .changed()
+            {
+                intent = Some(PanelIntent::SetChoropleth(choropleth));
+            }
+            self.layers_menu(ui, &mut intent);
+
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let active = !self.filter.is_empty();
+                if ui
+                    .add_enabled(active, egui::Button::new("Clear filters"))
+                    .on_hover_text("Show every event: all dates, categories, regions, no search")
+                    .clicked()
+                {
+                    intent = Some(PanelIntent::SetFilter(EventFilter::default()));
+                }
+                let status = format!(
+                    "showing {} of {} events",
+                    group_thousands(self.filtered.len() as u64),
+                    group_thousands(self.filtered.total as u64)
+                );
+                let label = if active {
+                    ui.label(RichText::new(status).strong())
+                } else {
+                    ui.label(status)
+                };
+                if active {
+                    label.on_hover_text(self.filter.describe());
+                }
+            });
+        });
+        intent
+    }
+
+    fn region_menu(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {
+        let groups = self.data.regions.regions().len() + 1;
+        let hidden = self.filter.hidden_regions.len();
+        let title = if hidden == 0 {
+            "All regions".to_string()
+        } else {
+            format!("Regions: {} of {groups}", groups.saturating_sub(hidden))
+        };
+        ui.menu_button(title, |ui| {
+            let mut toggle = |ui: &mut Ui, id: &str, name: &str, count: usize| {
+                let mut shown = !self.filter.hidden_regions.contains(id);
+                if ui.checkbox(&mut shown, format!("{name} ({count})")).changed() {
+                    let mut filter = self.filter.clone();
+                    filter.toggle_region(id);
+                    *intent = Some(PanelIntent::SetFilter(filter));
+                }
+            };
+            for (index, region) in self.data.regions.regions().iter().enumerate() {
+                let count = self.filtered.region_counts.get(index).copied().unwrap_or(0);
+                toggle(ui, region.id.as_str(), &region.name, count);
+            }
+            toggle(ui, OUTSIDE, "Outside tracked regions", self.filtered.outside);
+            ui.separator();
+            if ui.button("Show all regions").clicked() {
+                let mut filter = self.filter.clone();
+                filter.hidden_regions.clear();
+                *intent = Some(PanelIntent::SetFilter(filter));
+            }
+        });
+    }
+
+    fn layers_menu(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {
+        ui.menu_button("Layers", |ui| layer_toggles(ui, self.data, self.layers, intent));
+    }
+}
+
+/// Checkboxes for every layer: the region layers, the context, markers, labels.
+pub fn layer_toggles(
+    ui: &mut Ui,
+    data: &Dataset,
+    layers: &LayerVisibility,
+    intent: &mut Option<PanelIntent>,
+) {
+    ui.label(RichText::new("Region layers").strong());
+    for layer in data.regions.layers() {
+        let name = data
+            .regions
+            .regions()
+            .iter()
+            .find(|r| {
+                data.regions
+                    .layers()
+                    .get(r.layer)
+                    .is_some_and(|l| l.id == layer.id)
+            })
+            .map_or(layer.id.as_str(), |r| r.name.as_str());
+        let mut shown = layers.layer_shown(&layer.id);
+        if ui.checkbox(&mut shown, name).changed() {
+            let mut changed = layers.clone();
+            changed.toggle_layer(&layer.id);
+            *intent = Some(PanelIntent::SetLayers(changed));
+        }
+    }
+    ui.separator();
+    let mut changed = layers.clone();
+    let mut any = false;
+    any |= ui
+        .checkbox(&mut changed.context, "Context (neighbours, seas)")
+        .changed();
+    any |= ui.checkbox(&mut changed.markers, "Event markers").changed();
+    any |= ui.checkbox(&mut changed.labels, "Labels").changed();
+    if any {
+        *intent = Some(PanelIntent::SetLayers(changed));
+    }
+}
