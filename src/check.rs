@@ -6,7 +6,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::data::event_file::{ReadContext, read_event_stream};
+use crate::data::event_file::{ReadContext, read_any_event_stream};
 use crate::data::event_set::{IdRegistry, Keyed, merge_file};
 use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, LoadError, Location, Problem, Severity};
 use crate::load::load_regions;
@@ -105,7 +105,7 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         let mut file_categories = categories.clone();
         let mut staged = Vec::new();
         let mut file_messages = Vec::new();
-        let result = read_event_stream(
+        let result = read_any_event_stream(
             &name,
             io::BufReader::with_capacity(1 << 20, file),
             ReadContext {

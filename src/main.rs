@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use borderwatch::check::{CheckOptions, run_check};
 use borderwatch::data::EventDate;
+use borderwatch::export::{ExportFormat, ExportOptions, run_export};
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
@@ -35,6 +36,34 @@ enum Command {
     /// warning and error. Exit status: 0 every file loaded, 1 a file could
     /// not be loaded, 2 usage error.
     Check(CheckArgs),
+    /// Write the events that pass the filter as GeoJSON or CSV (both load
+    /// back into borderwatch). Exit status: 0 written, 1 a file could not be
+    /// loaded or the output could not be written, 2 usage error.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExportArgs {
+    /// Region layer instead of the bundled five (file or folder). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    regions: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum)]
+    format: ExportFormatArg,
+    /// Where to write (`-` for standard output).
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    filter: FilterArgs,
+    /// Event files to read.
+    #[arg(required = true, value_name = "EVENTS")]
+    events: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExportFormatArg {
+    Geojson,
+    Csv,
 }
 
 #[derive(Debug, Args)]
@@ -71,6 +100,13 @@ struct FilterArgs {
 }
 
 impl FilterArgs {
+    fn validate(&self) -> Result<(), &'static str> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if from > to => Err("--from is after --to"),
+            _ => Ok(()),
+        }
+    }
+
     fn to_filter(&self) -> EventFilter {
         EventFilter {
             from_day: self.from,
@@ -103,6 +139,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => check(&args),
+        Some(Command::Export(args)) => export(&args),
         None => run_app(StartupOptions {
             regions: cli.regions,
             events: cli.events,
@@ -111,10 +148,8 @@ fn main() -> ExitCode {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    if let (Some(from), Some(to)) = (args.filter.from, args.filter.to)
-        && from > to
-    {
-        eprintln!("borderwatch check: --from is after --to");
+    if let Err(message) = args.filter.validate() {
+        eprintln!("borderwatch check: {message}");
         return ExitCode::from(2);
     }
     let report = run_check(&CheckOptions {
@@ -136,6 +171,66 @@ fn check(args: &CheckArgs) -> ExitCode {
         eprintln!("borderwatch check: cannot write the report: {error}");
     }
     ExitCode::from(report.exit_code())
+}
+
+fn export(args: &ExportArgs) -> ExitCode {
+    if let Err(message) = args.filter.validate() {
+        eprintln!("borderwatch export: {message}");
+        return ExitCode::from(2);
+    }
+    let options = ExportOptions {
+        regions: args.regions.clone(),
+        events: args.events.clone(),
+        filter: args.filter.to_filter(),
+        format: match args.format {
+            ExportFormatArg::Geojson => ExportFormat::GeoJson,
+            ExportFormatArg::Csv => ExportFormat::Csv,
+        },
+    };
+    let to_stdout = args.output.as_os_str() == "-";
+    let result = if to_stdout {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        run_export(&options, &mut out).and_then(|report| out.flush().map(|()| report))
+    } else {
+        // Written next to the target and renamed, so a failed export never
+        // leaves half a file where a good one was.
+        let partial = args.output.with_extension("partial");
+        std::fs::File::create(&partial)
+            .and_then(|file| {
+                let mut out = std::io::BufWriter::new(file);
+                let report = run_export(&options, &mut out)?;
+                out.flush()?;
+                Ok(report)
+            })
+            .and_then(|report| std::fs::rename(&partial, &args.output).map(|()| report))
+            .inspect_err(|_| {
+                let _ = std::fs::remove_file(&partial);
+            })
+    };
+    match result {
+        Ok(report) => {
+            for message in &report.messages {
+                eprintln!("{message}");
+            }
+            if !to_stdout {
+                eprintln!(
+                    "borderwatch export: wrote {} of {} events to {}",
+                    report.written,
+                    report.loaded,
+                    args.output.display()
+                );
+            }
+            ExitCode::from(u8::from(report.failed()))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!(
+                "borderwatch export: cannot write {}: {error}",
+                args.output.display()
+            );
+            ExitCode::from(1)
+        }
+    }
 }
 
 fn run_app(options: StartupOptions) -> ExitCode {

@@ -113,6 +113,24 @@ impl EventDate {
         self.offset_minutes.is_some()
     }
 
+    /// The date in ISO 8601 as [`Self::parse_iso`] reads it back:
+    /// `2014-05-19`, or `2021-04-22T10:30:00+03:00` / `2021-04-22T07:30:00Z`.
+    pub fn to_iso(&self) -> String {
+        let Some(offset) = self.offset_minutes else {
+            return self.date_text();
+        };
+        let local = self.seconds + i64::from(offset) * 60;
+        let secs = local.rem_euclid(DAY);
+        let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60);
+        let zone = if offset == 0 {
+            "Z".to_string()
+        } else {
+            let sign = if offset < 0 { '-' } else { '+' };
+            format!("{sign}{:02}:{:02}", offset.abs() / 60, offset.abs() % 60)
+        };
+        format!("{}T{time}{zone}", self.date_text())
+    }
+
     /// The calendar day as `YYYY-MM-DD` (in the zone it was written in).
     pub fn date_text(&self) -> String {
         let local = self.seconds + i64::from(self.offset_minutes.unwrap_or(0)) * 60;
@@ -345,6 +363,24 @@ mod tests {
         assert_eq!(
             message,
             "\"2021-02-30\" is not a real date or time (no such day in that month)"
+        );
+    }
+
+    #[test]
+    fn iso_text_reads_back_to_the_same_date() {
+        for text in [
+            "2014-05-19",
+            "2021-04-22T10:30:00+03:00",
+            "2021-04-22T07:30:05Z",
+            "1969-12-31T23:00:00-05:30",
+        ] {
+            let date = EventDate::parse_iso(text).expect("valid");
+            assert_eq!(date.to_iso(), text);
+            assert_eq!(EventDate::parse_iso(&date.to_iso()), Ok(date));
+        }
+        assert_eq!(
+            EventDate::parse_iso("2021-04-22 07:30").expect("valid").to_iso(),
+            "2021-04-22T07:30:00Z"
         );
     }
 

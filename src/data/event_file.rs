@@ -6,7 +6,7 @@
 //! file (not JSON, truncated, not UTF-8) fails as a whole, so the caller
 //! keeps a file's events only once [`read_event_stream`] returns `Ok`.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use super::event::{Categories, CategoryId, Event};
 use super::json_records::{Container, RecordBlock, RecordScanner, TopLevelInfo};
-use super::record::RecordReader;
+use super::record::{Flavour, RecordReader};
 use super::region::RegionSet;
 
 /// Records per parallel task: enough to outweigh the cost of a task.
@@ -24,9 +24,9 @@ const RECORDS_PER_TASK: usize = 2_048;
 /// to stop it.
 #[derive(Debug, Default)]
 pub struct LoadProgress {
-    bytes: AtomicU64,
+    pub(crate) bytes: AtomicU64,
     total_bytes: AtomicU64,
-    records: AtomicU64,
+    pub(crate) records: AtomicU64,
     cancel: AtomicBool,
 }
 
@@ -128,7 +128,19 @@ pub fn read_event_stream<R: Read>(
         }
         let Some(block) = block else { break };
         let container = scanner.container().unwrap_or(Container::BareArray);
-        let reader = reader.get_or_insert_with(|| RecordReader::new(file, container, regions, file_index));
+        let reader = reader.get_or_insert_with(|| {
+            let first = block
+                .records
+                .first()
+                .map_or(&[][..], |span| block.record_bytes(span));
+            RecordReader::new(
+                file,
+                container,
+                Flavour::detect(container, first),
+                regions,
+                file_index,
+            )
+        });
         let batch = read_block(reader, &block, categories)?;
         records += block.records.len();
         rejected += batch.rejected;
@@ -166,61 +178,37 @@ fn no_records_error(file: &str, top: &TopLevelInfo) -> LoadError {
 }
 
 /// What one parallel task made of its records.
-struct TaskOutput {
-    events: Vec<Event>,
-    messages: Vec<Diagnostic>,
-    rejected: usize,
+pub(crate) struct TaskOutput {
+    pub(crate) events: Vec<Event>,
+    pub(crate) messages: Vec<Diagnostic>,
+    pub(crate) rejected: usize,
     /// Category names met, by the task's local id.
-    categories: Categories,
-    error: Option<LoadError>,
+    pub(crate) categories: Categories,
 }
 
-/// Parses a block's records on all cores; joins the results in file order.
-fn read_block(
-    reader: &RecordReader<'_>,
-    block: &RecordBlock,
-    categories: &mut Categories,
-) -> Result<EventBatch, LoadError> {
-    let task = |spans: &[super::json_records::RecordSpan]| {
-        let mut output = TaskOutput {
-            events: Vec::with_capacity(spans.len()),
+impl TaskOutput {
+    pub(crate) fn with_capacity(records: usize) -> Self {
+        Self {
+            events: Vec::with_capacity(records),
             messages: Vec::new(),
             rejected: 0,
             categories: Categories::default(),
-            error: None,
-        };
-        for span in spans {
-            match reader.read(
-                block.record_bytes(span),
-                span,
-                &mut output.categories,
-                &mut output.messages,
-            ) {
-                Ok(Some(event)) => output.events.push(event),
-                Ok(None) => output.rejected += 1,
-                Err(error) => {
-                    output.error = Some(error);
-                    break;
-                }
-            }
         }
-        output
-    };
-    let outputs: Vec<TaskOutput> = if block.records.len() > RECORDS_PER_TASK {
-        block.records.par_chunks(RECORDS_PER_TASK).map(task).collect()
-    } else {
-        vec![task(&block.records)]
-    };
+    }
+}
 
+/// Joins the tasks' outputs in order; category ids, local to each task, are
+/// mapped to the shared ones.
+pub(crate) fn join_outputs(
+    outputs: Vec<TaskOutput>,
+    categories: &mut Categories,
+    records: usize,
+) -> EventBatch {
     let mut batch = EventBatch {
-        events: Vec::with_capacity(block.records.len()),
+        events: Vec::with_capacity(records),
         ..EventBatch::default()
     };
     for output in outputs {
-        if let Some(error) = output.error {
-            return Err(error);
-        }
-        // Category ids were local to the task: map them to the shared ones.
         let remap: Vec<CategoryId> = output
             .categories
             .iter()
@@ -235,7 +223,74 @@ fn read_block(
         batch.messages.extend(output.messages);
         batch.rejected += output.rejected;
     }
-    Ok(batch)
+    batch
+}
+
+/// Parses a block's records on all cores; joins the results in file order.
+fn read_block(
+    reader: &RecordReader<'_>,
+    block: &RecordBlock,
+    categories: &mut Categories,
+) -> Result<EventBatch, LoadError> {
+    let task = |spans: &[super::json_records::RecordSpan]| -> Result<TaskOutput, LoadError> {
+        let mut output = TaskOutput::with_capacity(spans.len());
+        for span in spans {
+            match reader.read(
+                block.record_bytes(span),
+                span,
+                &mut output.categories,
+                &mut output.messages,
+            )? {
+                Some(event) => output.events.push(event),
+                None => output.rejected += 1,
+            }
+        }
+        Ok(output)
+    };
+    let outputs: Vec<Result<TaskOutput, LoadError>> = if block.records.len() > RECORDS_PER_TASK {
+        block.records.par_chunks(RECORDS_PER_TASK).map(task).collect()
+    } else {
+        vec![task(&block.records)]
+    };
+    // The first broken record in file order is the one reported.
+    let outputs = outputs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(join_outputs(outputs, categories, block.records.len()))
+}
+
+/// Reads an event file of any kind borderwatch knows: JSON (events,
+/// GeoJSON points, ACLED API responses) or CSV (ACLED exports, borderwatch's
+/// own columns). The name's extension decides when it is `.csv` or `.json`/
+/// `.geojson`; otherwise the first byte does.
+pub fn read_any_event_stream<R: Read>(
+    file: &str,
+    reader: R,
+    context: ReadContext<'_>,
+    on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
+    let bom = head.starts_with(b"\xEF\xBB\xBF");
+    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let csv = match extension.as_deref() {
+        Some("csv" | "tsv") => true,
+        Some("json" | "geojson") => false,
+        _ => {
+            let body = if bom { &head[3..] } else { head };
+            body.iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| !matches!(b, b'{' | b'['))
+        }
+    };
+    if csv {
+        if bom {
+            reader.consume(3);
+        }
+        super::csv_file::read_csv_stream(file, reader, context, on_batch)
+    } else {
+        read_event_stream(file, reader, context, on_batch)
+    }
 }
 
 #[cfg(test)]

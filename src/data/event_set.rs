@@ -13,7 +13,7 @@ use rayon::slice::ParallelSliceMut;
 use super::bundled;
 use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use super::event::{Categories, Event, EventOrigin};
-use super::event_file::{EventBatch, FileSummary, LoadProgress, ReadContext, read_event_stream};
+use super::event_file::{EventBatch, FileSummary, LoadProgress, ReadContext, read_any_event_stream};
 use super::region::RegionSet;
 
 /// A file events were loaded from.
@@ -302,7 +302,7 @@ impl<'r> EventSetBuilder<'r> {
         let mut categories = self.categories.clone();
         let mut staged: Vec<Event> = Vec::new();
         let mut messages = Vec::new();
-        let result = read_event_stream(
+        let result = read_any_event_stream(
             name,
             reader,
             ReadContext {

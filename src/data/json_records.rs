@@ -28,6 +28,8 @@ pub enum Container {
     Features,
     /// The `data` member (ACLED API responses).
     Data,
+    /// The rows of a CSV file (not JSON: named here so messages read alike).
+    CsvRows,
 }
 
 impl Container {
@@ -38,6 +40,7 @@ impl Container {
             Self::Events => "events",
             Self::Features => "features",
             Self::Data => "data",
+            Self::CsvRows => "rows",
         }
     }
 

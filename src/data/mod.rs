@@ -1,13 +1,17 @@
 //! What borderwatch loads: region layers, the context layer and events, with
 //! the checks and messages that go with them. No drawing here.
 
+pub mod acled;
 pub mod bundled;
 pub mod context;
+pub mod csv_file;
 pub mod date;
 pub mod diagnostic;
+pub mod draft;
 pub mod event;
 pub mod event_file;
 pub mod event_set;
+pub mod fields;
 pub mod geojson;
 pub mod json;
 pub mod json_records;

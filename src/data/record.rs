@@ -1,9 +1,11 @@
-//! One event record → an [`Event`]: the fields read straight from the
-//! record's bytes (strings borrowed, no `serde_json::Value` on the fast path),
-//! checked, and placed in a region. A record that fails is read again, slowly,
-//! only to say precisely which field is wrong.
+//! One JSON event record → an [`Event`]: the fields read straight from the
+//! record's bytes (strings borrowed, no `serde_json::Value` on the fast path)
+//! into a [`Draft`], which [`RecordRules`] check and place. A record that
+//! fails is read again, slowly, only to say precisely which field is wrong.
+//! ACLED records (API responses, or arrays of ACLED rows) go through the
+//! ACLED mapping instead.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
 use geo::Coord;
 use serde::Deserialize;
@@ -11,24 +13,44 @@ use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use super::date::EventDate;
+use super::acled::acled_draft;
 use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::event::{
-    Categories, CategoryId, Event, EventCategory, EventOrigin, EventTexts, Precision, SourceRef,
-};
+use super::draft::{Draft, RecordRules};
+use super::event::{Categories, Event};
+use super::fields::JsonFields;
 use super::json::json_message;
 use super::json_records::{Container, RecordSpan, shift_location};
 use super::json_str::{JsonId, JsonStr, StringList};
 use super::region::RegionSet;
 
+/// Which field names the records of a file use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavour {
+    /// borderwatch's own (see docs/events.md).
+    Native,
+    /// ACLED's export columns (`event_id_cnty`, `event_date`, ...).
+    Acled,
+}
+
+impl Flavour {
+    /// The flavour of a file's records, from its container and first record.
+    pub fn detect(container: Container, first_record: &[u8]) -> Self {
+        let acled = memchr::memmem::find(first_record, b"\"event_id_cnty\"").is_some();
+        match container {
+            Container::Data => Self::Acled,
+            Container::Features => Self::Native,
+            _ if acled => Self::Acled,
+            _ => Self::Native,
+        }
+    }
+}
+
 /// What reading the records of one file needs to know.
 pub struct RecordReader<'a> {
     file: &'a str,
     container: Container,
-    regions: &'a RegionSet,
-    region_ids: HashMap<&'a str, u32>,
-    file_index: u32,
-    stem: String,
+    flavour: Flavour,
+    rules: RecordRules<'a>,
 }
 
 /// Why a record was not used.
@@ -41,20 +63,20 @@ enum Rejection {
 
 impl<'a> RecordReader<'a> {
     /// A reader for the records of `file` (named so in messages), kept in
-    /// `container`; events are placed in `regions` and remember `file_index`.
-    pub fn new(file: &'a str, container: Container, regions: &'a RegionSet, file_index: u32) -> Self {
+    /// `container` and using the names of `flavour`; events are placed in
+    /// `regions` and remember `file_index`.
+    pub fn new(
+        file: &'a str,
+        container: Container,
+        flavour: Flavour,
+        regions: &'a RegionSet,
+        file_index: u32,
+    ) -> Self {
         Self {
             file,
             container,
-            regions,
-            region_ids: regions
-                .regions()
-                .iter()
-                .enumerate()
-                .map(|(i, r)| (r.id.as_str(), i as u32))
-                .collect(),
-            file_index,
-            stem: file_stem(file),
+            flavour,
+            rules: RecordRules::new(file, regions, file_index),
         }
     }
 
@@ -125,8 +147,8 @@ impl<'a> RecordReader<'a> {
         categories: &mut Categories,
         warnings: &mut Vec<String>,
     ) -> Result<Event, Rejection> {
-        let (fields, point) = match self.container {
-            Container::Features => {
+        let draft = match (self.container, self.flavour) {
+            (Container::Features, _) => {
                 let feature: FeatureFields = serde_json::from_str(json).map_err(Rejection::Json)?;
                 if feature.kind.as_ref().map(JsonStr::as_str) != Some("Feature") {
                     return Err(Rejection::Invalid(
@@ -138,187 +160,31 @@ impl<'a> RecordReader<'a> {
                 if fields.id.is_none() {
                     fields.id = feature.id;
                 }
-                (fields, Some(point))
+                let mut draft = fields.into_draft(warnings);
+                draft.lon = Some(point.x);
+                draft.lat = Some(point.y);
+                draft
             }
-            _ => {
-                if !json.starts_with('{') {
-                    // Let serde_json check the syntax first: broken JSON stops the file.
-                    serde_json::from_str::<de::IgnoredAny>(json).map_err(Rejection::Json)?;
-                    let found =
-                        serde_json::from_str::<&RawValue>(json).map_or_else(|_| "a value".into(), describe);
-                    return Err(Rejection::Invalid(format!(
-                        "a record must be a JSON object, found {found}"
-                    )));
-                }
-                (
-                    serde_json::from_str::<RecordFields>(json).map_err(Rejection::Json)?,
-                    None,
-                )
+            _ if !json.starts_with('{') => {
+                // Let serde_json check the syntax first: broken JSON stops the file.
+                serde_json::from_str::<de::IgnoredAny>(json).map_err(Rejection::Json)?;
+                let found =
+                    serde_json::from_str::<&RawValue>(json).map_or_else(|_| "a value".into(), describe);
+                return Err(Rejection::Invalid(format!(
+                    "a record must be a JSON object, found {found}"
+                )));
             }
-        };
-        self.build_event(fields, point, span, categories, warnings)
-    }
-
-    fn build_event(
-        &self,
-        fields: RecordFields<'_>,
-        point: Option<Coord<f64>>,
-        span: &RecordSpan,
-        categories: &mut Categories,
-        warnings: &mut Vec<String>,
-    ) -> Result<Event, Rejection> {
-        let Some(title) = fields.title.as_ref().and_then(JsonStr::non_blank) else {
-            return Err(Rejection::Invalid("missing required field \"title\"".into()));
-        };
-        let date = match fields.date.as_ref().and_then(JsonStr::non_blank) {
-            Some(text) => {
-                EventDate::parse_iso(text).map_err(|e| Rejection::Invalid(format!("field \"date\": {e}")))?
+            (_, Flavour::Acled) => {
+                let fields = JsonFields::parse(json).map_err(Rejection::Json)?;
+                acled_draft(&fields).map_err(Rejection::Invalid)?
             }
-            None => return Err(Rejection::Invalid("missing required field \"date\"".into())),
+            (_, Flavour::Native) => serde_json::from_str::<RecordFields>(json)
+                .map_err(Rejection::Json)?
+                .into_draft(warnings),
         };
-        let position = match point {
-            Some(point) => point,
-            None => match (fields.lon, fields.lat) {
-                (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
-                (None, None) => {
-                    return Err(Rejection::Invalid(
-                        "missing coordinates: give \"lat\" and \"lon\" in degrees".into(),
-                    ));
-                }
-                (None, Some(_)) => return Err(Rejection::Invalid("missing required field \"lon\"".into())),
-                (Some(_), None) => return Err(Rejection::Invalid("missing required field \"lat\"".into())),
-            },
-        };
-        check_position(position).map_err(Rejection::Invalid)?;
-
-        let end_date = match fields.end_date.as_ref().and_then(JsonStr::non_blank) {
-            None => None,
-            Some(text) => match EventDate::parse_iso(text) {
-                Ok(end) if end < date => {
-                    warnings.push(format!(
-                        "\"end_date\" {end} is before \"date\" {date}; end date ignored"
-                    ));
-                    None
-                }
-                Ok(end) => Some(end),
-                Err(error) => {
-                    warnings.push(format!("field \"end_date\": {error}; end date ignored"));
-                    None
-                }
-            },
-        };
-        let category = match fields.category.as_ref().and_then(JsonStr::non_blank) {
-            Some(name) => categories.intern(name),
-            None => CategoryId::known(EventCategory::Other),
-        };
-        let precision = fields
-            .precision
-            .as_ref()
-            .and_then(JsonStr::non_blank)
-            .and_then(|name| {
-                let precision = Precision::from_name(name);
-                if precision.is_none() {
-                    warnings.push(format!(
-                        "\"precision\" \"{name}\" is not one of exact, approximate, region; ignored"
-                    ));
-                }
-                precision
-            });
-        let troops = fields.troops.and_then(|raw| {
-            let troops = whole_number(raw.get());
-            if troops.is_none() && raw.get() != "null" {
-                warnings.push(format!(
-                    "\"troops\" must be a whole number, found {}; ignored",
-                    raw.get()
-                ));
-            }
-            troops
-        });
-        let sources = fields
-            .sources
-            .map(|raw| read_sources(raw, warnings))
-            .unwrap_or_default();
-        let declared_region = fields.region.as_ref().and_then(JsonStr::non_blank);
-        let region = self.assign_region(declared_region, position, warnings);
-        let generated;
-        let id = match fields
-            .id
-            .as_ref()
-            .map(|id| id.0.trim())
-            .filter(|id| !id.is_empty())
-        {
-            Some(id) => id,
-            None => {
-                generated = format!("{}#{}", self.stem, span.index);
-                &generated
-            }
-        };
-        let texts = EventTexts {
-            id,
-            title,
-            place: fields.place.as_ref().and_then(JsonStr::non_blank),
-            description: fields.description.as_ref().and_then(JsonStr::non_blank),
-            declared_region,
-            actors: fields
-                .actors
-                .as_ref()
-                .map(|list| list.0.iter().filter_map(JsonStr::non_blank).collect())
-                .unwrap_or_default(),
-            sources: sources
-                .iter()
-                .map(|(name, url)| SourceRef {
-                    name: name.as_str(),
-                    url: url.as_ref().map(JsonStr::as_str),
-                })
-                .collect(),
-        };
-        let mut event = Event::new(&texts, date, position);
-        event.end_date = end_date;
-        event.category = category;
-        event.precision = precision;
-        event.troops = troops;
-        event.region = region;
-        event.extra = (!fields.extra.is_empty()).then(|| Box::new(fields.extra.into_iter().collect()));
-        event.origin = EventOrigin {
-            file: self.file_index,
-            record: span.index as u32,
-            line: span.line,
-        };
-        Ok(event)
-    }
-
-    /// The region an event belongs to: the declared one when it is loaded
-    /// (warning if the coordinates say otherwise), else the one containing it.
-    fn assign_region(
-        &self,
-        declared: Option<&str>,
-        position: Coord<f64>,
-        warnings: &mut Vec<String>,
-    ) -> Option<u32> {
-        let located = self.regions.locate(position).map(|i| i as u32);
-        let Some(declared) = declared else {
-            return located;
-        };
-        let Some(&index) = self.region_ids.get(declared) else {
-            warnings.push(format!(
-                "\"region\" \"{declared}\" is not a loaded region; placed by its coordinates in {}",
-                self.region_name(located)
-            ));
-            return located;
-        };
-        if located != Some(index) {
-            warnings.push(format!(
-                "\"region\" is \"{declared}\" but the coordinates are in {}; kept in \"{declared}\"",
-                self.region_name(located)
-            ));
-        }
-        Some(index)
-    }
-
-    fn region_name(&self, index: Option<u32>) -> String {
-        index
-            .and_then(|i| self.regions.get(i as usize))
-            .map_or_else(|| "no tracked region".to_string(), |r| format!("\"{}\"", r.id))
+        self.rules
+            .event(draft, span.index, span.line, categories, warnings)
+            .map_err(Rejection::Invalid)
     }
 
     /// Says which field of a rejected record is wrong, by reading it again as
@@ -442,18 +308,6 @@ pub fn syntax_message(error: &serde_json::Error) -> String {
     }
 }
 
-/// Checks that a position is WGS84 longitude/latitude.
-fn check_position(position: Coord<f64>) -> Result<(), String> {
-    if (-90.0..=90.0).contains(&position.y) && (-180.0..=180.0).contains(&position.x) {
-        Ok(())
-    } else {
-        Err(format!(
-            "coordinates lat {}, lon {} are outside WGS84 degrees (latitude -90..90, longitude -180..180)",
-            position.y, position.x
-        ))
-    }
-}
-
 /// 1-based line and column just after `bytes`.
 fn line_column(bytes: &[u8]) -> (usize, usize) {
     let line = bytes.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -461,27 +315,8 @@ fn line_column(bytes: &[u8]) -> (usize, usize) {
     (line, bytes.len() - start + 1)
 }
 
-/// The file name without folders and extension, for generated ids.
-pub fn file_stem(file: &str) -> String {
-    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
-    let name = name.strip_prefix("bundled:").unwrap_or(name);
-    match name.rsplit_once('.') {
-        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => name.to_string(),
-    }
-}
-
-/// A non-negative whole number written as an integer or as an integral float.
-fn whole_number(json: &str) -> Option<u64> {
-    if let Ok(n) = json.parse::<u64>() {
-        return Some(n);
-    }
-    let f: f64 = json.parse().ok()?;
-    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e18).then_some(f as u64)
-}
-
 /// A source as read: its name and link, borrowed when unescaped.
-type SourceItem<'a> = (JsonStr<'a>, Option<JsonStr<'a>>);
+type SourceItem<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 
 /// `sources`: a list of `{name, url}` objects or plain strings (or one of them).
 fn read_sources<'a>(raw: &'a RawValue, warnings: &mut Vec<String>) -> Vec<SourceItem<'a>> {
@@ -500,12 +335,12 @@ fn read_sources<'a>(raw: &'a RawValue, warnings: &mut Vec<String>) -> Vec<Source
     let mut sources = Vec::with_capacity(items.len());
     for (n, item) in items.into_iter().enumerate() {
         let source = match serde_json::from_str::<Item>(item.get()) {
-            Ok(Item::Name(name)) => name.non_blank().is_some().then_some((name, None)),
+            Ok(Item::Name(name)) => name.non_blank().is_some().then_some((name.0, None)),
             Ok(Item::Object { name, url }) => {
                 let url = url.filter(|u| u.non_blank().is_some());
                 match name.filter(|n| n.non_blank().is_some()) {
-                    Some(name) => Some((name, url)),
-                    None => url.map(|url| (url.clone(), Some(url))),
+                    Some(name) => Some((name.0, url.map(|u| u.0))),
+                    None => url.map(|url| (url.0.clone(), Some(url.0))),
                 }
             }
             Err(_) => None,
@@ -631,6 +466,36 @@ struct RecordFields<'a> {
     precision: Option<JsonStr<'a>>,
     sources: Option<&'a RawValue>,
     extra: Vec<(String, Value)>,
+}
+
+impl<'a> RecordFields<'a> {
+    /// The fields as a draft; `sources` given in a form that cannot be read
+    /// are warned about.
+    fn into_draft(self, warnings: &mut Vec<String>) -> Draft<'a> {
+        Draft {
+            id: self.id.map(|id| id.0),
+            title: self.title.map(|t| t.0),
+            date: self.date.map(|t| t.0),
+            end_date: self.end_date.map(|t| t.0),
+            category: self.category.map(|t| t.0),
+            lon: self.lon,
+            lat: self.lat,
+            place: self.place.map(|t| t.0),
+            region: self.region.map(|t| t.0),
+            description: self.description.map(|t| t.0),
+            actors: self
+                .actors
+                .map(|list| list.0.into_iter().map(|a| a.0).collect())
+                .unwrap_or_default(),
+            troops: self.troops.map(|raw| Cow::Borrowed(raw.get())),
+            precision: self.precision.map(|t| t.0),
+            sources: self
+                .sources
+                .map(|raw| read_sources(raw, warnings))
+                .unwrap_or_default(),
+            extra: self.extra,
+        }
+    }
 }
 
 impl<'de> Deserialize<'de> for RecordFields<'de> {

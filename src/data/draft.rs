@@ -1,0 +1,315 @@
+//! The rules every record goes through, whatever file it came from (JSON,
+//! GeoJSON, CSV, an ACLED export): a [`Draft`] of its fields is checked
+//! (title, date, coordinates), its optional fields are read or warned
+//! about, it is placed in a region, and it becomes an [`Event`].
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use geo::Coord;
+
+use super::date::EventDate;
+use super::event::{
+    Categories, CategoryId, Event, EventCategory, EventOrigin, EventTexts, Precision, SourceRef,
+};
+use super::region::RegionSet;
+
+/// The fields of a record as read, before any check.
+#[derive(Debug, Clone, Default)]
+pub struct Draft<'a> {
+    /// `id`, as text.
+    pub id: Option<Cow<'a, str>>,
+    /// `title`.
+    pub title: Option<Cow<'a, str>>,
+    /// `date`, ISO 8601 text.
+    pub date: Option<Cow<'a, str>>,
+    /// `end_date`, ISO 8601 text.
+    pub end_date: Option<Cow<'a, str>>,
+    /// `category`, as written.
+    pub category: Option<Cow<'a, str>>,
+    /// Longitude and latitude, when given.
+    pub lon: Option<f64>,
+    /// Latitude.
+    pub lat: Option<f64>,
+    /// `place`.
+    pub place: Option<Cow<'a, str>>,
+    /// `region`: a region id.
+    pub region: Option<Cow<'a, str>>,
+    /// `description`.
+    pub description: Option<Cow<'a, str>>,
+    /// `actors`.
+    pub actors: Vec<Cow<'a, str>>,
+    /// `troops`, as written (a number's digits or a string).
+    pub troops: Option<Cow<'a, str>>,
+    /// `precision`.
+    pub precision: Option<Cow<'a, str>>,
+    /// `sources`: names with optional links.
+    pub sources: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>,
+    /// Any other fields, kept for the details.
+    pub extra: Vec<(String, serde_json::Value)>,
+}
+
+/// Trimmed text, `None` when blank.
+pub fn non_blank<'s>(text: &'s Option<Cow<'_, str>>) -> Option<&'s str> {
+    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+}
+
+/// What placing and numbering the events of one file needs.
+pub struct RecordRules<'a> {
+    regions: &'a RegionSet,
+    region_ids: HashMap<&'a str, u32>,
+    file_index: u32,
+    /// The file name without folders and extension, for generated ids.
+    stem: String,
+}
+
+impl<'a> RecordRules<'a> {
+    /// Rules for the records of `file`, placed in `regions`, remembering
+    /// `file_index` in their origin.
+    pub fn new(file: &str, regions: &'a RegionSet, file_index: u32) -> Self {
+        Self {
+            regions,
+            region_ids: regions
+                .regions()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id.as_str(), i as u32))
+                .collect(),
+            file_index,
+            stem: file_stem(file),
+        }
+    }
+
+    /// Checks a draft and makes it an event. `Err` says why the record is
+    /// rejected; problems that do not stop it go to `warnings`.
+    pub fn event(
+        &self,
+        draft: Draft<'_>,
+        index: usize,
+        line: u32,
+        categories: &mut Categories,
+        warnings: &mut Vec<String>,
+    ) -> Result<Event, String> {
+        let Some(title) = non_blank(&draft.title) else {
+            return Err("missing required field \"title\"".into());
+        };
+        let date = match non_blank(&draft.date) {
+            Some(text) => EventDate::parse_iso(text).map_err(|e| format!("field \"date\": {e}"))?,
+            None => return Err("missing required field \"date\"".into()),
+        };
+        let position = match (draft.lon, draft.lat) {
+            (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
+            (None, None) => return Err("missing coordinates: give \"lat\" and \"lon\" in degrees".into()),
+            (None, Some(_)) => return Err("missing required field \"lon\"".into()),
+            (Some(_), None) => return Err("missing required field \"lat\"".into()),
+        };
+        check_position(position)?;
+
+        let end_date = match non_blank(&draft.end_date) {
+            None => None,
+            Some(text) => match EventDate::parse_iso(text) {
+                Ok(end) if end < date => {
+                    warnings.push(format!(
+                        "\"end_date\" {end} is before \"date\" {date}; end date ignored"
+                    ));
+                    None
+                }
+                Ok(end) => Some(end),
+                Err(error) => {
+                    warnings.push(format!("field \"end_date\": {error}; end date ignored"));
+                    None
+                }
+            },
+        };
+        let category = match non_blank(&draft.category) {
+            Some(name) => categories.intern(name),
+            None => CategoryId::known(EventCategory::Other),
+        };
+        let precision = non_blank(&draft.precision).and_then(|name| {
+            let precision = Precision::from_name(name);
+            if precision.is_none() {
+                warnings.push(format!(
+                    "\"precision\" \"{name}\" is not one of exact, approximate, region; ignored"
+                ));
+            }
+            precision
+        });
+        let troops = non_blank(&draft.troops).and_then(|text| {
+            let troops = whole_number(text);
+            if troops.is_none() {
+                warnings.push(format!(
+                    "\"troops\" must be a whole number, found {text}; ignored"
+                ));
+            }
+            troops
+        });
+        let declared_region = non_blank(&draft.region);
+        let region = self.assign_region(declared_region, position, warnings);
+        let generated;
+        let id = match non_blank(&draft.id) {
+            Some(id) => id,
+            None => {
+                generated = format!("{}#{index}", self.stem);
+                &generated
+            }
+        };
+        let texts = EventTexts {
+            id,
+            title,
+            place: non_blank(&draft.place),
+            description: non_blank(&draft.description),
+            declared_region,
+            actors: draft
+                .actors
+                .iter()
+                .map(|a| a.trim())
+                .filter(|a| !a.is_empty())
+                .collect(),
+            sources: draft
+                .sources
+                .iter()
+                .filter(|(name, _)| !name.trim().is_empty())
+                .map(|(name, url)| SourceRef {
+                    name: name.trim(),
+                    url: url.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+                })
+                .collect(),
+        };
+        let mut event = Event::new(&texts, date, position);
+        event.end_date = end_date;
+        event.category = category;
+        event.precision = precision;
+        event.troops = troops;
+        event.region = region;
+        event.extra = (!draft.extra.is_empty()).then(|| Box::new(draft.extra.into_iter().collect()));
+        event.origin = EventOrigin {
+            file: self.file_index,
+            record: index as u32,
+            line,
+        };
+        Ok(event)
+    }
+
+    /// The region an event belongs to: the declared one when it is loaded
+    /// (warning if the coordinates say otherwise), else the one containing it.
+    fn assign_region(
+        &self,
+        declared: Option<&str>,
+        position: Coord<f64>,
+        warnings: &mut Vec<String>,
+    ) -> Option<u32> {
+        let located = self.regions.locate(position).map(|i| i as u32);
+        let Some(declared) = declared else {
+            return located;
+        };
+        let Some(&index) = self.region_ids.get(declared) else {
+            warnings.push(format!(
+                "\"region\" \"{declared}\" is not a loaded region; placed by its coordinates in {}",
+                self.region_name(located)
+            ));
+            return located;
+        };
+        if located != Some(index) {
+            warnings.push(format!(
+                "\"region\" is \"{declared}\" but the coordinates are in {}; kept in \"{declared}\"",
+                self.region_name(located)
+            ));
+        }
+        Some(index)
+    }
+
+    fn region_name(&self, index: Option<u32>) -> String {
+        index
+            .and_then(|i| self.regions.get(i as usize))
+            .map_or_else(|| "no tracked region".to_string(), |r| format!("\"{}\"", r.id))
+    }
+}
+
+/// Checks that a position is WGS84 longitude/latitude.
+fn check_position(position: Coord<f64>) -> Result<(), String> {
+    if (-90.0..=90.0).contains(&position.y) && (-180.0..=180.0).contains(&position.x) {
+        Ok(())
+    } else {
+        Err(format!(
+            "coordinates lat {}, lon {} are outside WGS84 degrees (latitude -90..90, longitude -180..180)",
+            position.y, position.x
+        ))
+    }
+}
+
+/// A non-negative whole number written as an integer or as an integral float.
+pub fn whole_number(text: &str) -> Option<u64> {
+    let text = text.trim();
+    if let Ok(n) = text.parse::<u64>() {
+        return Some(n);
+    }
+    let f: f64 = text.parse().ok()?;
+    (f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f < 1e18).then_some(f as u64)
+}
+
+/// The file name without folders and extension, for generated ids.
+pub fn file_stem(file: &str) -> String {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let name = name.strip_prefix("bundled:").unwrap_or(name);
+    match name.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules(regions: &RegionSet) -> RecordRules<'_> {
+        RecordRules::new("dir/file.json", regions, 2)
+    }
+
+    #[test]
+    fn a_complete_draft_becomes_an_event_in_its_region() {
+        let regions = RegionSet::bundled().expect("regions");
+        let draft = Draft {
+            title: Some("Drill".into()),
+            date: Some("2021-04-22".into()),
+            lat: Some(47.23),
+            lon: Some(39.72),
+            actors: vec![" A ".into(), "".into(), "B".into()],
+            sources: vec![
+                ("Outlet".into(), Some("https://x.org".into())),
+                (" ".into(), None),
+            ],
+            troops: Some("1200".into()),
+            ..Draft::default()
+        };
+        let mut warnings = Vec::new();
+        let event = rules(&regions)
+            .event(draft, 7, 12, &mut Categories::default(), &mut warnings)
+            .expect("valid");
+        assert!(warnings.is_empty());
+        assert_eq!(event.id(), "file#7");
+        assert_eq!(event.actors().collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(event.sources().count(), 1);
+        assert_eq!(event.troops, Some(1200));
+        assert_eq!(event.region, regions.index_of("rostov").map(|i| i as u32));
+        assert_eq!(
+            event.origin,
+            EventOrigin {
+                file: 2,
+                record: 7,
+                line: 12
+            }
+        );
+    }
+
+    #[test]
+    fn whole_numbers_and_stems() {
+        assert_eq!(whole_number("40000"), Some(40_000));
+        assert_eq!(whole_number("4.0e4"), Some(40_000));
+        assert_eq!(whole_number("4.5"), None);
+        assert_eq!(whole_number("-1"), None);
+        assert_eq!(whole_number("40,000"), None);
+        assert_eq!(file_stem("a/b/events.v2.json"), "events.v2");
+        assert_eq!(file_stem("bundled:assets/events/sample.json"), "sample");
+        assert_eq!(file_stem("noext"), "noext");
+    }
+}

@@ -1,0 +1,301 @@
+//! Writing events out: a GeoJSON FeatureCollection of Points (which
+//! borderwatch loads back as the same events) or CSV in borderwatch's own
+//! columns (which it loads back too). Streams, so a million events need no
+//! more memory than they already take.
+
+use std::io::{self, Write};
+
+use serde_json::{Map, Value, json};
+
+use crate::data::{Diagnostic, Event, EventSet, Severity};
+use crate::load::{load_events, load_regions};
+use crate::query::EventFilter;
+
+/// What to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A GeoJSON FeatureCollection of Point features.
+    GeoJson,
+    /// CSV with a header row.
+    Csv,
+}
+
+impl ExportFormat {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::GeoJson => "geojson",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+/// What `borderwatch export` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    /// `--regions` files or folders; empty for the bundled five.
+    pub regions: Vec<std::path::PathBuf>,
+    /// Event files to read.
+    pub events: Vec<std::path::PathBuf>,
+    /// Which events to write.
+    pub filter: EventFilter,
+    /// GeoJSON or CSV.
+    pub format: ExportFormat,
+}
+
+/// What an export did.
+#[derive(Debug)]
+pub struct ExportReport {
+    /// Events written.
+    pub written: usize,
+    /// Events loaded, before the filter.
+    pub loaded: usize,
+    /// Every warning and error from loading.
+    pub messages: Vec<Diagnostic>,
+}
+
+impl ExportReport {
+    /// Whether a file could not be loaded.
+    pub fn failed(&self) -> bool {
+        self.messages
+            .iter()
+            .any(|m| m.severity == Severity::Error && m.location.record.is_none())
+    }
+}
+
+/// Loads the files as the app does and writes the events that pass the
+/// filter, newest first, to `out`.
+pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<ExportReport> {
+    let (regions, mut messages) = load_regions(&options.regions);
+    let (events, event_messages) = load_events(&regions, &options.events, None);
+    messages.extend(event_messages);
+    let filter = options.filter.compile(events.categories(), &regions);
+    let shown = events
+        .events()
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| filter.matches(e))
+        .map(|(i, _)| i);
+    let written = write_events(&events, shown, options.format, out)?;
+    Ok(ExportReport {
+        written,
+        loaded: events.len(),
+        messages,
+    })
+}
+
+/// Writes the events at `indices` of `events` in `format`; returns how many
+/// were written.
+pub fn write_events(
+    events: &EventSet,
+    indices: impl IntoIterator<Item = usize>,
+    format: ExportFormat,
+    out: &mut impl Write,
+) -> io::Result<usize> {
+    match format {
+        ExportFormat::GeoJson => write_geojson(events, indices, out),
+        ExportFormat::Csv => write_csv(events, indices, out),
+    }
+}
+
+/// The properties of an event as a record of borderwatch's own fields
+/// (what docs/events.md describes), its other fields after them.
+pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> {
+    let mut properties = Map::new();
+    properties.insert("id".into(), json!(event.id()));
+    properties.insert("title".into(), json!(event.title()));
+    properties.insert("date".into(), json!(event.date.to_iso()));
+    if let Some(end) = event.end_date {
+        properties.insert("end_date".into(), json!(end.to_iso()));
+    }
+    properties.insert("category".into(), json!(events.categories().name(event.category)));
+    let mut text = |key: &str, value: Option<&str>| {
+        if let Some(value) = value {
+            properties.insert(key.into(), json!(value));
+        }
+    };
+    text("place", event.place());
+    text("region", event.declared_region());
+    text("description", event.description());
+    text("precision", event.precision.map(|p| p.name()));
+    let actors: Vec<&str> = event.actors().collect();
+    if !actors.is_empty() {
+        properties.insert("actors".into(), json!(actors));
+    }
+    if let Some(troops) = event.troops {
+        properties.insert("troops".into(), json!(troops));
+    }
+    let sources: Vec<Value> = event
+        .sources()
+        .map(|s| match s.url {
+            Some(url) => json!({"name": s.name, "url": url}),
+            None => json!({"name": s.name}),
+        })
+        .collect();
+    if !sources.is_empty() {
+        properties.insert("sources".into(), Value::Array(sources));
+    }
+    if let Some(extra) = &event.extra {
+        for (key, value) in extra.iter() {
+            properties.entry(key.clone()).or_insert_with(|| value.clone());
+        }
+    }
+    properties
+}
+
+fn write_geojson(
+    events: &EventSet,
+    indices: impl IntoIterator<Item = usize>,
+    out: &mut impl Write,
+) -> io::Result<usize> {
+    out.write_all(b"{\"type\": \"FeatureCollection\", \"features\": [\n")?;
+    let mut written = 0;
+    for index in indices {
+        let Some(event) = events.get(index) else { continue };
+        if written > 0 {
+            out.write_all(b",\n")?;
+        }
+        let feature = json!({
+            "type": "Feature",
+            "id": event.id(),
+            "geometry": {"type": "Point", "coordinates": [event.position.x, event.position.y]},
+            "properties": event_properties(events, event),
+        });
+        serde_json::to_writer(&mut *out, &feature)?;
+        written += 1;
+    }
+    out.write_all(b"\n]}\n")?;
+    Ok(written)
+}
+
+/// borderwatch's CSV columns, in order.
+pub const CSV_COLUMNS: [&str; 16] = [
+    "id",
+    "title",
+    "date",
+    "end_date",
+    "category",
+    "lat",
+    "lon",
+    "place",
+    "region",
+    "description",
+    "actors",
+    "troops",
+    "precision",
+    "sources",
+    "source_urls",
+    "other_fields",
+];
+
+fn write_csv(
+    events: &EventSet,
+    indices: impl IntoIterator<Item = usize>,
+    out: &mut impl Write,
+) -> io::Result<usize> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(CSV_COLUMNS)?;
+    let mut written = 0;
+    for index in indices {
+        let Some(event) = events.get(index) else { continue };
+        let joined = |items: Vec<&str>| items.join("; ");
+        let sources: Vec<_> = event.sources().collect();
+        let other = event
+            .extra
+            .as_ref()
+            .map(|extra| Value::Object((**extra).clone()).to_string())
+            .unwrap_or_default();
+        writer.write_record([
+            event.id().to_string(),
+            event.title().to_string(),
+            event.date.to_iso(),
+            event.end_date.map(|d| d.to_iso()).unwrap_or_default(),
+            events.categories().name(event.category).to_string(),
+            event.position.y.to_string(),
+            event.position.x.to_string(),
+            event.place().unwrap_or_default().to_string(),
+            event.declared_region().unwrap_or_default().to_string(),
+            event.description().unwrap_or_default().to_string(),
+            joined(event.actors().collect()),
+            event.troops.map(|t| t.to_string()).unwrap_or_default(),
+            event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
+            joined(sources.iter().map(|s| s.name).collect()),
+            joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
+            other,
+        ])?;
+        written += 1;
+    }
+    writer.flush()?;
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{EventSetBuilder, RegionSet};
+
+    fn load(regions: &RegionSet, name: &str, bytes: &[u8]) -> EventSet {
+        let mut builder = EventSetBuilder::new(regions);
+        builder.add_reader(name, None, bytes, None).expect("loads");
+        let (set, messages) = builder.finish();
+        assert!(messages.is_empty(), "{messages:?}");
+        set
+    }
+
+    /// The parts of an event a round trip must keep (everything but origin).
+    fn summary(events: &EventSet) -> Vec<String> {
+        events
+            .events()
+            .iter()
+            .map(|e| {
+                format!("{:?}", event_properties(events, e)) + &format!("{:?}{:?}", e.position, e.region)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn geojson_and_csv_exports_load_back_as_the_same_events() {
+        let regions = RegionSet::bundled().expect("regions");
+        let original = EventSet::bundled(&regions).expect("sample");
+        let mut tricky = EventSetBuilder::new(&regions);
+        tricky
+            .add_reader(
+                "tricky.json",
+                None,
+                br#"[{"id": "t1", "title": "Comma, \"quotes\"; and\nnewline", "date": "2021-04-22T10:30:00+03:00",
+                      "end_date": "2021-04-23", "category": "Sightings", "lat": 47.2, "lon": 39.7,
+                      "actors": ["A; B"], "troops": 5, "precision": "exact", "sources": [{"name": "N", "url": "https://x.org/a,b"}],
+                      "nested": {"k": [1, 2]}, "flag": true}]"#
+                    .as_slice(),
+                None,
+            )
+            .expect("loads");
+        let tricky = tricky.finish().0;
+        for set in [&original, &tricky] {
+            for format in [ExportFormat::GeoJson, ExportFormat::Csv] {
+                let mut bytes = Vec::new();
+                let written = write_events(set, 0..set.len(), format, &mut bytes).expect("writes");
+                assert_eq!(written, set.len());
+                let back = load(&regions, &format!("back.{}", format.extension()), &bytes);
+                if format == ExportFormat::Csv && set.len() == 1 {
+                    // CSV splits actors on ';', so "A; B" comes back as two.
+                    assert_eq!(back.events()[0].actors().collect::<Vec<_>>(), ["A", "B"]);
+                    continue;
+                }
+                assert_eq!(summary(&back), summary(set), "{format:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_the_given_events_are_written() {
+        let regions = RegionSet::bundled().expect("regions");
+        let set = EventSet::bundled(&regions).expect("sample");
+        let mut bytes = Vec::new();
+        let written = write_events(&set, [0, 3, 999], ExportFormat::GeoJson, &mut bytes).expect("writes");
+        assert_eq!(written, 2);
+        let back = load(&regions, "two.geojson", &bytes);
+        assert_eq!(back.len(), 2);
+        assert!(back.index_of(set.events()[3].id()).is_some());
+    }
+}
