@@ -1,9 +1,6 @@
-//! Writes a realistic, deterministic event file for tests and benchmarks.
-//!
-//! ```sh
-//! cargo run --release --example gen_events -- --count 1000000 --seed 7 --out events.json
-//! cargo run --release --example gen_events -- --count 500 --format geojson > events.geojson
-//! ```
+//! The event generator behind `gen_events`: realistic, deterministic event
+//! files for tests and benchmarks (the benchmarks include this file by
+//! path, so it depends on nothing but std and, in tests, the library).
 //!
 //! Events are made up from templates: real towns, ranges and air bases of the
 //! five tracked regions (about 85%) and of their surroundings (about 15%),
@@ -15,169 +12,15 @@
 //! number names a record (record `i` is on line `i + 2`).
 
 use std::fmt::Write as _;
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::process::ExitCode;
-use std::time::Instant;
+use std::io::{self, Write};
 
-const USAGE: &str = "\
-Usage: gen_events --count N [--seed S] [--out FILE] [--format json|geojson]
-
-Writes N made-up events (deterministic for a seed) as an event file that
-borderwatch loads: {\"events\": [...]} with one record per line, or a GeoJSON
-FeatureCollection of Points with --format geojson.
-
-Options:
-  --count N         number of events (required)
-  --seed S          seed of the random generator (default 1)
-  --out FILE        write to FILE instead of stdout
-  --format FORMAT   json (default) or geojson
-  -h, --help        show this help";
-
-// ---------------------------------------------------------------------------
-// Command line
-
+/// What the generator writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
+    /// `{"events": [...]}`, one record per line.
     Json,
+    /// A GeoJSON FeatureCollection of Points.
     GeoJson,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-struct Options {
-    count: u64,
-    seed: u64,
-    out: Option<String>,
-    format: Format,
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Parsed {
-    Run(Options),
-    Help,
-}
-
-fn parse_args(args: impl IntoIterator<Item = String>) -> Result<Parsed, String> {
-    let mut count = None;
-    let mut seed = 1;
-    let mut out = None;
-    let mut format = Format::Json;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" {
-            return Ok(Parsed::Help);
-        }
-        let (name, inline) = match arg.split_once('=') {
-            Some((name, value)) if name.starts_with("--") => (name.to_string(), Some(value.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if !matches!(name.as_str(), "--count" | "--seed" | "--out" | "--format") {
-            return Err(format!("unknown argument '{arg}'"));
-        }
-        let value = match inline.or_else(|| args.next()) {
-            Some(value) => value,
-            None => return Err(format!("{name} needs a value")),
-        };
-        match name.as_str() {
-            "--count" => {
-                count = Some(
-                    value
-                        .parse::<u64>()
-                        .map_err(|_| format!("--count must be a whole number, not '{value}'"))?,
-                )
-            }
-            "--seed" => {
-                seed = value
-                    .parse::<u64>()
-                    .map_err(|_| format!("--seed must be a whole number, not '{value}'"))?
-            }
-            "--out" if value.is_empty() => return Err("--out needs a file name".to_string()),
-            "--out" => out = Some(value),
-            _ => {
-                format = match value.as_str() {
-                    "json" => Format::Json,
-                    "geojson" => Format::GeoJson,
-                    _ => return Err(format!("--format must be json or geojson, not '{value}'")),
-                }
-            }
-        }
-    }
-    let count = count.ok_or("--count is required")?;
-    Ok(Parsed::Run(Options {
-        count,
-        seed,
-        out,
-        format,
-    }))
-}
-
-fn main() -> ExitCode {
-    let options = match parse_args(std::env::args().skip(1)) {
-        Ok(Parsed::Run(options)) => options,
-        Ok(Parsed::Help) => {
-            println!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("gen_events: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    let started = Instant::now();
-    let result = match &options.out {
-        Some(path) => match File::create(path) {
-            Ok(file) => write_file(file, &options),
-            Err(error) => {
-                eprintln!("gen_events: cannot create {path}: {error}");
-                return ExitCode::FAILURE;
-            }
-        },
-        None => write_file(io::stdout().lock(), &options),
-    };
-    match result {
-        Ok(bytes) => {
-            eprintln!(
-                "gen_events: {} events, {} bytes in {:.2} s",
-                options.count,
-                bytes,
-                started.elapsed().as_secs_f64()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(error) => {
-            eprintln!("gen_events: write error: {error}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-/// Writes the whole file; returns the number of bytes written.
-fn write_file(out: impl Write, options: &Options) -> io::Result<u64> {
-    let mut w = BufWriter::with_capacity(1 << 20, Counting { inner: out, bytes: 0 });
-    let mut generator = Generator::new(options.seed);
-    generator.write_all(&mut w, options.count, options.format)?;
-    let counting = w.into_inner().map_err(|e| e.into_error())?;
-    let Counting { mut inner, bytes } = counting;
-    inner.flush()?;
-    Ok(bytes)
-}
-
-/// Counts what passes through.
-struct Counting<W> {
-    inner: W,
-    bytes: u64,
-}
-
-impl<W: Write> Write for Counting<W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.bytes += n as u64;
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -699,7 +542,7 @@ struct Slots {
     unknown: &'static str,
 }
 
-struct Generator {
+pub struct Generator {
     rng: Rng,
     seed: u64,
     region_weights: Vec<u32>,
@@ -714,7 +557,8 @@ struct Generator {
 }
 
 impl Generator {
-    fn new(seed: u64) -> Self {
+    /// A generator whose output depends only on `seed`.
+    pub fn new(seed: u64) -> Self {
         let places_of = |region: Option<usize>| {
             let indices: Vec<usize> = (0..PLACES.len())
                 .filter(|&i| PLACES[i].region == region)
@@ -736,7 +580,8 @@ impl Generator {
         }
     }
 
-    fn write_all(&mut self, w: &mut impl Write, count: u64, format: Format) -> io::Result<()> {
+    /// Writes a whole file of `count` events.
+    pub fn write_all(&mut self, w: &mut impl Write, count: u64, format: Format) -> io::Result<()> {
         match format {
             Format::Json => w.write_all(b"{\"events\": [\n")?,
             Format::GeoJson => w.write_all(b"{\"type\": \"FeatureCollection\", \"features\": [\n")?,
@@ -1383,10 +1228,6 @@ mod tests {
         out
     }
 
-    fn args(list: &[&str]) -> Result<Parsed, String> {
-        parse_args(list.iter().map(|s| s.to_string()))
-    }
-
     #[test]
     fn the_same_seed_gives_the_same_bytes_and_another_seed_differs() {
         let a = generate(500, 42, Format::Json);
@@ -1526,44 +1367,5 @@ mod tests {
             }
         }
         assert!((1800..=2400).contains(&with), "{with}");
-    }
-
-    #[test]
-    fn arguments() {
-        let run = |count, seed, out: Option<&str>, format| {
-            Ok(Parsed::Run(Options {
-                count,
-                seed,
-                out: out.map(String::from),
-                format,
-            }))
-        };
-        assert_eq!(args(&["--count", "10"]), run(10, 1, None, Format::Json));
-        assert_eq!(
-            args(&[
-                "--count=5",
-                "--seed",
-                "9",
-                "--out",
-                "x.json",
-                "--format",
-                "geojson"
-            ]),
-            run(5, 9, Some("x.json"), Format::GeoJson)
-        );
-        assert_eq!(args(&["--count", "1", "--help"]), Ok(Parsed::Help));
-        for bad in [
-            &[][..],
-            &["--count"],
-            &["--count", "-3"],
-            &["--count", "ten"],
-            &["--count", "1", "--seed", "x"],
-            &["--count", "1", "--format", "csv"],
-            &["--count", "1", "--out", ""],
-            &["--count", "1", "extra"],
-            &["--verbose"],
-        ] {
-            assert!(args(bad).is_err(), "{bad:?}");
-        }
     }
 }
