@@ -1,0 +1,59 @@
+//! Loading events: parse + validate + place in regions (`EventSetBuilder`,
+//! the app's and `check`'s path) for 10k, 100k and 1M generated events, next
+//! to parsing the same bytes into a bare `serde_json::Value`; and building
+//! the dataset's indexes for 1M.
+
+mod support;
+
+use std::hint::black_box;
+
+use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
+use borderwatch::dataset::Dataset;
+use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
+
+fn load(c: &mut Criterion) {
+    let regions = RegionSet::bundled().expect("bundled regions");
+    let mut group = c.benchmark_group("load");
+    group.sampling_mode(SamplingMode::Flat);
+    for count in [10_000u64, 100_000, 1_000_000] {
+        let bytes = support::event_file(count);
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.sample_size(if count >= 1_000_000 { 10 } else { 20 });
+        group.bench_with_input(BenchmarkId::new("events", count), &bytes, |b, bytes| {
+            b.iter(|| {
+                let mut builder = EventSetBuilder::new(&regions);
+                builder
+                    .add_reader("generated.json", None, bytes.as_slice(), None)
+                    .expect("loads");
+                let (set, messages) = builder.finish();
+                assert_eq!(set.len() as u64, count);
+                black_box((set, messages))
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("serde_json_value", count), &bytes, |b, bytes| {
+            b.iter(|| black_box(serde_json::from_slice::<serde_json::Value>(bytes).expect("valid JSON")))
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("index");
+    group.sample_size(10);
+    let bytes = support::event_file(1_000_000);
+    let mut builder = EventSetBuilder::new(&regions);
+    builder
+        .add_reader("generated.json", None, bytes.as_slice(), None)
+        .expect("loads");
+    let events = builder.finish().0;
+    drop(bytes);
+    group.bench_function("dataset/1000000", |b| {
+        b.iter_batched(
+            || (RegionSet::bundled().expect("bundled regions"), events.clone()),
+            |(regions, events)| black_box(Dataset::new(regions, ContextLayer::default(), events)),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, load);
+criterion_main!(benches);
