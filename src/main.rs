@@ -246,7 +246,7 @@ fn run_app(options: StartupOptions) -> ExitCode {
         APP_NAME,
         native,
         Box::new(move |creation| {
-            let mut app = BorderwatchApp::new(&options);
+            let mut app = BorderwatchApp::loading(&options);
             if let Some(storage) = creation.storage {
                 app.restore(storage);
             }

@@ -89,12 +89,7 @@ pub struct RegionSet {
 impl RegionSet {
     /// The five bundled layers: Bryansk, Belgorod, Voronezh, Rostov, Crimea.
     pub fn bundled() -> Result<Self, LoadError> {
-        let mut layers = Vec::new();
-        for (id, text) in bundled::REGION_LAYERS {
-            let file = format!("bundled:assets/regions/{id}.geojson");
-            layers.push(read_region_layer(&file, id, text.as_bytes())?);
-        }
-        let (set, warnings) = Self::from_layers(layers);
+        let (set, warnings) = Self::from_layers(bundled_layers()?);
         match warnings.into_iter().next() {
             // The bundled data is ours: a warning about it is a bug worth failing on.
             Some(warning) => Err(LoadError::new(
@@ -109,21 +104,7 @@ impl RegionSet {
     /// `.json` in a folder, by name). Files that fail are reported and skipped;
     /// `None` when no layer loaded at all.
     pub fn load_paths(paths: &[PathBuf]) -> (Option<Self>, Vec<Diagnostic>) {
-        let mut messages = Vec::new();
-        let mut layers = Vec::new();
-        for path in expand_layer_paths(paths, &mut messages) {
-            let file = path.display().to_string();
-            let result = std::fs::read(&path)
-                .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
-                .and_then(|bytes| read_region_layer(&file, &layer_id_from_path(&path), &bytes));
-            match result {
-                Ok(layer) => {
-                    messages.extend(layer.warnings.iter().cloned());
-                    layers.push(layer);
-                }
-                Err(error) => messages.push(error.into()),
-            }
-        }
+        let (layers, mut messages) = read_layer_paths(paths);
         if layers.is_empty() {
             return (None, messages);
         }
@@ -207,6 +188,39 @@ impl RegionSet {
     pub fn bounds(&self) -> Option<Rect<f64>> {
         self.regions.iter().map(|r| r.bounds).reduce(|a, b| union(&a, &b))
     }
+}
+
+/// The five bundled layers, read, in drawing order.
+pub fn bundled_layers() -> Result<Vec<LayerRegions>, LoadError> {
+    bundled::REGION_LAYERS
+        .iter()
+        .map(|(id, text)| {
+            let file = format!("bundled:assets/regions/{id}.geojson");
+            read_region_layer(&file, id, text.as_bytes())
+        })
+        .collect()
+}
+
+/// Reads the region layers at `paths` (folders expanded to their
+/// `.geojson`/`.json` files). A file that fails is left out with an error
+/// among the messages, which also carry each layer's warnings.
+pub fn read_layer_paths(paths: &[PathBuf]) -> (Vec<LayerRegions>, Vec<Diagnostic>) {
+    let mut messages = Vec::new();
+    let mut layers = Vec::new();
+    for path in expand_layer_paths(paths, &mut messages) {
+        let file = path.display().to_string();
+        let result = std::fs::read(&path)
+            .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
+            .and_then(|bytes| read_region_layer(&file, &layer_id_from_path(&path), &bytes));
+        match result {
+            Ok(layer) => {
+                messages.extend(layer.warnings.iter().cloned());
+                layers.push(layer);
+            }
+            Err(error) => messages.push(error.into()),
+        }
+    }
+    (layers, messages)
 }
 
 /// Bounding box of two boxes.

@@ -2,21 +2,28 @@
 //! selection and feeds the map; the map and the panels return what the user
 //! asked for.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use egui::{Key, RichText, Ui};
 use geo::Coord;
 
+use super::background::{LoadJob, LoadOutcome, LoadReason, Ready, Task};
+use super::files::{DialogPurpose, EventFilesAnswer, FileDialogs, ask_add_or_replace, file_name, png_of};
+use super::watch::FileWatcher;
+
 use super::filter_bar::{FilterBar, layer_toggles, search_id};
-use super::format::format_lonlat;
+use super::format::{format_lonlat, group_thousands};
 use super::intent::PanelIntent;
 use super::legend::legend;
 use super::session::{Session, Theme};
 use super::side_panel::{Focus, SidePanel};
 use super::timeline::Timeline;
-use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
+use crate::data::{ContextLayer, Diagnostic, EventSet, Location, Problem, Region, RegionSet, Severity};
 use crate::dataset::Dataset;
-use crate::load::{load_context, load_events, load_regions};
+use crate::export::{ExportFormat, write_events};
+use crate::load::{FileKind, OnError, Sources, load_context, load_regions, load_sources, sniff_path};
 use crate::map::{
     EventLayer, LayerVisibility, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget,
 };
@@ -32,9 +39,39 @@ pub struct StartupOptions {
     pub events: Vec<PathBuf>,
 }
 
+/// How many files File > Open recent lists.
+const RECENT_FILES: usize = 10;
+
+/// A change to what is loaded, waiting for the loader.
+#[derive(Debug, Clone, PartialEq)]
+enum SourceChange {
+    AddRegions(PathBuf),
+    AddEvents(Vec<PathBuf>),
+    ReplaceEvents(Vec<PathBuf>),
+    Reload,
+}
+
 /// The whole app's state.
 pub struct BorderwatchApp {
-    data: Dataset,
+    data: Arc<Dataset>,
+    /// Where `data` came from.
+    sources: Sources,
+    /// A load under way, and changes waiting for it to end.
+    job: Option<LoadJob>,
+    queued: Vec<SourceChange>,
+    /// Wakes the app when a loaded file changes (made on the first frame).
+    watcher: Option<FileWatcher>,
+    dialogs: FileDialogs,
+    /// Event files waiting for the user to say: add or replace?
+    pending_event_files: Vec<PathBuf>,
+    /// Files opened lately, newest first.
+    recent: Vec<PathBuf>,
+    /// Exports under way.
+    tasks: Vec<Task>,
+    /// What last happened, for the status bar.
+    notice: Option<String>,
+    /// To wake the window from other threads (known from the first frame).
+    ctx: Option<egui::Context>,
     layers: MapLayers,
     map: MapMemory,
     filter: EventFilter,
@@ -72,19 +109,49 @@ pub struct BorderwatchApp {
 }
 
 impl BorderwatchApp {
-    /// Loads what `options` name: the bundled regions and sample events
-    /// when none are given, and for region layers when none loads.
+    /// Loads what `options` name, before returning: the bundled regions and
+    /// sample events when none are given, and for region layers when none
+    /// loads. Files that cannot be read are left out, with their errors
+    /// among the messages.
     pub fn new(options: &StartupOptions) -> Self {
-        let (regions, mut messages) = load_regions(&options.regions);
-        let context = load_context(&mut messages);
-        let (events, event_messages) = load_events(&regions, &options.events, None);
-        messages.extend(event_messages);
+        let sources = Sources::new(&options.regions, &options.events);
+        let (mut app, messages) = match load_sources(&sources, OnError::Skip, None) {
+            Ok(loaded) => {
+                let mut app = Self::with_dataset(loaded.dataset);
+                app.sources = loaded.sources;
+                (app, loaded.messages)
+            }
+            Err(messages) => {
+                let (regions, mut more) = load_regions(&[]);
+                let context = load_context(&mut more);
+                let mut app = Self::with_data(regions, context);
+                app.sources.events.clear();
+                (app, messages.into_iter().chain(more).collect())
+            }
+        };
         for message in &messages {
             log::warn!("{message}");
         }
-        let mut app = Self::with_dataset(Dataset::new(regions, context, events));
         app.show_messages = messages.iter().any(|m| m.severity == Severity::Error);
         app.messages = messages;
+        app
+    }
+
+    /// Like [`Self::new`], but files are read on a thread of their own while
+    /// the window shows the bundled regions with a progress bar; the data
+    /// appears at once when it is loaded. With no files named it loads the
+    /// bundled data at once.
+    pub fn loading(options: &StartupOptions) -> Self {
+        let sources = Sources::new(&options.regions, &options.events);
+        if sources == Sources::default() {
+            return Self::new(options);
+        }
+        let (regions, mut messages) = load_regions(&[]);
+        let context = load_context(&mut messages);
+        let mut app = Self::with_data(regions, context);
+        app.sources.events.clear();
+        app.messages = messages;
+        app.job = Some(LoadJob::start(sources, OnError::Skip, LoadReason::Startup, None));
         app
     }
 
@@ -99,7 +166,17 @@ impl BorderwatchApp {
         let filter = EventFilter::default();
         let filtered = data.apply(&filter);
         Self {
-            data,
+            data: Arc::new(data),
+            sources: Sources::default(),
+            job: None,
+            queued: Vec::new(),
+            watcher: None,
+            dialogs: FileDialogs::default(),
+            pending_event_files: Vec::new(),
+            recent: Vec::new(),
+            tasks: Vec::new(),
+            notice: None,
+            ctx: None,
             layers,
             map: MapMemory::default(),
             filter,
@@ -147,6 +224,7 @@ impl BorderwatchApp {
             choropleth: self.choropleth,
             theme: self.theme,
             playback: self.playback_settings,
+            recent: self.recent.clone(),
         }
     }
 
@@ -163,12 +241,18 @@ impl BorderwatchApp {
         self.theme_pending = true;
         self.playback_settings = session.playback;
         self.playback = None;
+        self.recent = session.recent;
+        self.recent.truncate(RECENT_FILES);
     }
 
     /// Back to the defaults: the regions fitted, no filter, every layer,
     /// no choropleth, the system's theme, default playback.
     pub fn reset(&mut self) {
-        self.apply_session(Session::default());
+        let recent = std::mem::take(&mut self.recent);
+        self.apply_session(Session {
+            recent,
+            ..Session::default()
+        });
         self.clear_selection();
     }
 
@@ -401,8 +485,449 @@ impl BorderwatchApp {
         self.focus_items.as_ref().map_or(&[], |(_, _, items)| items)
     }
 
+    /// Where the data shown came from.
+    pub fn sources(&self) -> &Sources {
+        &self.sources
+    }
+
+    /// Whether files are being loaded (or wait to be).
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some() || !self.queued.is_empty()
+    }
+
+    /// Stops the load under way; the data shown stays.
+    pub fn cancel_loading(&mut self) {
+        if let Some(job) = &self.job {
+            job.cancel();
+        }
+        self.queued.clear();
+    }
+
+    /// What last happened (loaded, exported, failed), as the status bar says it.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    /// Files opened lately, newest first.
+    pub fn recent_files(&self) -> &[PathBuf] {
+        &self.recent
+    }
+
+    /// Event files waiting for the user to choose between adding and replacing.
+    pub fn pending_event_files(&self) -> &[PathBuf] {
+        &self.pending_event_files
+    }
+
+    /// Opens files as File > Open and a drop do: a polygon GeoJSON becomes a
+    /// new region layer at once; event files wait for the user to choose
+    /// whether they add to or replace the events shown.
+    pub fn open_paths(&mut self, paths: impl IntoIterator<Item = PathBuf>) {
+        for path in paths {
+            self.remember_recent(&path);
+            match sniff_path(&path) {
+                Ok(FileKind::Regions) => self.request(SourceChange::AddRegions(path)),
+                Ok(FileKind::Events) => {
+                    if !self.pending_event_files.contains(&path) {
+                        self.pending_event_files.push(path);
+                    }
+                }
+                Err(error) => self.report_failure(vec![error.into()], "could not open the file"),
+            }
+        }
+    }
+
+    /// Loads event files alongside the events shown, or instead of them.
+    pub fn open_event_files(&mut self, paths: Vec<PathBuf>, replace: bool) {
+        if paths.is_empty() {
+            return;
+        }
+        for path in &paths {
+            self.remember_recent(path);
+        }
+        self.request(if replace {
+            SourceChange::ReplaceEvents(paths)
+        } else {
+            SourceChange::AddEvents(paths)
+        });
+    }
+
+    /// Loads every source again (as when a file changes on disk).
+    pub fn reload(&mut self) {
+        self.request(SourceChange::Reload);
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        self.recent.retain(|p| *p != path);
+        self.recent.insert(0, path);
+        self.recent.truncate(RECENT_FILES);
+    }
+
+    fn request(&mut self, change: SourceChange) {
+        if !self.queued.contains(&change) {
+            self.queued.push(change);
+        }
+        self.start_queued();
+    }
+
+    /// Starts one load for every change waiting, unless one is under way.
+    fn start_queued(&mut self) {
+        if self.job.is_some() || self.queued.is_empty() {
+            return;
+        }
+        let mut sources = self.sources.clone();
+        let mut reason = LoadReason::Reload;
+        for change in self.queued.drain(..) {
+            match change {
+                SourceChange::AddRegions(path) => {
+                    sources.add_regions(path);
+                    reason = LoadReason::Open;
+                }
+                SourceChange::AddEvents(paths) => {
+                    for path in paths {
+                        sources.add_events(path);
+                    }
+                    reason = LoadReason::Open;
+                }
+                SourceChange::ReplaceEvents(paths) => {
+                    sources.replace_events(paths);
+                    reason = LoadReason::Open;
+                }
+                SourceChange::Reload => {}
+            }
+        }
+        self.job = Some(LoadJob::start(sources, OnError::Abort, reason, self.ctx.clone()));
+    }
+
+    /// Takes in what the background work finished, and notices changed files.
+    fn poll_background(&mut self, ctx: &egui::Context) {
+        if let Some(outcome) = self.job.as_ref().and_then(LoadJob::poll) {
+            self.job = None;
+            self.finish_load(outcome);
+            self.start_queued();
+        }
+        if self.job.is_some() {
+            ctx.request_repaint_after(Duration::from_millis(100));
+        }
+        let mut finished = Vec::new();
+        self.tasks.retain(|task| match task.poll() {
+            Some(result) => {
+                finished.push(result);
+                false
+            }
+            None => true,
+        });
+        for result in finished {
+            match result {
+                Ok(text) => {
+                    log::info!("{text}");
+                    self.notice = Some(text);
+                }
+                Err(error) => self.report_failure(vec![error], "export failed"),
+            }
+        }
+        let watcher = self
+            .watcher
+            .get_or_insert_with(|| FileWatcher::new(Some(ctx.clone())));
+        let files = self.sources.files();
+        if !watcher.files().eq(files.iter().map(PathBuf::as_path)) {
+            watcher.watch(&files);
+            if let Some(error) = watcher.error.take() {
+                self.messages
+                    .push(Diagnostic::warning(Location::file("borderwatch"), error));
+            }
+        }
+        if let Some(changed) = watcher.poll(Instant::now()) {
+            let names: Vec<String> = changed.iter().map(|p| file_name(p)).collect();
+            log::info!("changed on disk: {}; reloading", names.join(", "));
+            self.notice = Some(format!("{} changed on disk; reloading", names.join(", ")));
+            self.request(SourceChange::Reload);
+        } else if watcher.is_pending() {
+            ctx.request_repaint_after(super::watch::QUIET);
+        }
+    }
+
+    /// Shows what a load made: the new data in one step, or why the data
+    /// shown stays as it was.
+    fn finish_load(&mut self, outcome: LoadOutcome) {
+        match outcome.result {
+            Ok(Ready {
+                dataset: data,
+                layers,
+                sources,
+                messages,
+            }) => {
+                let layers_before: Vec<&str> =
+                    self.data.regions.layers().iter().map(|l| l.id.as_str()).collect();
+                let new_layers = data
+                    .regions
+                    .layers()
+                    .iter()
+                    .map(|l| l.id.as_str())
+                    .ne(layers_before);
+                let files = sources.files().len();
+                for message in &messages {
+                    log::warn!("{message}");
+                }
+                if messages.iter().any(|m| m.severity == Severity::Error) {
+                    self.show_messages = true;
+                }
+                self.messages.extend(messages);
+                self.replace_data(data, layers);
+                self.sources = sources;
+                if new_layers {
+                    self.map.request_fit();
+                }
+                let text = format!(
+                    "{} {} events from {files} file{} in {:.1} s",
+                    if outcome.reason == LoadReason::Reload {
+                        "reloaded"
+                    } else {
+                        "loaded"
+                    },
+                    self.data.events.len(),
+                    if files == 1 { "" } else { "s" },
+                    outcome.seconds
+                );
+                log::info!("{text}");
+                self.notice = Some(text);
+            }
+            Err(messages) => {
+                let cancelled = messages
+                    .iter()
+                    .any(|m| m.message == Problem::Cancelled.to_string());
+                if cancelled {
+                    self.notice = Some("loading cancelled; the data shown is unchanged".into());
+                    log::info!("loading cancelled");
+                } else {
+                    self.report_failure(messages, "could not load; the data shown is unchanged");
+                }
+            }
+        }
+    }
+
+    /// Errors go to the messages panel, which opens; the status bar says what failed.
+    fn report_failure(&mut self, messages: Vec<Diagnostic>, what: &str) {
+        let first = messages
+            .iter()
+            .find(|m| m.severity == Severity::Error)
+            .map(ToString::to_string);
+        for message in &messages {
+            log::warn!("{message}");
+        }
+        self.messages.extend(messages);
+        self.show_messages = true;
+        self.notice = Some(match first {
+            Some(first) => format!("{what}: {first}"),
+            None => what.to_string(),
+        });
+    }
+
+    /// Shows new data, keeping the filter, the view, and the selected region
+    /// and event where they still exist.
+    fn replace_data(&mut self, data: Arc<Dataset>, layers: MapLayers) {
+        let region_id = self.selected_region().map(|r| r.id.clone());
+        let event_id = self
+            .selected_event
+            .and_then(|i| self.data.events.get(i))
+            .map(|e| e.id().to_string());
+        self.data = data;
+        self.layers = layers;
+        self.undated = None;
+        self.focus_items = None;
+        self.hovered = None;
+        self.reveal = None;
+        self.filtered = self.data.apply(&self.filter);
+        self.generation += 1;
+        let focus = match &self.focus {
+            Focus::Region(_) => region_id
+                .and_then(|id| self.data.regions.index_of(id.as_str()))
+                .map_or(Focus::Nothing, Focus::Region),
+            Focus::Spot(_) => Focus::Nothing,
+            other => other.clone(),
+        };
+        let event = event_id
+            .and_then(|id| self.data.events.index_of(&id))
+            .filter(|&i| self.filtered.is_shown(i));
+        // The same region and event under new indexes: no change to log.
+        let same_region = self.selected_region().map(|r| r.id.clone());
+        self.focus = focus;
+        self.selected_event = event;
+        if self.selected_region().map(|r| r.id.clone()) != same_region {
+            log::info!("selected region: none");
+        }
+    }
+
+    /// Writes the filtered events to `path` on a thread of its own.
+    pub fn export_events(&mut self, format: ExportFormat, path: PathBuf) {
+        let data = Arc::clone(&self.data);
+        let indices = self.filtered.indices.clone();
+        let label = format!("exporting {} events", indices.len());
+        let work = move || {
+            let failed = |error: std::io::Error| {
+                Diagnostic::error(
+                    Location::file(path.display().to_string()),
+                    format!("cannot write the export: {error}"),
+                )
+            };
+            let file = std::fs::File::create(&path).map_err(failed)?;
+            let mut out = std::io::BufWriter::new(file);
+            let written = write_events(
+                &data.events,
+                indices.iter().map(|&i| i as usize),
+                format,
+                &mut out,
+            )
+            .and_then(|written| std::io::Write::flush(&mut out).map(|()| written))
+            .map_err(failed)?;
+            Ok(format!("exported {written} events to {}", path.display()))
+        };
+        self.tasks.push(match &self.ctx {
+            Some(ctx) => Task::spawn(label, ctx.clone(), work),
+            None => Task::done(label, work()),
+        });
+    }
+
+    /// Writes the map as drawn in the next frame to `path` as a PNG.
+    pub fn export_map(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let Some(viewport) = self.map.last_viewport() else {
+            self.notice = Some("the map is not shown yet".into());
+            return;
+        };
+        let rect = viewport.rect * ctx.pixels_per_point();
+        let (task, sender) = Task::waiting(format!("exporting the map to {}", file_name(&path)));
+        let waker = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let result = png_of(&image, rect)
+                .and_then(|bytes| std::fs::write(&path, bytes).map_err(|e| e.to_string()))
+                .map(|()| format!("exported the map to {}", path.display()))
+                .map_err(|error| {
+                    Diagnostic::error(
+                        Location::file(path.display().to_string()),
+                        format!("cannot write the map image: {error}"),
+                    )
+                });
+            let _ = sender.send(result);
+            waker.request_repaint();
+        });
+        self.tasks.push(task);
+    }
+
+    /// Files dropped on the window open as File > Open would.
+    fn dropped_files(&mut self, ui: &mut Ui) {
+        let dropped: Vec<PathBuf> = ui.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .filter(|p| !p.as_os_str().is_empty())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.open_paths(dropped);
+        }
+        let hovering = ui.input(|i| i.raw.hovered_files.len());
+        if hovering > 0 {
+            let rect = ui.ctx().content_rect();
+            let painter = ui.ctx().layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop-overlay"),
+            ));
+            painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(150));
+            painter.text(
+                rect.center(),
+                egui::Align2::CENTER_CENTER,
+                format!(
+                    "Drop {} to open: polygons become a region layer, events are added",
+                    if hovering == 1 {
+                        "the file".to_string()
+                    } else {
+                        format!("{hovering} files")
+                    }
+                ),
+                egui::FontId::proportional(20.0),
+                egui::Color32::WHITE,
+            );
+        }
+    }
+
+    /// The open dialog, the add-or-replace question.
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        if let Some((purpose, path)) = self.dialogs.show(ctx) {
+            match purpose {
+                DialogPurpose::Open => self.open_paths([path]),
+                DialogPurpose::ExportEvents(format) => self.export_events(format, path),
+                DialogPurpose::ExportMap => self.export_map(path, ctx),
+            }
+        }
+        if !self.pending_event_files.is_empty() {
+            let loaded = self
+                .sources
+                .events
+                .iter()
+                .filter(|s| matches!(s, crate::load::EventSource::File(_)))
+                .count();
+            match ask_add_or_replace(ctx, &self.pending_event_files, loaded) {
+                Some(EventFilesAnswer::Add) => {
+                    let paths = std::mem::take(&mut self.pending_event_files);
+                    self.open_event_files(paths, false);
+                }
+                Some(EventFilesAnswer::Replace) => {
+                    let paths = std::mem::take(&mut self.pending_event_files);
+                    self.open_event_files(paths, true);
+                }
+                Some(EventFilesAnswer::Cancel) => self.pending_event_files.clear(),
+                None => {}
+            }
+        }
+    }
+
+    /// The progress of a load, with its Cancel button.
+    fn load_progress(&mut self, ui: &mut Ui) {
+        let Some(job) = &self.job else { return };
+        let progress = job.progress();
+        let (bytes, total, records) = (progress.bytes(), progress.total_bytes(), progress.records());
+        let megabytes = |b: u64| b as f64 / 1_048_576.0;
+        let text = if total > 0 && bytes >= total {
+            format!("{} records read; building indexes…", group_thousands(records))
+        } else if total > 0 {
+            format!(
+                "loading: {:.0} of {:.0} MB, {} records",
+                megabytes(bytes),
+                megabytes(total),
+                group_thousands(records)
+            )
+        } else {
+            format!("loading: {} records", group_thousands(records))
+        };
+        let fraction = if total > 0 {
+            (bytes as f32 / total as f32).min(1.0)
+        } else {
+            0.0
+        };
+        if ui
+            .button("Cancel")
+            .on_hover_text("Stop loading; the data shown stays")
+            .clicked()
+        {
+            job.cancel();
+            self.queued.clear();
+        }
+        ui.add(
+            egui::ProgressBar::new(fraction)
+                .desired_width(320.0)
+                .text(text)
+                .animate(total == 0 || bytes >= total),
+        );
+    }
+
     /// Draws the whole app for one frame.
     pub fn show(&mut self, ui: &mut Ui) {
+        if self.ctx.is_none() {
+            self.ctx = Some(ui.ctx().clone());
+        }
+        self.poll_background(&ui.ctx().clone());
+        self.dropped_files(ui);
         if self.theme_pending {
             ui.ctx().set_theme(self.theme.preference());
             self.theme_pending = false;
@@ -453,13 +978,20 @@ impl BorderwatchApp {
             egui::CentralPanel::no_frame().show(ui, |ui| self.map_area(ui));
         });
         self.messages_window(ui);
+        self.dialogs(&ui.ctx().clone());
         self.typing = ui.ctx().egui_wants_keyboard_input();
     }
 
     /// `/` focuses the search, Space plays or pauses, Esc clears the
     /// selection (keys a text field is typing are left alone).
     fn keyboard(&mut self, ui: &mut Ui) {
-        if ui.ctx().egui_wants_keyboard_input() {
+        if ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, Key::O)) {
+            self.dialogs.open(DialogPurpose::Open);
+        }
+        if ui.ctx().egui_wants_keyboard_input()
+            || self.dialogs.is_open()
+            || !self.pending_event_files.is_empty()
+        {
             return;
         }
         let escape_leaves_field = self.typing;
@@ -610,6 +1142,54 @@ impl BorderwatchApp {
     fn menu_bar(&mut self, ui: &mut Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
+                if ui
+                    .button("Open…  (Ctrl+O)")
+                    .on_hover_text("A polygon GeoJSON becomes a region layer; JSON, GeoJSON points, CSV and ACLED files add events")
+                    .clicked()
+                {
+                    self.dialogs.open(DialogPurpose::Open);
+                }
+                ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
+                    ui.menu_button("Open recent", |ui| {
+                        let mut chosen = None;
+                        for path in &self.recent {
+                            if ui
+                                .button(file_name(path))
+                                .on_hover_text(path.display().to_string())
+                                .clicked()
+                            {
+                                chosen = Some(path.clone());
+                            }
+                        }
+                        if let Some(path) = chosen {
+                            self.open_paths([path]);
+                        }
+                    });
+                });
+                if ui
+                    .add_enabled(!self.sources.files().is_empty(), egui::Button::new("Reload files"))
+                    .on_hover_text("Read every loaded file again (done by itself when one changes)")
+                    .clicked()
+                {
+                    self.reload();
+                }
+                ui.separator();
+                ui.menu_button("Export", |ui| {
+                    let count = self.filtered.indices.len();
+                    if ui
+                        .button(format!("Filtered events as GeoJSON…  ({count})"))
+                        .clicked()
+                    {
+                        self.dialogs.open(DialogPurpose::ExportEvents(ExportFormat::GeoJson));
+                    }
+                    if ui.button(format!("Filtered events as CSV…  ({count})")).clicked() {
+                        self.dialogs.open(DialogPurpose::ExportEvents(ExportFormat::Csv));
+                    }
+                    if ui.button("Map as PNG…").clicked() {
+                        self.dialogs.open(DialogPurpose::ExportMap);
+                    }
+                });
+                ui.separator();
                 if ui.button("Quit").clicked() {
                     ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
                 }
@@ -665,7 +1245,10 @@ impl BorderwatchApp {
                 ui.label("Drag on the timeline to choose dates · click a legend entry to hide a category");
                 ui.label(RichText::new("Keys").strong());
                 ui.label("+ / - zoom · arrows pan · Home fits the regions · Esc clears the selection");
-                ui.label("/ search · Space play or pause the timeline");
+                ui.label("/ search · Space play or pause the timeline · Ctrl+O open a file");
+                ui.label(RichText::new("Files").strong());
+                ui.label("Drop GeoJSON, JSON, CSV or ACLED files on the window to open them");
+                ui.label("Loaded files are reloaded when they change on disk");
             });
         });
     }
@@ -685,6 +1268,16 @@ impl BorderwatchApp {
                 ui.weak(format!("filter: {}", self.filter.describe()));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                self.load_progress(ui);
+                if self.job.is_none()
+                    && let Some(notice) = &self.notice
+                {
+                    ui.weak(notice);
+                }
+                for task in &self.tasks {
+                    ui.spinner();
+                    ui.weak(&task.label);
+                }
                 if let Some(view) = self.map.view() {
                     ui.weak(format!("zoom {:.1}", view.zoom));
                 }
@@ -711,9 +1304,11 @@ impl BorderwatchApp {
 
     fn messages_window(&mut self, ui: &mut Ui) {
         let mut open = self.show_messages;
+        let screen = ui.ctx().content_rect();
         egui::Window::new("Messages")
             .open(&mut open)
             .default_width(640.0)
+            .default_pos(screen.center_bottom() + egui::vec2(-320.0, -440.0))
             .show(ui.ctx(), |ui| {
                 if self.messages.is_empty() {
                     ui.weak("No messages.");

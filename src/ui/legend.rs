@@ -25,7 +25,8 @@ pub fn legend(
     let mut intent = None;
     let area = egui::Area::new(egui::Id::unique("legend"))
         .fixed_pos(map_rect.left_top() + egui::vec2(10.0, 10.0))
-        .order(egui::Order::Foreground)
+        // Above the map, below windows (messages, dialogs) the user opens over it.
+        .order(egui::Order::Middle)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style())
                 .fill(style.overlay_fill)

@@ -1,5 +1,5 @@
 //! What survives a restart: the view, the filter, the layers shown, the
-//! choropleth, the theme and the playback choices. Saved as JSON through
+//! choropleth, the theme, the playback choices and the files opened lately. Saved as JSON through
 //! eframe's storage; a saved session that cannot be read is ignored with a
 //! warning.
 
@@ -49,6 +49,8 @@ pub struct Session {
     pub theme: Theme,
     /// How playback moves.
     pub playback: PlaybackSettings,
+    /// Files opened lately, newest first (File > Open recent).
+    pub recent: Vec<std::path::PathBuf>,
 }
 
 impl Session {

@@ -1,0 +1,221 @@
+//! Work that takes longer than a frame, done on a thread of its own: loading
+//! sources into a new dataset (with progress and a cancel), and writing
+//! exports. The app polls for the result each frame, so the window stays
+//! responsive, and swaps the new data in at once.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::Instant;
+
+use crate::data::{Diagnostic, LoadProgress, Location};
+use crate::dataset::Dataset;
+use crate::load::{Loaded, OnError, Sources, load_sources};
+use crate::map::MapLayers;
+
+/// Why sources are being loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadReason {
+    /// The files named at start-up.
+    Startup,
+    /// The user opened or dropped files.
+    Open,
+    /// A loaded file changed on disk.
+    Reload,
+}
+
+/// Loaded data, ready to show.
+pub struct Ready {
+    /// The data and its indexes.
+    pub dataset: Arc<Dataset>,
+    /// Its meshes.
+    pub layers: MapLayers,
+    /// The sources that loaded.
+    pub sources: Sources,
+    /// Every warning and error.
+    pub messages: Vec<Diagnostic>,
+}
+
+/// A finished load: the new data with its meshes, or why nothing changed.
+pub struct LoadOutcome {
+    /// Why it ran.
+    pub reason: LoadReason,
+    /// The data, ready to show, or every message (the old data stays).
+    pub result: Result<Ready, Vec<Diagnostic>>,
+    /// How long it took, in seconds.
+    pub seconds: f64,
+}
+
+/// A load under way on its own thread.
+pub struct LoadJob {
+    /// What it loads.
+    pub sources: Sources,
+    /// Why.
+    pub reason: LoadReason,
+    progress: Arc<LoadProgress>,
+    receiver: Receiver<LoadOutcome>,
+    started: Instant,
+}
+
+impl LoadJob {
+    /// Starts loading `sources`; `ctx`, when given, is woken when it is done.
+    pub fn start(
+        sources: Sources,
+        on_error: OnError,
+        reason: LoadReason,
+        ctx: Option<egui::Context>,
+    ) -> Self {
+        let progress = Arc::new(LoadProgress::default());
+        let (sender, receiver) = channel();
+        let job_sources = sources.clone();
+        let job_progress = Arc::clone(&progress);
+        let job_reason = reason.clone();
+        let started = Instant::now();
+        let spawned = std::thread::Builder::new()
+            .name("borderwatch-load".into())
+            .spawn(move || {
+                let result = load_sources(&job_sources, on_error, Some(&job_progress)).map(
+                    |Loaded {
+                         dataset,
+                         sources,
+                         messages,
+                     }| {
+                        let layers = MapLayers::new(&dataset.regions, &dataset.context);
+                        Ready {
+                            dataset: Arc::new(dataset),
+                            layers,
+                            sources,
+                            messages,
+                        }
+                    },
+                );
+                let dataset = result.as_ref().ok().map(|ready| Arc::clone(&ready.dataset));
+                let outcome = LoadOutcome {
+                    reason: job_reason,
+                    result,
+                    seconds: started.elapsed().as_secs_f64(),
+                };
+                // The app may have gone: then nobody needs the result.
+                let _ = sender.send(outcome);
+                if let Some(ctx) = &ctx {
+                    ctx.request_repaint();
+                }
+                // Build the search index now, so the first search does not wait for it.
+                if let Some(dataset) = dataset {
+                    dataset.search_index();
+                }
+            });
+        if let Err(error) = spawned {
+            let (sender, failed) = channel();
+            let _ = sender.send(LoadOutcome {
+                reason: reason.clone(),
+                result: Err(vec![Diagnostic::error(
+                    Location::file("borderwatch"),
+                    format!("cannot start a thread to load files: {error}"),
+                )]),
+                seconds: 0.0,
+            });
+            return Self {
+                sources,
+                reason,
+                progress,
+                receiver: failed,
+                started,
+            };
+        }
+        Self {
+            sources,
+            reason,
+            progress,
+            receiver,
+            started,
+        }
+    }
+
+    /// The result, once it is there.
+    pub fn poll(&self) -> Option<LoadOutcome> {
+        match self.receiver.try_recv() {
+            Ok(outcome) => Some(outcome),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(LoadOutcome {
+                reason: self.reason.clone(),
+                result: Err(vec![Diagnostic::error(
+                    Location::file("borderwatch"),
+                    "the loading thread stopped without a result",
+                )]),
+                seconds: self.started.elapsed().as_secs_f64(),
+            }),
+        }
+    }
+
+    /// How far it got.
+    pub fn progress(&self) -> &LoadProgress {
+        &self.progress
+    }
+
+    /// Asks it to stop; the data shown stays.
+    pub fn cancel(&self) {
+        self.progress.cancel();
+    }
+
+    /// Seconds since it started.
+    pub fn elapsed(&self) -> f64 {
+        self.started.elapsed().as_secs_f64()
+    }
+}
+
+/// A piece of work with a line of text as its result (an export).
+pub struct Task {
+    /// What it does, for the status bar.
+    pub label: String,
+    receiver: Receiver<Result<String, Diagnostic>>,
+}
+
+impl Task {
+    /// Runs `work` on its own thread; `ctx` is woken when it is done.
+    pub fn spawn(
+        label: String,
+        ctx: egui::Context,
+        work: impl FnOnce() -> Result<String, Diagnostic> + Send + 'static,
+    ) -> Self {
+        let (sender, receiver) = channel();
+        let thread_sender = sender.clone();
+        let spawned = std::thread::Builder::new()
+            .name("borderwatch-task".into())
+            .spawn(move || {
+                let _ = thread_sender.send(work());
+                ctx.request_repaint();
+            });
+        if let Err(error) = spawned {
+            let _ = sender.send(Err(Diagnostic::error(
+                Location::file("borderwatch"),
+                format!("cannot start a thread: {error}"),
+            )));
+        }
+        Self { label, receiver }
+    }
+
+    /// A task whose result someone else sends (a screenshot callback).
+    pub fn waiting(label: String) -> (Self, Sender<Result<String, Diagnostic>>) {
+        let (sender, receiver) = channel();
+        (Self { label, receiver }, sender)
+    }
+
+    /// A task that is already done (for work quick enough to do at once).
+    pub fn done(label: String, result: Result<String, Diagnostic>) -> Self {
+        let (sender, receiver) = channel();
+        let _ = sender.send(result);
+        Self { label, receiver }
+    }
+
+    /// The result, once it is there.
+    pub fn poll(&self) -> Option<Result<String, Diagnostic>> {
+        match self.receiver.try_recv() {
+            Ok(result) => Some(result),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(Diagnostic::error(
+                Location::file("borderwatch"),
+                format!("{} stopped without a result", self.label),
+            ))),
+        }
+    }
+}
