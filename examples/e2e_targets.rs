@@ -22,10 +22,14 @@
 
 use std::process::ExitCode;
 
+// The UI tests' helpers: clicks go through the same code in both.
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use borderwatch::map::WorldRect;
 use borderwatch::map::markers::{hit_test, marker_rects};
 use borderwatch::{BorderwatchApp, StartupOptions};
-use egui::{Event, LayerId, Modifiers, PointerButton, Pos2, Vec2, pos2};
+use egui::{LayerId, Pos2, Vec2, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -76,20 +80,9 @@ fn fresh_harness() -> Harness<'static, BorderwatchApp> {
     harness
 }
 
-/// A left click at `pos` as xdotool does it: move there, press, release.
-/// The pointer stays where it clicked, as a real one does.
+/// A left click at `pos` as xdotool does it; the pointer stays there.
 fn click(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
-    harness.hover_at(pos);
-    harness.run();
-    for pressed in [true, false] {
-        harness.event(Event::PointerButton {
-            pos,
-            button: PointerButton::Primary,
-            pressed,
-            modifiers: Modifiers::NONE,
-        });
-    }
-    harness.run();
+    common::click_staying(harness, pos);
 }
 
 /// A fresh app with the clicks of `path` replayed: the state the next

@@ -49,9 +49,9 @@ pub fn screen_pos(harness: &Harness<'_, BorderwatchApp>, lat: f64, lon: f64) -> 
     pos
 }
 
-/// A left click at `pos`, then the pointer leaves (so a hover tooltip does
-/// not repeat what the panel says).
-pub fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
+/// A left click at `pos` as a mouse (or xdotool) does it: move there, press,
+/// release. The pointer stays where it clicked.
+pub fn click_staying(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
     harness.hover_at(pos);
     harness.run();
     for pressed in [true, false] {
@@ -63,6 +63,12 @@ pub fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
         });
     }
     harness.run();
+}
+
+/// A left click at `pos`, then the pointer leaves (so a hover tooltip does
+/// not repeat what the panel says).
+pub fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
+    click_staying(harness, pos);
     harness.remove_cursor();
     harness.run();
 }
