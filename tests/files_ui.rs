@@ -366,6 +366,17 @@ fn the_file_menu_opens_the_dialog_and_recent_files_persist() {
         .with_accessibility_check(false)
         .build_ui_state(|ui, app: &mut BorderwatchApp| app.show(ui), bundled_app());
     harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::O);
+    harness.run();
+    harness.get_by_label_contains("Open region layer or events");
+    harness.get_by_label("Cancel").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("Open region layer or events")
+            .is_none(),
+        "cancelled"
+    );
     harness.get_by_label("File").click();
     harness.run();
     harness.get_by_label_contains("Open…").click();

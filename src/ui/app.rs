@@ -665,7 +665,6 @@ impl BorderwatchApp {
                     .iter()
                     .map(|l| l.id.as_str())
                     .ne(layers_before);
-                let files = sources.files().len();
                 for message in &messages {
                     log::warn!("{message}");
                 }
@@ -678,15 +677,16 @@ impl BorderwatchApp {
                 if new_layers {
                     self.map.request_fit();
                 }
+                let layers = self.data.regions.layers().len();
                 let text = format!(
-                    "{} {} events from {files} file{} in {:.1} s",
+                    "{} {} events and {layers} region layer{} in {:.1} s",
                     if outcome.reason == LoadReason::Reload {
                         "reloaded"
                     } else {
                         "loaded"
                     },
-                    self.data.events.len(),
-                    if files == 1 { "" } else { "s" },
+                    group_thousands(self.data.events.len() as u64),
+                    if layers == 1 { "" } else { "s" },
                     outcome.seconds
                 );
                 log::info!("{text}");
