@@ -339,6 +339,31 @@ mod tests {
 ]}"#;
 
     #[test]
+    fn a_field_given_twice_is_warned_about_and_a_wrong_first_value_is_named() {
+        let text = "[\n{\"id\": \"x\", \"title\": \"first\", \"title\": \"second\", \"date\": \"2021-01-01\", \"lat\": 47.2, \"latitude\": 47.3, \"lon\": 39.7},\n{\"id\": \"y\", \"title\": \"t\", \"date\": \"2021-01-01\", \"lat\": \"x\", \"lat\": 47.2, \"lon\": 39.7}\n]";
+        let (events, messages, _) = read(text).expect("loads");
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].title(), "second", "the last one is used");
+        let texts: Vec<String> = messages.iter().map(ToString::to_string).collect();
+        assert!(
+            texts.contains(&"ev.json:2:1: records[0]: warning: field \"title\" is given more than once; the last one is used".to_string()),
+            "{texts:?}"
+        );
+        assert!(
+            texts
+                .iter()
+                .any(|t| t.contains("records[0]: warning: field \"lat\" is given more than once")),
+            "lat and latitude name one field: {texts:?}"
+        );
+        assert!(
+            texts.iter().any(|t| t.contains(
+                "records[1]: error: record rejected: field \"lat\" must be a number (degrees), found the string \"x\""
+            )),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
     fn an_events_object_loads_with_all_fields() {
         let (events, messages, summary) = read(GOOD).expect("loads");
         assert!(messages.is_empty(), "{messages:?}");

@@ -31,29 +31,34 @@ pub struct JsonFields<'a> {
 impl<'a> JsonFields<'a> {
     /// Reads the members of a JSON object.
     pub fn parse(json: &'a str) -> Result<Self, serde_json::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(key) = map.next_key::<super::json_str::JsonStr<'de>>()? {
-                    members.push((key.0, map.next_value::<&RawValue>()?));
-                }
-                Ok(members)
-            }
-        }
-        struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-        impl<'de> serde::Deserialize<'de> for Members<'de> {
-            fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(MembersVisitor).map(Members)
-            }
-        }
-        let members: Members<'a> = serde_json::from_str(json)?;
-        Ok(Self { members: members.0 })
+        object_members(json).map(|members| Self { members })
     }
+}
+
+/// The members of a JSON object in file order, a key given twice kept twice,
+/// values left raw.
+pub fn object_members(json: &str) -> Result<Vec<(Cow<'_, str>, &RawValue)>, serde_json::Error> {
+    struct MembersVisitor;
+    impl<'de> Visitor<'de> for MembersVisitor {
+        type Value = Vec<(Cow<'de, str>, &'de RawValue)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut members = Vec::new();
+            while let Some(key) = map.next_key::<super::json_str::JsonStr<'de>>()? {
+                members.push((key.0, map.next_value::<&RawValue>()?));
+            }
+            Ok(members)
+        }
+    }
+    struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+    impl<'de> serde::Deserialize<'de> for Members<'de> {
+        fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_map(MembersVisitor).map(Members)
+        }
+    }
+    serde_json::from_str::<Members<'_>>(json).map(|members| members.0)
 }
 
 /// The text of a raw JSON value: a string unescaped, a number or boolean as

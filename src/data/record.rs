@@ -191,15 +191,14 @@ impl<'a> RecordReader<'a> {
     /// a map of raw values (which never recurses, however deep the values
     /// are nested). `None` when that finds nothing more precise.
     fn diagnose(&self, json: &str) -> Option<String> {
-        type RawMap<'a> = Vec<(String, &'a RawValue)>;
-        fn members(json: &str) -> Option<RawMap<'_>> {
-            let map: std::collections::BTreeMap<String, &RawValue> = serde_json::from_str(json).ok()?;
-            Some(map.into_iter().collect())
+        // In file order, a field given twice seen both times.
+        fn members(json: &str) -> Option<Vec<(Cow<'_, str>, &RawValue)>> {
+            super::fields::object_members(json).ok()
         }
         let record = match self.container {
             Container::Features => {
                 let feature = members(json)?;
-                let member = |name: &str| feature.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+                let member = |name: &str| feature.iter().rev().find(|(k, _)| k == name).map(|(_, v)| *v);
                 if let Some(geometry) = member("geometry")
                     && !matches!(raw_kind(geometry), RawKind::Object | RawKind::Null)
                 {
@@ -232,7 +231,7 @@ impl<'a> RecordReader<'a> {
             "precision",
         ];
         record.iter().find_map(|(key, value)| {
-            let key = key.as_str();
+            let key = key.as_ref();
             let kind = raw_kind(value);
             let (wrong, expected) = match key {
                 k if TEXT.contains(&k) => (!matches!(kind, RawKind::String | RawKind::Null), "a string"),
@@ -466,12 +465,29 @@ struct RecordFields<'a> {
     precision: Option<JsonStr<'a>>,
     sources: Option<&'a RawValue>,
     extra: Vec<(String, Value)>,
+    /// Which known fields were met (one bit each), to notice one given twice.
+    seen: u16,
+    /// Known fields given more than once.
+    repeated: Vec<&'static str>,
 }
 
 impl<'a> RecordFields<'a> {
-    /// The fields as a draft; `sources` given in a form that cannot be read
-    /// are warned about.
+    /// Notes that the field numbered `bit` was met.
+    fn mark(&mut self, bit: u16, name: &'static str) {
+        if self.seen & (1 << bit) != 0 && !self.repeated.contains(&name) {
+            self.repeated.push(name);
+        }
+        self.seen |= 1 << bit;
+    }
+
+    /// The fields as a draft; `sources` given in a form that cannot be read,
+    /// and fields given twice, are warned about.
     fn into_draft(self, warnings: &mut Vec<String>) -> Draft<'a> {
+        for name in &self.repeated {
+            warnings.push(format!(
+                "field \"{name}\" is given more than once; the last one is used"
+            ));
+        }
         Draft {
             id: self.id.map(|id| id.0),
             title: self.title.map(|t| t.0),
@@ -510,20 +526,62 @@ impl<'de> Deserialize<'de> for RecordFields<'de> {
                 let mut r = RecordFields::default();
                 while let Some(key) = map.next_key::<JsonStr<'de>>()? {
                     match key.as_str() {
-                        "id" => r.id = map.next_value()?,
-                        "title" => r.title = map.next_value()?,
-                        "date" => r.date = map.next_value()?,
-                        "end_date" => r.end_date = map.next_value()?,
-                        "category" => r.category = map.next_value()?,
-                        "lat" | "latitude" => r.lat = map.next_value()?,
-                        "lon" | "lng" | "longitude" => r.lon = map.next_value()?,
-                        "place" => r.place = map.next_value()?,
-                        "region" => r.region = map.next_value()?,
-                        "description" => r.description = map.next_value()?,
-                        "actors" => r.actors = map.next_value()?,
-                        "troops" => r.troops = map.next_value()?,
-                        "precision" => r.precision = map.next_value()?,
-                        "sources" => r.sources = map.next_value()?,
+                        "id" => {
+                            r.mark(0, "id");
+                            r.id = map.next_value()?;
+                        }
+                        "title" => {
+                            r.mark(1, "title");
+                            r.title = map.next_value()?;
+                        }
+                        "date" => {
+                            r.mark(2, "date");
+                            r.date = map.next_value()?;
+                        }
+                        "end_date" => {
+                            r.mark(3, "end_date");
+                            r.end_date = map.next_value()?;
+                        }
+                        "category" => {
+                            r.mark(4, "category");
+                            r.category = map.next_value()?;
+                        }
+                        "lat" | "latitude" => {
+                            r.mark(5, "lat");
+                            r.lat = map.next_value()?;
+                        }
+                        "lon" | "lng" | "longitude" => {
+                            r.mark(6, "lon");
+                            r.lon = map.next_value()?;
+                        }
+                        "place" => {
+                            r.mark(7, "place");
+                            r.place = map.next_value()?;
+                        }
+                        "region" => {
+                            r.mark(8, "region");
+                            r.region = map.next_value()?;
+                        }
+                        "description" => {
+                            r.mark(9, "description");
+                            r.description = map.next_value()?;
+                        }
+                        "actors" => {
+                            r.mark(10, "actors");
+                            r.actors = map.next_value()?;
+                        }
+                        "troops" => {
+                            r.mark(11, "troops");
+                            r.troops = map.next_value()?;
+                        }
+                        "precision" => {
+                            r.mark(12, "precision");
+                            r.precision = map.next_value()?;
+                        }
+                        "sources" => {
+                            r.mark(13, "sources");
+                            r.sources = map.next_value()?;
+                        }
                         _ => {
                             let value: Value = map.next_value()?;
                             r.extra.push((key.0.into_owned(), value));
