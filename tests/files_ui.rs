@@ -433,3 +433,48 @@ fn a_file_that_cannot_be_opened_is_reported_and_nothing_changes() {
         harness.state().messages()
     );
 }
+
+#[test]
+fn a_reload_keeps_the_selection_where_it_still_exists() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "events.json", TWO_EVENTS);
+    let mut harness = harness_for(BorderwatchApp::new(&StartupOptions {
+        events: vec![path.clone()],
+        ..StartupOptions::default()
+    }));
+    let r1 = harness.state().dataset().events.index_of("r1").expect("loaded");
+    harness.state_mut().select_event(r1);
+    harness.run();
+    // A record added before it moves its index.
+    let three = TWO_EVENTS.replacen(
+        "[\n",
+        "[\n  {\"id\": \"n\", \"title\": \"Newest\", \"date\": \"2023-01-01\", \"lat\": 47.3, \"lon\": 39.8},\n",
+        1,
+    );
+    write(dir.path(), "events.json", &three);
+    harness.state_mut().reload();
+    wait_until(&mut harness, 30, "the reload", |app| {
+        !app.is_loading() && app.dataset().events.len() == 3
+    });
+    let app = harness.state();
+    let selected = app.selected_event().and_then(|i| app.dataset().events.get(i));
+    assert_eq!(selected.map(|e| e.id()), Some("r1"));
+    assert_eq!(app.selected_region().map(|r| r.id.as_str()), Some("rostov"));
+
+    // Gone from the file: nothing selected.
+    write(
+        dir.path(),
+        "events.json",
+        r#"[{"id": "k1", "title": "t", "date": "2022-02-20", "lat": 51.73, "lon": 36.19}]"#,
+    );
+    harness.state_mut().reload();
+    wait_until(&mut harness, 30, "the second reload", |app| {
+        !app.is_loading() && app.dataset().events.len() == 1
+    });
+    assert_eq!(harness.state().selected_event(), None);
+    assert_eq!(
+        harness.state().selected_region().map(|r| r.id.as_str()),
+        Some("rostov"),
+        "the region stays"
+    );
+}

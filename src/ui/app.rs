@@ -741,20 +741,25 @@ impl BorderwatchApp {
         self.generation += 1;
         let focus = match &self.focus {
             Focus::Region(_) => region_id
+                .as_ref()
                 .and_then(|id| self.data.regions.index_of(id.as_str()))
                 .map_or(Focus::Nothing, Focus::Region),
             Focus::Spot(_) => Focus::Nothing,
             other => other.clone(),
         };
         let event = event_id
-            .and_then(|id| self.data.events.index_of(&id))
+            .as_ref()
+            .and_then(|id| self.data.events.index_of(id))
             .filter(|&i| self.filtered.is_shown(i));
-        // The same region and event under new indexes: no change to log.
-        let same_region = self.selected_region().map(|r| r.id.clone());
+        // The same region and event under new indexes are no change; one
+        // that is gone is logged as a change.
         self.focus = focus;
         self.selected_event = event;
-        if self.selected_region().map(|r| r.id.clone()) != same_region {
+        if region_id.is_some() && self.selected_region().is_none() {
             log::info!("selected region: none");
+        }
+        if event_id.is_some() && event.is_none() {
+            log::info!("selected event: none");
         }
     }
 
