@@ -124,4 +124,25 @@ mod tests {
         assert!(!has(ContextKind::Admin1, "Rostov"));
         assert_eq!(layer.features[0].kind, ContextKind::Country);
     }
+
+    /// Found by fuzzing (fuzz/regressions/context_layer/): `-0` next to `0`
+    /// made geo's interior point trip its sweep-line assertion.
+    #[test]
+    fn a_polygon_written_with_negative_zero_gets_a_label_point() {
+        let layer = ContextLayer::read(
+            "fuzz.geojson",
+            br#"{"type":"Feature","id":6,"properties":null,"geometry":{"type":"Polygon","coordinates":[[[-0,0],[0,1],[0,1],[0,0]]]}}"#,
+        )
+        .expect("a zero-area ring still loads");
+        assert_eq!(layer.features.len(), 1);
+        assert_eq!(layer.features[0].label_point.x, 0.0);
+
+        let triangle = ContextLayer::read(
+            "fuzz.geojson",
+            br#"{"type":"Polygon","coordinates":[[[-0,0],[0,1],[1,1],[0,0]]]}"#,
+        )
+        .expect("a triangle loads");
+        let feature = &triangle.features[0];
+        assert!(feature.bounds.min().x <= feature.label_point.x && feature.label_point.x <= 1.0);
+    }
 }

@@ -330,8 +330,19 @@ impl FeatureReader<'_, '_> {
                 },
             ));
         }
-        Ok(Coord { x, y })
+        Ok(Coord {
+            x: without_sign_of_zero(x),
+            y: without_sign_of_zero(y),
+        })
     }
+}
+
+/// `-0` as `0`; every other value as it is. The sign of a zero says nothing
+/// about a place, but geo's sweep line (behind `interior_point`) sorts with
+/// `total_cmp`, where `-0 < 0`, and compares with `>`, where `-0 == 0`: a ring
+/// with both trips its assertion.
+fn without_sign_of_zero(value: f64) -> f64 {
+    if value == 0.0 { 0.0 } else { value }
 }
 
 /// A Feature id as text: strings as they are, numbers as written.
@@ -501,6 +512,18 @@ mod tests {
 
         let one_number = read(r#"{"type":"Polygon","coordinates":[[[0],[1,1],[1,0],[0,0]]]}"#);
         assert!(one_number.is_err());
+    }
+
+    #[test]
+    fn negative_zero_positions_are_read_as_zero() {
+        let file = read(r#"{"type":"Polygon","coordinates":[[[-0,0],[1,-0.0],[1,1],[-0e5,0]]]}"#)
+            .expect("valid polygon");
+        for coord in polygons(&file)[0].0[0].exterior().coords() {
+            assert!(
+                coord.x.is_sign_positive() && coord.y.is_sign_positive(),
+                "{coord:?}"
+            );
+        }
     }
 
     #[test]

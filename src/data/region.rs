@@ -465,6 +465,22 @@ mod tests {
         assert_eq!(layer.regions[0].name, "t");
     }
 
+    /// Found by fuzzing (fuzz/regressions/region_layer/): `-0` next to `0`
+    /// made geo's interior point trip its sweep-line assertion.
+    #[test]
+    fn a_region_written_with_negative_zero_gets_a_label_point_inside_it() {
+        use geo::{Intersects, Point};
+        let square = layer(r#"{"type":"Polygon","coordinates":[[[-0,0],[1,0],[1,1],[0,1],[0,0]]]}"#);
+        let region = &square.regions[0];
+        assert!(
+            region.shape.intersects(&Point(region.label_point)),
+            "{:?}",
+            region.label_point
+        );
+        let sliver = layer(r#"{"type":"Polygon","coordinates":[[[-0,0],[0,1],[0,0],[0,0]]]}"#);
+        assert_eq!(sliver.regions.len(), 1);
+    }
+
     #[test]
     fn layers_without_polygons_are_rejected_with_what_was_found() {
         let error = read_region_layer(
