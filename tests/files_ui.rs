@@ -322,13 +322,11 @@ fn filtered_events_export_as_geojson_and_csv_and_load_back() {
     ] {
         let path = dir.path().join(name);
         harness.state_mut().export_events(format, path.clone());
+        // The notice of this export, not the one before it.
+        let expected = format!("exported {} events to {}", shown.len(), path.display());
         wait_until(&mut harness, 30, "the export", |app| {
-            app.notice().is_some_and(|n| n.starts_with("exported"))
+            app.notice() == Some(expected.as_str())
         });
-        assert_eq!(
-            harness.state().notice(),
-            Some(format!("exported {} events to {}", shown.len(), path.display()).as_str())
-        );
         let regions = RegionSet::bundled().expect("bundled regions");
         let mut builder = EventSetBuilder::new(&regions);
         builder.add_path(&path, None).expect("the export loads back");
