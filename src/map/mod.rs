@@ -15,4 +15,4 @@ pub use markers::EventLayer;
 pub use projection::{WorldPoint, WorldRect, project, unproject};
 pub use style::MapStyle;
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};
-pub use widget::{LayerVisibility, MapClick, MapLayers, MapMemory, MapResponse, MapWidget};
+pub use widget::{LayerVisibility, MapClick, MapLayers, MapMemory, MapResponse, MapWidget, click_at};

@@ -264,13 +264,7 @@ impl<'a> MapWidget<'a> {
 
     /// Whether the region at `index` is drawn and selectable.
     fn region_shown(&self, index: usize) -> bool {
-        let Some(visibility) = self.visibility else {
-            return true;
-        };
-        self.regions
-            .get(index)
-            .and_then(|r| self.regions.layers().get(r.layer))
-            .is_none_or(|layer| visibility.layer_shown(&layer.id))
+        region_shown(self.regions, self.visibility, index)
     }
 
     fn shows(&self, what: impl Fn(&LayerVisibility) -> bool) -> bool {
@@ -328,22 +322,11 @@ impl<'a> MapWidget<'a> {
         let hovered_region = cursor
             .filter(|_| hovered_events.is_none())
             .and_then(|c| self.regions.locate_where(c, |i| self.region_shown(i)));
-        let clicked = if response.clicked() {
-            let at = response.interact_pointer_pos();
-            let marker = at.and_then(|p| hit_test(clusters, &viewport, p));
-            Some(match marker {
-                Some(index) => MapClick::Events(clusters[index].clone()),
-                None => match at.and_then(|p| {
-                    self.regions
-                        .locate_where(viewport.screen_to_lonlat(p), |i| self.region_shown(i))
-                }) {
-                    Some(index) => MapClick::Region(index),
-                    None => MapClick::Nothing,
-                },
+        let clicked = response.clicked().then(|| {
+            response.interact_pointer_pos().map_or(MapClick::Nothing, |p| {
+                click_at(clusters, &viewport, self.regions, self.visibility, p)
             })
-        } else {
-            None
-        };
+        });
 
         if ui.is_rect_visible(rect) {
             self.paint(ui, &viewport, hovered_region, clusters);
@@ -737,6 +720,39 @@ impl<'a> MapWidget<'a> {
     }
 }
 
+/// Whether the region at `index` is drawn and selectable under `visibility`
+/// (every region is when there is none).
+fn region_shown(regions: &RegionSet, visibility: Option<&LayerVisibility>, index: usize) -> bool {
+    let Some(visibility) = visibility else {
+        return true;
+    };
+    regions
+        .get(index)
+        .and_then(|r| regions.layers().get(r.layer))
+        .is_none_or(|layer| visibility.layer_shown(&layer.id))
+}
+
+/// What a click at `pointer` hits, as the map answers a click: the marker
+/// under it (see [`hit_test`]) among the `clusters` drawn in `viewport`, else
+/// the topmost region shown (by `visibility`; all when `None`) containing the
+/// point, else nothing.
+pub fn click_at(
+    clusters: &[Cluster],
+    viewport: &Viewport,
+    regions: &RegionSet,
+    visibility: Option<&LayerVisibility>,
+    pointer: Pos2,
+) -> MapClick {
+    if let Some(index) = hit_test(clusters, viewport, pointer) {
+        return MapClick::Events(clusters[index].clone());
+    }
+    regions
+        .locate_where(viewport.screen_to_lonlat(pointer), |i| {
+            region_shown(regions, visibility, i)
+        })
+        .map_or(MapClick::Nothing, MapClick::Region)
+}
+
 /// Where a shape's label goes: its label point when on screen; otherwise,
 /// when zoomed in past it, the middle of the visible part of its box if that
 /// is inside the shape (so a region filling the screen stays named).
@@ -758,4 +774,46 @@ fn label_anchor(
     shape
         .contains(&geo::Point(viewport.screen_to_lonlat(middle)))
         .then_some(middle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::map::projection::project;
+
+    #[test]
+    fn a_click_hits_the_marker_then_the_shown_region_then_nothing() {
+        let regions = RegionSet::bundled().expect("regions");
+        let rostov = regions.index_of("rostov").expect("rostov");
+        let rect = Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0));
+        let centre = geo::Coord { x: 39.72, y: 47.23 };
+        let viewport = Viewport::new(
+            MapView {
+                center: project(centre),
+                zoom: 8.0,
+            },
+            rect,
+        );
+        let at = viewport.lonlat_to_screen(centre);
+        let marker = crate::spatial::event_index::test_cluster(viewport.screen_to_world(at), 3);
+        let clusters = [marker.clone()];
+        assert_eq!(
+            click_at(&clusters, &viewport, &regions, None, at + vec2(2.0, 0.0)),
+            MapClick::Events(marker)
+        );
+        let beside = at + vec2(100.0, 0.0);
+        assert_eq!(
+            click_at(&clusters, &viewport, &regions, None, beside),
+            MapClick::Region(rostov)
+        );
+        let mut visibility = LayerVisibility::default();
+        visibility.toggle_layer("rostov");
+        assert_eq!(
+            click_at(&clusters, &viewport, &regions, Some(&visibility), beside),
+            MapClick::Nothing,
+            "a hidden layer's regions are not selectable"
+        );
+        let sea = viewport.lonlat_to_screen(geo::Coord { x: 37.0, y: 46.3 });
+        assert_eq!(click_at(&[], &viewport, &regions, None, sea), MapClick::Nothing);
+    }
 }
