@@ -319,7 +319,8 @@ impl EventText {
 
 /// Appends a list item with the separators inside it turned into spaces.
 fn push_item(buffer: &mut String, item: &str) {
-    if item.contains([ITEM_SEPARATOR, URL_SEPARATOR]) {
+    // Both separators are ASCII: no byte of another character matches them.
+    if memchr::memchr2(ITEM_SEPARATOR as u8, URL_SEPARATOR as u8, item.as_bytes()).is_some() {
         buffer.extend(item.chars().map(|c| {
             if c == ITEM_SEPARATOR || c == URL_SEPARATOR {
                 ' '

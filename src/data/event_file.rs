@@ -99,7 +99,7 @@ pub struct ReadContext<'a> {
 /// Reads an event file from `reader`, handing each block's events to
 /// `on_batch` in file order. `file` names the file in messages. On `Err` the
 /// batches already handed out must be discarded by the caller.
-pub fn read_event_stream<R: Read>(
+pub fn read_event_stream<R: Read + Send>(
     file: &str,
     reader: R,
     context: ReadContext<'_>,
@@ -116,17 +116,17 @@ pub fn read_event_stream<R: Read>(
     let mut records = 0;
     let mut rejected = 0;
     let mut reported_bytes = 0;
+    let mut next = scanner.next_block()?;
     loop {
         if progress.is_some_and(LoadProgress::is_cancelled) {
             return Err(LoadError::new(Location::file(file), Problem::Cancelled));
         }
-        let block = scanner.next_block()?;
         if let Some(progress) = progress {
             let read = scanner.bytes_read();
             progress.bytes.fetch_add(read - reported_bytes, Ordering::Relaxed);
             reported_bytes = read;
         }
-        let Some(block) = block else { break };
+        let Some(block) = next.take() else { break };
         let container = scanner.container().unwrap_or(Container::BareArray);
         let reader = reader.get_or_insert_with(|| {
             let first = block
@@ -141,7 +141,11 @@ pub fn read_event_stream<R: Read>(
                 file_index,
             )
         });
-        let batch = read_block(reader, &block, categories)?;
+        // The next block is scanned while this one is parsed. A broken record
+        // here is reported before a broken stream after it, as in file order.
+        let (scanned, batch) =
+            rayon::join(|| scanner.next_block(), || read_block(reader, &block, categories));
+        let batch = batch?;
         records += block.records.len();
         rejected += batch.rejected;
         if let Some(progress) = progress {
@@ -150,6 +154,7 @@ pub fn read_event_stream<R: Read>(
                 .fetch_add(block.records.len() as u64, Ordering::Relaxed);
         }
         on_batch(batch);
+        next = scanned?;
     }
     let Some(container) = scanner.container() else {
         return Err(no_records_error(file, scanner.top_level()));
@@ -261,7 +266,7 @@ fn read_block(
 /// GeoJSON points, ACLED API responses) or CSV (ACLED exports, borderwatch's
 /// own columns). The name's extension decides when it is `.csv` or `.json`/
 /// `.geojson`; otherwise the first byte does.
-pub fn read_any_event_stream<R: Read>(
+pub fn read_any_event_stream<R: Read + Send>(
     file: &str,
     reader: R,
     context: ReadContext<'_>,

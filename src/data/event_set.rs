@@ -8,6 +8,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
 use super::bundled;
@@ -156,7 +157,12 @@ impl IdRegistry {
     /// Claims `id` for `slot` unless it is taken, in which case the existing
     /// slot is returned and kept.
     pub fn claim(&mut self, id: &str, slot: usize) -> IdClaim {
-        match self.slots.entry(id_hash(id)) {
+        self.claim_hashed(id_hash(id), slot)
+    }
+
+    /// [`Self::claim`] for an id already hashed by [`id_hash`].
+    fn claim_hashed(&mut self, hash: u128, slot: usize) -> IdClaim {
+        match self.slots.entry(hash) {
             std::collections::hash_map::Entry::Occupied(entry) => IdClaim::Replaces(*entry.get()),
             std::collections::hash_map::Entry::Vacant(entry) => {
                 entry.insert(slot);
@@ -188,7 +194,7 @@ impl Keyed for Event {
 /// gives: each duplicate within the file, one summary of replacements of
 /// earlier files' events, and an empty file. The app and the headless check
 /// both merge through here, so they count and warn alike.
-pub fn merge_file<T: Keyed>(
+pub fn merge_file<T: Keyed + Sync>(
     registry: &mut IdRegistry,
     slots: &mut Vec<T>,
     items: Vec<T>,
@@ -198,8 +204,12 @@ pub fn merge_file<T: Keyed>(
     let mut warnings = Vec::new();
     let first_new = slots.len();
     let mut updated = 0usize;
-    for item in items {
-        match registry.claim(item.id(), slots.len()) {
+    // Hashing reads every id: on all cores, leaving only the table in order.
+    let hashes: Vec<u128> = items.par_iter().map(|item| id_hash(item.id())).collect();
+    registry.slots.reserve(items.len());
+    slots.reserve(items.len());
+    for (item, hash) in items.into_iter().zip(hashes) {
+        match registry.claim_hashed(hash, slots.len()) {
             IdClaim::New => slots.push(item),
             IdClaim::Replaces(slot) => {
                 let Some(old) = slots.get_mut(slot) else { continue };
@@ -294,7 +304,7 @@ impl<'r> EventSetBuilder<'r> {
         &mut self,
         name: &str,
         path: Option<PathBuf>,
-        reader: impl Read,
+        reader: impl Read + Send,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
         let file_index = self.files.len() as u32;

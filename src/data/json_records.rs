@@ -228,31 +228,25 @@ impl<R: Read> RecordScanner<R> {
 
     fn read_more(&mut self) -> Result<(), LoadError> {
         // Read at least as much as is buffered, so a huge token is rescanned
-        // a logarithmic number of times.
+        // a logarithmic number of times. Straight into the spare capacity,
+        // with no zero-filling first.
         let want = READ_SIZE.max(self.buf.len());
         let old = self.buf.len();
-        self.buf.resize(old + want, 0);
-        let mut filled = old;
-        while filled < self.buf.len() {
-            match self.reader.read(&mut self.buf[filled..]) {
-                Ok(0) => {
-                    self.eof = true;
-                    break;
-                }
-                Ok(n) => filled += n,
-                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(error) => {
-                    self.buf.truncate(filled);
-                    return Err(LoadError::new(
-                        Location::file(&self.file),
-                        Problem::Io(error.to_string()),
-                    ));
-                }
+        self.buf.reserve(want);
+        let result = (&mut self.reader).take(want as u64).read_to_end(&mut self.buf);
+        let read = self.buf.len() - old;
+        self.bytes_read += read as u64;
+        match result {
+            Ok(_) => {
+                // Short of `want` only at the end of the stream.
+                self.eof = read < want;
+                Ok(())
             }
+            Err(error) => Err(LoadError::new(
+                Location::file(&self.file),
+                Problem::Io(error.to_string()),
+            )),
         }
-        self.buf.truncate(filled);
-        self.bytes_read += (filled - old) as u64;
-        Ok(())
     }
 
     /// Advances over one token or value of the current phase.

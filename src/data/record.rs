@@ -319,30 +319,36 @@ type SourceItem<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
 
 /// `sources`: a list of `{name, url}` objects or plain strings (or one of them).
 fn read_sources<'a>(raw: &'a RawValue, warnings: &mut Vec<String>) -> Vec<SourceItem<'a>> {
+    /// A source given as an object.
     #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Item<'a> {
-        Name(#[serde(borrow)] JsonStr<'a>),
-        Object {
-            #[serde(borrow, default)]
-            name: Option<JsonStr<'a>>,
-            #[serde(borrow, default)]
-            url: Option<JsonStr<'a>>,
-        },
+    struct Object<'a> {
+        #[serde(borrow, default)]
+        name: Option<JsonStr<'a>>,
+        #[serde(borrow, default)]
+        url: Option<JsonStr<'a>>,
     }
     let items: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_else(|_| vec![raw]);
     let mut sources = Vec::with_capacity(items.len());
     for (n, item) in items.into_iter().enumerate() {
-        let source = match serde_json::from_str::<Item>(item.get()) {
-            Ok(Item::Name(name)) => name.non_blank().is_some().then_some((name.0, None)),
-            Ok(Item::Object { name, url }) => {
-                let url = url.filter(|u| u.non_blank().is_some());
-                match name.filter(|n| n.non_blank().is_some()) {
-                    Some(name) => Some((name.0, url.map(|u| u.0))),
-                    None => url.map(|url| (url.0.clone(), Some(url.0))),
-                }
-            }
-            Err(_) => None,
+        // A name or an object, told apart by the first byte rather than by
+        // trying one then the other (which buffers every object and builds
+        // an error for each).
+        let text = item.get();
+        let source = match text.trim_start().as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<JsonStr>(text)
+                .ok()
+                .filter(|name| name.non_blank().is_some())
+                .map(|name| (name.0, None)),
+            Some(b'{') => serde_json::from_str::<Object>(text)
+                .ok()
+                .and_then(|Object { name, url }| {
+                    let url = url.filter(|u| u.non_blank().is_some());
+                    match name.filter(|n| n.non_blank().is_some()) {
+                        Some(name) => Some((name.0, url.map(|u| u.0))),
+                        None => url.map(|url| (url.0.clone(), Some(url.0))),
+                    }
+                }),
+            _ => None,
         };
         match source {
             Some(source) => sources.push(source),
@@ -592,5 +598,50 @@ impl<'de> Deserialize<'de> for RecordFields<'de> {
             }
         }
         deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(json: &str) -> (Vec<(String, Option<String>)>, Vec<String>) {
+        let raw: &RawValue = serde_json::from_str(json).expect("JSON");
+        let mut warnings = Vec::new();
+        let read = read_sources(raw, &mut warnings)
+            .into_iter()
+            .map(|(name, url)| (name.into_owned(), url.map(Cow::into_owned)))
+            .collect();
+        (read, warnings)
+    }
+
+    #[test]
+    fn sources_are_names_or_objects_and_anything_else_is_warned_about() {
+        let (read, warnings) = sources(
+            r#"[ "Castanet", {"name": "TASS", "url": "https://tass.ru/1", "lang": "ru"},
+                {"url": "https://x.org/a"}, ["Meduza", "https://meduza.io"], 7,
+                {"name": 3}, "  ", {"name": "Esc\"aped"}, null ]"#,
+        );
+        let owned = |name: &str, url: Option<&str>| (name.to_string(), url.map(str::to_string));
+        assert_eq!(
+            read,
+            [
+                owned("Castanet", None),
+                owned("TASS", Some("https://tass.ru/1")),
+                owned("https://x.org/a", Some("https://x.org/a")),
+                owned("Esc\"aped", None),
+            ]
+        );
+        let ignored: Vec<&str> = warnings
+            .iter()
+            .map(|w| w.split(']').next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            ignored,
+            ["sources[3", "sources[4", "sources[5", "sources[6", "sources[8"]
+        );
+        // One source on its own, not in a list.
+        assert_eq!(sources(r#" "Reuters" "#).0, [owned("Reuters", None)]);
+        assert_eq!(sources(r#"{"name": "AP"}"#).0, [owned("AP", None)]);
     }
 }
