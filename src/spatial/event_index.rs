@@ -52,64 +52,98 @@ pub fn category_slot(category: CategoryId) -> usize {
 }
 
 /// Events by position, for clustering and for finding what is under the pointer.
+///
+/// What clustering reads (position and category slot) is stored in Morton
+/// order, so aggregating a cell reads its run front to back; only the
+/// filter's flag of each event is looked up by event index.
 #[derive(Debug, Clone, Default)]
 pub struct EventIndex {
-    /// World position of each event, by event index.
-    world: Vec<WorldPoint>,
-    /// Category of each event, by event index.
-    category: Vec<CategoryId>,
     /// Event indices in Morton order.
     order: Vec<u32>,
     /// Morton code of each entry of `order`.
     codes: Vec<u64>,
+    /// World position of each entry of `order`.
+    world: Vec<WorldPoint>,
+    /// Category slot ([`category_slot`]) of each entry of `order`.
+    slots: Vec<u8>,
+    /// Where each event is in `order`, by event index.
+    rank: Vec<u32>,
 }
+
+/// Clustering runs on all cores once the cells hold this many entries.
+const PARALLEL_ENTRIES: usize = 1 << 15;
 
 impl EventIndex {
     /// Projects and sorts the events of `set`.
     pub fn new(set: &EventSet) -> Self {
         use rayon::prelude::*;
-        let world: Vec<WorldPoint> = set.events().par_iter().map(|e| project(e.position)).collect();
-        let category = set.events().iter().map(|e| e.category).collect();
-        let mut keyed: Vec<(u64, u32)> = world
+        let events = set.events();
+        let mut keyed: Vec<(u64, u32)> = events
             .par_iter()
             .enumerate()
-            .map(|(i, &p)| (morton_of(p), i as u32))
+            .map(|(i, e)| (morton_of(project(e.position)), i as u32))
             .collect();
         keyed.par_sort_unstable();
-        let (codes, order) = keyed.into_iter().unzip();
+        let (codes, order): (Vec<u64>, Vec<u32>) = keyed.into_par_iter().unzip();
+        let world = order
+            .par_iter()
+            .map(|&i| project(events[i as usize].position))
+            .collect();
+        let slots = order
+            .par_iter()
+            .map(|&i| category_slot(events[i as usize].category) as u8)
+            .collect();
+        let mut rank = vec![0u32; order.len()];
+        for (at, &event) in order.iter().enumerate() {
+            rank[event as usize] = at as u32;
+        }
         Self {
-            world,
-            category,
             order,
             codes,
+            world,
+            slots,
+            rank,
         }
     }
 
     /// Number of events indexed.
     pub fn len(&self) -> usize {
-        self.world.len()
+        self.order.len()
     }
 
     /// Whether no event is indexed.
     pub fn is_empty(&self) -> bool {
-        self.world.is_empty()
+        self.order.is_empty()
     }
 
     /// The world position of an event.
     pub fn position(&self, event: usize) -> Option<WorldPoint> {
-        self.world.get(event).copied()
+        let at = *self.rank.get(event)?;
+        self.world.get(at as usize).copied()
     }
 
     /// Clusters at quadtree `level` of the events flagged in `shown` (one flag
     /// per event), in the cells that touch `area`. Cells are squares of side
     /// 2^-level world units; a cluster is the shown events of one cell.
     pub fn clusters(&self, level: u32, area: &WorldRect, shown: &[bool]) -> Vec<Cluster> {
+        use rayon::prelude::*;
         let level = level.min(LEVELS);
-        let mut clusters = Vec::new();
-        self.descend(0, 0, 0, (0, self.codes.len()), level, area, shown, &mut clusters);
-        clusters
+        let mut runs = Vec::new();
+        self.descend(0, 0, 0, (0, self.codes.len()), level, area, &mut runs);
+        let entries: usize = runs.iter().map(|(start, end)| end - start).sum();
+        if entries < PARALLEL_ENTRIES {
+            runs.into_iter()
+                .filter_map(|run| self.aggregate(run, shown))
+                .collect()
+        } else {
+            runs.into_par_iter()
+                .filter_map(|run| self.aggregate(run, shown))
+                .collect()
+        }
     }
 
+    /// Collects in `out` the runs of the cells at `level` that touch `area`
+    /// and hold any event, in Morton order.
     #[allow(clippy::too_many_arguments)]
     fn descend(
         &self,
@@ -119,8 +153,7 @@ impl EventIndex {
         run: (usize, usize),
         level: u32,
         area: &WorldRect,
-        shown: &[bool],
-        out: &mut Vec<Cluster>,
+        out: &mut Vec<(usize, usize)>,
     ) {
         if run.0 >= run.1 {
             return;
@@ -134,9 +167,7 @@ impl EventIndex {
             return;
         }
         if depth == level {
-            if let Some(cluster) = self.aggregate(run, shown) {
-                out.push(cluster);
-            }
+            out.push(run);
             return;
         }
         // The four children, in Morton order: each is a sub-run found by
@@ -148,7 +179,7 @@ impl EventIndex {
             let end_code = (prefix + child + 1) << shift;
             let end = start + self.codes[start..run.1].partition_point(|&c| c < end_code);
             let (cx, cy) = (x * 2 + (child & 1) as u32, y * 2 + (child >> 1) as u32);
-            self.descend(depth + 1, cx, cy, (start, end), level, area, shown, out);
+            self.descend(depth + 1, cx, cy, (start, end), level, area, out);
             start = end;
         }
     }
@@ -162,12 +193,15 @@ impl EventIndex {
             max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
         };
         let mut categories = [0u32; CATEGORY_SLOTS];
-        for &event in &self.order[run.0..run.1] {
-            let i = event as usize;
-            if !shown.get(i).copied().unwrap_or(false) {
+        let (order, world, slots) = (
+            &self.order[run.0..run.1],
+            &self.world[run.0..run.1],
+            &self.slots[run.0..run.1],
+        );
+        for ((&event, p), &slot) in order.iter().zip(world).zip(slots) {
+            if !shown.get(event as usize).copied().unwrap_or(false) {
                 continue;
             }
-            let p = self.world[i];
             count += 1;
             sum_x += p.x;
             sum_y += p.y;
@@ -176,7 +210,7 @@ impl EventIndex {
             bounds.min.y = bounds.min.y.min(p.y);
             bounds.max.x = bounds.max.x.max(p.x);
             bounds.max.y = bounds.max.y.max(p.y);
-            categories[category_slot(self.category[i])] += 1;
+            categories[usize::from(slot)] += 1;
         }
         (count > 0).then(|| Cluster {
             center: WorldPoint::new(sum_x / f64::from(count), sum_y / f64::from(count)),
@@ -341,6 +375,48 @@ mod tests {
         assert_eq!(clusters.len(), 1);
         let member = index.members(&clusters[0], &[true, true, true])[0] as usize;
         assert!((set.events()[member].position.y - 47.23).abs() < 1e-9);
+    }
+
+    #[test]
+    fn clusters_agree_with_counting_each_cell_directly_on_all_cores() {
+        // Enough events in view to cluster in parallel.
+        let points: Vec<(f64, f64)> = (0..PARALLEL_ENTRIES + 5_000)
+            .map(|i| {
+                let t = i as f64;
+                (
+                    44.5 + (t * 0.618_034).fract() * 9.0,
+                    32.0 + (t * 0.414_214).fract() * 10.0,
+                )
+            })
+            .collect();
+        let set = events(&points);
+        let index = EventIndex::new(&set);
+        for (event, e) in set.events().iter().enumerate() {
+            assert_eq!(index.position(event), Some(project(e.position)));
+        }
+        assert_eq!(index.position(set.len()), None);
+        let shown: Vec<bool> = (0..set.len()).map(|i| i % 5 != 0).collect();
+        let level = 9;
+        let cells = f64::from(1u32 << level);
+        // Per cell: count, newest member, categories.
+        let mut expected = std::collections::BTreeMap::<(u64, u64), (u32, u32, u32)>::new();
+        for (event, e) in set.events().iter().enumerate().filter(|(i, _)| shown[*i]) {
+            let p = project(e.position);
+            let cell = ((p.x * cells) as u64, (p.y * cells) as u64);
+            let entry = expected.entry(cell).or_insert((0, u32::MAX, 0));
+            entry.0 += 1;
+            entry.1 = entry.1.min(event as u32);
+            entry.2 += 1;
+        }
+        let clusters = index.clusters(level, &whole_world(), &shown);
+        let mut found = std::collections::BTreeMap::new();
+        for c in &clusters {
+            let cell = ((c.center.x * cells) as u64, (c.center.y * cells) as u64);
+            assert!(c.bounds.min.x * cells >= cell.0 as f64 && c.bounds.max.x * cells <= (cell.0 + 1) as f64);
+            let previous = found.insert(cell, (c.count, c.first, c.categories.iter().sum::<u32>()));
+            assert!(previous.is_none(), "one cluster per cell");
+        }
+        assert_eq!(found, expected);
     }
 
     #[test]
