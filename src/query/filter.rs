@@ -240,6 +240,13 @@ pub struct EventColumns {
     days: Vec<(i32, i32)>,
     category: Vec<CategoryId>,
     region: Vec<u32>,
+    /// First and last day of all events.
+    day_range: Option<(i32, i32)>,
+    /// Whether the events are newest first by start day (as an
+    /// [`EventSet`] keeps them), so a date range is a run of them.
+    newest_first: bool,
+    /// The most days any event lasts beyond its first.
+    longest: i32,
 }
 
 /// Marks "outside every region" in [`EventColumns`].
@@ -249,11 +256,30 @@ impl EventColumns {
     /// Columns for the events of `set`, in its order.
     pub fn new(set: &EventSet) -> Self {
         let events = set.events();
+        let days: Vec<(i32, i32)> = events.iter().map(Event::day_span).collect();
+        let first = days.iter().map(|d| d.0).min();
+        let last = days.iter().map(|d| d.1).max();
         Self {
-            days: events.iter().map(Event::day_span).collect(),
+            day_range: first.zip(last),
+            newest_first: days.windows(2).all(|w| w[0].0 >= w[1].0),
+            longest: days.iter().map(|d| d.1 - d.0).max().unwrap_or(0),
+            days,
             category: events.iter().map(|e| e.category).collect(),
             region: events.iter().map(|e| e.region.unwrap_or(NO_REGION)).collect(),
         }
+    }
+
+    /// The events that may overlap the days `from..=to`: all of them, or
+    /// when they are newest first, the run from the first starting by `to`
+    /// to the last starting late enough to last until `from`.
+    fn candidates(&self, from: i32, to: i32) -> std::ops::Range<usize> {
+        if !self.newest_first {
+            return 0..self.days.len();
+        }
+        let first = self.days.partition_point(|d| d.0 > to);
+        let earliest = from.saturating_sub(self.longest);
+        let end = self.days.partition_point(|d| d.0 >= earliest);
+        first..end.max(first)
     }
 
     /// Number of events.
@@ -268,9 +294,7 @@ impl EventColumns {
 
     /// First and last day of all events.
     pub fn day_range(&self) -> Option<(i32, i32)> {
-        let first = self.days.iter().map(|d| d.0).min()?;
-        let last = self.days.iter().map(|d| d.1).max()?;
-        Some((first, last))
+        self.day_range
     }
 
     /// An event's first and last day.
@@ -324,14 +348,21 @@ impl FilteredEvents {
         regions: usize,
         categories: usize,
     ) -> Self {
-        // Each task tests a run of events; the runs are joined in order.
+        // Only the events that may be in the date range are tested. Each
+        // task tests a run of them, setting their flags in place; the runs'
+        // indices and counts are joined in order.
         let chunk = 1 << 16;
-        let parts: Vec<Self> = (0..columns.len().div_ceil(chunk))
-            .into_par_iter()
-            .map(|n| {
-                let range = n * chunk..((n + 1) * chunk).min(columns.len());
+        let mut shown = vec![false; columns.len()];
+        let candidates = columns.candidates(filter.from_day, filter.to_day);
+        let base = candidates.start;
+        let parts: Vec<Self> = shown[candidates]
+            .par_chunks_mut(chunk)
+            .enumerate()
+            .map(|(n, flags)| {
+                let first = base + n * chunk;
                 let mut part = Self::empty(0, regions, categories);
-                for index in range {
+                for (offset, flag) in flags.iter_mut().enumerate() {
+                    let index = first + offset;
                     let (start, end) = columns.days[index];
                     let region = columns.region[index];
                     let region = (region != NO_REGION).then_some(region);
@@ -342,16 +373,16 @@ impl FilteredEvents {
                         continue;
                     }
                     let passes = filter.category_passes(columns.category[index]);
-                    part.add(columns, index, passes);
+                    *flag = part.add(columns, index, passes);
                 }
                 part
             })
             .collect();
-        let mut all = Self::empty(columns.len(), regions, categories);
+        let mut all = Self::empty(0, regions, categories);
+        all.shown = shown;
+        all.total = columns.len();
+        all.indices = Vec::with_capacity(parts.iter().map(|p| p.indices.len()).sum());
         for part in parts {
-            for &index in &part.indices {
-                all.shown[index as usize] = true;
-            }
             all.indices.extend(part.indices);
             for (total, count) in all.region_counts.iter_mut().zip(part.region_counts) {
                 *total += count;
@@ -365,20 +396,21 @@ impl FilteredEvents {
     }
 
     /// Counts an event that passed all but the category filter, and keeps it
-    /// when that passes too.
-    fn add(&mut self, columns: &EventColumns, index: usize, category_passes: bool) {
+    /// when that passes too. Returns whether it is kept.
+    fn add(&mut self, columns: &EventColumns, index: usize, category_passes: bool) -> bool {
         let category = usize::from(columns.category[index].0);
         if let Some(count) = self.category_counts.get_mut(category) {
             *count += 1;
         }
         if !category_passes {
-            return;
+            return false;
         }
         self.indices.push(index as u32);
         match self.region_counts.get_mut(columns.region[index] as usize) {
             Some(count) => *count += 1,
             None => self.outside += 1,
         }
+        true
     }
 
     /// How many events are shown.
@@ -530,6 +562,70 @@ mod tests {
         let mut toggled = only.clone();
         toggled.toggle_category("statement", set.categories());
         assert_eq!(ids(&set, &apply(&set, &regions, &toggled)), ["x1"]);
+    }
+
+    #[test]
+    fn many_events_are_filtered_in_parallel_runs_joined_in_order() {
+        let regions = regions();
+        let records: Vec<String> = (0..140_000)
+            .map(|i| {
+                let (lat, lon) = if i % 2 == 0 { (47.23, 39.72) } else { (50.45, 30.52) };
+                format!(
+                    r#"{{"id": "e{i}", "title": "t", "date": "2020-{:02}-{:02}", "category": "{}", "lat": {lat}, "lon": {lon}}}"#,
+                    1 + i % 12,
+                    1 + i % 28,
+                    ["drill", "strike", "statement"][i % 3]
+                )
+            })
+            .collect();
+        let mut builder = EventSetBuilder::new(&regions);
+        builder
+            .add_reader(
+                "many.json",
+                None,
+                format!("[{}]", records.join(",")).as_bytes(),
+                None,
+            )
+            .expect("loads");
+        let set = builder.finish().0;
+        let mut filter = EventFilter {
+            from_day: Some(day("2020-03-01")),
+            to_day: Some(day("2020-06-30")),
+            ..EventFilter::default()
+        };
+        filter.toggle_category("strike", set.categories());
+        // `apply` checks every flag against the slow path.
+        let filtered = apply(&set, &regions, &filter);
+        let in_dates = set
+            .events()
+            .iter()
+            .filter(|e| e.overlaps_days(day("2020-03-01"), day("2020-06-30")))
+            .count();
+        assert!(in_dates > 40_000, "{in_dates}");
+        assert!(
+            filtered.len() > 20_000 && filtered.len() < in_dates,
+            "{}",
+            filtered.len()
+        );
+        assert!(filtered.indices.windows(2).all(|w| w[0] < w[1]), "ascending");
+        assert!(filtered.indices.iter().all(|&i| filtered.shown[i as usize]));
+        assert_eq!(filtered.shown.iter().filter(|s| **s).count(), filtered.len());
+        assert_eq!(filtered.total, set.len());
+        assert_eq!(
+            filtered.region_counts.iter().sum::<usize>() + filtered.outside,
+            filtered.len()
+        );
+        assert_eq!(filtered.category_counts.iter().sum::<usize>(), in_dates);
+        // Only a run of the events, newest first, was tested for the dates.
+        let columns = EventColumns::new(&set);
+        let (from, to) = (day("2020-03-01"), day("2020-06-30"));
+        let run = columns.candidates(from, to);
+        assert!(run.len() < set.len() / 2, "{run:?}");
+        assert!((0..set.len()).filter(|i| !run.contains(i)).all(|i| {
+            let (start, end) = columns.days(i);
+            start > to || end < from
+        }));
+        assert_eq!(columns.candidates(i32::MIN, i32::MAX), 0..set.len());
     }
 
     #[test]
