@@ -6,6 +6,7 @@
 mod support;
 
 use std::hint::black_box;
+use std::time::{Duration, Instant};
 
 use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
 use borderwatch::dataset::Dataset;
@@ -19,10 +20,14 @@ fn load(c: &mut Criterion) {
         let bytes = support::event_file(count);
         group.throughput(Throughput::Bytes(bytes.len() as u64));
         group.sample_size(if count >= 1_000_000 { 10 } else { 20 });
+        // Every timed run of both is also recorded here, for the ratio.
+        let mut load_runs = Vec::new();
+        let mut parse_runs = Vec::new();
         group.bench_with_input(BenchmarkId::new("events", count), &bytes, |b, bytes| {
             // The result is dropped outside the timing: freeing a million
             // events is not part of loading them.
             b.iter_with_large_drop(|| {
+                let started = Instant::now();
                 let mut builder = EventSetBuilder::new(&regions);
                 builder
                     .add_reader("generated.json", None, bytes.as_slice(), None)
@@ -30,12 +35,26 @@ fn load(c: &mut Criterion) {
                 let (set, messages) = builder.finish();
                 assert_eq!(set.len() as u64, count);
                 assert!(messages.is_empty(), "generated events load cleanly");
+                load_runs.push(started.elapsed());
                 (set, messages)
             })
         });
         group.bench_with_input(BenchmarkId::new("serde_json_value", count), &bytes, |b, bytes| {
-            b.iter_with_large_drop(|| serde_json::from_slice::<serde_json::Value>(bytes).expect("valid JSON"))
+            b.iter_with_large_drop(|| {
+                let started = Instant::now();
+                let value = serde_json::from_slice::<serde_json::Value>(bytes).expect("valid JSON");
+                parse_runs.push(started.elapsed());
+                value
+            })
         });
+        if load_runs.is_empty() || parse_runs.is_empty() {
+            continue; // One of the two was filtered out.
+        }
+        let (load, parse) = (median(&mut load_runs), median(&mut parse_runs));
+        eprintln!(
+            "load/{count}: median {load:.2?} to load, {parse:.2?} to parse into serde_json::Value: ratio {:.2}",
+            load.as_secs_f64() / parse.as_secs_f64()
+        );
     }
     group.finish();
 
@@ -56,6 +75,12 @@ fn load(c: &mut Criterion) {
         )
     });
     group.finish();
+}
+
+/// The middle one of `runs` (zero when there are none).
+fn median(runs: &mut [Duration]) -> Duration {
+    runs.sort_unstable();
+    runs.get(runs.len() / 2).copied().unwrap_or_default()
 }
 
 criterion_group!(benches, load);
