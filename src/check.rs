@@ -105,6 +105,7 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         // As in the app, a file that fails adds nothing, not even categories.
         let mut file_categories = categories.clone();
         let mut staged = Vec::new();
+        let mut hashes = Vec::new();
         let mut file_messages = Vec::new();
         let result = read_any_event_stream(
             &name,
@@ -116,7 +117,7 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
                 progress: None,
             },
             |batch| {
-                for event in batch.events {
+                for event in batch.parts.into_iter().flatten() {
                     staged.push(Counted {
                         id: event.id().into(),
                         origin: event.origin,
@@ -125,6 +126,7 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
                         passes_but_category: filter.matches_except_category(&event),
                     });
                 }
+                hashes.extend(batch.id_hashes.into_iter().flatten());
                 file_messages.extend(batch.messages);
             },
         );
@@ -133,7 +135,14 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
                 rejected += summary.rejected;
                 categories = file_categories;
                 filter.learn_categories(&categories);
-                file_messages.extend(merge_file(&mut registry, &mut slots, staged, &name, &summary));
+                file_messages.extend(merge_file(
+                    &mut registry,
+                    &mut slots,
+                    staged,
+                    hashes,
+                    &name,
+                    &summary,
+                ));
                 // In record order, as the app lists them.
                 file_messages.sort_by_key(|m| (m.location.record, m.location.line));
                 messages.extend(file_messages);

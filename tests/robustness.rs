@@ -438,7 +438,7 @@ fn check_event_stream(name: &str, bytes: &[u8], pad: usize) -> Option<(usize, us
         },
         |batch| {
             messages.extend(batch.messages);
-            events.extend(batch.events);
+            events.extend(batch.parts.into_iter().flatten());
         },
     );
     for message in &messages {
@@ -475,7 +475,7 @@ fn check_event_file(name: &str, bytes: &[u8]) -> Option<(usize, usize)> {
         },
         |batch| {
             messages.extend(batch.messages);
-            events.extend(batch.events);
+            events.extend(batch.parts.into_iter().flatten());
         },
     );
     for message in &messages {

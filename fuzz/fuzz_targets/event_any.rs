@@ -55,8 +55,8 @@ fuzz_target!(|data: &[u8]| {
             progress: None,
         },
         |batch| {
-            events += batch.events.len();
-            check_events(&batch.events);
+            events += batch.parts.iter().map(Vec::len).sum::<usize>();
+            check_events(batch.parts.iter().flatten());
             for message in &batch.messages {
                 lines.check(name, &message.location, message);
             }

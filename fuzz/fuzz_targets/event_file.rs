@@ -102,7 +102,7 @@ fuzz_target!(|data: &[u8]| {
             progress: None,
         },
         |batch| {
-            events += batch.events.len();
+            events += batch.parts.iter().map(Vec::len).sum::<usize>();
             for message in &batch.messages {
                 lines.check(FILE, &message.location, message);
             }

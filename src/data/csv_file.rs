@@ -158,7 +158,7 @@ fn read_rows(
                     rules.event(draft, *index, *line, &mut output.categories, &mut warnings)
                 });
                 match event {
-                    Ok(event) => output.events.push(event),
+                    Ok(event) => output.push(event),
                     Err(reason) => {
                         output.rejected += 1;
                         output.messages.push(Diagnostic::error(
@@ -174,7 +174,7 @@ fn read_rows(
             output
         })
         .collect();
-    join_outputs(outputs, categories, rows.len())
+    join_outputs(outputs, categories)
 }
 
 /// A CSV error as a file-level load error with its line.

@@ -13,12 +13,13 @@ use rayon::prelude::*;
 
 use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use super::event::{Categories, CategoryId, Event};
+use super::event_set::id_hash;
 use super::json_records::{Container, RecordBlock, RecordScanner, TopLevelInfo};
 use super::record::{Flavour, RecordReader};
 use super::region::RegionSet;
 
 /// Records per parallel task: enough to outweigh the cost of a task.
-const RECORDS_PER_TASK: usize = 2_048;
+const RECORDS_PER_TASK: usize = 512;
 
 /// Shared between a load and whoever watches it: how far it got, and a way
 /// to stop it.
@@ -65,8 +66,12 @@ impl LoadProgress {
 /// Events read from one block of a file, in file order.
 #[derive(Debug, Default)]
 pub struct EventBatch {
-    /// The usable records.
-    pub events: Vec<Event>,
+    /// The usable records in file order, in the runs the parallel tasks
+    /// made: they are not copied into one vector until the file is read.
+    pub parts: Vec<Vec<Event>>,
+    /// The hash of each event's id ([`id_hash`]), part by part: made while
+    /// the id is at hand, for merging the file by id.
+    pub id_hashes: Vec<Vec<u128>>,
     /// Rejected records and warnings.
     pub messages: Vec<Diagnostic>,
     /// How many records were rejected.
@@ -185,6 +190,8 @@ fn no_records_error(file: &str, top: &TopLevelInfo) -> LoadError {
 /// What one parallel task made of its records.
 pub(crate) struct TaskOutput {
     pub(crate) events: Vec<Event>,
+    /// The hash of each event's id.
+    pub(crate) id_hashes: Vec<u128>,
     pub(crate) messages: Vec<Diagnostic>,
     pub(crate) rejected: usize,
     /// Category names met, by the task's local id.
@@ -195,36 +202,41 @@ impl TaskOutput {
     pub(crate) fn with_capacity(records: usize) -> Self {
         Self {
             events: Vec::with_capacity(records),
+            id_hashes: Vec::with_capacity(records),
             messages: Vec::new(),
             rejected: 0,
             categories: Categories::default(),
         }
     }
+
+    /// Keeps a usable event.
+    pub(crate) fn push(&mut self, event: Event) {
+        self.id_hashes.push(id_hash(event.id()));
+        self.events.push(event);
+    }
 }
 
 /// Joins the tasks' outputs in order; category ids, local to each task, are
 /// mapped to the shared ones.
-pub(crate) fn join_outputs(
-    outputs: Vec<TaskOutput>,
-    categories: &mut Categories,
-    records: usize,
-) -> EventBatch {
+pub(crate) fn join_outputs(outputs: Vec<TaskOutput>, categories: &mut Categories) -> EventBatch {
     let mut batch = EventBatch {
-        events: Vec::with_capacity(records),
+        parts: Vec::with_capacity(outputs.len()),
+        id_hashes: Vec::with_capacity(outputs.len()),
         ..EventBatch::default()
     };
-    for output in outputs {
+    for mut output in outputs {
         let remap: Vec<CategoryId> = output
             .categories
             .iter()
             .map(|(_, name)| categories.intern(name))
             .collect();
-        batch.events.extend(output.events.into_iter().map(|mut event| {
+        for event in &mut output.events {
             if let Some(&shared) = remap.get(usize::from(event.category.0)) {
                 event.category = shared;
             }
-            event
-        }));
+        }
+        batch.parts.push(output.events);
+        batch.id_hashes.push(output.id_hashes);
         batch.messages.extend(output.messages);
         batch.rejected += output.rejected;
     }
@@ -246,7 +258,7 @@ fn read_block(
                 &mut output.categories,
                 &mut output.messages,
             )? {
-                Some(event) => output.events.push(event),
+                Some(event) => output.push(event),
                 None => output.rejected += 1,
             }
         }
@@ -259,7 +271,7 @@ fn read_block(
     };
     // The first broken record in file order is the one reported.
     let outputs = outputs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    Ok(join_outputs(outputs, categories, block.records.len()))
+    Ok(join_outputs(outputs, categories))
 }
 
 /// Reads an event file of any kind borderwatch knows: JSON (events,
@@ -327,7 +339,7 @@ mod tests {
                 progress: None,
             },
             |batch| {
-                events.extend(batch.events);
+                events.extend(batch.parts.into_iter().flatten());
                 messages.extend(batch.messages);
             },
         )?;
@@ -598,7 +610,7 @@ mod tests {
             },
             |batch| {
                 batches += 1;
-                events.extend(batch.events);
+                events.extend(batch.parts.into_iter().flatten());
             },
         )
         .expect("loads");

@@ -106,7 +106,7 @@ impl EventSet {
 
 /// A 128-bit hash of an event id: ids are compared by it, so that a million
 /// ids cost 16 bytes each rather than a copy.
-fn id_hash(id: &str) -> u128 {
+pub(crate) fn id_hash(id: &str) -> u128 {
     let half = |seed: u8| {
         let mut hasher = std::hash::DefaultHasher::new();
         seed.hash(&mut hasher);
@@ -192,45 +192,82 @@ impl Keyed for Event {
 /// Adds the items read from one file (in file order) to `slots`; an item
 /// whose id is taken replaces the earlier one. Returns the warnings this
 /// gives: each duplicate within the file, one summary of replacements of
-/// earlier files' events, and an empty file. The app and the headless check
-/// both merge through here, so they count and warn alike.
+/// earlier files' events, and an empty file. `hashes` are the items' id
+/// hashes as the readers made them (`EventBatch::id_hashes`); when they do
+/// not match the items, the ids are hashed here. The app and the headless
+/// check both merge through here, so they count and warn alike.
 pub fn merge_file<T: Keyed + Sync>(
     registry: &mut IdRegistry,
     slots: &mut Vec<T>,
-    items: Vec<T>,
+    mut items: Vec<T>,
+    hashes: Vec<u128>,
     file: &str,
     summary: &FileSummary,
 ) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     let first_new = slots.len();
     let mut updated = 0usize;
-    // Hashing reads every id: on all cores, leaving only the table in order.
-    let hashes: Vec<u128> = items.par_iter().map(|item| id_hash(item.id())).collect();
+    // The readers hash the ids as they parse; hashing them here again would
+    // chase a pointer per item.
+    let hashes = if hashes.len() == items.len() {
+        hashes
+    } else {
+        items.par_iter().map(|item| id_hash(item.id())).collect()
+    };
     registry.slots.reserve(items.len());
-    slots.reserve(items.len());
-    for (item, hash) in items.into_iter().zip(hashes) {
-        match registry.claim_hashed(hash, slots.len()) {
-            IdClaim::New => slots.push(item),
-            IdClaim::Replaces(slot) => {
-                let Some(old) = slots.get_mut(slot) else { continue };
-                if slot >= first_new {
-                    let origin = item.origin();
-                    warnings.push(Diagnostic::warning(
-                        Location::file(file)
-                            .at(origin.line as usize, 1)
-                            .record(summary.container.collection(), origin.record as usize),
-                        format!(
-                            "duplicate id \"{}\" (first at line {}); this record replaces the earlier one",
-                            item.id(),
-                            old.origin().line
-                        ),
-                    ));
-                } else {
-                    updated += 1;
-                }
-                *old = item;
+    // Ids are claimed first: a new id owns the slot it will have once the
+    // items that replace others are taken out.
+    let mut next_slot = first_new;
+    let claims: Vec<IdClaim> = hashes
+        .into_iter()
+        .map(|hash| {
+            let claim = registry.claim_hashed(hash, next_slot);
+            if claim == IdClaim::New {
+                next_slot += 1;
             }
+            claim
+        })
+        .collect();
+    // Those items leave in file order; the rest close up in place, so a
+    // first file's events are never copied.
+    let mut position = 0;
+    let replacing: Vec<(usize, T)> = items
+        .extract_if(.., |_| {
+            let claim = claims.get(position).copied();
+            position += 1;
+            matches!(claim, Some(IdClaim::Replaces(_)))
+        })
+        .zip(claims.iter().filter_map(|claim| match claim {
+            IdClaim::Replaces(slot) => Some(*slot),
+            IdClaim::New => None,
+        }))
+        .map(|(item, slot)| (slot, item))
+        .collect();
+    if slots.is_empty() {
+        *slots = items;
+    } else {
+        slots.append(&mut items);
+    }
+    // A slot's new item comes before any item replacing it, and those come
+    // in file order, so each replacement sees the one it replaces.
+    for (slot, item) in replacing {
+        let Some(old) = slots.get_mut(slot) else { continue };
+        if slot >= first_new {
+            let origin = item.origin();
+            warnings.push(Diagnostic::warning(
+                Location::file(file)
+                    .at(origin.line as usize, 1)
+                    .record(summary.container.collection(), origin.record as usize),
+                format!(
+                    "duplicate id \"{}\" (first at line {}); this record replaces the earlier one",
+                    item.id(),
+                    old.origin().line
+                ),
+            ));
+        } else {
+            updated += 1;
         }
+        *old = item;
     }
     if updated > 0 {
         warnings.push(Diagnostic::warning(
@@ -310,7 +347,10 @@ impl<'r> EventSetBuilder<'r> {
         let file_index = self.files.len() as u32;
         // Categories met in a file that fails must not reach the legend.
         let mut categories = self.categories.clone();
-        let mut staged: Vec<Event> = Vec::new();
+        // Batches are kept apart until the end, then joined into a buffer of
+        // the exact size: one copy of the events instead of one per growth.
+        let mut batches: Vec<Vec<Event>> = Vec::new();
+        let mut hashes: Vec<Vec<u128>> = Vec::new();
         let mut messages = Vec::new();
         let result = read_any_event_stream(
             name,
@@ -322,7 +362,8 @@ impl<'r> EventSetBuilder<'r> {
                 progress,
             },
             |batch: EventBatch| {
-                staged.extend(batch.events);
+                batches.extend(batch.parts);
+                hashes.extend(batch.id_hashes);
                 messages.extend(batch.messages);
             },
         );
@@ -330,6 +371,11 @@ impl<'r> EventSetBuilder<'r> {
             Ok(summary) => summary,
             Err(error) => return Err(self.fail(error)),
         };
+        let mut staged = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        for batch in batches {
+            staged.extend(batch);
+        }
+        let hashes: Vec<u128> = hashes.concat();
         self.categories = categories;
         self.files.push(EventFile {
             name: name.to_string(),
@@ -341,6 +387,7 @@ impl<'r> EventSetBuilder<'r> {
             &mut self.ids,
             &mut self.events,
             staged,
+            hashes,
             name,
             &summary,
         ));
@@ -392,6 +439,7 @@ impl<'r> EventSetBuilder<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::json_records::Container;
 
     fn regions() -> RegionSet {
         RegionSet::bundled().expect("bundled regions")
@@ -479,6 +527,87 @@ mod tests {
                 .any(|t| t.contains("two.json: warning: 1 event replaces events with the same id")),
             "{texts:?}"
         );
+    }
+
+    /// An item for [`merge_file`]: an id and the line it was read at.
+    #[derive(Debug, Clone, PartialEq)]
+    struct Item(&'static str, u32);
+
+    impl Keyed for Item {
+        fn id(&self) -> &str {
+            self.0
+        }
+        fn origin(&self) -> EventOrigin {
+            EventOrigin {
+                line: self.1,
+                ..EventOrigin::default()
+            }
+        }
+    }
+
+    fn merge(registry: &mut IdRegistry, slots: &mut Vec<Item>, items: &[Item], hashed: bool) -> Vec<String> {
+        let hashes = if hashed {
+            items.iter().map(|item| id_hash(item.0)).collect()
+        } else {
+            Vec::new()
+        };
+        let summary = FileSummary {
+            records: items.len(),
+            rejected: 0,
+            container: Container::BareArray,
+        };
+        merge_file(registry, slots, items.to_vec(), hashes, "f.json", &summary)
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn merging_keeps_first_places_and_last_records() {
+        for hashed in [true, false] {
+            let mut registry = IdRegistry::default();
+            let mut slots = Vec::new();
+            let first = [
+                Item("a", 1),
+                Item("b", 2),
+                Item("a", 3),
+                Item("c", 4),
+                Item("a", 5),
+                Item("d", 6),
+            ];
+            let warnings = merge(&mut registry, &mut slots, &first, hashed);
+            // Each id keeps the place of its first record, with its last one.
+            assert_eq!(slots, [Item("a", 5), Item("b", 2), Item("c", 4), Item("d", 6)]);
+            // Each repeat names the record it replaced.
+            assert!(
+                warnings[0].contains("duplicate id \"a\" (first at line 1)"),
+                "{warnings:?}"
+            );
+            assert!(
+                warnings[1].contains("duplicate id \"a\" (first at line 3)"),
+                "{warnings:?}"
+            );
+            assert_eq!(warnings.len(), 2, "{warnings:?}");
+
+            let second = [Item("e", 1), Item("b", 2), Item("f", 3), Item("d", 4)];
+            let warnings = merge(&mut registry, &mut slots, &second, hashed);
+            assert_eq!(
+                slots,
+                [
+                    Item("a", 5),
+                    Item("b", 2),
+                    Item("c", 4),
+                    Item("d", 4),
+                    Item("e", 1),
+                    Item("f", 3)
+                ]
+            );
+            assert_eq!(
+                warnings,
+                ["f.json: warning: 2 events replace events with the same id loaded from earlier files"]
+            );
+            assert_eq!(registry.claim("f", 99), IdClaim::Replaces(5));
+        }
     }
 
     #[test]
