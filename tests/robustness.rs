@@ -13,11 +13,9 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use borderwatch::data::event_file::{ReadContext, read_any_event_stream, read_event_stream};
+use borderwatch::data::event_file::{read_any_event_stream, read_event_stream};
 use borderwatch::data::region::read_region_layer;
-use borderwatch::data::{
-    Categories, ContextLayer, Event, EventSetBuilder, FileSummary, LoadError, Location, RegionSet,
-};
+use borderwatch::data::{ContextLayer, LoadError, Location, RegionSet};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::RngSeed;
@@ -27,7 +25,7 @@ use proptest::test_runner::RngSeed;
 #[path = "../fuzz/fuzz_targets/check.rs"]
 mod check;
 
-use check::Lines;
+use check::{Lines, check_message};
 
 static REGIONS: LazyLock<RegionSet> =
     LazyLock::new(|| RegionSet::bundled().expect("the bundled regions load"));
@@ -367,11 +365,6 @@ fn mutated(bases: &'static [(&'static str, &'static str)]) -> impl Strategy<Valu
 }
 
 /// Checks that a message starts with the file's name and points inside it.
-fn check_message(file: &str, lines: &Lines, location: &Location, message: &dyn std::fmt::Display) {
-    assert!(message.to_string().starts_with(file), "{message}");
-    lines.check(file, location, message);
-}
-
 fn check_error(file: &str, lines: &Lines, error: &LoadError) {
     check_message(file, lines, &error.location, error);
 }
@@ -400,61 +393,15 @@ fn check_context_layer(name: &str, bytes: &[u8]) {
     }
 }
 
-/// Every event that loads is somewhere on the globe.
-fn check_events<'a>(events: impl IntoIterator<Item = &'a Event>) {
-    for event in events {
-        let (x, y) = (event.position.x, event.position.y);
-        assert!(
-            (-180.0..=180.0).contains(&x) && (-90.0..=90.0).contains(&y),
-            "an event at {x}, {y}"
-        );
-    }
-}
-
-/// Records are either events or rejected.
-fn check_summary(summary: &FileSummary, events: usize) {
-    assert_eq!(
-        events + summary.rejected,
-        summary.records,
-        "{summary:?} with {events} events"
-    );
-}
-
 /// Reads an event file through the JSON scanner, `pad` spaces first; the
 /// number of records and rejections, or `None` when the file failed.
 fn check_event_stream(name: &str, bytes: &[u8], pad: usize) -> Option<(usize, usize)> {
     let lines = Lines::new(pad, bytes);
-    let mut categories = Categories::default();
-    let (mut messages, mut events) = (Vec::new(), Vec::new());
     let padded = std::io::repeat(b' ').take(pad as u64).chain(bytes);
-    let result = read_event_stream(
-        name,
-        padded,
-        ReadContext {
-            regions: &REGIONS,
-            file_index: 0,
-            categories: &mut categories,
-            progress: None,
-        },
-        |batch| {
-            messages.extend(batch.messages);
-            events.extend(batch.parts.into_iter().flatten());
-        },
-    );
-    for message in &messages {
-        check_message(name, &lines, &message.location, message);
-    }
-    check_events(&events);
-    match result {
-        Ok(summary) => {
-            check_summary(&summary, events.len());
-            Some((summary.records, summary.rejected))
-        }
-        Err(error) => {
-            check_error(name, &lines, &error);
-            None
-        }
-    }
+    let summary = check::check_stream(name, &lines, &REGIONS, |context, on_batch| {
+        read_event_stream(name, padded, context, on_batch)
+    });
+    summary.ok().map(|summary| (summary.records, summary.rejected))
 }
 
 /// Reads an event file of any kind as the app does: through the reader that
@@ -462,44 +409,11 @@ fn check_event_stream(name: &str, bytes: &[u8], pad: usize) -> Option<(usize, us
 /// The number of records and rejections, or `None` when the file failed.
 fn check_event_file(name: &str, bytes: &[u8]) -> Option<(usize, usize)> {
     let lines = Lines::new(0, bytes);
-    let mut categories = Categories::default();
-    let (mut messages, mut events) = (Vec::new(), Vec::new());
-    let result = read_any_event_stream(
-        name,
-        bytes,
-        ReadContext {
-            regions: &REGIONS,
-            file_index: 0,
-            categories: &mut categories,
-            progress: None,
-        },
-        |batch| {
-            messages.extend(batch.messages);
-            events.extend(batch.parts.into_iter().flatten());
-        },
-    );
-    for message in &messages {
-        check_message(name, &lines, &message.location, message);
-    }
-    check_events(&events);
-    match &result {
-        Ok(summary) => check_summary(summary, events.len()),
-        Err(error) => check_error(name, &lines, error),
-    }
-
-    let mut builder = EventSetBuilder::new(&REGIONS);
-    let added = builder.add_reader(name, None, bytes, None);
-    assert_eq!(
-        added.is_ok(),
-        result.is_ok(),
-        "the two ways to read {name} disagree"
-    );
-    let (set, messages) = builder.finish();
-    for message in &messages {
-        check_message(name, &lines, &message.location, message);
-    }
-    check_events(set.events());
-    result.ok().map(|summary| (summary.records, summary.rejected))
+    let summary = check::check_stream(name, &lines, &REGIONS, |context, on_batch| {
+        read_any_event_stream(name, bytes, context, on_batch)
+    });
+    check::check_builder(name, &lines, &REGIONS, bytes, summary.is_ok());
+    summary.ok().map(|summary| (summary.records, summary.rejected))
 }
 
 /// `name` without its extension, so that the reader looks at the first byte

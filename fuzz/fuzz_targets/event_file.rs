@@ -21,8 +21,8 @@ mod check;
 use std::io::{self, Read};
 use std::sync::LazyLock;
 
-use borderwatch::data::event_file::{ReadContext, read_event_stream};
-use borderwatch::data::{Categories, EventSetBuilder, RegionSet};
+use borderwatch::data::RegionSet;
+use borderwatch::data::event_file::read_event_stream;
 use libfuzzer_sys::fuzz_target;
 
 const FILE: &str = "fuzz.json";
@@ -90,41 +90,10 @@ fuzz_target!(|data: &[u8]| {
     };
 
     let regions = &*REGIONS;
-    let mut categories = Categories::default();
-    let mut events = 0usize;
-    let result = read_event_stream(
-        FILE,
-        reader,
-        ReadContext {
-            regions,
-            file_index: 0,
-            categories: &mut categories,
-            progress: None,
-        },
-        |batch| {
-            events += batch.parts.iter().map(Vec::len).sum::<usize>();
-            for message in &batch.messages {
-                lines.check(FILE, &message.location, message);
-            }
-        },
-    );
-    match &result {
-        Ok(summary) => assert_eq!(
-            events + summary.rejected,
-            summary.records,
-            "{summary:?} with {events} events"
-        ),
-        Err(error) => lines.check(FILE, &error.location, error),
-    }
-
+    let result = check::check_stream(FILE, &lines, regions, |context, on_batch| {
+        read_event_stream(FILE, reader, context, on_batch)
+    });
     if !padded {
-        let mut builder = EventSetBuilder::new(regions);
-        let added = builder.add_reader(FILE, None, body, None);
-        assert_eq!(added.is_ok(), result.is_ok(), "the two ways to read disagree");
-        let (set, messages) = builder.finish();
-        for message in &messages {
-            lines.check(FILE, &message.location, message);
-        }
-        std::hint::black_box(set.len());
+        check::check_builder(FILE, &lines, regions, body, result.is_ok());
     }
 });
