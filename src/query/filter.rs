@@ -459,6 +459,11 @@ mod tests {
           {"id": "o1", "title": "Statement in Kyiv", "date": "2021-04-23", "category": "statement", "lat": 50.45, "lon": 30.52},
           {"id": "x1", "title": "Odd one", "date": "2021-05-02", "category": "Sightings", "lat": 47.23, "lon": 39.72}
         ]"#;
+        load(regions, json)
+    }
+
+    /// The events of a JSON event file.
+    fn load(regions: &RegionSet, json: &str) -> EventSet {
         let mut builder = EventSetBuilder::new(regions);
         builder
             .add_reader("f.json", None, json.as_bytes(), None)
@@ -578,16 +583,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut builder = EventSetBuilder::new(&regions);
-        builder
-            .add_reader(
-                "many.json",
-                None,
-                format!("[{}]", records.join(",")).as_bytes(),
-                None,
-            )
-            .expect("loads");
-        let set = builder.finish().0;
+        let set = load(&regions, &format!("[{}]", records.join(",")));
         let mut filter = EventFilter {
             from_day: Some(day("2020-03-01")),
             to_day: Some(day("2020-06-30")),

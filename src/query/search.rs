@@ -145,17 +145,20 @@ pub fn event_matches(event: &Event, terms: &[String]) -> bool {
 /// dropped so it stays a separator.
 fn push_folded(out: &mut Vec<u8>, text: &str) {
     let bytes = text.as_bytes();
-    if text.is_ascii() && memchr::memchr(FIELD_SEPARATOR, bytes).is_none() {
-        // The common case, copied and lower-cased a vector at a time.
-        let start = out.len();
-        out.extend_from_slice(bytes);
-        out[start..].make_ascii_lowercase();
-    } else if text.is_ascii() {
-        out.extend(
-            text.bytes()
-                .filter(|&b| b != FIELD_SEPARATOR)
-                .map(|b| b.to_ascii_lowercase()),
-        );
+    if text.is_ascii() {
+        if memchr::memchr(FIELD_SEPARATOR, bytes).is_none() {
+            // The common case, copied and lower-cased a vector at a time.
+            let start = out.len();
+            out.extend_from_slice(bytes);
+            out[start..].make_ascii_lowercase();
+        } else {
+            out.extend(
+                bytes
+                    .iter()
+                    .filter(|&&b| b != FIELD_SEPARATOR)
+                    .map(u8::to_ascii_lowercase),
+            );
+        }
     } else {
         for c in text.chars().flat_map(char::to_lowercase) {
             if c != '\0' {
