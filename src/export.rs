@@ -84,6 +84,34 @@ pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<E
     })
 }
 
+/// Writes a file all at once or not at all: `write` fills `path.partial`
+/// beside the target (buffered), which is renamed over `path` only when every
+/// byte is written and flushed. On any error the partial file is removed and
+/// whatever was at `path` before stays. Both exports (the command line and
+/// the window) write through here.
+pub fn write_atomically<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let result = std::fs::File::create(&partial).and_then(|file| {
+        let mut out = io::BufWriter::new(file);
+        let value = write(&mut out)?;
+        out.flush()?;
+        out.into_inner()
+            .map_err(io::IntoInnerError::into_error)?
+            .sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(value)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
 /// Writes the events at `indices` of `events` in `format`; returns how many
 /// were written.
 pub fn write_events(
@@ -285,6 +313,26 @@ mod tests {
                 assert_eq!(summary(&back), summary(set), "{format:?}");
             }
         }
+    }
+
+    #[test]
+    fn an_atomic_write_leaves_the_old_file_when_it_fails() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("out.geojson");
+        std::fs::write(&path, "old").expect("old file");
+        let failed: io::Result<()> = write_atomically(&path, |out| {
+            out.write_all(b"half")?;
+            Err(io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read_to_string(&path).expect("still there"), "old");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("dir").count(),
+            1,
+            "no partial file left"
+        );
+        write_atomically(&path, |out| out.write_all(b"new")).expect("writes");
+        assert_eq!(std::fs::read_to_string(&path).expect("replaced"), "new");
     }
 
     #[test]

@@ -192,20 +192,9 @@ fn export(args: &ExportArgs) -> ExitCode {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         run_export(&options, &mut out).and_then(|report| out.flush().map(|()| report))
     } else {
-        // Written next to the target and renamed, so a failed export never
+        // Written beside the target and renamed, so a failed export never
         // leaves half a file where a good one was.
-        let partial = args.output.with_extension("partial");
-        std::fs::File::create(&partial)
-            .and_then(|file| {
-                let mut out = std::io::BufWriter::new(file);
-                let report = run_export(&options, &mut out)?;
-                out.flush()?;
-                Ok(report)
-            })
-            .and_then(|report| std::fs::rename(&partial, &args.output).map(|()| report))
-            .inspect_err(|_| {
-                let _ = std::fs::remove_file(&partial);
-            })
+        borderwatch::export::write_atomically(&args.output, |mut out| run_export(&options, &mut out))
     };
     match result {
         Ok(report) => {

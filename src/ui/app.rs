@@ -22,7 +22,7 @@ use super::side_panel::{Focus, SidePanel};
 use super::timeline::Timeline;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Location, Problem, Region, RegionSet, Severity};
 use crate::dataset::Dataset;
-use crate::export::{ExportFormat, write_events};
+use crate::export::{ExportFormat, write_atomically, write_events};
 use crate::load::{FileKind, OnError, Sources, load_context, load_regions, load_sources, sniff_path};
 use crate::map::{
     EventLayer, LayerVisibility, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget,
@@ -775,15 +775,14 @@ impl BorderwatchApp {
                     format!("cannot write the export: {error}"),
                 )
             };
-            let file = std::fs::File::create(&path).map_err(failed)?;
-            let mut out = std::io::BufWriter::new(file);
-            let written = write_events(
-                &data.events,
-                indices.iter().map(|&i| i as usize),
-                format,
-                &mut out,
-            )
-            .and_then(|written| std::io::Write::flush(&mut out).map(|()| written))
+            let written = write_atomically(&path, |mut out| {
+                write_events(
+                    &data.events,
+                    indices.iter().map(|&i| i as usize),
+                    format,
+                    &mut out,
+                )
+            })
             .map_err(failed)?;
             Ok(format!("exported {written} events to {}", path.display()))
         };
