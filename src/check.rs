@@ -7,10 +7,11 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use crate::data::event_file::{ReadContext, read_any_event_stream};
-use crate::data::event_set::{IdRegistry, Keyed, merge_file};
-use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, LoadError, Location, Problem, Severity};
-use crate::load::load_regions;
+use crate::data::events::id::IdRegistry;
+use crate::data::events::merge::{Keyed, merge_file};
+use crate::data::events::read::{ReadContext, open_event_file, read_any_event_stream};
+use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, Severity};
+use crate::load::{LoadedRegions, load_regions};
 use crate::query::{CompiledFilter, EventFilter};
 
 /// What to check.
@@ -82,23 +83,23 @@ impl Keyed for Counted {
 
 /// Runs the check.
 pub fn run_check(options: &CheckOptions) -> CheckReport {
-    let (regions, mut messages) = load_regions(&options.regions);
-    let mut failed_files = messages
-        .iter()
-        .filter(|m| m.severity == Severity::Error && m.location.record.is_none())
-        .count();
+    let LoadedRegions {
+        regions,
+        mut messages,
+        failed: mut failed_files,
+        ..
+    } = load_regions(&options.regions);
     let mut categories = Categories::default();
     let mut filter = options.filter.compile(&categories, &regions);
     let mut registry = IdRegistry::default();
     let mut slots: Vec<Counted> = Vec::new();
     let mut rejected = 0;
     for (file_index, path) in options.events.iter().enumerate() {
-        let name = path.display().to_string();
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
+        let (name, file) = match open_event_file(path, None) {
+            Ok(opened) => opened,
             Err(error) => {
                 failed_files += 1;
-                messages.push(LoadError::new(Location::file(&name), Problem::Io(error.to_string())).into());
+                messages.push(error.into());
                 continue;
             }
         };
@@ -219,11 +220,6 @@ impl CheckReport {
     /// when a file could not be loaded.
     pub fn exit_code(&self) -> u8 {
         u8::from(self.failed_files > 0)
-    }
-
-    /// The report as one JSON object.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 
     /// The report as text: a table of regions, a summary line, then every

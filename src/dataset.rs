@@ -53,11 +53,6 @@ impl Dataset {
         self.search.get_or_init(|| SearchIndex::new(&self.events))
     }
 
-    /// Whether the free-text index is built yet.
-    pub fn has_search_index(&self) -> bool {
-        self.search.get().is_some()
-    }
-
     /// The filter compiled against this data.
     pub fn compile(&self, filter: &EventFilter) -> CompiledFilter {
         filter.compile(self.events.categories(), &self.regions)

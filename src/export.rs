@@ -7,8 +7,8 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::data::{Diagnostic, Event, EventSet, Severity};
-use crate::load::{load_events, load_regions};
+use crate::data::{Diagnostic, Event, EventSet};
+use crate::load::{OnError, Sources, load_sources};
 use crate::query::EventFilter;
 
 /// What to write.
@@ -52,35 +52,46 @@ pub struct ExportReport {
     pub loaded: usize,
     /// Every warning and error from loading.
     pub messages: Vec<Diagnostic>,
+    /// How many files could not be loaded at all.
+    pub failed_files: usize,
 }
 
 impl ExportReport {
     /// Whether a file could not be loaded.
     pub fn failed(&self) -> bool {
-        self.messages
-            .iter()
-            .any(|m| m.severity == Severity::Error && m.location.record.is_none())
+        self.failed_files > 0
     }
 }
 
 /// Loads the files as the app does and writes the events that pass the
 /// filter, newest first, to `out`.
 pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<ExportReport> {
-    let (regions, mut messages) = load_regions(&options.regions);
-    let (events, event_messages) = load_events(&regions, &options.events, None);
-    messages.extend(event_messages);
-    let filter = options.filter.compile(events.categories(), &regions);
-    let shown = events
-        .events()
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| filter.matches(e))
-        .map(|(i, _)| i);
-    let written = write_events(&events, shown, options.format, out)?;
+    let sources = Sources::new(&options.regions, &options.events);
+    let loaded = match load_sources(&sources, OnError::Skip, None) {
+        Ok(loaded) => loaded,
+        // Skipping, with nothing to cancel it: every file was tried.
+        Err(aborted) => {
+            return Ok(ExportReport {
+                written: 0,
+                loaded: 0,
+                messages: aborted.messages,
+                failed_files: 1,
+            });
+        }
+    };
+    let data = &loaded.dataset;
+    let shown = data.apply(&options.filter);
+    let written = write_events(
+        &data.events,
+        shown.indices.iter().map(|&i| i as usize),
+        options.format,
+        out,
+    )?;
     Ok(ExportReport {
         written,
-        loaded: events.len(),
-        messages,
+        loaded: data.events.len(),
+        messages: loaded.messages,
+        failed_files: loaded.failed,
     })
 }
 

@@ -1,39 +1,26 @@
-//! Loading what the command line names, the same way for the app and for
-//! `borderwatch check`: region layers (the bundled five when none are given
-//! or none loads) and event files (the bundled sample when none are given);
-//! and the [`Sources`] the app shows, loaded together into a [`Dataset`].
+//! The one way files are loaded, for the app, `borderwatch check` and
+//! `borderwatch export`: region layers first (the bundled five when none are
+//! given or none loads), then event files placed in them (the bundled sample
+//! when none are given), then the indexes. What to load is a [`Sources`];
+//! which files failed is told by the readers' errors, never guessed from
+//! messages. `check` keeps only counts of events, so it reads the regions
+//! here and streams its events itself, opening them as the app does.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::data::bundled::{SAMPLE_EVENTS, SAMPLE_EVENTS_NAME};
-use crate::data::region::{bundled_layers, read_layer_paths};
+use crate::data::json::strip_bom;
+use crate::data::regions::{LayerRegions, bundled_layers, read_layer_paths};
 use crate::data::{
-    ContextLayer, Diagnostic, EventSet, EventSetBuilder, LoadError, LoadProgress, Location, Problem,
-    RegionSet, Severity,
+    ContextLayer, Diagnostic, EventSetBuilder, LoadError, LoadProgress, Location, Problem, RegionSet,
 };
 use crate::dataset::Dataset;
 
-/// The region layers named by `--regions`, or the bundled five; with every
-/// message about them.
-pub fn load_regions(paths: &[PathBuf]) -> (RegionSet, Vec<Diagnostic>) {
-    let mut messages = Vec::new();
-    if !paths.is_empty() {
-        let (loaded, found) = RegionSet::load_paths(paths);
-        messages.extend(found);
-        match loaded {
-            Some(set) => return (set, messages),
-            None => messages.push(Diagnostic::warning(
-                Location::file("--regions"),
-                "no region layer could be loaded; showing the bundled regions",
-            )),
-        }
-    }
-    let set = RegionSet::bundled().unwrap_or_else(|error| {
-        messages.push(error.into());
-        RegionSet::from_layers(Vec::new()).0
-    });
-    (set, messages)
+/// The region layers at `paths` (`--regions`), or the bundled five when none
+/// are given or none loads; layers that fail are left out and counted.
+pub fn load_regions(paths: &[PathBuf]) -> LoadedRegions {
+    load_region_sources(&Sources::new(paths, &[]).regions)
 }
 
 /// The bundled context layer (an empty one, with a message, if it fails).
@@ -42,28 +29,6 @@ pub fn load_context(messages: &mut Vec<Diagnostic>) -> ContextLayer {
         messages.push(error.into());
         ContextLayer::default()
     })
-}
-
-/// The event files named by `--events`, or the bundled sample; with every
-/// message about them. Files that fail are skipped (their error is among the
-/// messages); the others load.
-pub fn load_events(
-    regions: &RegionSet,
-    paths: &[PathBuf],
-    progress: Option<&LoadProgress>,
-) -> (EventSet, Vec<Diagnostic>) {
-    if paths.is_empty() {
-        return match EventSet::bundled(regions) {
-            Ok(set) => (set, Vec::new()),
-            Err(error) => (EventSet::default(), vec![error.into()]),
-        };
-    }
-    let mut builder = EventSetBuilder::new(regions);
-    for path in paths {
-        // A failed file's error is kept among the builder's messages.
-        let _ = builder.add_path(path, progress);
-    }
-    builder.finish()
 }
 
 /// Where a region layer comes from.
@@ -173,67 +138,106 @@ pub struct Loaded {
     pub sources: Sources,
     /// Every warning and error.
     pub messages: Vec<Diagnostic>,
+    /// How many files could not be loaded at all (with [`OnError::Skip`]).
+    pub failed: usize,
 }
 
-/// Loads every source: regions first, then events placed in them, then the
-/// indexes. With [`OnError::Abort`] the first source that cannot be read
-/// (or a cancel through `progress`) ends it with the messages so far.
-pub fn load_sources(
-    sources: &Sources,
-    on_error: OnError,
-    progress: Option<&LoadProgress>,
-) -> Result<Loaded, Vec<Diagnostic>> {
+/// A load that stopped before the end: the data shown before stays.
+#[derive(Debug, Clone)]
+pub struct LoadAborted {
+    /// Every warning and error so far.
+    pub messages: Vec<Diagnostic>,
+    /// Whether the user cancelled it (rather than a file failing).
+    pub cancelled: bool,
+}
+
+/// The region layers of some sources, loaded into a set.
+pub struct LoadedRegions {
+    /// The regions, or the bundled ones when no layer loaded.
+    pub regions: RegionSet,
+    /// The sources that loaded.
+    pub sources: Vec<RegionSource>,
+    /// Every warning and error.
+    pub messages: Vec<Diagnostic>,
+    /// How many files could not be loaded at all.
+    pub failed: usize,
+}
+
+/// Loads region layers in order. A source that fails is left out and
+/// counted; when none loads, the bundled regions are used, with a warning if
+/// files were named.
+pub fn load_region_sources(sources: &[RegionSource]) -> LoadedRegions {
     let mut messages = Vec::new();
-    let mut loaded_sources = Sources {
-        regions: Vec::new(),
-        events: Vec::new(),
-    };
-    let failed = |messages: &[Diagnostic], from: usize| {
-        messages[from..]
-            .iter()
-            .any(|m| m.severity == Severity::Error && m.location.record.is_none())
-    };
-    let mut layers = Vec::new();
-    for source in &sources.regions {
-        let from = messages.len();
+    let mut failed = 0;
+    let mut loaded = Vec::new();
+    let mut layers: Vec<LayerRegions> = Vec::new();
+    for source in sources {
         let read = match source {
-            RegionSource::Bundled => match bundled_layers() {
-                Ok(read) => read,
-                Err(error) => {
-                    messages.push(error.into());
-                    Vec::new()
-                }
-            },
+            RegionSource::Bundled => bundled_layers().map_err(|error| messages.push(error.into())),
             RegionSource::File(path) => {
-                let (read, found) = read_layer_paths(std::slice::from_ref(path));
-                messages.extend(found);
-                read
+                let read = read_layer_paths(std::slice::from_ref(path));
+                messages.extend(read.messages);
+                if read.failed == 0 {
+                    Ok(read.layers)
+                } else {
+                    Err(())
+                }
             }
         };
-        if failed(&messages, from) {
-            if on_error == OnError::Abort {
-                return Err(messages);
+        match read {
+            Ok(read) => {
+                layers.extend(read);
+                loaded.push(source.clone());
             }
-            continue;
+            Err(()) => failed += 1,
         }
-        layers.extend(read);
-        loaded_sources.regions.push(source.clone());
     }
-    let regions = if layers.is_empty() {
-        if sources.regions.iter().any(|s| matches!(s, RegionSource::File(_))) {
+    if layers.is_empty() {
+        if sources.iter().any(|s| matches!(s, RegionSource::File(_))) {
             messages.push(Diagnostic::warning(
                 Location::file("--regions"),
                 "no region layer could be loaded; showing the bundled regions",
             ));
         }
-        loaded_sources.regions = vec![RegionSource::Bundled];
-        let (regions, bundled_messages) = load_regions(&[]);
-        messages.extend(bundled_messages);
-        regions
-    } else {
-        let (regions, warnings) = RegionSet::from_layers(layers);
-        messages.extend(warnings);
-        regions
+        loaded = vec![RegionSource::Bundled];
+        layers = bundled_layers().unwrap_or_else(|error| {
+            messages.push(error.into());
+            Vec::new()
+        });
+    }
+    let (regions, warnings) = RegionSet::from_layers(layers);
+    messages.extend(warnings);
+    LoadedRegions {
+        regions,
+        sources: loaded,
+        messages,
+        failed,
+    }
+}
+
+/// Loads every source: regions first, then events placed in them, then the
+/// indexes. With [`OnError::Abort`] the first source that cannot be read
+/// ends it with the messages so far; a cancel through `progress` always does.
+pub fn load_sources(
+    sources: &Sources,
+    on_error: OnError,
+    progress: Option<&LoadProgress>,
+) -> Result<Loaded, LoadAborted> {
+    let LoadedRegions {
+        regions,
+        sources: region_sources,
+        mut messages,
+        mut failed,
+    } = load_region_sources(&sources.regions);
+    if failed > 0 && on_error == OnError::Abort {
+        return Err(LoadAborted {
+            messages,
+            cancelled: false,
+        });
+    }
+    let mut loaded_sources = Sources {
+        regions: region_sources,
+        events: Vec::new(),
     };
     let mut builder = EventSetBuilder::new(&regions);
     for source in &sources.events {
@@ -246,10 +250,11 @@ pub fn load_sources(
         match result {
             Ok(_) => loaded_sources.events.push(source.clone()),
             Err(error) => {
+                failed += 1;
                 let cancelled = matches!(error.problem, Problem::Cancelled);
                 if on_error == OnError::Abort || cancelled {
                     messages.extend(builder.finish().1);
-                    return Err(messages);
+                    return Err(LoadAborted { messages, cancelled });
                 }
             }
         }
@@ -261,6 +266,7 @@ pub fn load_sources(
         dataset: Dataset::new(regions, context, events),
         sources: loaded_sources,
         messages,
+        failed,
     })
 }
 
@@ -279,9 +285,7 @@ pub const SNIFF_BYTES: usize = 64 * 1024;
 /// Whether the start of a file is a region layer (its first geometry is a
 /// Polygon or MultiPolygon) or events (anything else: records, points, CSV).
 pub fn sniff(head: &[u8]) -> FileKind {
-    let first_non_space = head
-        .iter()
-        .find(|b| !b.is_ascii_whitespace() && **b != 0xEF && **b != 0xBB && **b != 0xBF);
+    let first_non_space = strip_bom(head).iter().find(|b| !b.is_ascii_whitespace());
     if first_non_space != Some(&b'{') {
         return FileKind::Events;
     }
@@ -318,6 +322,7 @@ pub fn sniff_path(path: &Path) -> Result<FileKind, LoadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::Severity;
 
     fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
         let path = dir.join(name);
@@ -363,7 +368,7 @@ mod tests {
         sources.add_events(broken.clone());
         let messages = match load_sources(&sources, OnError::Abort, None) {
             Ok(_) => panic!("a broken file aborts"),
-            Err(messages) => messages,
+            Err(aborted) => aborted.messages,
         };
         assert!(
             messages
@@ -382,7 +387,9 @@ mod tests {
         let progress = LoadProgress::default();
         progress.cancel();
         let result = load_sources(&Sources::default(), OnError::Skip, Some(&progress));
-        let messages = result.err().expect("cancelled");
+        let aborted = result.err().expect("cancelled");
+        assert!(aborted.cancelled);
+        let messages = aborted.messages;
         assert!(
             messages.iter().any(|m| m.message.contains("cancelled")),
             "{messages:?}"

@@ -22,8 +22,9 @@ struct Cli {
     /// folder of .geojson/.json files. Repeatable.
     #[arg(long, value_name = "PATH")]
     regions: Vec<PathBuf>,
-    /// Event file to show instead of the bundled sample (JSON or GeoJSON
-    /// points; see docs/events.md). Repeatable.
+    /// Event file to show instead of the bundled sample: JSON records,
+    /// GeoJSON points, CSV or TSV (borderwatch's columns or an ACLED export),
+    /// or an ACLED API response; see docs/events.md. Repeatable.
     #[arg(long, value_name = "FILE")]
     events: Vec<PathBuf>,
     #[command(subcommand)]
@@ -55,7 +56,7 @@ struct ExportArgs {
     output: PathBuf,
     #[command(flatten)]
     filter: FilterArgs,
-    /// Event files to read.
+    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
 }
@@ -76,7 +77,7 @@ struct CheckArgs {
     format: Format,
     #[command(flatten)]
     filter: FilterArgs,
-    /// Event files to check.
+    /// Event files to check (JSON, GeoJSON points, CSV/TSV, ACLED).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
 }

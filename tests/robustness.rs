@@ -13,8 +13,8 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
 
-use borderwatch::data::event_file::{read_any_event_stream, read_event_stream};
-use borderwatch::data::region::read_region_layer;
+use borderwatch::data::events::read::{read_any_event_stream, read_event_stream};
+use borderwatch::data::regions::read_region_layer;
 use borderwatch::data::{ContextLayer, LoadError, Location, RegionSet};
 use proptest::prelude::*;
 use proptest::sample::Index;

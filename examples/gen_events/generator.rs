@@ -1217,7 +1217,7 @@ fn follow_up_sentence(out: &mut String, s: &Slots, rng: &mut Rng) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use borderwatch::data::date::civil_from_days;
+    use borderwatch::data::events::date::civil_from_days;
     use borderwatch::data::{EventSetBuilder, RegionSet};
 
     fn generate(count: u64, seed: u64, format: Format) -> Vec<u8> {

@@ -6,7 +6,7 @@
 // Each target uses the part of the oracle it needs.
 #![allow(dead_code)]
 
-use borderwatch::data::event_file::{EventBatch, ReadContext};
+use borderwatch::data::events::read::{EventBatch, ReadContext};
 use borderwatch::data::{Categories, Event, EventSetBuilder, FileSummary, LoadError, Location, RegionSet};
 
 /// 1-based line lengths of a stream made of `pad` spaces followed by `bytes`.

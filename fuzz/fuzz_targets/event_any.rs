@@ -15,7 +15,7 @@ mod check;
 use std::sync::LazyLock;
 
 use borderwatch::data::RegionSet;
-use borderwatch::data::event_file::read_any_event_stream;
+use borderwatch::data::events::read::read_any_event_stream;
 use libfuzzer_sys::fuzz_target;
 
 /// By the input's first byte, modulo 3 (tests/robustness.rs replays

@@ -22,7 +22,7 @@ use std::io::{self, Read};
 use std::sync::LazyLock;
 
 use borderwatch::data::RegionSet;
-use borderwatch::data::event_file::read_event_stream;
+use borderwatch::data::events::read::read_event_stream;
 use libfuzzer_sys::fuzz_target;
 
 const FILE: &str = "fuzz.json";

@@ -6,7 +6,7 @@
 mod check;
 
 use borderwatch::data::RegionSet;
-use borderwatch::data::region::read_region_layer;
+use borderwatch::data::regions::read_region_layer;
 use libfuzzer_sys::fuzz_target;
 
 const FILE: &str = "fuzz.geojson";

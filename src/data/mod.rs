@@ -1,30 +1,21 @@
 //! What borderwatch loads: region layers, the context layer and events, with
 //! the checks and messages that go with them. No drawing here.
+//!
+//! Floors, lowest first: [`diagnostic`] and [`container`] (what every reader
+//! reports in), [`json`] (text positions and the record scanner), then
+//! [`regions`] and [`events`] (events are placed in regions as they are read).
 
-pub mod acled;
 pub mod bundled;
-pub mod context;
-pub mod csv_file;
-pub mod date;
+pub mod container;
 pub mod diagnostic;
-pub mod draft;
-pub mod event;
-pub mod event_file;
-pub mod event_set;
-pub mod fields;
-pub mod geojson;
+pub mod events;
 pub mod json;
-pub mod json_records;
-mod json_str;
-pub mod record;
-pub mod region;
+pub mod regions;
 
-pub use context::{ContextFeature, ContextKind, ContextLayer};
-pub use date::EventDate;
+pub use container::Container;
 pub use diagnostic::{Diagnostic, LoadError, Location, Problem, Severity};
-pub use event::{
-    Categories, CategoryId, Event, EventCategory, EventOrigin, EventTexts, Precision, SourceRef,
+pub use events::{
+    Categories, CategoryId, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
+    EventSetBuilder, EventTexts, FileSummary, LoadProgress, Precision, SourceRef,
 };
-pub use event_file::{FileSummary, LoadProgress};
-pub use event_set::{EventFile, EventSet, EventSetBuilder};
-pub use region::{Region, RegionId, RegionLayer, RegionSet};
+pub use regions::{ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet};

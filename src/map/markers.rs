@@ -5,11 +5,10 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke};
 
-use super::projection::{WorldPoint, WorldRect};
 use super::style::MapStyle;
 use super::view::Viewport;
-use crate::data::EventSet;
-use crate::spatial::event_index::CATEGORY_SLOTS;
+use crate::data::{CategoryId, EventSet};
+use crate::geometry::{WorldPoint, WorldRect};
 use crate::spatial::{Cluster, EventIndex, cluster_level};
 
 /// Radius of a single event's dot, in points.
@@ -200,14 +199,14 @@ pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
     }
     ui.strong(format!("{} events", cluster.count));
     let names = layer.events.categories();
-    let mut slots: Vec<(usize, u32)> = (0..CATEGORY_SLOTS)
+    let mut slots: Vec<(usize, u32)> = (0..CategoryId::SLOTS)
         .map(|slot| (slot, cluster.categories[slot]))
         .filter(|(_, n)| *n > 0)
         .collect();
     slots.sort_by_key(|&(slot, n)| (std::cmp::Reverse(n), slot));
     for (slot, n) in slots {
-        let name = if slot + 1 < CATEGORY_SLOTS {
-            names.name(crate::data::CategoryId(slot as u16))
+        let name = if slot + 1 < CategoryId::SLOTS {
+            names.name(CategoryId(slot as u16))
         } else {
             "other kinds"
         };
@@ -230,7 +229,7 @@ pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
 fn category_ring(
     center: Pos2,
     radius: f32,
-    categories: &[u32; CATEGORY_SLOTS],
+    categories: &[u32; CategoryId::SLOTS],
     count: u32,
     shapes: &mut Vec<Shape>,
 ) {
@@ -300,7 +299,7 @@ mod tests {
 
     #[test]
     fn the_cache_is_reused_for_small_pans_and_rebuilt_on_zoom_or_filter_change() {
-        use crate::map::projection::project;
+        use crate::geometry::project;
         use crate::map::view::MapView;
         let regions = crate::data::RegionSet::bundled().expect("regions");
         let set = crate::data::EventSet::bundled(&regions).expect("sample");

@@ -6,8 +6,8 @@ use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Shape, Stroke};
 use geo::{MapCoords, MultiPolygon, TriangulateEarcut};
 
-use super::projection::{WorldPoint, WorldRect, project};
 use super::view::Viewport;
+use crate::geometry::{WorldPoint, WorldRect, project};
 
 /// Outline points closer than this (in screen points) to the previous one are
 /// dropped: invisible detail that would only cost tessellation.

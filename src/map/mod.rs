@@ -6,13 +6,12 @@ mod labels;
 pub mod markers;
 pub mod mesh;
 pub mod overlay;
-pub mod projection;
 pub mod style;
 pub mod view;
 mod widget;
 
+pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};
 pub use markers::EventLayer;
-pub use projection::{WorldPoint, WorldRect, project, unproject};
 pub use style::MapStyle;
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};
 pub use widget::{LayerVisibility, MapClick, MapLayers, MapMemory, MapResponse, MapWidget, click_at};

@@ -82,7 +82,7 @@ impl ScaleBar {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::map::projection::project;
+    use crate::geometry::project;
     use crate::map::view::MapView;
     use egui::vec2;
 

@@ -173,7 +173,7 @@ impl MapStyle {
     }
 
     /// The marker colour of a category slot (see
-    /// [`crate::spatial::event_index::CATEGORY_SLOTS`]): the known categories,
+    /// [`crate::data::CategoryId::SLOTS`]): the known categories,
     /// then a neutral grey for all others.
     pub fn category_color(slot: usize) -> Color32 {
         CATEGORY_PALETTE.get(slot).copied().unwrap_or(UNKNOWN_CATEGORY)
@@ -181,7 +181,7 @@ impl MapStyle {
 
     /// The marker colour of a category.
     pub fn category_id_color(category: crate::data::CategoryId) -> Color32 {
-        Self::category_color(crate::spatial::event_index::category_slot(category))
+        Self::category_color(category.slot())
     }
 
     /// Land colour of a context feature by its country.

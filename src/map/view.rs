@@ -5,7 +5,7 @@
 use egui::{Pos2, Rect, Vec2, pos2};
 use geo::Coord;
 
-use super::projection::{WorldPoint, WorldRect, project, unproject};
+use crate::geometry::{WorldPoint, WorldRect, project, unproject};
 
 /// Screen points per world unit at zoom 0 (the world is one 256-point tile).
 pub const TILE_SIZE: f64 = 256.0;

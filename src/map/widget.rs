@@ -13,10 +13,10 @@ use super::labels::{Label, LabelPlacer};
 use super::markers::{EventLayer, MarkerCache, hit_test, marker_rects, paint_markers};
 use super::mesh::ShapeMesh;
 use super::overlay::ScaleBar;
-use super::projection::WorldRect;
 use super::style::MapStyle;
 use super::view::{MapView, Viewport};
 use crate::data::{ContextKind, ContextLayer, RegionSet};
+use crate::geometry::WorldRect;
 use crate::spatial::Cluster;
 
 /// How much one wheel point zooms: 100 points (about two notches) is one level.
@@ -166,7 +166,7 @@ impl MapMemory {
     pub fn center_on(&mut self, lonlat: Coord<f64>) {
         self.auto_fit = None;
         if let Some(view) = &mut self.view {
-            view.center = super::projection::project(lonlat);
+            view.center = crate::geometry::project(lonlat);
         }
     }
 
@@ -779,7 +779,7 @@ fn label_anchor(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::map::projection::project;
+    use crate::geometry::project;
 
     #[test]
     fn a_click_hits_the_marker_then_the_shown_region_then_nothing() {

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use rayon::prelude::*;
 
 use super::search::{event_matches, query_terms};
-use crate::data::date::civil_from_days;
+use crate::data::events::date::civil_from_days;
 use crate::data::{Categories, CategoryId, Event, EventSet, RegionSet};
 
 /// The name the region filter uses for events outside every tracked region.

@@ -4,7 +4,7 @@
 //! everything up to now. Day numbers are UTC days since 1970-01-01.
 
 use super::filter::EventColumns;
-use crate::data::date::{civil_from_days, days_from_civil};
+use crate::data::events::date::{civil_from_days, days_from_civil};
 
 /// At most this many bins: as fine as the span allows.
 const MAX_BINS: i32 = 120;

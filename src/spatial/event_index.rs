@@ -5,14 +5,10 @@
 //! view.
 
 use crate::data::{CategoryId, EventSet};
-use crate::map::projection::{WorldPoint, WorldRect, project};
+use crate::geometry::{WorldPoint, WorldRect, project};
 
 /// Depth of the quadtree: cells at level 24 are about 2.4 m wide.
 pub const LEVELS: u32 = 24;
-
-/// Category slots in a [`Cluster`]: the seven known categories, then one for
-/// all others.
-pub const CATEGORY_SLOTS: usize = 8;
 
 /// Events merged because their markers would overlap at some zoom.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,8 +21,8 @@ pub struct Cluster {
     pub first: u32,
     /// The members' extent; zero-sized when they are all at one spot.
     pub bounds: WorldRect,
-    /// Members per category slot (see [`CATEGORY_SLOTS`]).
-    pub categories: [u32; CATEGORY_SLOTS],
+    /// Members per category slot (see [`CategoryId::slot`]).
+    pub categories: [u32; CategoryId::SLOTS],
     /// The run of the index holding the cell.
     run: (u32, u32),
 }
@@ -40,15 +36,10 @@ impl Cluster {
 
     /// The category slot with the most members.
     pub fn main_slot(&self) -> usize {
-        (0..CATEGORY_SLOTS)
+        (0..CategoryId::SLOTS)
             .max_by_key(|&slot| (self.categories[slot], usize::MAX - slot))
-            .unwrap_or(CATEGORY_SLOTS - 1)
+            .unwrap_or(CategoryId::SLOTS - 1)
     }
-}
-
-/// The slot of a category in [`Cluster::categories`].
-pub fn category_slot(category: CategoryId) -> usize {
-    usize::from(category.0).min(CATEGORY_SLOTS - 1)
 }
 
 /// Events by position, for clustering and for finding what is under the pointer.
@@ -64,7 +55,7 @@ pub struct EventIndex {
     codes: Vec<u64>,
     /// World position of each entry of `order`.
     world: Vec<WorldPoint>,
-    /// Category slot ([`category_slot`]) of each entry of `order`.
+    /// Category slot ([`CategoryId::slot`]) of each entry of `order`.
     slots: Vec<u8>,
     /// Where each event is in `order`, by event index.
     rank: Vec<u32>,
@@ -91,7 +82,7 @@ impl EventIndex {
             .collect();
         let slots = order
             .par_iter()
-            .map(|&i| category_slot(events[i as usize].category) as u8)
+            .map(|&i| events[i as usize].category.slot() as u8)
             .collect();
         let mut rank = vec![0u32; order.len()];
         for (at, &event) in order.iter().enumerate() {
@@ -192,7 +183,7 @@ impl EventIndex {
             min: WorldPoint::new(f64::INFINITY, f64::INFINITY),
             max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
         };
-        let mut categories = [0u32; CATEGORY_SLOTS];
+        let mut categories = [0u32; CategoryId::SLOTS];
         let (order, world, slots) = (
             &self.order[run.0..run.1],
             &self.world[run.0..run.1],

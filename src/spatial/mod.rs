@@ -1,8 +1,7 @@
-//! Spatial indexes: which region contains a point, and where the events are.
-//! No drawing here.
+//! Where the events are: a Morton-ordered index of their positions for
+//! clustering and hit-testing. (Which region contains a point is answered by
+//! [`crate::data::regions::RegionIndex`].) No drawing here.
 
 pub mod event_index;
-mod region_index;
 
 pub use event_index::{Cluster, EventIndex, cluster_level};
-pub use region_index::RegionIndex;

@@ -23,7 +23,9 @@ use super::timeline::Timeline;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Location, Problem, Region, RegionSet, Severity};
 use crate::dataset::Dataset;
 use crate::export::{ExportFormat, write_atomically, write_events};
-use crate::load::{FileKind, OnError, Sources, load_context, load_regions, load_sources, sniff_path};
+use crate::load::{
+    FileKind, LoadedRegions, OnError, Sources, load_context, load_regions, load_sources, sniff_path,
+};
 use crate::map::{
     EventLayer, LayerVisibility, MAX_ZOOM, MapClick, MapLayers, MapMemory, MapStyle, MapWidget,
 };
@@ -121,12 +123,16 @@ impl BorderwatchApp {
                 app.sources = loaded.sources;
                 (app, loaded.messages)
             }
-            Err(messages) => {
-                let (regions, mut more) = load_regions(&[]);
+            Err(aborted) => {
+                let LoadedRegions {
+                    regions,
+                    messages: mut more,
+                    ..
+                } = load_regions(&[]);
                 let context = load_context(&mut more);
                 let mut app = Self::with_data(regions, context);
                 app.sources.events.clear();
-                (app, messages.into_iter().chain(more).collect())
+                (app, aborted.messages.into_iter().chain(more).collect())
             }
         };
         for message in &messages {
@@ -146,7 +152,11 @@ impl BorderwatchApp {
         if sources == Sources::default() {
             return Self::new(options);
         }
-        let (regions, mut messages) = load_regions(&[]);
+        let LoadedRegions {
+            regions,
+            mut messages,
+            ..
+        } = load_regions(&[]);
         let context = load_context(&mut messages);
         let mut app = Self::with_data(regions, context);
         app.sources.events.clear();

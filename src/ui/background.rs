@@ -78,6 +78,7 @@ impl LoadJob {
                          dataset,
                          sources,
                          messages,
+                         ..
                      }| {
                         let layers = MapLayers::new(&dataset.regions, &dataset.context);
                         Ready {
@@ -91,7 +92,7 @@ impl LoadJob {
                 let dataset = result.as_ref().ok().map(|ready| Arc::clone(&ready.dataset));
                 let outcome = LoadOutcome {
                     reason: job_reason,
-                    result,
+                    result: result.map_err(|aborted| aborted.messages),
                     seconds: started.elapsed().as_secs_f64(),
                 };
                 // The app may have gone: then nobody needs the result.

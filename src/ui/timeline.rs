@@ -308,7 +308,7 @@ fn axis_labels(
     let mut taken: Vec<Rect> = Vec::new();
     for years_first in [true, false] {
         for bin in &histogram.bins {
-            let (_, month, date) = crate::data::date::civil_from_days(bin.start);
+            let (_, month, date) = crate::data::events::date::civil_from_days(bin.start);
             let year_start = month == 1 && date == 1;
             if year_start != years_first {
                 continue;
@@ -340,7 +340,7 @@ fn axis_labels(
 
 /// How an axis names the bin starting on `day`.
 fn bin_label(size: BinSize, day: i32) -> String {
-    let (year, month, date) = crate::data::date::civil_from_days(day);
+    let (year, month, date) = crate::data::events::date::civil_from_days(day);
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];

@@ -10,49 +10,14 @@
 
 use std::io::Read;
 
-use super::diagnostic::{LoadError, Location, Problem};
+use super::position::{BOM, json_message, shift_location, syntax_message};
+use crate::data::container::Container;
+use crate::data::diagnostic::{LoadError, Location, Problem};
 
 /// Bytes read from the file at a time.
 const READ_SIZE: usize = 4 << 20;
 /// A block is handed out once it holds this many bytes of records.
 const BLOCK_BYTES: usize = 8 << 20;
-
-/// Where a file keeps its records.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Container {
-    /// `[ ... ]` at the top level.
-    BareArray,
-    /// The `events` member of a top-level object.
-    Events,
-    /// The `features` member (GeoJSON FeatureCollection).
-    Features,
-    /// The `data` member (ACLED API responses).
-    Data,
-    /// The rows of a CSV file (not JSON: named here so messages read alike).
-    CsvRows,
-}
-
-impl Container {
-    /// What a record is called in messages: `events[3]`, `features[3]`.
-    pub fn collection(self) -> &'static str {
-        match self {
-            Self::BareArray => "records",
-            Self::Events => "events",
-            Self::Features => "features",
-            Self::Data => "data",
-            Self::CsvRows => "rows",
-        }
-    }
-
-    fn from_member(key: &str) -> Option<Self> {
-        match key {
-            "events" => Some(Self::Events),
-            "features" => Some(Self::Features),
-            "data" => Some(Self::Data),
-            _ => None,
-        }
-    }
-}
 
 /// One record's place in a [`RecordBlock`] and in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -286,9 +251,8 @@ impl<R: Read> RecordScanner<R> {
     }
 
     fn start(&mut self, at: usize, byte: u8) -> Result<Step, LoadError> {
-        if at == 0 && self.base == 0 && self.buf.starts_with(b"\xEF\xBB\xBF") {
-            // A UTF-8 byte order mark: skip it.
-            self.pos = 3;
+        if at == 0 && self.base == 0 && self.buf.starts_with(BOM) {
+            self.pos = BOM.len();
             return Ok(Step::Progress);
         }
         match byte {
@@ -477,9 +441,9 @@ impl<R: Read> RecordScanner<R> {
         let location = self.location_at(at);
         let location = shift_location(location, error.line(), error.column());
         let problem = if error.classify() == serde_json::error::Category::Data {
-            Problem::Invalid(super::json::json_message(error))
+            Problem::Invalid(json_message(error))
         } else {
-            Problem::Json(super::record::syntax_message(error))
+            Problem::Json(syntax_message(error))
         };
         LoadError::new(location, problem)
     }
@@ -490,26 +454,6 @@ impl<R: Read> RecordScanner<R> {
             Problem::Json("the file ends before the JSON is complete (is it truncated?)".into()),
         )
     }
-}
-
-/// A location inside a text that starts at `base`, from serde_json's 1-based
-/// line and column relative to that text (line 0 when it gives none).
-pub fn shift_location(base: Location, line: usize, column: usize) -> Location {
-    if line == 0 {
-        return base;
-    }
-    let (base_line, base_column) = (base.line.unwrap_or(1), base.column.unwrap_or(1));
-    let (line, column) = if line == 1 {
-        (base_line, base_column + column.saturating_sub(1))
-    } else {
-        (base_line + line - 1, column)
-    };
-    let record = base.record;
-    let collection = base.collection;
-    let mut location = Location::file(base.file).at(line, column.max(1));
-    location.record = record;
-    location.collection = collection;
-    location
 }
 
 /// The end (exclusive) of the JSON string whose opening quote is at `start`,

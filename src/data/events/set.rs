@@ -3,19 +3,21 @@
 //! could be read, and gives every event id one meaning (a later record with
 //! the same id replaces the earlier one).
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
 use rayon::slice::ParallelSliceMut;
 
-use super::bundled;
-use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::event::{Categories, Event, EventOrigin};
-use super::event_file::{EventBatch, FileSummary, LoadProgress, ReadContext, read_any_event_stream};
-use super::region::RegionSet;
+use super::category::Categories;
+use super::event::Event;
+use super::id::IdRegistry;
+use super::merge::merge_file;
+use super::read::{
+    EventBatch, FileSummary, LoadProgress, ReadContext, open_event_file, read_any_event_stream,
+};
+use crate::data::bundled;
+use crate::data::diagnostic::{Diagnostic, LoadError, Problem};
+use crate::data::regions::RegionSet;
 
 /// A file events were loaded from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,190 +106,6 @@ impl EventSet {
     }
 }
 
-/// A 128-bit hash of an event id: ids are compared by it, so that a million
-/// ids cost 16 bytes each rather than a copy.
-pub(crate) fn id_hash(id: &str) -> u128 {
-    let half = |seed: u8| {
-        let mut hasher = std::hash::DefaultHasher::new();
-        seed.hash(&mut hasher);
-        id.hash(&mut hasher);
-        hasher.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
-}
-
-/// Hashes an already hashed key by folding it.
-#[derive(Default)]
-pub struct PrehashedKey(u64);
-
-impl Hasher for PrehashedKey {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.0 ^= u64::from_le_bytes(word);
-        }
-    }
-    fn write_u128(&mut self, value: u128) {
-        self.0 = (value as u64) ^ ((value >> 64) as u64);
-    }
-}
-
-/// Event ids seen so far, by hash, with a slot per id: where the event with
-/// that id is kept. Shared by the app's loader and the headless check, so
-/// both count replaced events the same way.
-#[derive(Debug, Default)]
-pub struct IdRegistry {
-    slots: HashMap<u128, usize, BuildHasherDefault<PrehashedKey>>,
-}
-
-/// What [`IdRegistry::claim`] found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdClaim {
-    /// The id is new; it now owns the given slot.
-    New,
-    /// The id was already loaded into this slot; the new record replaces it.
-    Replaces(usize),
-}
-
-impl IdRegistry {
-    /// Claims `id` for `slot` unless it is taken, in which case the existing
-    /// slot is returned and kept.
-    pub fn claim(&mut self, id: &str, slot: usize) -> IdClaim {
-        self.claim_hashed(id_hash(id), slot)
-    }
-
-    /// [`Self::claim`] for an id already hashed by [`id_hash`].
-    fn claim_hashed(&mut self, hash: u128, slot: usize) -> IdClaim {
-        match self.slots.entry(hash) {
-            std::collections::hash_map::Entry::Occupied(entry) => IdClaim::Replaces(*entry.get()),
-            std::collections::hash_map::Entry::Vacant(entry) => {
-                entry.insert(slot);
-                IdClaim::New
-            }
-        }
-    }
-}
-
-/// What [`merge_file`] needs to know of an item: its id and where it was read.
-pub trait Keyed {
-    /// The event id.
-    fn id(&self) -> &str;
-    /// Where it was read.
-    fn origin(&self) -> EventOrigin;
-}
-
-impl Keyed for Event {
-    fn id(&self) -> &str {
-        Event::id(self)
-    }
-    fn origin(&self) -> EventOrigin {
-        self.origin
-    }
-}
-
-/// Adds the items read from one file (in file order) to `slots`; an item
-/// whose id is taken replaces the earlier one. Returns the warnings this
-/// gives: each duplicate within the file, one summary of replacements of
-/// earlier files' events, and an empty file. `hashes` are the items' id
-/// hashes as the readers made them (`EventBatch::id_hashes`); when they do
-/// not match the items, the ids are hashed here. The app and the headless
-/// check both merge through here, so they count and warn alike.
-pub fn merge_file<T: Keyed + Sync>(
-    registry: &mut IdRegistry,
-    slots: &mut Vec<T>,
-    mut items: Vec<T>,
-    hashes: Vec<u128>,
-    file: &str,
-    summary: &FileSummary,
-) -> Vec<Diagnostic> {
-    let mut warnings = Vec::new();
-    let first_new = slots.len();
-    let mut updated = 0usize;
-    // The readers hash the ids as they parse; hashing them here again would
-    // chase a pointer per item.
-    let hashes = if hashes.len() == items.len() {
-        hashes
-    } else {
-        items.par_iter().map(|item| id_hash(item.id())).collect()
-    };
-    registry.slots.reserve(items.len());
-    // Ids are claimed first: a new id owns the slot it will have once the
-    // items that replace others are taken out.
-    let mut next_slot = first_new;
-    let claims: Vec<IdClaim> = hashes
-        .into_iter()
-        .map(|hash| {
-            let claim = registry.claim_hashed(hash, next_slot);
-            if claim == IdClaim::New {
-                next_slot += 1;
-            }
-            claim
-        })
-        .collect();
-    // Those items leave in file order; the rest close up in place, so a
-    // first file's events are never copied.
-    let mut position = 0;
-    let replacing: Vec<(usize, T)> = items
-        .extract_if(.., |_| {
-            let claim = claims.get(position).copied();
-            position += 1;
-            matches!(claim, Some(IdClaim::Replaces(_)))
-        })
-        .zip(claims.iter().filter_map(|claim| match claim {
-            IdClaim::Replaces(slot) => Some(*slot),
-            IdClaim::New => None,
-        }))
-        .map(|(item, slot)| (slot, item))
-        .collect();
-    if slots.is_empty() {
-        *slots = items;
-    } else {
-        slots.append(&mut items);
-    }
-    // A slot's new item comes before any item replacing it, and those come
-    // in file order, so each replacement sees the one it replaces.
-    for (slot, item) in replacing {
-        let Some(old) = slots.get_mut(slot) else { continue };
-        if slot >= first_new {
-            let origin = item.origin();
-            warnings.push(Diagnostic::warning(
-                Location::file(file)
-                    .at(origin.line as usize, 1)
-                    .record(summary.container.collection(), origin.record as usize),
-                format!(
-                    "duplicate id \"{}\" (first at line {}); this record replaces the earlier one",
-                    item.id(),
-                    old.origin().line
-                ),
-            ));
-        } else {
-            updated += 1;
-        }
-        *old = item;
-    }
-    if updated > 0 {
-        warnings.push(Diagnostic::warning(
-            Location::file(file),
-            format!(
-                "{updated} event{} replace{} events with the same id loaded from earlier files",
-                if updated == 1 { "" } else { "s" },
-                if updated == 1 { "s" } else { "" }
-            ),
-        ));
-    }
-    if summary.records == 0 {
-        warnings.push(Diagnostic::warning(
-            Location::file(file),
-            "the file has no events",
-        ));
-    }
-    warnings
-}
-
 /// Builds an [`EventSet`] file by file. Every message (the errors of files
 /// that failed, rejected records and warnings of those that loaded) is kept
 /// for [`EventSetBuilder::finish`].
@@ -319,19 +137,10 @@ impl<'r> EventSetBuilder<'r> {
         path: &Path,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
-        let name = path.display().to_string();
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
-            Err(error) => {
-                return Err(self.fail(LoadError::new(
-                    Location::file(&name),
-                    Problem::Io(error.to_string()),
-                )));
-            }
+        let (name, file) = match open_event_file(path, progress) {
+            Ok(opened) => opened,
+            Err(error) => return Err(self.fail(error)),
         };
-        if let (Some(progress), Ok(meta)) = (progress, file.metadata()) {
-            progress.expect_bytes(meta.len());
-        }
         self.add_reader(&name, Some(path.to_path_buf()), file, progress)
     }
 
@@ -439,7 +248,6 @@ impl<'r> EventSetBuilder<'r> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::json_records::Container;
 
     fn regions() -> RegionSet {
         RegionSet::bundled().expect("bundled regions")
@@ -527,95 +335,5 @@ mod tests {
                 .any(|t| t.contains("two.json: warning: 1 event replaces events with the same id")),
             "{texts:?}"
         );
-    }
-
-    /// An item for [`merge_file`]: an id and the line it was read at.
-    #[derive(Debug, Clone, PartialEq)]
-    struct Item(&'static str, u32);
-
-    impl Keyed for Item {
-        fn id(&self) -> &str {
-            self.0
-        }
-        fn origin(&self) -> EventOrigin {
-            EventOrigin {
-                line: self.1,
-                ..EventOrigin::default()
-            }
-        }
-    }
-
-    fn merge(registry: &mut IdRegistry, slots: &mut Vec<Item>, items: &[Item], hashed: bool) -> Vec<String> {
-        let hashes = if hashed {
-            items.iter().map(|item| id_hash(item.0)).collect()
-        } else {
-            Vec::new()
-        };
-        let summary = FileSummary {
-            records: items.len(),
-            rejected: 0,
-            container: Container::BareArray,
-        };
-        merge_file(registry, slots, items.to_vec(), hashes, "f.json", &summary)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn merging_keeps_first_places_and_last_records() {
-        for hashed in [true, false] {
-            let mut registry = IdRegistry::default();
-            let mut slots = Vec::new();
-            let first = [
-                Item("a", 1),
-                Item("b", 2),
-                Item("a", 3),
-                Item("c", 4),
-                Item("a", 5),
-                Item("d", 6),
-            ];
-            let warnings = merge(&mut registry, &mut slots, &first, hashed);
-            // Each id keeps the place of its first record, with its last one.
-            assert_eq!(slots, [Item("a", 5), Item("b", 2), Item("c", 4), Item("d", 6)]);
-            // Each repeat names the record it replaced.
-            assert!(
-                warnings[0].contains("duplicate id \"a\" (first at line 1)"),
-                "{warnings:?}"
-            );
-            assert!(
-                warnings[1].contains("duplicate id \"a\" (first at line 3)"),
-                "{warnings:?}"
-            );
-            assert_eq!(warnings.len(), 2, "{warnings:?}");
-
-            let second = [Item("e", 1), Item("b", 2), Item("f", 3), Item("d", 4)];
-            let warnings = merge(&mut registry, &mut slots, &second, hashed);
-            assert_eq!(
-                slots,
-                [
-                    Item("a", 5),
-                    Item("b", 2),
-                    Item("c", 4),
-                    Item("d", 4),
-                    Item("e", 1),
-                    Item("f", 3)
-                ]
-            );
-            assert_eq!(
-                warnings,
-                ["f.json: warning: 2 events replace events with the same id loaded from earlier files"]
-            );
-            assert_eq!(registry.claim("f", 99), IdClaim::Replaces(5));
-        }
-    }
-
-    #[test]
-    fn ids_with_equal_hash_slots_stay_apart() {
-        let mut registry = IdRegistry::default();
-        for i in 0..100_000 {
-            assert_eq!(registry.claim(&format!("id-{i}"), i), IdClaim::New);
-        }
-        assert_eq!(registry.claim("id-4242", 7), IdClaim::Replaces(4242));
     }
 }

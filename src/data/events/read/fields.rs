@@ -7,7 +7,8 @@ use std::borrow::Cow;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::draft::Draft;
+use crate::data::events::draft::Draft;
+use crate::data::json::strings::JsonStr;
 
 /// Named text fields.
 pub trait Fields {
@@ -46,7 +47,7 @@ pub fn object_members(json: &str) -> Result<Vec<(Cow<'_, str>, &RawValue)>, serd
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut members = Vec::new();
-            while let Some(key) = map.next_key::<super::json_str::JsonStr<'de>>()? {
+            while let Some(key) = map.next_key::<JsonStr<'de>>()? {
                 members.push((key.0, map.next_value::<&RawValue>()?));
             }
             Ok(members)

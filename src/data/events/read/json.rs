@@ -1,4 +1,4 @@
-//! Reading one event file: `{"events": [...]}`, a bare array of records, or a
+//! Reading one JSON event file: `{"events": [...]}`, a bare array of records, or a
 //! GeoJSON FeatureCollection of Points whose properties carry the fields.
 //!
 //! The file streams through [`RecordScanner`] in blocks; each block's records
@@ -6,100 +6,20 @@
 //! file (not JSON, truncated, not UTF-8) fails as a whole, so the caller
 //! keeps a file's events only once [`read_event_stream`] returns `Ok`.
 
-use std::io::{BufRead, BufReader, Read};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::io::Read;
+use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::event::{Categories, CategoryId, Event};
-use super::event_set::id_hash;
-use super::json_records::{Container, RecordBlock, RecordScanner, TopLevelInfo};
-use super::record::{Flavour, RecordReader};
-use super::region::RegionSet;
+use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
+use super::record::RecordReader;
+use crate::data::container::Container;
+use crate::data::diagnostic::{LoadError, Location, Problem};
+use crate::data::events::category::Categories;
+use crate::data::json::{RecordBlock, RecordScanner, RecordSpan, TopLevelInfo};
 
 /// Records per parallel task: enough to outweigh the cost of a task.
 const RECORDS_PER_TASK: usize = 512;
-
-/// Shared between a load and whoever watches it: how far it got, and a way
-/// to stop it.
-#[derive(Debug, Default)]
-pub struct LoadProgress {
-    pub(crate) bytes: AtomicU64,
-    total_bytes: AtomicU64,
-    pub(crate) records: AtomicU64,
-    cancel: AtomicBool,
-}
-
-impl LoadProgress {
-    /// Bytes read so far (across files).
-    pub fn bytes(&self) -> u64 {
-        self.bytes.load(Ordering::Relaxed)
-    }
-
-    /// Bytes to read in all, when known (0 otherwise).
-    pub fn total_bytes(&self) -> u64 {
-        self.total_bytes.load(Ordering::Relaxed)
-    }
-
-    /// Records read so far.
-    pub fn records(&self) -> u64 {
-        self.records.load(Ordering::Relaxed)
-    }
-
-    /// Adds to the bytes expected in all.
-    pub fn expect_bytes(&self, bytes: u64) {
-        self.total_bytes.fetch_add(bytes, Ordering::Relaxed);
-    }
-
-    /// Asks the load to stop at the next block.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    /// Whether [`Self::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.cancel.load(Ordering::Relaxed)
-    }
-}
-
-/// Events read from one block of a file, in file order.
-#[derive(Debug, Default)]
-pub struct EventBatch {
-    /// The usable records in file order, in the runs the parallel tasks
-    /// made: they are not copied into one vector until the file is read.
-    pub parts: Vec<Vec<Event>>,
-    /// The hash of each event's id ([`id_hash`]), part by part: made while
-    /// the id is at hand, for merging the file by id.
-    pub id_hashes: Vec<Vec<u128>>,
-    /// Rejected records and warnings.
-    pub messages: Vec<Diagnostic>,
-    /// How many records were rejected.
-    pub rejected: usize,
-}
-
-/// What reading a whole file found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FileSummary {
-    /// Records in the file.
-    pub records: usize,
-    /// Records rejected.
-    pub rejected: usize,
-    /// Where the records were.
-    pub container: Container,
-}
-
-/// What the reader needs besides the bytes.
-pub struct ReadContext<'a> {
-    /// Regions events are placed in.
-    pub regions: &'a RegionSet,
-    /// Index recorded in each event's origin.
-    pub file_index: u32,
-    /// Category names, shared by every file of a load.
-    pub categories: &'a mut Categories,
-    /// Progress to report and cancellation to obey.
-    pub progress: Option<&'a LoadProgress>,
-}
 
 /// Reads an event file from `reader`, handing each block's events to
 /// `on_batch` in file order. `file` names the file in messages. On `Err` the
@@ -187,69 +107,13 @@ fn no_records_error(file: &str, top: &TopLevelInfo) -> LoadError {
     LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(message))
 }
 
-/// What one parallel task made of its records.
-pub(crate) struct TaskOutput {
-    pub(crate) events: Vec<Event>,
-    /// The hash of each event's id.
-    pub(crate) id_hashes: Vec<u128>,
-    pub(crate) messages: Vec<Diagnostic>,
-    pub(crate) rejected: usize,
-    /// Category names met, by the task's local id.
-    pub(crate) categories: Categories,
-}
-
-impl TaskOutput {
-    pub(crate) fn with_capacity(records: usize) -> Self {
-        Self {
-            events: Vec::with_capacity(records),
-            id_hashes: Vec::with_capacity(records),
-            messages: Vec::new(),
-            rejected: 0,
-            categories: Categories::default(),
-        }
-    }
-
-    /// Keeps a usable event.
-    pub(crate) fn push(&mut self, event: Event) {
-        self.id_hashes.push(id_hash(event.id()));
-        self.events.push(event);
-    }
-}
-
-/// Joins the tasks' outputs in order; category ids, local to each task, are
-/// mapped to the shared ones.
-pub(crate) fn join_outputs(outputs: Vec<TaskOutput>, categories: &mut Categories) -> EventBatch {
-    let mut batch = EventBatch {
-        parts: Vec::with_capacity(outputs.len()),
-        id_hashes: Vec::with_capacity(outputs.len()),
-        ..EventBatch::default()
-    };
-    for mut output in outputs {
-        let remap: Vec<CategoryId> = output
-            .categories
-            .iter()
-            .map(|(_, name)| categories.intern(name))
-            .collect();
-        for event in &mut output.events {
-            if let Some(&shared) = remap.get(usize::from(event.category.0)) {
-                event.category = shared;
-            }
-        }
-        batch.parts.push(output.events);
-        batch.id_hashes.push(output.id_hashes);
-        batch.messages.extend(output.messages);
-        batch.rejected += output.rejected;
-    }
-    batch
-}
-
 /// Parses a block's records on all cores; joins the results in file order.
 fn read_block(
     reader: &RecordReader<'_>,
     block: &RecordBlock,
     categories: &mut Categories,
 ) -> Result<EventBatch, LoadError> {
-    let task = |spans: &[super::json_records::RecordSpan]| -> Result<TaskOutput, LoadError> {
+    let task = |spans: &[RecordSpan]| -> Result<TaskOutput, LoadError> {
         let mut output = TaskOutput::with_capacity(spans.len());
         for span in spans {
             match reader.read(
@@ -274,46 +138,10 @@ fn read_block(
     Ok(join_outputs(outputs, categories))
 }
 
-/// Reads an event file of any kind borderwatch knows: JSON (events,
-/// GeoJSON points, ACLED API responses) or CSV (ACLED exports, borderwatch's
-/// own columns). The name's extension decides when it is `.csv` or `.json`/
-/// `.geojson`; otherwise the first byte does.
-pub fn read_any_event_stream<R: Read + Send>(
-    file: &str,
-    reader: R,
-    context: ReadContext<'_>,
-    on_batch: impl FnMut(EventBatch),
-) -> Result<FileSummary, LoadError> {
-    let mut reader = BufReader::with_capacity(1 << 16, reader);
-    let head = reader
-        .fill_buf()
-        .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
-    let bom = head.starts_with(b"\xEF\xBB\xBF");
-    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let csv = match extension.as_deref() {
-        Some("csv" | "tsv") => true,
-        Some("json" | "geojson") => false,
-        _ => {
-            let body = if bom { &head[3..] } else { head };
-            body.iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|b| !matches!(b, b'{' | b'['))
-        }
-    };
-    if csv {
-        if bom {
-            reader.consume(3);
-        }
-        super::csv_file::read_csv_stream(file, reader, context, on_batch)
-    } else {
-        read_event_stream(file, reader, context, on_batch)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::event::EventCategory;
+    use crate::data::{Diagnostic, Event, EventCategory, RegionSet};
 
     fn regions() -> RegionSet {
         RegionSet::bundled().expect("bundled regions")

@@ -39,14 +39,6 @@ impl EventDate {
         })
     }
 
-    /// A date from UTC seconds since 1970, shown as a date-time in UTC.
-    pub fn from_unix_seconds(seconds: i64) -> Self {
-        Self {
-            seconds,
-            offset_minutes: Some(0),
-        }
-    }
-
     /// Reads an ISO 8601 calendar date or date-time. A date-time without a
     /// zone is taken as UTC; `T` or a space separates date and time.
     pub fn parse_iso(text: &str) -> Result<Self, DateError> {

@@ -3,9 +3,9 @@
 
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 
-use super::bundled;
-use super::diagnostic::LoadError;
 use super::geojson::{FeatureGeometry, read_geojson};
+use crate::data::bundled;
+use crate::data::diagnostic::LoadError;
 
 /// What a context feature is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

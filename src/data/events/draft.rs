@@ -8,11 +8,10 @@ use std::collections::HashMap;
 
 use geo::Coord;
 
+use super::category::{Categories, CategoryId, EventCategory};
 use super::date::EventDate;
-use super::event::{
-    Categories, CategoryId, Event, EventCategory, EventOrigin, EventTexts, Precision, SourceRef,
-};
-use super::region::RegionSet;
+use super::event::{Event, EventOrigin, EventTexts, Precision, SourceRef};
+use crate::data::regions::RegionSet;
 
 /// The fields of a record as read, before any check.
 #[derive(Debug, Clone, Default)]

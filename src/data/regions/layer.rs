@@ -1,90 +1,19 @@
-//! Regions: the tracked areas a user clicks, read from GeoJSON polygon layers.
-//!
-//! A layer is one file. Features of a layer that share an `id` property form one
-//! region (Crimea is the Republic of Crimea feature plus the Sevastopol one);
-//! a file with a single unnamed feature is a region named after the file.
+//! Reading region layers from GeoJSON: a layer is one file. Features of a
+//! layer that share an `id` property form one region (Crimea is the Republic
+//! of Crimea feature plus the Sevastopol one); a file with a single unnamed
+//! feature is a region named after the file.
 
-use std::collections::{HashMap, HashSet};
-use std::fmt;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, Coord, GeodesicArea, InteriorPoint, MultiPolygon, Rect};
+use geo::{BoundingRect, GeodesicArea, InteriorPoint, MultiPolygon};
 use geojson::JsonObject;
 use serde_json::Value;
 
-use super::bundled;
-use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use super::geojson::{FeatureGeometry, GeoFeature, read_geojson};
-use crate::spatial::RegionIndex;
-
-/// The identifier of a region, e.g. `rostov`: stable, lower case, used in
-/// event files (`"region": "rostov"`), logs and the command line.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
-pub struct RegionId(String);
-
-impl RegionId {
-    /// A region id from text, as given.
-    pub fn new(id: impl Into<String>) -> Self {
-        Self(id.into())
-    }
-
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for RegionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// One selectable region.
-#[derive(Debug, Clone)]
-pub struct Region {
-    /// Unique within the [`RegionSet`].
-    pub id: RegionId,
-    /// English name, e.g. "Rostov Oblast".
-    pub name: String,
-    /// Name in the local language, e.g. "Ростовская область".
-    pub name_local: Option<String>,
-    /// Index of the layer (file) it came from in [`RegionSet::layers`].
-    pub layer: usize,
-    /// Names of the features merged into this region, when there are several
-    /// (Crimea: "Republic of Crimea", "Sevastopol").
-    pub parts: Vec<String>,
-    /// Where the geometry comes from (the `source` property).
-    pub source: Option<String>,
-    /// All properties of the region's first feature, for the details panel.
-    pub properties: JsonObject,
-    /// The outline in longitude/latitude, exteriors counter-clockwise.
-    pub shape: MultiPolygon<f64>,
-    /// Longitude/latitude bounds of [`Self::shape`].
-    pub bounds: Rect<f64>,
-    /// A point inside the shape where its label goes.
-    pub label_point: Coord<f64>,
-    /// Geodesic area on the WGS84 ellipsoid, in km².
-    pub area_km2: f64,
-}
-
-/// One loaded layer file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RegionLayer {
-    /// From the file name, e.g. `rostov` for `rostov.geojson`.
-    pub id: String,
-    /// The file as the user named it, or `bundled:<name>`.
-    pub source: String,
-}
-
-/// All regions the app knows, with the index that finds the region at a point.
-#[derive(Debug)]
-pub struct RegionSet {
-    layers: Vec<RegionLayer>,
-    regions: Vec<Region>,
-    index: RegionIndex,
-}
+use super::region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet};
+use crate::data::bundled;
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 
 impl RegionSet {
     /// The five bundled layers: Bryansk, Belgorod, Voronezh, Rostov, Crimea.
@@ -99,95 +28,6 @@ impl RegionSet {
             None => Ok(set),
         }
     }
-
-    /// Loads region layers from files and folders (every `.geojson` and
-    /// `.json` in a folder, by name). Files that fail are reported and skipped;
-    /// `None` when no layer loaded at all.
-    pub fn load_paths(paths: &[PathBuf]) -> (Option<Self>, Vec<Diagnostic>) {
-        let (layers, mut messages) = read_layer_paths(paths);
-        if layers.is_empty() {
-            return (None, messages);
-        }
-        let (set, warnings) = Self::from_layers(layers);
-        messages.extend(warnings);
-        (Some(set), messages)
-    }
-
-    /// Builds the set from read layers, making region ids unique.
-    pub fn from_layers(layers: Vec<LayerRegions>) -> (Self, Vec<Diagnostic>) {
-        let mut warnings = Vec::new();
-        let mut seen = HashSet::new();
-        let mut set_layers = Vec::new();
-        let mut regions = Vec::new();
-        for (layer_index, layer) in layers.into_iter().enumerate() {
-            for mut region in layer.regions {
-                if !seen.insert(region.id.clone()) {
-                    let base = region.id.clone();
-                    let mut n = 2;
-                    while seen.contains(&RegionId::new(format!("{base}-{n}"))) {
-                        n += 1;
-                    }
-                    region.id = RegionId::new(format!("{base}-{n}"));
-                    warnings.push(Diagnostic::warning(
-                        Location::file(&layer.layer.source),
-                        format!(
-                            "region id \"{base}\" is already used by another layer; this one is \"{}\"",
-                            region.id
-                        ),
-                    ));
-                    seen.insert(region.id.clone());
-                }
-                region.layer = layer_index;
-                regions.push(region);
-            }
-            set_layers.push(layer.layer);
-        }
-        let index = RegionIndex::new(regions.iter().map(|r| (&r.shape, r.bounds)));
-        (
-            Self {
-                layers: set_layers,
-                regions,
-                index,
-            },
-            warnings,
-        )
-    }
-
-    /// The loaded layers, in drawing order.
-    pub fn layers(&self) -> &[RegionLayer] {
-        &self.layers
-    }
-
-    /// Every region; its position here is its index everywhere else.
-    pub fn regions(&self) -> &[Region] {
-        &self.regions
-    }
-
-    /// The region at `index`.
-    pub fn get(&self, index: usize) -> Option<&Region> {
-        self.regions.get(index)
-    }
-
-    /// The index of the region with this id.
-    pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.regions.iter().position(|r| r.id.as_str() == id)
-    }
-
-    /// The region containing a longitude/latitude point (the topmost where
-    /// regions overlap).
-    pub fn locate(&self, point: Coord<f64>) -> Option<usize> {
-        self.index.locate(point, |_| true)
-    }
-
-    /// Like [`Self::locate`], among the regions `include` accepts.
-    pub fn locate_where(&self, point: Coord<f64>, include: impl Fn(usize) -> bool) -> Option<usize> {
-        self.index.locate(point, include)
-    }
-
-    /// Longitude/latitude bounds of all regions.
-    pub fn bounds(&self) -> Option<Rect<f64>> {
-        self.regions.iter().map(|r| r.bounds).reduce(|a, b| union(&a, &b))
-    }
 }
 
 /// The five bundled layers, read, in drawing order.
@@ -201,51 +41,39 @@ pub fn bundled_layers() -> Result<Vec<LayerRegions>, LoadError> {
         .collect()
 }
 
+/// Region layers read from files, with what went wrong.
+#[derive(Debug, Default)]
+pub struct LayersRead {
+    /// The layers that loaded, in order.
+    pub layers: Vec<LayerRegions>,
+    /// Each layer's warnings and each failed file's error.
+    pub messages: Vec<Diagnostic>,
+    /// Files (or folders) that could not be used at all.
+    pub failed: usize,
+}
+
 /// Reads the region layers at `paths` (folders expanded to their
-/// `.geojson`/`.json` files). A file that fails is left out with an error
-/// among the messages, which also carry each layer's warnings.
-pub fn read_layer_paths(paths: &[PathBuf]) -> (Vec<LayerRegions>, Vec<Diagnostic>) {
-    let mut messages = Vec::new();
-    let mut layers = Vec::new();
-    for path in expand_layer_paths(paths, &mut messages) {
+/// `.geojson`/`.json` files). A file that fails is left out, counted, with
+/// its error among the messages.
+pub fn read_layer_paths(paths: &[PathBuf]) -> LayersRead {
+    let mut read = LayersRead::default();
+    for path in expand_layer_paths(paths, &mut read) {
         let file = path.display().to_string();
         let result = std::fs::read(&path)
             .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
             .and_then(|bytes| read_region_layer(&file, &layer_id_from_path(&path), &bytes));
         match result {
             Ok(layer) => {
-                messages.extend(layer.warnings.iter().cloned());
-                layers.push(layer);
+                read.messages.extend(layer.warnings.iter().cloned());
+                read.layers.push(layer);
             }
-            Err(error) => messages.push(error.into()),
+            Err(error) => {
+                read.failed += 1;
+                read.messages.push(error.into());
+            }
         }
     }
-    (layers, messages)
-}
-
-/// Bounding box of two boxes.
-pub fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
-}
-
-/// A layer read from one file, before it joins a [`RegionSet`].
-#[derive(Debug, Clone)]
-pub struct LayerRegions {
-    /// The layer.
-    pub layer: RegionLayer,
-    /// Its regions (their `layer` index is set when the set is built).
-    pub regions: Vec<Region>,
-    /// What was skipped while reading it.
-    pub warnings: Vec<Diagnostic>,
+    read
 }
 
 /// Reads one region layer. `file` names it in messages; `layer_id` comes from
@@ -392,7 +220,7 @@ pub fn layer_id_from_path(path: &Path) -> String {
 
 /// Files to read for `--regions` arguments: files as given, folders expanded
 /// to their `.geojson`/`.json` files sorted by name.
-fn expand_layer_paths(paths: &[PathBuf], messages: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+fn expand_layer_paths(paths: &[PathBuf], read: &mut LayersRead) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
         if !path.is_dir() {
@@ -402,7 +230,8 @@ fn expand_layer_paths(paths: &[PathBuf], messages: &mut Vec<Diagnostic>) -> Vec<
         let entries = match std::fs::read_dir(path) {
             Ok(entries) => entries,
             Err(error) => {
-                messages.push(Diagnostic::error(
+                read.failed += 1;
+                read.messages.push(Diagnostic::error(
                     Location::file(path.display().to_string()),
                     format!("cannot read the folder: {error}"),
                 ));
@@ -421,7 +250,8 @@ fn expand_layer_paths(paths: &[PathBuf], messages: &mut Vec<Diagnostic>) -> Vec<
             .collect();
         found.sort();
         if found.is_empty() {
-            messages.push(Diagnostic::error(
+            read.failed += 1;
+            read.messages.push(Diagnostic::error(
                 Location::file(path.display().to_string()),
                 "the folder has no .geojson or .json files",
             ));
@@ -496,6 +326,16 @@ mod tests {
     }
 
     #[test]
+    fn slugs_and_layer_ids() {
+        assert_eq!(slug("  Rostov  Oblast! "), "rostov-oblast");
+        assert_eq!(
+            layer_id_from_path(Path::new("dir/Kharkiv Oblast.geojson")),
+            "kharkiv-oblast"
+        );
+        assert_eq!(layer_id_from_path(Path::new("dir/!!!.json")), "layer");
+    }
+
+    #[test]
     fn duplicate_ids_across_layers_are_renamed_with_a_warning() {
         let text = r#"{"type":"Feature","properties":{"id":"same"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}"#;
         let a = read_region_layer("a.geojson", "a", text.as_bytes()).expect("a");
@@ -508,57 +348,7 @@ mod tests {
     }
 
     #[test]
-    fn slugs_and_layer_ids() {
-        assert_eq!(slug("  Rostov  Oblast! "), "rostov-oblast");
-        assert_eq!(
-            layer_id_from_path(Path::new("dir/Kharkiv Oblast.geojson")),
-            "kharkiv-oblast"
-        );
-        assert_eq!(layer_id_from_path(Path::new("dir/!!!.json")), "layer");
-    }
-
-    #[test]
-    fn bundled_regions_have_names_areas_and_sources() {
-        let set = match RegionSet::bundled() {
-            Ok(set) => set,
-            Err(error) => panic!("bundled data must load: {error}"),
-        };
-        let ids: Vec<&str> = set.regions().iter().map(|r| r.id.as_str()).collect();
-        assert_eq!(ids, ["bryansk", "belgorod", "voronezh", "rostov", "crimea"]);
-        // Official areas in km²; the generalised outlines stay within 6 %.
-        for (id, official) in [
-            ("rostov", 100_967.0),
-            ("belgorod", 27_134.0),
-            ("bryansk", 34_857.0),
-            ("voronezh", 52_216.0),
-            ("crimea", 27_000.0),
-        ] {
-            let region = set.get(set.index_of(id).expect("bundled id")).expect("region");
-            let ratio = region.area_km2 / official;
-            assert!((0.94..1.06).contains(&ratio), "{id}: {} km²", region.area_km2);
-            assert!(region.name_local.is_some());
-            assert!(
-                region
-                    .source
-                    .as_deref()
-                    .is_some_and(|s| s.contains("Natural Earth"))
-            );
-        }
-        let crimea = set.get(set.index_of("crimea").expect("crimea")).expect("region");
-        assert_eq!(crimea.parts, vec!["Republic of Crimea", "Sevastopol"]);
-    }
-
-    #[test]
-    fn label_points_are_inside_their_regions() {
-        use geo::{Contains, Point};
-        let set = RegionSet::bundled().expect("bundled");
-        for region in set.regions() {
-            assert!(region.shape.contains(&Point(region.label_point)), "{}", region.id);
-        }
-    }
-
-    #[test]
-    fn load_paths_reads_folders_and_reports_bad_files() {
+    fn layer_paths_read_folders_and_report_bad_files() {
         let dir = std::env::temp_dir().join(format!("bw-regions-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(
@@ -568,16 +358,19 @@ mod tests {
         .expect("write");
         std::fs::write(dir.join("bad.json"), "{ nope").expect("write");
         std::fs::write(dir.join("notes.txt"), "ignored").expect("write");
-        let (set, messages) = RegionSet::load_paths(std::slice::from_ref(&dir));
-        let set = set.expect("the good layer loads");
+        let read = read_layer_paths(std::slice::from_ref(&dir));
+        assert_eq!(read.failed, 1);
+        let messages = read.messages;
+        let (set, _) = RegionSet::from_layers(read.layers);
         assert_eq!(set.regions().len(), 1);
         assert_eq!(set.regions()[0].id.as_str(), "good");
         assert_eq!(messages.len(), 1);
         assert!(messages[0].location.file.ends_with("bad.json"));
         assert_eq!(messages[0].location.line, Some(1));
 
-        let (none, messages) = RegionSet::load_paths(&[dir.join("missing.geojson")]);
-        assert!(none.is_none());
+        let read = read_layer_paths(&[dir.join("missing.geojson")]);
+        assert!(read.layers.is_empty());
+        let messages = read.messages;
         assert!(messages[0].message.starts_with("cannot read the file"));
         std::fs::remove_dir_all(&dir).ok();
     }

@@ -10,13 +10,12 @@ use std::sync::atomic::Ordering;
 use rayon::prelude::*;
 
 use super::acled::{acled_draft, is_acled};
-use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::draft::RecordRules;
-use super::event::Categories;
-use super::event_file::{EventBatch, FileSummary, LoadProgress, ReadContext, TaskOutput, join_outputs};
+use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
 use super::fields::{Fields, is_native, native_draft, trimmed};
-use super::json_records::Container;
-use super::record::Flavour;
+use crate::data::container::Container;
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::events::category::Categories;
+use crate::data::events::draft::RecordRules;
 
 /// Rows handed to the parallel parser at a time.
 const ROWS_PER_BATCH: usize = 16_384;
@@ -45,11 +44,13 @@ impl Fields for Row<'_> {
     }
 }
 
-/// Reads a CSV event file, handing each batch of rows' events to `on_batch`
-/// in file order. On `Err` the batches already handed out must be discarded.
+/// Reads a CSV event file whose fields are separated by `delimiter`, handing
+/// each batch of rows' events to `on_batch` in file order. On `Err` the
+/// batches already handed out must be discarded.
 pub fn read_csv_stream<R: Read>(
     file: &str,
     reader: R,
+    delimiter: u8,
     context: ReadContext<'_>,
     mut on_batch: impl FnMut(EventBatch),
 ) -> Result<FileSummary, LoadError> {
@@ -59,7 +60,10 @@ pub fn read_csv_stream<R: Read>(
         categories,
         progress,
     } = context;
-    let mut csv = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let mut csv = csv::ReaderBuilder::new()
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(reader);
     let header = csv.headers().map_err(|e| csv_error(file, e))?.clone();
     let names: Vec<&str> = header.iter().map(str::trim).collect();
     let flavour = if is_acled(names.iter().copied()) {

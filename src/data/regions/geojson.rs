@@ -12,8 +12,9 @@ use geojson::{GeometryValue, JsonObject, Position};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use super::json::{RawRecord, SourceText, first_significant_byte, number_records};
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::json::SourceText;
+use crate::data::json::raw::{RawRecord, first_significant_byte, number_records};
 
 /// What GeoJSON calls the records of a FeatureCollection.
 const FEATURES: &str = "features";

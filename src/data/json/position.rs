@@ -1,12 +1,44 @@
-//! Reading JSON text so that every problem can be pinned to a line and column:
-//! UTF-8 checks, byte order marks, records split out of a top-level array with
-//! their offsets, and serde_json errors moved from a record to the whole file.
+//! Positions in input text, worked out in one place: the byte order mark,
+//! line and column of a byte offset, UTF-8 checks, and serde_json errors
+//! moved from a record (or any slice) to where they are in the whole file.
 
 use std::cell::OnceCell;
 
-use serde_json::value::RawValue;
+use crate::data::diagnostic::{LoadError, Location, Problem};
 
-use super::diagnostic::{LoadError, Location, Problem};
+/// The UTF-8 byte order mark some editors and spreadsheets put first.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The bytes without a leading UTF-8 byte order mark.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(BOM).unwrap_or(bytes)
+}
+
+/// 1-based line and byte column of the position just after `bytes`.
+pub fn line_column_after(bytes: &[u8]) -> (usize, usize) {
+    let line = memchr::memchr_iter(b'\n', bytes).count() + 1;
+    let line_start = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
+    (line, bytes.len() - line_start + 1)
+}
+
+/// A location inside a text that starts at `base`, from serde_json's 1-based
+/// line and column relative to that text (line 0 when it gives none).
+pub fn shift_location(base: Location, line: usize, column: usize) -> Location {
+    if line == 0 {
+        return base;
+    }
+    let (base_line, base_column) = (base.line.unwrap_or(1), base.column.unwrap_or(1));
+    let (line, column) = if line == 1 {
+        (base_line, base_column + column.saturating_sub(1))
+    } else {
+        (base_line + line - 1, column)
+    };
+    Location {
+        line: Some(line),
+        column: Some(column.max(1)),
+        ..base
+    }
+}
 
 /// The text of one input file, with what is needed to turn byte offsets into
 /// line and column.
@@ -23,14 +55,11 @@ pub struct SourceText<'a> {
 impl<'a> SourceText<'a> {
     /// Checks that `bytes` are non-empty UTF-8 and drops a UTF-8 byte order mark.
     pub fn decode(file: &'a str, bytes: &'a [u8]) -> Result<Self, LoadError> {
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let bytes = strip_bom(bytes);
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => text,
             Err(error) => {
-                let valid = &bytes[..error.valid_up_to()];
-                // The prefix is valid UTF-8 by definition of valid_up_to.
-                let prefix = std::str::from_utf8(valid).unwrap_or_default();
-                let (line, column) = line_column_of(prefix, prefix.len());
+                let (line, column) = line_column_after(&bytes[..error.valid_up_to()]);
                 return Err(LoadError::new(
                     Location::file(file).at(line, column),
                     Problem::NotUtf8,
@@ -65,7 +94,7 @@ impl<'a> SourceText<'a> {
     }
 
     /// The byte offset where `part` (a slice of this text, e.g. a
-    /// [`RawValue`] borrowed from it) begins.
+    /// `serde_json::value::RawValue` borrowed from it) begins.
     pub fn offset_of(&self, part: &str) -> usize {
         let start = self.text.as_ptr() as usize;
         let at = part.as_ptr() as usize;
@@ -88,17 +117,18 @@ impl<'a> SourceText<'a> {
 
     /// Where in the whole file a serde_json error from the slice at `base` is.
     pub fn json_error_location(&self, error: &serde_json::Error, base: usize) -> Location {
-        if error.line() == 0 {
-            return self.location_at(base);
-        }
-        let (base_line, base_column) = self.line_column(base);
-        let line = base_line + error.line() - 1;
-        let column = if error.line() == 1 {
-            base_column + error.column().saturating_sub(1)
-        } else {
-            error.column()
-        };
-        Location::file(self.file).at(line, column.max(1))
+        shift_location(self.location_at(base), error.line(), error.column())
+    }
+}
+
+/// serde_json's complaint about broken JSON. The text it read is a whole
+/// value (the scanner found its end), so running out of input means a
+/// malformed literal such as `tru`, not a short file.
+pub fn syntax_message(error: &serde_json::Error) -> String {
+    if error.classify() == serde_json::error::Category::Eof {
+        "not a valid JSON value".to_string()
+    } else {
+        json_message(error)
     }
 }
 
@@ -109,36 +139,6 @@ pub fn json_message(error: &serde_json::Error) -> String {
         Some(cut) => text[..cut].to_string(),
         None => text,
     }
-}
-
-/// 1-based line and byte column of `offset` in `text`, by scanning.
-fn line_column_of(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..offset.min(text.len())];
-    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    (line, offset - line_start + 1)
-}
-
-/// The first non-whitespace byte of the text, which tells an object from an array.
-pub fn first_significant_byte(text: &str) -> Option<u8> {
-    text.bytes().find(|b| !b.is_ascii_whitespace())
-}
-
-/// A record taken out of a JSON array without parsing it yet.
-pub struct RawRecord<'a> {
-    /// 0-based position in the array.
-    pub index: usize,
-    /// The record's JSON text.
-    pub json: &'a RawValue,
-}
-
-/// Numbers the elements of a borrowed array.
-pub fn number_records<'a>(items: Vec<&'a RawValue>) -> Vec<RawRecord<'a>> {
-    items
-        .into_iter()
-        .enumerate()
-        .map(|(index, json)| RawRecord { index, json })
-        .collect()
 }
 
 #[cfg(test)]
@@ -170,6 +170,22 @@ mod tests {
         // The record starts at line 3, column 3.
         assert_eq!(location.line, Some(3));
         assert_eq!(location.column, Some(2 + error.column()));
+    }
+
+    #[test]
+    fn positions_after_bytes_and_shifted_into_the_file() {
+        assert_eq!(line_column_after(b""), (1, 1));
+        assert_eq!(line_column_after(b"ab\ncd"), (2, 3));
+        let base = Location::file("f").at(3, 5).record("rows", 2);
+        assert_eq!(shift_location(base.clone(), 0, 9), base);
+        let same_line = shift_location(base.clone(), 1, 4);
+        assert_eq!(
+            (same_line.line, same_line.column, same_line.record),
+            (Some(3), Some(8), Some(2))
+        );
+        let later = shift_location(base, 2, 4);
+        assert_eq!((later.line, later.column), (Some(4), Some(4)));
+        assert_eq!(strip_bom(b"\xEF\xBB\xBFx"), b"x");
     }
 
     #[test]

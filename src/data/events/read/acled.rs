@@ -6,10 +6,10 @@
 
 use std::borrow::Cow;
 
-use super::date::days_in_month;
-use super::draft::Draft;
-use super::event::EventCategory;
 use super::fields::Fields;
+use crate::data::events::category::EventCategory;
+use crate::data::events::date::days_in_month;
+use crate::data::events::draft::Draft;
 
 /// Whether column or member names are ACLED's.
 pub fn is_acled<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
@@ -185,7 +185,7 @@ fn month_number(name: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::fields::JsonFields;
+    use crate::data::events::read::fields::JsonFields;
 
     #[test]
     fn acled_dates_in_every_export_form() {

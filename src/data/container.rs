@@ -1,0 +1,41 @@
+//! Where a file keeps its records: shared by the readers (JSON and CSV), the
+//! merge of a file's events and the messages that name a record
+//! (`features[3]`, `rows[12]`).
+
+/// Where a file keeps its records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Container {
+    /// `[ ... ]` at the top level.
+    BareArray,
+    /// The `events` member of a top-level object.
+    Events,
+    /// The `features` member (GeoJSON FeatureCollection).
+    Features,
+    /// The `data` member (ACLED API responses).
+    Data,
+    /// The rows of a CSV file (not JSON: named here so messages read alike).
+    CsvRows,
+}
+
+impl Container {
+    /// What a record is called in messages: `events[3]`, `features[3]`.
+    pub fn collection(self) -> &'static str {
+        match self {
+            Self::BareArray => "records",
+            Self::Events => "events",
+            Self::Features => "features",
+            Self::Data => "data",
+            Self::CsvRows => "rows",
+        }
+    }
+
+    /// The container a top-level member of this name holds, if any.
+    pub fn from_member(key: &str) -> Option<Self> {
+        match key {
+            "events" => Some(Self::Events),
+            "features" => Some(Self::Features),
+            "data" => Some(Self::Data),
+            _ => None,
+        }
+    }
+}

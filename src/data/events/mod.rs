@@ -1,0 +1,19 @@
+//! Events: what they are ([`event`], [`category`], [`date`]), the rules a
+//! record goes through to become one ([`draft`]), the readers for each kind
+//! of input ([`read`]), ids and the merge of a file by id ([`id`],
+//! [`merge`]), and the immutable set the app shows ([`set`]). No drawing here.
+
+pub mod category;
+pub mod date;
+pub mod draft;
+pub mod event;
+pub mod id;
+pub mod merge;
+pub mod read;
+pub mod set;
+
+pub use category::{Categories, CategoryId, EventCategory};
+pub use date::EventDate;
+pub use event::{Event, EventOrigin, EventTexts, Precision, SourceRef};
+pub use read::{FileSummary, LoadProgress};
+pub use set::{EventFile, EventSet, EventSetBuilder};

@@ -1,0 +1,343 @@
+//! borderwatch's own JSON fields read straight from a record's bytes, strings
+//! borrowed from the input: an event object's members, a GeoJSON Feature's
+//! members and Point, and the `sources` list.
+
+use std::borrow::Cow;
+
+use geo::Coord;
+use serde::Deserialize;
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::data::events::draft::Draft;
+use crate::data::json::json_message;
+use crate::data::json::strings::{JsonId, JsonStr, StringList};
+
+/// A source as read: its name and link, borrowed when unescaped.
+type SourceItem<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
+
+/// `sources`: a list of `{name, url}` objects or plain strings (or one of them).
+pub fn read_sources<'a>(raw: &'a RawValue, warnings: &mut Vec<String>) -> Vec<SourceItem<'a>> {
+    /// A source given as an object.
+    #[derive(Deserialize)]
+    struct Object<'a> {
+        #[serde(borrow, default)]
+        name: Option<JsonStr<'a>>,
+        #[serde(borrow, default)]
+        url: Option<JsonStr<'a>>,
+    }
+    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_else(|_| vec![raw]);
+    let mut sources = Vec::with_capacity(items.len());
+    for (n, item) in items.into_iter().enumerate() {
+        // A name or an object, told apart by the first byte rather than by
+        // trying one then the other (which buffers every object and builds
+        // an error for each).
+        let text = item.get();
+        let source = match text.trim_start().as_bytes().first() {
+            Some(b'"') => serde_json::from_str::<JsonStr>(text)
+                .ok()
+                .filter(|name| name.non_blank().is_some())
+                .map(|name| (name.0, None)),
+            Some(b'{') => serde_json::from_str::<Object>(text)
+                .ok()
+                .and_then(|Object { name, url }| {
+                    let url = url.filter(|u| u.non_blank().is_some());
+                    match name.filter(|n| n.non_blank().is_some()) {
+                        Some(name) => Some((name.0, url.map(|u| u.0))),
+                        None => url.map(|url| (url.0.clone(), Some(url.0))),
+                    }
+                }),
+            _ => None,
+        };
+        match source {
+            Some(source) => sources.push(source),
+            None => warnings.push(format!(
+                "sources[{n}] is not a name or a {{\"name\", \"url\"}} object; ignored"
+            )),
+        }
+    }
+    sources
+}
+
+/// The position of a GeoJSON Point geometry.
+pub fn point_of(geometry: Option<&RawValue>) -> Result<Coord<f64>, String> {
+    #[derive(Deserialize)]
+    struct Geometry<'a> {
+        #[serde(rename = "type", borrow)]
+        kind: JsonStr<'a>,
+        #[serde(default, borrow)]
+        coordinates: Option<&'a RawValue>,
+    }
+    let Some(geometry) = geometry.filter(|g| g.get() != "null") else {
+        return Err("the feature has no geometry; events need a Point".into());
+    };
+    let geometry: Geometry = serde_json::from_str(geometry.get())
+        .map_err(|error| format!("\"geometry\": {}", json_message(&error)))?;
+    if geometry.kind.as_str() != "Point" {
+        return Err(format!(
+            "the geometry is a {}; events need a Point",
+            geometry.kind.as_str()
+        ));
+    }
+    let position = geometry
+        .coordinates
+        .and_then(|raw| serde_json::from_str::<Position>(raw.get()).ok());
+    match position {
+        Some(Position(Some(point))) => Ok(point),
+        _ => Err("the Point has no [longitude, latitude] coordinates".into()),
+    }
+}
+
+/// A GeoJSON position: the first two numbers (longitude, latitude); any
+/// altitude after them is ignored. `None` when there are fewer than two.
+struct Position(Option<Coord<f64>>);
+
+impl<'de> Deserialize<'de> for Position {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PositionVisitor;
+        impl<'de> Visitor<'de> for PositionVisitor {
+            type Value = Position;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("[longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Position, A::Error> {
+                let x = seq.next_element::<f64>()?;
+                let y = seq.next_element::<f64>()?;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(Position(x.zip(y).map(|(x, y)| Coord { x, y })))
+            }
+        }
+        deserializer.deserialize_seq(PositionVisitor)
+    }
+}
+
+/// A Feature's members that matter for events.
+#[derive(Default)]
+pub struct FeatureFields<'a> {
+    pub kind: Option<JsonStr<'a>>,
+    pub id: Option<JsonId<'a>>,
+    pub geometry: Option<&'a RawValue>,
+    pub properties: Option<RecordFields<'a>>,
+}
+
+impl<'de> Deserialize<'de> for FeatureFields<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FeatureVisitor;
+        impl<'de> Visitor<'de> for FeatureVisitor {
+            type Value = FeatureFields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GeoJSON Feature object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut feature = FeatureFields::default();
+                while let Some(key) = map.next_key::<JsonStr<'de>>()? {
+                    match key.as_str() {
+                        "type" => feature.kind = map.next_value()?,
+                        "id" => feature.id = map.next_value()?,
+                        "geometry" => feature.geometry = map.next_value()?,
+                        "properties" => feature.properties = map.next_value()?,
+                        _ => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(feature)
+            }
+        }
+        deserializer.deserialize_map(FeatureVisitor)
+    }
+}
+
+/// An event record's fields, borrowed from the file where possible.
+#[derive(Default)]
+pub struct RecordFields<'a> {
+    pub id: Option<JsonId<'a>>,
+    pub title: Option<JsonStr<'a>>,
+    pub date: Option<JsonStr<'a>>,
+    pub end_date: Option<JsonStr<'a>>,
+    pub category: Option<JsonStr<'a>>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub place: Option<JsonStr<'a>>,
+    pub region: Option<JsonStr<'a>>,
+    pub description: Option<JsonStr<'a>>,
+    pub actors: Option<StringList<'a>>,
+    pub troops: Option<&'a RawValue>,
+    pub precision: Option<JsonStr<'a>>,
+    pub sources: Option<&'a RawValue>,
+    pub extra: Vec<(String, Value)>,
+    /// Which known fields were met (one bit each), to notice one given twice.
+    pub seen: u16,
+    /// Known fields given more than once.
+    pub repeated: Vec<&'static str>,
+}
+
+impl<'a> RecordFields<'a> {
+    /// Notes that the field numbered `bit` was met.
+    fn mark(&mut self, bit: u16, name: &'static str) {
+        if self.seen & (1 << bit) != 0 && !self.repeated.contains(&name) {
+            self.repeated.push(name);
+        }
+        self.seen |= 1 << bit;
+    }
+
+    /// The fields as a draft; `sources` given in a form that cannot be read,
+    /// and fields given twice, are warned about.
+    pub fn into_draft(self, warnings: &mut Vec<String>) -> Draft<'a> {
+        for name in &self.repeated {
+            warnings.push(format!(
+                "field \"{name}\" is given more than once; the last one is used"
+            ));
+        }
+        Draft {
+            id: self.id.map(|id| id.0),
+            title: self.title.map(|t| t.0),
+            date: self.date.map(|t| t.0),
+            end_date: self.end_date.map(|t| t.0),
+            category: self.category.map(|t| t.0),
+            lon: self.lon,
+            lat: self.lat,
+            place: self.place.map(|t| t.0),
+            region: self.region.map(|t| t.0),
+            description: self.description.map(|t| t.0),
+            actors: self
+                .actors
+                .map(|list| list.0.into_iter().map(|a| a.0).collect())
+                .unwrap_or_default(),
+            troops: self.troops.map(|raw| Cow::Borrowed(raw.get())),
+            precision: self.precision.map(|t| t.0),
+            sources: self
+                .sources
+                .map(|raw| read_sources(raw, warnings))
+                .unwrap_or_default(),
+            extra: self.extra,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordFields<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RecordVisitor;
+        impl<'de> Visitor<'de> for RecordVisitor {
+            type Value = RecordFields<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an event object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut r = RecordFields::default();
+                while let Some(key) = map.next_key::<JsonStr<'de>>()? {
+                    match key.as_str() {
+                        "id" => {
+                            r.mark(0, "id");
+                            r.id = map.next_value()?;
+                        }
+                        "title" => {
+                            r.mark(1, "title");
+                            r.title = map.next_value()?;
+                        }
+                        "date" => {
+                            r.mark(2, "date");
+                            r.date = map.next_value()?;
+                        }
+                        "end_date" => {
+                            r.mark(3, "end_date");
+                            r.end_date = map.next_value()?;
+                        }
+                        "category" => {
+                            r.mark(4, "category");
+                            r.category = map.next_value()?;
+                        }
+                        "lat" | "latitude" => {
+                            r.mark(5, "lat");
+                            r.lat = map.next_value()?;
+                        }
+                        "lon" | "lng" | "longitude" => {
+                            r.mark(6, "lon");
+                            r.lon = map.next_value()?;
+                        }
+                        "place" => {
+                            r.mark(7, "place");
+                            r.place = map.next_value()?;
+                        }
+                        "region" => {
+                            r.mark(8, "region");
+                            r.region = map.next_value()?;
+                        }
+                        "description" => {
+                            r.mark(9, "description");
+                            r.description = map.next_value()?;
+                        }
+                        "actors" => {
+                            r.mark(10, "actors");
+                            r.actors = map.next_value()?;
+                        }
+                        "troops" => {
+                            r.mark(11, "troops");
+                            r.troops = map.next_value()?;
+                        }
+                        "precision" => {
+                            r.mark(12, "precision");
+                            r.precision = map.next_value()?;
+                        }
+                        "sources" => {
+                            r.mark(13, "sources");
+                            r.sources = map.next_value()?;
+                        }
+                        _ => {
+                            let value: Value = map.next_value()?;
+                            r.extra.push((key.0.into_owned(), value));
+                        }
+                    }
+                }
+                Ok(r)
+            }
+        }
+        deserializer.deserialize_map(RecordVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sources(json: &str) -> (Vec<(String, Option<String>)>, Vec<String>) {
+        let raw: &RawValue = serde_json::from_str(json).expect("JSON");
+        let mut warnings = Vec::new();
+        let read = read_sources(raw, &mut warnings)
+            .into_iter()
+            .map(|(name, url)| (name.into_owned(), url.map(Cow::into_owned)))
+            .collect();
+        (read, warnings)
+    }
+
+    #[test]
+    fn sources_are_names_or_objects_and_anything_else_is_warned_about() {
+        let (read, warnings) = sources(
+            r#"[ "Castanet", {"name": "TASS", "url": "https://tass.ru/1", "lang": "ru"},
+                {"url": "https://x.org/a"}, ["Meduza", "https://meduza.io"], 7,
+                {"name": 3}, "  ", {"name": "Esc\"aped"}, null ]"#,
+        );
+        let owned = |name: &str, url: Option<&str>| (name.to_string(), url.map(str::to_string));
+        assert_eq!(
+            read,
+            [
+                owned("Castanet", None),
+                owned("TASS", Some("https://tass.ru/1")),
+                owned("https://x.org/a", Some("https://x.org/a")),
+                owned("Esc\"aped", None),
+            ]
+        );
+        let ignored: Vec<&str> = warnings
+            .iter()
+            .map(|w| w.split(']').next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            ignored,
+            ["sources[3", "sources[4", "sources[5", "sources[6", "sources[8"]
+        );
+        // One source on its own, not in a list.
+        assert_eq!(sources(r#" "Reuters" "#).0, [owned("Reuters", None)]);
+        assert_eq!(sources(r#"{"name": "AP"}"#).0, [owned("AP", None)]);
+    }
+}

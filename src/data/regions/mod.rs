@@ -1,0 +1,15 @@
+//! Regions and what is drawn around them: GeoJSON polygons read into `geo`
+//! shapes ([`geojson`]), grouped into layers of regions ([`layer`]), the set
+//! of regions with the index that finds the one at a point ([`region`],
+//! [`index`]), and the muted context layer ([`context`]). No drawing here.
+
+pub mod context;
+pub mod geojson;
+pub mod index;
+pub mod layer;
+pub mod region;
+
+pub use context::{ContextFeature, ContextKind, ContextLayer};
+pub use index::RegionIndex;
+pub use layer::{LayersRead, bundled_layers, layer_id_from_path, read_layer_paths, read_region_layer};
+pub use region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet, union};

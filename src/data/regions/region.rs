@@ -1,0 +1,226 @@
+//! Regions: the tracked areas a user clicks, and the set of them with the
+//! index that finds the region at a point. Reading them from GeoJSON is in
+//! [`super::layer`].
+
+use std::collections::HashSet;
+use std::fmt;
+
+use geo::{Coord, MultiPolygon, Rect};
+use geojson::JsonObject;
+
+use super::index::RegionIndex;
+use crate::data::diagnostic::{Diagnostic, Location};
+
+/// The identifier of a region, e.g. `rostov`: stable, lower case, used in
+/// event files (`"region": "rostov"`), logs and the command line.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct RegionId(String);
+
+impl RegionId {
+    /// A region id from text, as given.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RegionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One selectable region.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Unique within the [`RegionSet`].
+    pub id: RegionId,
+    /// English name, e.g. "Rostov Oblast".
+    pub name: String,
+    /// Name in the local language, e.g. "Ростовская область".
+    pub name_local: Option<String>,
+    /// Index of the layer (file) it came from in [`RegionSet::layers`].
+    pub layer: usize,
+    /// Names of the features merged into this region, when there are several
+    /// (Crimea: "Republic of Crimea", "Sevastopol").
+    pub parts: Vec<String>,
+    /// Where the geometry comes from (the `source` property).
+    pub source: Option<String>,
+    /// All properties of the region's first feature, for the details panel.
+    pub properties: JsonObject,
+    /// The outline in longitude/latitude, exteriors counter-clockwise.
+    pub shape: MultiPolygon<f64>,
+    /// Longitude/latitude bounds of [`Self::shape`].
+    pub bounds: Rect<f64>,
+    /// A point inside the shape where its label goes.
+    pub label_point: Coord<f64>,
+    /// Geodesic area on the WGS84 ellipsoid, in km².
+    pub area_km2: f64,
+}
+
+/// One loaded layer file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionLayer {
+    /// From the file name, e.g. `rostov` for `rostov.geojson`.
+    pub id: String,
+    /// The file as the user named it, or `bundled:<name>`.
+    pub source: String,
+}
+
+/// All regions the app knows, with the index that finds the region at a point.
+#[derive(Debug)]
+pub struct RegionSet {
+    layers: Vec<RegionLayer>,
+    regions: Vec<Region>,
+    index: RegionIndex,
+}
+impl RegionSet {
+    /// Builds the set from read layers, making region ids unique.
+    pub fn from_layers(layers: Vec<LayerRegions>) -> (Self, Vec<Diagnostic>) {
+        let mut warnings = Vec::new();
+        let mut seen = HashSet::new();
+        let mut set_layers = Vec::new();
+        let mut regions = Vec::new();
+        for (layer_index, layer) in layers.into_iter().enumerate() {
+            for mut region in layer.regions {
+                if !seen.insert(region.id.clone()) {
+                    let base = region.id.clone();
+                    let mut n = 2;
+                    while seen.contains(&RegionId::new(format!("{base}-{n}"))) {
+                        n += 1;
+                    }
+                    region.id = RegionId::new(format!("{base}-{n}"));
+                    warnings.push(Diagnostic::warning(
+                        Location::file(&layer.layer.source),
+                        format!(
+                            "region id \"{base}\" is already used by another layer; this one is \"{}\"",
+                            region.id
+                        ),
+                    ));
+                    seen.insert(region.id.clone());
+                }
+                region.layer = layer_index;
+                regions.push(region);
+            }
+            set_layers.push(layer.layer);
+        }
+        let index = RegionIndex::new(regions.iter().map(|r| (&r.shape, r.bounds)));
+        (
+            Self {
+                layers: set_layers,
+                regions,
+                index,
+            },
+            warnings,
+        )
+    }
+
+    /// The loaded layers, in drawing order.
+    pub fn layers(&self) -> &[RegionLayer] {
+        &self.layers
+    }
+
+    /// Every region; its position here is its index everywhere else.
+    pub fn regions(&self) -> &[Region] {
+        &self.regions
+    }
+
+    /// The region at `index`.
+    pub fn get(&self, index: usize) -> Option<&Region> {
+        self.regions.get(index)
+    }
+
+    /// The index of the region with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.regions.iter().position(|r| r.id.as_str() == id)
+    }
+
+    /// The region containing a longitude/latitude point (the topmost where
+    /// regions overlap).
+    pub fn locate(&self, point: Coord<f64>) -> Option<usize> {
+        self.index.locate(point, |_| true)
+    }
+
+    /// Like [`Self::locate`], among the regions `include` accepts.
+    pub fn locate_where(&self, point: Coord<f64>, include: impl Fn(usize) -> bool) -> Option<usize> {
+        self.index.locate(point, include)
+    }
+
+    /// Longitude/latitude bounds of all regions.
+    pub fn bounds(&self) -> Option<Rect<f64>> {
+        self.regions.iter().map(|r| r.bounds).reduce(|a, b| union(&a, &b))
+    }
+}
+/// Bounding box of two boxes.
+pub fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
+    Rect::new(
+        Coord {
+            x: a.min().x.min(b.min().x),
+            y: a.min().y.min(b.min().y),
+        },
+        Coord {
+            x: a.max().x.max(b.max().x),
+            y: a.max().y.max(b.max().y),
+        },
+    )
+}
+
+/// A layer read from one file, before it joins a [`RegionSet`].
+#[derive(Debug, Clone)]
+pub struct LayerRegions {
+    /// The layer.
+    pub layer: RegionLayer,
+    /// Its regions (their `layer` index is set when the set is built).
+    pub regions: Vec<Region>,
+    /// What was skipped while reading it.
+    pub warnings: Vec<Diagnostic>,
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_regions_have_names_areas_and_sources() {
+        let set = match RegionSet::bundled() {
+            Ok(set) => set,
+            Err(error) => panic!("bundled data must load: {error}"),
+        };
+        let ids: Vec<&str> = set.regions().iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["bryansk", "belgorod", "voronezh", "rostov", "crimea"]);
+        // Official areas in km²; the generalised outlines stay within 6 %.
+        for (id, official) in [
+            ("rostov", 100_967.0),
+            ("belgorod", 27_134.0),
+            ("bryansk", 34_857.0),
+            ("voronezh", 52_216.0),
+            ("crimea", 27_000.0),
+        ] {
+            let region = set.get(set.index_of(id).expect("bundled id")).expect("region");
+            let ratio = region.area_km2 / official;
+            assert!((0.94..1.06).contains(&ratio), "{id}: {} km²", region.area_km2);
+            assert!(region.name_local.is_some());
+            assert!(
+                region
+                    .source
+                    .as_deref()
+                    .is_some_and(|s| s.contains("Natural Earth"))
+            );
+        }
+        let crimea = set.get(set.index_of("crimea").expect("crimea")).expect("region");
+        assert_eq!(crimea.parts, vec!["Republic of Crimea", "Sevastopol"]);
+    }
+
+    #[test]
+    fn label_points_are_inside_their_regions() {
+        use geo::{Contains, Point};
+        let set = RegionSet::bundled().expect("bundled");
+        for region in set.regions() {
+            assert!(region.shape.contains(&Point(region.label_point)), "{}", region.id);
+        }
+    }
+}
