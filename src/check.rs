@@ -5,12 +5,12 @@
 //! region, then every warning and error.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::data::events::id::IdRegistry;
 use crate::data::events::merge::{Keyed, merge_file};
 use crate::data::events::read::{ReadContext, open_event_file, read_any_event_stream};
-use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, Severity};
+use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, RegionSet, Severity};
 use crate::load::{LoadedRegions, load_regions};
 use crate::query::{CompiledFilter, EventFilter};
 
@@ -85,34 +85,67 @@ impl Keyed for Counted {
 pub fn run_check(options: &CheckOptions) -> CheckReport {
     let LoadedRegions {
         regions,
-        mut messages,
-        failed: mut failed_files,
+        messages,
+        failed,
         ..
     } = load_regions(&options.regions);
-    let mut categories = Categories::default();
-    let mut filter = options.filter.compile(&categories, &regions);
-    let mut registry = IdRegistry::default();
-    let mut slots: Vec<Counted> = Vec::new();
-    let mut rejected = 0;
+    let categories = Categories::default();
+    let mut tally = Tally {
+        filter: options.filter.compile(&categories, &regions),
+        categories,
+        registry: IdRegistry::default(),
+        slots: Vec::new(),
+        rejected: 0,
+        messages,
+        failed_files: failed,
+    };
     for (file_index, path) in options.events.iter().enumerate() {
+        tally.add_file(&regions, file_index, path);
+    }
+    build_report(
+        &regions,
+        tally.slots,
+        tally.rejected,
+        tally.messages,
+        tally.failed_files,
+        &options.filter,
+        &tally.filter,
+    )
+}
+
+/// What the check has counted so far, file by file.
+struct Tally {
+    categories: Categories,
+    filter: CompiledFilter,
+    registry: IdRegistry,
+    slots: Vec<Counted>,
+    rejected: usize,
+    messages: Vec<Diagnostic>,
+    failed_files: usize,
+}
+
+impl Tally {
+    /// Reads one event file and merges its events by id, as the app does.
+    fn add_file(&mut self, regions: &RegionSet, file_index: usize, path: &Path) {
         let (name, file) = match open_event_file(path, None) {
             Ok(opened) => opened,
             Err(error) => {
-                failed_files += 1;
-                messages.push(error.into());
-                continue;
+                self.failed_files += 1;
+                self.messages.push(error.into());
+                return;
             }
         };
         // As in the app, a file that fails adds nothing, not even categories.
-        let mut file_categories = categories.clone();
+        let mut file_categories = self.categories.clone();
         let mut staged = Vec::new();
         let mut hashes = Vec::new();
         let mut file_messages = Vec::new();
+        let filter = &self.filter;
         let result = read_any_event_stream(
             &name,
             io::BufReader::with_capacity(1 << 20, file),
             ReadContext {
-                regions: &regions,
+                regions,
                 file_index: file_index as u32,
                 categories: &mut file_categories,
                 progress: None,
@@ -133,12 +166,12 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         );
         match result {
             Ok(summary) => {
-                rejected += summary.rejected;
-                categories = file_categories;
-                filter.learn_categories(&categories);
+                self.rejected += summary.rejected;
+                self.categories = file_categories;
+                self.filter.learn_categories(&self.categories);
                 file_messages.extend(merge_file(
-                    &mut registry,
-                    &mut slots,
+                    &mut self.registry,
+                    &mut self.slots,
                     staged,
                     hashes,
                     &name,
@@ -146,27 +179,18 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
                 ));
                 // In record order, as the app lists them.
                 file_messages.sort_by_key(|m| (m.location.record, m.location.line));
-                messages.extend(file_messages);
+                self.messages.extend(file_messages);
             }
             Err(error) => {
-                failed_files += 1;
-                messages.push(error.into());
+                self.failed_files += 1;
+                self.messages.push(error.into());
             }
         }
     }
-    build_report(
-        &regions,
-        slots,
-        rejected,
-        messages,
-        failed_files,
-        &options.filter,
-        &filter,
-    )
 }
 
 fn build_report(
-    regions: &crate::data::RegionSet,
+    regions: &RegionSet,
     slots: Vec<Counted>,
     rejected: usize,
     messages: Vec<Diagnostic>,

@@ -96,52 +96,15 @@ impl<'a> RecordRules<'a> {
             Some(text) => EventDate::parse_iso(text).map_err(|e| format!("field \"date\": {e}"))?,
             None => return Err("missing required field \"date\"".into()),
         };
-        let position = match (draft.lon, draft.lat) {
-            (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
-            (None, None) => return Err("missing coordinates: give \"lat\" and \"lon\" in degrees".into()),
-            (None, Some(_)) => return Err("missing required field \"lon\"".into()),
-            (Some(_), None) => return Err("missing required field \"lat\"".into()),
-        };
-        check_position(position)?;
+        let position = position(&draft)?;
 
-        let end_date = match non_blank(&draft.end_date) {
-            None => None,
-            Some(text) => match EventDate::parse_iso(text) {
-                Ok(end) if end < date => {
-                    warnings.push(format!(
-                        "\"end_date\" {end} is before \"date\" {date}; end date ignored"
-                    ));
-                    None
-                }
-                Ok(end) => Some(end),
-                Err(error) => {
-                    warnings.push(format!("field \"end_date\": {error}; end date ignored"));
-                    None
-                }
-            },
-        };
+        let end_date = end_date(&draft, date, warnings);
         let category = match non_blank(&draft.category) {
             Some(name) => categories.intern(name),
             None => CategoryId::known(EventCategory::Other),
         };
-        let precision = non_blank(&draft.precision).and_then(|name| {
-            let precision = Precision::from_name(name);
-            if precision.is_none() {
-                warnings.push(format!(
-                    "\"precision\" \"{name}\" is not one of exact, approximate, region; ignored"
-                ));
-            }
-            precision
-        });
-        let troops = non_blank(&draft.troops).and_then(|text| {
-            let troops = whole_number(text);
-            if troops.is_none() {
-                warnings.push(format!(
-                    "\"troops\" must be a whole number, found {text}; ignored"
-                ));
-            }
-            troops
-        });
+        let precision = precision(&draft, warnings);
+        let troops = troops(&draft, warnings);
         let declared_region = non_blank(&draft.region);
         let region = self.assign_region(declared_region, position, warnings);
         let generated;
@@ -222,6 +185,64 @@ impl<'a> RecordRules<'a> {
             .and_then(|i| self.regions.get(i as usize))
             .map_or_else(|| "no tracked region".to_string(), |r| format!("\"{}\"", r.id))
     }
+}
+
+/// The position of a draft, which every event needs.
+fn position(draft: &Draft<'_>) -> Result<Coord<f64>, String> {
+    let position = match (draft.lon, draft.lat) {
+        (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
+        (None, None) => return Err("missing coordinates: give \"lat\" and \"lon\" in degrees".into()),
+        (None, Some(_)) => return Err("missing required field \"lon\"".into()),
+        (Some(_), None) => return Err("missing required field \"lat\"".into()),
+    };
+    check_position(position)?;
+    Ok(position)
+}
+
+/// `end_date`, when it can be read and is not before `date`; otherwise a warning.
+fn end_date(draft: &Draft<'_>, date: EventDate, warnings: &mut Vec<String>) -> Option<EventDate> {
+    match non_blank(&draft.end_date) {
+        None => None,
+        Some(text) => match EventDate::parse_iso(text) {
+            Ok(end) if end < date => {
+                warnings.push(format!(
+                    "\"end_date\" {end} is before \"date\" {date}; end date ignored"
+                ));
+                None
+            }
+            Ok(end) => Some(end),
+            Err(error) => {
+                warnings.push(format!("field \"end_date\": {error}; end date ignored"));
+                None
+            }
+        },
+    }
+}
+
+/// `precision`, when it is one borderwatch knows; otherwise a warning.
+fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision> {
+    non_blank(&draft.precision).and_then(|name| {
+        let precision = Precision::from_name(name);
+        if precision.is_none() {
+            warnings.push(format!(
+                "\"precision\" \"{name}\" is not one of exact, approximate, region; ignored"
+            ));
+        }
+        precision
+    })
+}
+
+/// `troops`, when it is a whole number; otherwise a warning.
+fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u64> {
+    non_blank(&draft.troops).and_then(|text| {
+        let troops = whole_number(text);
+        if troops.is_none() {
+            warnings.push(format!(
+                "\"troops\" must be a whole number, found {text}; ignored"
+            ));
+        }
+        troops
+    })
 }
 
 /// Checks that a position is WGS84 longitude/latitude.

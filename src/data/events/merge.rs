@@ -51,20 +51,7 @@ pub fn merge_file<T: Keyed + Sync>(
     } else {
         items.par_iter().map(|item| id_hash(item.id())).collect()
     };
-    registry.reserve(items.len());
-    // Ids are claimed first: a new id owns the slot it will have once the
-    // items that replace others are taken out.
-    let mut next_slot = first_new;
-    let claims: Vec<IdClaim> = hashes
-        .into_iter()
-        .map(|hash| {
-            let claim = registry.claim_hashed(hash, next_slot);
-            if claim == IdClaim::New {
-                next_slot += 1;
-            }
-            claim
-        })
-        .collect();
+    let claims = claim_ids(registry, hashes, first_new);
     // Those items leave in file order; the rest close up in place, so a
     // first file's events are never copied.
     let mut position = 0;
@@ -106,6 +93,31 @@ pub fn merge_file<T: Keyed + Sync>(
         }
         *old = item;
     }
+    warnings.extend(file_warnings(file, updated, summary));
+    warnings
+}
+
+/// Claims each id (by hash, in file order) for the slot it will have: a new
+/// id owns the slot it gets once the items that replace others are taken out.
+fn claim_ids(registry: &mut IdRegistry, hashes: Vec<u128>, first_new: usize) -> Vec<IdClaim> {
+    registry.reserve(hashes.len());
+    let mut next_slot = first_new;
+    hashes
+        .into_iter()
+        .map(|hash| {
+            let claim = registry.claim_hashed(hash, next_slot);
+            if claim == IdClaim::New {
+                next_slot += 1;
+            }
+            claim
+        })
+        .collect()
+}
+
+/// What is said of a whole file: how many earlier events it replaced, and
+/// that it has none.
+fn file_warnings(file: &str, updated: usize, summary: &FileSummary) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
     if updated > 0 {
         warnings.push(Diagnostic::warning(
             Location::file(file),

@@ -112,30 +112,7 @@ struct CrsProperties {
 /// `file` is how the file is named in messages.
 pub fn read_geojson(file: &str, bytes: &[u8]) -> Result<GeoFile, LoadError> {
     let source = SourceText::decode(file, bytes)?;
-    match first_significant_byte(source.text) {
-        Some(b'{') => {}
-        Some(b'[') => {
-            return Err(LoadError::new(
-                source.location_at(source.text.find('[').unwrap_or(0)),
-                Problem::Invalid(
-                    "a GeoJSON file must be an object (FeatureCollection, Feature or geometry), not an array"
-                        .into(),
-                ),
-            ));
-        }
-        _ => {
-            // Not an object: let serde_json say exactly what is wrong and where.
-            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(source.text) {
-                Err(error) => source.json_error(&error, 0),
-                Ok(_) => LoadError::new(
-                    source.location_at(0),
-                    Problem::Invalid(
-                        "a GeoJSON file must be an object (FeatureCollection, Feature or geometry)".into(),
-                    ),
-                ),
-            });
-        }
-    }
+    check_is_object(&source)?;
     let top: TopLevel = serde_json::from_str(source.text).map_err(|e| source.json_error(&e, 0))?;
     let crs = top.crs.and_then(|crs| crs.properties).and_then(|p| p.name);
     let reader = FeatureReader { source: &source, crs };
@@ -193,6 +170,30 @@ pub fn read_geojson(file: &str, bytes: &[u8]) -> Result<GeoFile, LoadError> {
             Location::file(file),
             Problem::Invalid("not GeoJSON: the top-level object has no \"type\" member".into()),
         )),
+    }
+}
+
+/// A GeoJSON file is one object: anything else is named with its position.
+fn check_is_object(source: &SourceText<'_>) -> Result<(), LoadError> {
+    match first_significant_byte(source.text) {
+        Some(b'{') => Ok(()),
+        Some(b'[') => Err(LoadError::new(
+            source.location_at(source.text.find('[').unwrap_or(0)),
+            Problem::Invalid(
+                "a GeoJSON file must be an object (FeatureCollection, Feature or geometry), not an array"
+                    .into(),
+            ),
+        )),
+        // Not an object: let serde_json say exactly what is wrong and where.
+        _ => Err(match serde_json::from_str::<serde::de::IgnoredAny>(source.text) {
+            Err(error) => source.json_error(&error, 0),
+            Ok(_) => LoadError::new(
+                source.location_at(0),
+                Problem::Invalid(
+                    "a GeoJSON file must be an object (FeatureCollection, Feature or geometry)".into(),
+                ),
+            ),
+        }),
     }
 }
 

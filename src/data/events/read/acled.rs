@@ -57,15 +57,7 @@ pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
         (None, Some(place)) => format!("{} in {place}", event_type.as_deref().unwrap_or("Event")),
         (None, None) => event_type.clone().unwrap_or_else(|| "ACLED event".into()),
     };
-    let mut actors: Vec<Cow<'static, str>> = Vec::new();
-    for column in ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"] {
-        for actor in text(column).iter().flat_map(|t| t.split(';')) {
-            let actor = actor.trim();
-            if !actor.is_empty() && !actors.iter().any(|a| a == actor) {
-                actors.push(Cow::Owned(actor.to_string()));
-            }
-        }
-    }
+    let actors = actors(fields);
     let sources = text("source")
         .iter()
         .flat_map(|t| t.split(';'))
@@ -79,16 +71,7 @@ pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
         "3" => Some("region"),
         _ => None,
     });
-    let mut extra = Vec::new();
-    for (column, name) in KEPT {
-        if let Some(value) = text(column) {
-            let value = match value.parse::<i64>() {
-                Ok(number) if matches!(column, "fatalities" | "time_precision") => serde_json::json!(number),
-                _ => serde_json::Value::String(value),
-            };
-            extra.push((name.to_string(), value));
-        }
-    }
+    let extra = kept_fields(fields);
     Ok(Draft {
         id: text("event_id_cnty").map(Cow::Owned),
         title: Some(Cow::Owned(title)),
@@ -109,6 +92,35 @@ pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
         sources,
         extra,
     })
+}
+
+/// The actors of every actor column, each once, in column order.
+fn actors(fields: &dyn Fields) -> Vec<Cow<'static, str>> {
+    let mut actors: Vec<Cow<'static, str>> = Vec::new();
+    for column in ["actor1", "assoc_actor_1", "actor2", "assoc_actor_2"] {
+        for actor in fields.text(column).iter().flat_map(|t| t.split(';')) {
+            let actor = actor.trim();
+            if !actor.is_empty() && !actors.iter().any(|a| a == actor) {
+                actors.push(Cow::Owned(actor.to_string()));
+            }
+        }
+    }
+    actors
+}
+
+/// The ACLED fields kept with the event ([`KEPT`]), counts as numbers.
+fn kept_fields(fields: &dyn Fields) -> Vec<(String, serde_json::Value)> {
+    let mut extra = Vec::new();
+    for (column, name) in KEPT {
+        if let Some(value) = fields.text(column) {
+            let value = match value.parse::<i64>() {
+                Ok(number) if matches!(column, "fatalities" | "time_precision") => serde_json::json!(number),
+                _ => serde_json::Value::String(value.into_owned()),
+            };
+            extra.push((name.to_string(), value));
+        }
+    }
+    extra
 }
 
 /// The borderwatch category of an ACLED event type and sub-event type; a
