@@ -131,6 +131,9 @@ def build_groups(land):
     cb = box(*CRIMEA_BOX)
     both = shapely.intersection(shapely.intersection(ru, cb), shapely.intersection(ua, cb), grid_size=GRID)
     parts = [p for p in shapely.get_parts(polys_only(both)) if p.area > 1e-7]
+    # Land the source gives to Russia alone around the Sivash and the Arabat
+    # Spit (west of the Kerch Strait, so never the Taman peninsula) is Crimea too.
+    parts += list(shapely.get_parts(polys_only(shapely.clip_by_rect(ru, 32.0, 45.5, 36.0, 46.6))))
     crimea = fill_holes(shapely.union_all(parts))
     log(f"land given to both Russia and Ukraine near Crimea: {len(parts)} parts")
     filled = {"CRIMEA": crimea}
