@@ -271,10 +271,16 @@ impl CheckReport {
             .iter()
             .filter(|m| m.severity == Severity::Error)
             .count();
-        let warnings = self.messages.len() - errors;
+        let count = |severity| self.messages.iter().filter(|m| m.severity == severity).count();
+        let warnings = count(Severity::Warning);
+        let notes = match count(Severity::Info) {
+            0 => String::new(),
+            1 => ", 1 note".to_string(),
+            n => format!(", {n} notes"),
+        };
         writeln!(
             out,
-            "{} event{} loaded{filtered}; {} record{} rejected; {} file{} could not be loaded; {errors} error{}, {warnings} warning{}",
+            "{} event{} loaded{filtered}; {} record{} rejected; {} file{} could not be loaded; {errors} error{}, {warnings} warning{}{notes}",
             self.loaded,
             if self.loaded == 1 { "" } else { "s" },
             self.rejected,

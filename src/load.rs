@@ -153,8 +153,11 @@ pub struct LoadAborted {
 
 /// The region layers of some sources, loaded into a set.
 pub struct LoadedRegions {
-    /// The regions, or the bundled ones when no layer loaded.
+    /// The regions, or the bundled ones when no layer loaded, knowing the
+    /// land around them (for the coastal rule).
     pub regions: RegionSet,
+    /// The muted map around them (the bundled context).
+    pub context: ContextLayer,
     /// The sources that loaded.
     pub sources: Vec<RegionSource>,
     /// Every warning and error.
@@ -207,8 +210,10 @@ pub fn load_region_sources(sources: &[RegionSource]) -> LoadedRegions {
     }
     let (regions, warnings) = RegionSet::from_layers(layers);
     messages.extend(warnings);
+    let context = load_context(&mut messages);
     LoadedRegions {
-        regions,
+        regions: regions.with_land(&context),
+        context,
         sources: loaded,
         messages,
         failed,
@@ -225,6 +230,7 @@ pub fn load_sources(
 ) -> Result<Loaded, LoadAborted> {
     let LoadedRegions {
         regions,
+        context,
         sources: region_sources,
         mut messages,
         mut failed,
@@ -261,7 +267,6 @@ pub fn load_sources(
     }
     let (events, event_messages) = builder.finish();
     messages.extend(event_messages);
-    let context = load_context(&mut messages);
     Ok(Loaded {
         dataset: Dataset::new(regions, context, events),
         sources: loaded_sources,

@@ -8,6 +8,8 @@ use std::fmt;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Worth knowing, nothing wrong: how a record was read or placed.
+    Info,
     /// Something was skipped or guessed; the rest loaded.
     Warning,
     /// A record or a whole file could not be used.
@@ -17,6 +19,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Self::Info => "info",
             Self::Warning => "warning",
             Self::Error => "error",
         })
@@ -93,6 +96,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Information at `location`.
+    pub fn info(location: Location, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Info,
+            location,
+            message: message.into(),
+        }
+    }
+
     /// A warning at `location`.
     pub fn warning(location: Location, message: impl Into<String>) -> Self {
         Self {

@@ -16,6 +16,6 @@ pub use container::Container;
 pub use diagnostic::{Diagnostic, LoadError, Location, Problem, Severity};
 pub use events::{
     Categories, CategoryId, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
-    EventSetBuilder, EventTexts, FileSummary, LoadProgress, Precision, SourceRef,
+    EventSetBuilder, EventTexts, FileSummary, LoadProgress, Placement, Precision, SourceRef,
 };
 pub use regions::{ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet};

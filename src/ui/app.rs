@@ -1337,6 +1337,7 @@ impl BorderwatchApp {
                             let color = match message.severity {
                                 Severity::Error => ui.visuals().error_fg_color,
                                 Severity::Warning => ui.visuals().warn_fg_color,
+                                Severity::Info => ui.visuals().text_color(),
                             };
                             ui.add(
                                 egui::Label::new(RichText::new(message.to_string()).color(color)).truncate(),

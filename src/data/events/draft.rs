@@ -10,8 +10,8 @@ use geo::Coord;
 
 use super::category::{Categories, CategoryId, EventCategory};
 use super::date::EventDate;
-use super::event::{Event, EventOrigin, EventTexts, Precision, SourceRef};
-use crate::data::regions::RegionSet;
+use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
+use crate::data::regions::{Assigned, RegionSet};
 
 /// The fields of a record as read, before any check.
 #[derive(Debug, Clone, Default)]
@@ -106,7 +106,7 @@ impl<'a> RecordRules<'a> {
         let precision = precision(&draft, warnings);
         let troops = troops(&draft, warnings);
         let declared_region = non_blank(&draft.region);
-        let region = self.assign_region(declared_region, position, warnings);
+        let (region, placement) = self.assign_region(declared_region, position, warnings);
         let generated;
         let id = match non_blank(&draft.id) {
             Some(id) => id,
@@ -143,6 +143,7 @@ impl<'a> RecordRules<'a> {
         event.precision = precision;
         event.troops = troops;
         event.region = region;
+        event.placement = placement;
         event.extra = (!draft.extra.is_empty()).then(|| Box::new(draft.extra.into_iter().collect()));
         event.origin = EventOrigin {
             file: self.file_index,
@@ -152,24 +153,37 @@ impl<'a> RecordRules<'a> {
         Ok(event)
     }
 
-    /// The region an event belongs to: the declared one when it is loaded
-    /// (warning if the coordinates say otherwise), else the one containing it.
+    /// What to tell about how `event` was placed ([`placement_note`]).
+    pub fn note(&self, event: &Event) -> Option<String> {
+        placement_note(event, self.regions)
+    }
+
+    /// The region an event belongs to and how that was decided: the declared
+    /// one when it is loaded (warning if the coordinates say otherwise), else
+    /// the one containing it or, in the sea just off a coast, that coast's.
     fn assign_region(
         &self,
         declared: Option<&str>,
         position: Coord<f64>,
         warnings: &mut Vec<String>,
-    ) -> Option<u32> {
-        let located = self.regions.locate(position).map(|i| i as u32);
+    ) -> (Option<u32>, Placement) {
+        let assigned = self.regions.assign(position);
+        let located = assigned.map(|a| a.region() as u32);
+        let by_position = match assigned {
+            Some(Assigned::Offshore { metres, .. }) => Placement::Coastal {
+                offshore_m: metres.round() as u16,
+            },
+            _ => Placement::Position,
+        };
         let Some(declared) = declared else {
-            return located;
+            return (located, by_position);
         };
         let Some(&index) = self.region_ids.get(declared) else {
             warnings.push(format!(
                 "\"region\" \"{declared}\" is not a loaded region; placed by its coordinates in {}",
                 self.region_name(located)
             ));
-            return located;
+            return (located, by_position);
         };
         if located != Some(index) {
             warnings.push(format!(
@@ -177,7 +191,7 @@ impl<'a> RecordRules<'a> {
                 self.region_name(located)
             ));
         }
-        Some(index)
+        (Some(index), Placement::Declared)
     }
 
     fn region_name(&self, index: Option<u32>) -> String {
@@ -185,6 +199,21 @@ impl<'a> RecordRules<'a> {
             .and_then(|i| self.regions.get(i as usize))
             .map_or_else(|| "no tracked region".to_string(), |r| format!("\"{}\"", r.id))
     }
+}
+
+/// What to tell about how an event was placed, when it is worth telling: a
+/// point in the sea counted in the region whose coast it lies off.
+pub fn placement_note(event: &Event, regions: &RegionSet) -> Option<String> {
+    let Placement::Coastal { offshore_m } = event.placement else {
+        return None;
+    };
+    let region = event.region.and_then(|i| regions.get(i as usize))?;
+    Some(format!(
+        "coastal: {:.1} km off the coast of {}, counted in it (points in the sea within {:.0} km of a tracked region's coast, and nearer to it than to other land, belong to it)",
+        f64::from(offshore_m) / 1000.0,
+        region.name,
+        crate::data::regions::coast::COASTAL_REACH_M / 1000.0
+    ))
 }
 
 /// The position of a draft, which every event needs.

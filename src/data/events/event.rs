@@ -42,6 +42,22 @@ impl fmt::Display for Precision {
     }
 }
 
+/// How an event's region was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Placement {
+    /// By its coordinates: inside the region, or outside every region.
+    #[default]
+    Position,
+    /// The file named the region (`"region": "rostov"`).
+    Declared,
+    /// In the sea this many metres off the region's coast, and nearer to it
+    /// than to any other land (see [`crate::data::regions::coast`]).
+    Coastal {
+        /// Distance to the coast, in metres.
+        offshore_m: u16,
+    },
+}
+
 /// Where a report comes from, as stored in an [`Event`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SourceRef<'a> {
@@ -219,6 +235,8 @@ pub struct Event {
     /// Index of the region it is in (its declared region when that names a
     /// loaded region, else the one containing its position); `None` outside.
     pub region: Option<u32>,
+    /// How [`Self::region`] was decided.
+    pub placement: Placement,
     /// What kind of event it is.
     pub category: CategoryId,
     /// How exactly the position locates the event.
@@ -241,6 +259,7 @@ impl Event {
             end_date: None,
             position,
             region: None,
+            placement: Placement::Position,
             category: CategoryId::known(EventCategory::Other),
             precision: None,
             troops: None,

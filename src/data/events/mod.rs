@@ -14,6 +14,6 @@ pub mod set;
 
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::EventDate;
-pub use event::{Event, EventOrigin, EventTexts, Precision, SourceRef};
+pub use event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 pub use read::{FileSummary, LoadProgress};
 pub use set::{EventFile, EventSet, EventSetBuilder};

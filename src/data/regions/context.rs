@@ -43,12 +43,18 @@ pub struct ContextLayer {
 }
 
 impl ContextLayer {
-    /// The bundled context layer.
+    /// The bundled context layer (read once per process: it is a megabyte
+    /// of outlines, and the regions' coastal rule needs it too).
     pub fn bundled() -> Result<Self, LoadError> {
-        Self::read(
-            "bundled:assets/context/context.geojson",
-            bundled::CONTEXT.as_bytes(),
-        )
+        static BUNDLED: std::sync::OnceLock<Result<ContextLayer, LoadError>> = std::sync::OnceLock::new();
+        BUNDLED
+            .get_or_init(|| {
+                Self::read(
+                    "bundled:assets/context/context.geojson",
+                    bundled::CONTEXT.as_bytes(),
+                )
+            })
+            .clone()
     }
 
     /// Reads a context layer: polygons with `kind` `country` or `admin1`

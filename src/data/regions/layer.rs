@@ -10,15 +10,18 @@ use geo::{BoundingRect, GeodesicArea, InteriorPoint, MultiPolygon};
 use geojson::JsonObject;
 use serde_json::Value;
 
+use super::context::ContextLayer;
 use super::geojson::{FeatureGeometry, GeoFeature, read_geojson};
 use super::region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet};
 use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 
 impl RegionSet {
-    /// The five bundled layers: Bryansk, Belgorod, Voronezh, Rostov, Crimea.
+    /// The five bundled layers: Bryansk, Belgorod, Voronezh, Rostov, Crimea,
+    /// with the bundled context as the land around them.
     pub fn bundled() -> Result<Self, LoadError> {
         let (set, warnings) = Self::from_layers(bundled_layers()?);
+        let set = set.with_land(&ContextLayer::bundled()?);
         match warnings.into_iter().next() {
             // The bundled data is ours: a warning about it is a bug worth failing on.
             Some(warning) => Err(LoadError::new(

@@ -3,6 +3,7 @@
 //! of regions with the index that finds the one at a point ([`region`],
 //! [`index`]), and the muted context layer ([`context`]). No drawing here.
 
+pub mod coast;
 pub mod context;
 pub mod geojson;
 pub mod index;
@@ -12,4 +13,4 @@ pub mod region;
 pub use context::{ContextFeature, ContextKind, ContextLayer};
 pub use index::RegionIndex;
 pub use layer::{LayersRead, bundled_layers, layer_id_from_path, read_layer_paths, read_region_layer};
-pub use region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet, union};
+pub use region::{Assigned, LayerRegions, Region, RegionId, RegionLayer, RegionSet, union};

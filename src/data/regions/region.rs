@@ -8,6 +8,8 @@ use std::fmt;
 use geo::{Coord, MultiPolygon, Rect};
 use geojson::JsonObject;
 
+use super::coast::CoastIndex;
+use super::context::{ContextKind, ContextLayer};
 use super::index::RegionIndex;
 use crate::data::diagnostic::{Diagnostic, Location};
 
@@ -78,6 +80,34 @@ pub struct RegionSet {
     layers: Vec<RegionLayer>,
     regions: Vec<Region>,
     index: RegionIndex,
+    /// The land around, for the coastal rule (none until [`Self::with_land`]).
+    land: Vec<(MultiPolygon<f64>, Rect<f64>)>,
+    /// The coastal rule's index, built from `land` when first needed (most
+    /// points are inside a region and never ask).
+    coast: std::sync::OnceLock<CoastIndex>,
+}
+
+/// Where a point falls among the regions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Assigned {
+    /// Inside the region at this index.
+    Inside(usize),
+    /// In the sea off the region's coast (see [`super::coast`]).
+    Offshore {
+        /// The region's index.
+        region: usize,
+        /// Distance to its coast, in metres.
+        metres: f64,
+    },
+}
+
+impl Assigned {
+    /// The region's index.
+    pub fn region(self) -> usize {
+        match self {
+            Self::Inside(region) | Self::Offshore { region, .. } => region,
+        }
+    }
 }
 impl RegionSet {
     /// Builds the set from read layers, making region ids unique.
@@ -115,6 +145,8 @@ impl RegionSet {
                 layers: set_layers,
                 regions,
                 index,
+                land: Vec::new(),
+                coast: std::sync::OnceLock::new(),
             },
             warnings,
         )
@@ -144,6 +176,50 @@ impl RegionSet {
     /// regions overlap).
     pub fn locate(&self, point: Coord<f64>) -> Option<usize> {
         self.index.locate(point, |_| true)
+    }
+
+    /// Knows the land around the regions (the context's countries and
+    /// first-level regions), so that points in the sea just off a region's
+    /// coast are assigned to it ([`Self::assign`]).
+    pub fn with_land(mut self, context: &ContextLayer) -> Self {
+        // A country drawn as well as its first-level regions is the same land twice.
+        let divided: HashSet<&str> = context
+            .features
+            .iter()
+            .filter(|f| f.kind == ContextKind::Admin1)
+            .map(|f| f.country.as_str())
+            .collect();
+        self.land = context
+            .features
+            .iter()
+            .filter(|f| match f.kind {
+                ContextKind::Admin1 => true,
+                ContextKind::Country => !divided.contains(f.name.as_str()),
+                ContextKind::Sea => false,
+            })
+            .map(|f| (f.shape.clone(), f.bounds))
+            .collect();
+        self.coast = std::sync::OnceLock::new();
+        self
+    }
+
+    /// The region a point belongs to: the one containing it, else (with the
+    /// land known) the one whose coast it lies just off.
+    pub fn assign(&self, point: Coord<f64>) -> Option<Assigned> {
+        if let Some(index) = self.locate(point) {
+            return Some(Assigned::Inside(index));
+        }
+        if self.land.is_empty() {
+            return None;
+        }
+        let coast = self.coast.get_or_init(|| {
+            CoastIndex::new(
+                self.regions.iter().map(|r| &r.shape),
+                self.land.iter().map(|(shape, bounds)| (shape, *bounds)),
+            )
+        });
+        let (region, metres) = coast.offshore(point)?;
+        Some(Assigned::Offshore { region, metres })
     }
 
     /// Like [`Self::locate`], among the regions `include` accepts.

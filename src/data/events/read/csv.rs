@@ -162,7 +162,12 @@ fn read_rows(
                     rules.event(draft, *index, *line, &mut output.categories, &mut warnings)
                 });
                 match event {
-                    Ok(event) => output.push(event),
+                    Ok(event) => {
+                        if let Some(note) = rules.note(&event) {
+                            output.messages.push(Diagnostic::info(location(), note));
+                        }
+                        output.push(event);
+                    }
                     Err(reason) => {
                         output.rejected += 1;
                         output.messages.push(Diagnostic::error(

@@ -89,6 +89,9 @@ impl<'a> RecordReader<'a> {
                         .into_iter()
                         .map(|text| Diagnostic::warning(location(), text)),
                 );
+                if let Some(note) = self.rules.note(&event) {
+                    messages.push(Diagnostic::info(location(), note));
+                }
                 Ok(Some(event))
             }
             Err(Rejection::Invalid(text)) => {
