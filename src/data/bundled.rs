@@ -13,6 +13,9 @@ pub const REGION_LAYERS: [(&str, &str); 5] = [
 /// Neighbouring admin-1 regions, countries and sea names, drawn for orientation.
 pub const CONTEXT: &str = include_str!("../../assets/context/context.geojson");
 
+/// The Russia–Ukraine state border and the de facto line at Perekop.
+pub const BORDER: &str = include_str!("../../assets/borders/border.geojson");
+
 /// How the bundled sample events are named in messages.
 pub const SAMPLE_EVENTS_NAME: &str = "bundled:assets/events/sample.json";
 

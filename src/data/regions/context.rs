@@ -3,6 +3,7 @@
 
 use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
 
+use super::border::BorderLayer;
 use super::geojson::{FeatureGeometry, read_geojson};
 use crate::data::bundled;
 use crate::data::diagnostic::LoadError;
@@ -40,6 +41,8 @@ pub struct ContextFeature {
 pub struct ContextLayer {
     /// Countries first, then admin-1 regions, then seas: the drawing order.
     pub features: Vec<ContextFeature>,
+    /// The state border and de facto lines, drawn over the regions.
+    pub border: BorderLayer,
 }
 
 impl ContextLayer {
@@ -49,10 +52,12 @@ impl ContextLayer {
         static BUNDLED: std::sync::OnceLock<Result<ContextLayer, LoadError>> = std::sync::OnceLock::new();
         BUNDLED
             .get_or_init(|| {
-                Self::read(
+                let mut layer = Self::read(
                     "bundled:assets/context/context.geojson",
                     bundled::CONTEXT.as_bytes(),
-                )
+                )?;
+                layer.border = BorderLayer::bundled()?;
+                Ok(layer)
             })
             .clone()
     }
@@ -102,7 +107,7 @@ impl ContextLayer {
                         label_point: point,
                         bounds: Rect::new(point, point),
                     }),
-                    FeatureGeometry::Other(_) => None,
+                    FeatureGeometry::Lines(_) | FeatureGeometry::Other(_) => None,
                 }
             })
             .collect();
@@ -111,7 +116,10 @@ impl ContextLayer {
             ContextKind::Admin1 => 1,
             ContextKind::Sea => 2,
         });
-        Ok(Self { features })
+        Ok(Self {
+            features,
+            border: BorderLayer::default(),
+        })
     }
 }
 

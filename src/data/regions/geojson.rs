@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use geo::{Coord, LineString, MultiPolygon, Orient, Polygon, orient::Direction};
+use geo::{Coord, LineString, MultiLineString, MultiPolygon, Orient, Polygon, orient::Direction};
 use geojson::{GeometryValue, JsonObject, Position};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -40,6 +40,8 @@ pub enum FeatureGeometry {
     Polygons(MultiPolygon<f64>),
     /// A Point, as longitude/latitude.
     Point(Coord<f64>),
+    /// LineString or MultiLineString (a border line).
+    Lines(MultiLineString<f64>),
     /// Anything else, by GeoJSON type name (`LineString`, `null`, ...).
     Other(&'static str),
 }
@@ -69,6 +71,7 @@ impl GeoFile {
             let name = match &feature.geometry {
                 FeatureGeometry::Polygons(_) => "Polygon",
                 FeatureGeometry::Point(_) => "Point",
+                FeatureGeometry::Lines(_) => "LineString",
                 FeatureGeometry::Other(name) => name,
             };
             *counts.entry(name).or_default() += 1;
@@ -219,7 +222,13 @@ impl FeatureReader<'_, '_> {
                 Some(geometry) => self.convert(&geometry.value, &location)?,
                 None => FeatureGeometry::Other("null"),
             };
-            if let FeatureGeometry::Other(kind) = geometry {
+            let not_polygon = match &geometry {
+                FeatureGeometry::Lines(lines) if lines.0.len() == 1 => Some("LineString"),
+                FeatureGeometry::Lines(_) => Some("MultiLineString"),
+                FeatureGeometry::Other(kind) => Some(*kind),
+                FeatureGeometry::Polygons(_) | FeatureGeometry::Point(_) => None,
+            };
+            if let Some(kind) = not_polygon {
                 file.warnings.push(Diagnostic::warning(
                     location.clone(),
                     format!("skipped: a {kind} geometry is not a polygon"),
@@ -265,8 +274,15 @@ impl FeatureReader<'_, '_> {
                 }
             }
             GeometryValue::MultiPoint { .. } => FeatureGeometry::Other("MultiPoint"),
-            GeometryValue::LineString { .. } => FeatureGeometry::Other("LineString"),
-            GeometryValue::MultiLineString { .. } => FeatureGeometry::Other("MultiLineString"),
+            GeometryValue::LineString { coordinates } => {
+                FeatureGeometry::Lines(MultiLineString(vec![self.line(coordinates, location)?]))
+            }
+            GeometryValue::MultiLineString { coordinates } => FeatureGeometry::Lines(MultiLineString(
+                coordinates
+                    .iter()
+                    .map(|line| self.line(line, location))
+                    .collect::<Result<_, _>>()?,
+            )),
         })
     }
 
@@ -303,6 +319,14 @@ impl FeatureReader<'_, '_> {
         // Point-in-polygon by winding number and the fill both assume the
         // RFC 7946 winding; files in the wild use either.
         Ok(Polygon::new(exterior, holes).orient(Direction::Default))
+    }
+
+    fn line(&self, positions: &[Position], location: &Location) -> Result<LineString<f64>, LoadError> {
+        positions
+            .iter()
+            .map(|p| self.position(p, location))
+            .collect::<Result<Vec<_>, _>>()
+            .map(LineString)
     }
 
     fn position(&self, position: &Position, location: &Location) -> Result<Coord<f64>, LoadError> {

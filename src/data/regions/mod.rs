@@ -3,6 +3,7 @@
 //! of regions with the index that finds the one at a point ([`region`],
 //! [`index`]), and the muted context layer ([`context`]). No drawing here.
 
+pub mod border;
 pub mod coast;
 pub mod context;
 pub mod geojson;
@@ -10,6 +11,7 @@ pub mod index;
 pub mod layer;
 pub mod region;
 
+pub use border::{BorderKind, BorderLayer, BorderLine};
 pub use context::{ContextFeature, ContextKind, ContextLayer};
 pub use index::RegionIndex;
 pub use layer::{LayersRead, bundled_layers, layer_id_from_path, read_layer_paths, read_region_layer};
