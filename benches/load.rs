@@ -8,7 +8,7 @@ mod support;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
+use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet, Severity};
 use borderwatch::dataset::Dataset;
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
@@ -34,7 +34,11 @@ fn load(c: &mut Criterion) {
                     .expect("loads");
                 let (set, messages) = builder.finish();
                 assert_eq!(set.len() as u64, count);
-                assert!(messages.is_empty(), "generated events load cleanly");
+                // Notes only: events just off a coast are counted in its region.
+                assert!(
+                    messages.iter().all(|m| m.severity == Severity::Info),
+                    "generated events load cleanly"
+                );
                 load_runs.push(started.elapsed());
                 (set, messages)
             })
