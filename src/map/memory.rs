@@ -169,3 +169,50 @@ impl MapMemory {
         self.markers.clusters(layer, viewport)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use egui::vec2;
+
+    use super::*;
+    use crate::map::WorldPoint;
+
+    fn regions() -> Option<WorldRect> {
+        Some(WorldRect {
+            min: WorldPoint::new(0.55, 0.33),
+            max: WorldPoint::new(0.60, 0.36),
+        })
+    }
+
+    #[test]
+    fn the_fit_follows_the_map_size_until_the_user_moves_the_view() {
+        let mut memory = MapMemory::default();
+        let small = memory.view_for(regions(), vec2(400.0, 300.0));
+        memory.remember(Viewport::new(
+            small,
+            Rect::from_min_size(Pos2::ZERO, vec2(400.0, 300.0)),
+        ));
+        let large = memory.view_for(regions(), vec2(800.0, 600.0));
+        assert!(large.zoom > small.zoom, "a larger map is fitted again");
+        memory.remember(Viewport::new(
+            large,
+            Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0)),
+        ));
+        memory.moved_by_user();
+        assert_eq!(memory.view_for(regions(), vec2(400.0, 300.0)), large);
+    }
+
+    #[test]
+    fn fitting_the_regions_ends_a_zoom_under_way() {
+        let mut memory = MapMemory::default();
+        let size = vec2(800.0, 600.0);
+        let fitted = memory.view_for(regions(), size);
+        memory.request_zoom(2.0);
+        assert_eq!(memory.fit_regions(regions(), size), fitted);
+        assert_eq!(memory.view(), Some(fitted));
+        let mut view = fitted;
+        let rect = Rect::from_min_size(Pos2::ZERO, size);
+        assert!(!memory.ease_zoom(&mut view, rect, 0.016), "no zoom left to ease");
+        assert_eq!(view, fitted);
+    }
+}
