@@ -9,7 +9,7 @@ use super::app::BorderwatchApp;
 use super::background::Task;
 use super::files::{file_name, png_of};
 use crate::data::{Diagnostic, Location};
-use crate::export::{ExportFormat, write_events};
+use crate::export::{ExportFormat, write_atomically, write_events};
 
 impl BorderwatchApp {
     /// Writes the filtered events to `path` on a thread of its own.
@@ -24,15 +24,14 @@ impl BorderwatchApp {
                     format!("cannot write the export: {error}"),
                 )
             };
-            let file = std::fs::File::create(&path).map_err(failed)?;
-            let mut out = std::io::BufWriter::new(file);
-            let written = write_events(
-                &data.events,
-                indices.iter().map(|&i| i as usize),
-                format,
-                &mut out,
-            )
-            .and_then(|written| std::io::Write::flush(&mut out).map(|()| written))
+            let written = write_atomically(&path, |mut out| {
+                write_events(
+                    &data.events,
+                    indices.iter().map(|&i| i as usize),
+                    format,
+                    &mut out,
+                )
+            })
             .map_err(failed)?;
             Ok(format!("exported {written} events to {}", path.display()))
         };
