@@ -151,6 +151,16 @@ pub struct LoadAborted {
     pub cancelled: bool,
 }
 
+impl LoadAborted {
+    /// A load that failed (not cancelled), with these messages.
+    pub fn failed(messages: Vec<Diagnostic>) -> Self {
+        Self {
+            messages,
+            cancelled: false,
+        }
+    }
+}
+
 /// The region layers of some sources, loaded into a set.
 pub struct LoadedRegions {
     /// The regions, or the bundled ones when no layer loaded, knowing the
@@ -236,10 +246,7 @@ pub fn load_sources(
         mut failed,
     } = load_region_sources(&sources.regions);
     if failed > 0 && on_error == OnError::Abort {
-        return Err(LoadAborted {
-            messages,
-            cancelled: false,
-        });
+        return Err(LoadAborted::failed(messages));
     }
     let mut loaded_sources = Sources {
         regions: region_sources,

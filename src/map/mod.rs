@@ -2,16 +2,23 @@
 //! layers, and pan/zoom/click handling. It returns what was clicked or hovered;
 //! it does not know about side panels.
 
+mod input;
 mod labels;
+mod layers;
 pub mod markers;
+mod memory;
 pub mod mesh;
 pub mod overlay;
+mod paint;
+mod region_labels;
 pub mod style;
 pub mod view;
 mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};
+pub use layers::{LayerVisibility, MapLayers};
 pub use markers::EventLayer;
+pub use memory::MapMemory;
 pub use style::MapStyle;
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};
-pub use widget::{LayerVisibility, MapClick, MapLayers, MapMemory, MapResponse, MapWidget, click_at};
+pub use widget::{MapClick, MapResponse, MapWidget, click_at};

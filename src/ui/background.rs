@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use crate::data::{Diagnostic, LoadProgress, Location};
 use crate::dataset::Dataset;
-use crate::load::{Loaded, OnError, Sources, load_sources};
+use crate::load::{LoadAborted, Loaded, OnError, Sources, load_sources};
 use crate::map::MapLayers;
 
 /// Why sources are being loaded.
@@ -40,7 +40,7 @@ pub struct LoadOutcome {
     /// Why it ran.
     pub reason: LoadReason,
     /// The data, ready to show, or every message (the old data stays).
-    pub result: Result<Ready, Vec<Diagnostic>>,
+    pub result: Result<Ready, LoadAborted>,
     /// How long it took, in seconds.
     pub seconds: f64,
 }
@@ -92,7 +92,7 @@ impl LoadJob {
                 let dataset = result.as_ref().ok().map(|ready| Arc::clone(&ready.dataset));
                 let outcome = LoadOutcome {
                     reason: job_reason,
-                    result: result.map_err(|aborted| aborted.messages),
+                    result,
                     seconds: started.elapsed().as_secs_f64(),
                 };
                 // The app may have gone: then nobody needs the result.
@@ -109,10 +109,10 @@ impl LoadJob {
             let (sender, failed) = channel();
             let _ = sender.send(LoadOutcome {
                 reason: reason.clone(),
-                result: Err(vec![Diagnostic::error(
+                result: Err(LoadAborted::failed(vec![Diagnostic::error(
                     Location::file("borderwatch"),
                     format!("cannot start a thread to load files: {error}"),
-                )]),
+                )])),
                 seconds: 0.0,
             });
             return Self {
@@ -139,10 +139,10 @@ impl LoadJob {
             Err(TryRecvError::Empty) => None,
             Err(TryRecvError::Disconnected) => Some(LoadOutcome {
                 reason: self.reason.clone(),
-                result: Err(vec![Diagnostic::error(
+                result: Err(LoadAborted::failed(vec![Diagnostic::error(
                     Location::file("borderwatch"),
                     "the loading thread stopped without a result",
-                )]),
+                )])),
                 seconds: self.started.elapsed().as_secs_f64(),
             }),
         }

@@ -44,51 +44,67 @@ pub fn event_details(
         .num_columns(2)
         .spacing([12.0, 4.0])
         .striped(true)
-        .show(ui, |ui| {
-            if let Some(place) = event.place() {
-                row(ui, "Place", place);
-            }
-            row(ui, "Coordinates", &format_lonlat(event.position));
-            let region = match event.region.and_then(|r| regions.get(r as usize)) {
-                Some(region) => region.name.clone(),
-                None => "Outside tracked regions".to_string(),
-            };
-            row(ui, "Region", &region);
-            if let Some(declared) = event.declared_region()
-                && regions.index_of(declared).map(|i| i as u32) != event.region
-            {
-                row(ui, "Region in file", declared);
-            }
-            if let Some(precision) = event.precision {
-                let text = match precision {
-                    crate::data::Precision::Exact => "exact",
-                    crate::data::Precision::Approximate => "approximate",
-                    crate::data::Precision::Region => "region (placed at the regional centre)",
-                };
-                row(ui, "Precision", text);
-            }
-            if let Some(troops) = event.troops {
-                row(ui, "Troops", &group_thousands(troops));
-            }
-            let actors: Vec<&str> = event.actors().collect();
-            if !actors.is_empty() {
-                row(ui, "Actors", &actors.join(", "));
-            }
-            row(ui, "Id", event.id());
-            let origin = format!(
-                "{}:{} (record {})",
-                events.file_name(event),
-                event.origin.line,
-                event.origin.record
-            );
-            row(ui, "From", &origin);
-        });
+        .show(ui, |ui| facts(ui, events, regions, event));
 
     if let Some(description) = event.description() {
         ui.add_space(6.0);
         ui.add(egui::Label::new(description).wrap().selectable(true));
     }
 
+    sources(ui, event);
+
+    if let Some(extra) = &event.extra {
+        ui.add_space(6.0);
+        egui::CollapsingHeader::new(format!("Other fields ({})", extra.len()))
+            .default_open(true)
+            .show(ui, |ui| fields_grid(ui, "event-extra", extra.iter()));
+    }
+}
+
+/// The rows of the facts grid: place, coordinates, region, precision,
+/// troops, actors, id and where the record came from.
+fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
+    if let Some(place) = event.place() {
+        row(ui, "Place", place);
+    }
+    row(ui, "Coordinates", &format_lonlat(event.position));
+    let region = match event.region.and_then(|r| regions.get(r as usize)) {
+        Some(region) => region.name.clone(),
+        None => "Outside tracked regions".to_string(),
+    };
+    row(ui, "Region", &region);
+    if let Some(declared) = event.declared_region()
+        && regions.index_of(declared).map(|i| i as u32) != event.region
+    {
+        row(ui, "Region in file", declared);
+    }
+    if let Some(precision) = event.precision {
+        let text = match precision {
+            crate::data::Precision::Exact => "exact",
+            crate::data::Precision::Approximate => "approximate",
+            crate::data::Precision::Region => "region (placed at the regional centre)",
+        };
+        row(ui, "Precision", text);
+    }
+    if let Some(troops) = event.troops {
+        row(ui, "Troops", &group_thousands(troops));
+    }
+    let actors: Vec<&str> = event.actors().collect();
+    if !actors.is_empty() {
+        row(ui, "Actors", &actors.join(", "));
+    }
+    row(ui, "Id", event.id());
+    let origin = format!(
+        "{}:{} (record {})",
+        events.file_name(event),
+        event.origin.line,
+        event.origin.record
+    );
+    row(ui, "From", &origin);
+}
+
+/// The event's sources: web links open in the browser, others are only shown.
+fn sources(ui: &mut Ui, event: &Event) {
     let sources: Vec<_> = event.sources().collect();
     if !sources.is_empty() {
         ui.add_space(6.0);
@@ -107,13 +123,6 @@ pub fn event_details(
                 }
             }
         }
-    }
-
-    if let Some(extra) = &event.extra {
-        ui.add_space(6.0);
-        egui::CollapsingHeader::new(format!("Other fields ({})", extra.len()))
-            .default_open(true)
-            .show(ui, |ui| fields_grid(ui, "event-extra", extra.iter()));
     }
 }
 

@@ -1,10 +1,18 @@
-//! What the user asked for in a panel. Panels return intents; the app
-//! decides what they change.
+//! What the user asked for in a panel, a menu, a dialog or on the map.
+//! Panels return intents; the app decides what they change, in one place
+//! (`BorderwatchApp::apply`).
 
+use std::path::PathBuf;
+
+use super::files::{DialogPurpose, EventFilesAnswer};
+use super::session::Theme;
+use crate::export::ExportFormat;
 use crate::map::LayerVisibility;
 use crate::query::{EventFilter, PlaybackSettings};
+use crate::spatial::Cluster;
 
-/// A request from the side panel, the legend, the filter bar or the timeline.
+/// A request from the side panel, the legend, the filter bar, the timeline,
+/// the menus, the status bar, a dialog or the map.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PanelIntent {
     /// Show the region at this index and its events.
@@ -21,6 +29,9 @@ pub enum PanelIntent {
     CentreOn(usize),
     /// Close the event details, keeping the list.
     CloseEvent,
+    /// A marker or cluster clicked on the map: select its event, list a
+    /// spot, or zoom in until its events separate.
+    OpenCluster(Cluster),
     /// Hide the category with this name if shown, show it if hidden.
     ToggleCategory(String),
     /// Use this filter.
@@ -35,4 +46,32 @@ pub enum PanelIntent {
     TogglePlay,
     /// Change how playback moves.
     SetPlayback(PlaybackSettings),
+    /// Zoom the map by this many levels (+ in, - out), eased.
+    Zoom(f64),
+    /// Fit the tracked regions on the map.
+    FitRegions,
+    /// Use this colour theme.
+    SetTheme(Theme),
+    /// Show or hide the messages window.
+    ShowMessages(bool),
+    /// Forget every message.
+    ClearMessages,
+    /// Back to the default view, filters, layers, theme and playback.
+    Reset,
+    /// Open a file dialog for this purpose.
+    OpenDialog(DialogPurpose),
+    /// Open these files as File › Open does.
+    OpenPaths(Vec<PathBuf>),
+    /// What to do with the event files waiting for an answer.
+    AnswerEventFiles(EventFilesAnswer),
+    /// Read every loaded file again.
+    Reload,
+    /// Stop the load under way; the data shown stays.
+    CancelLoad,
+    /// Write the filtered events to this file.
+    ExportEvents(ExportFormat, PathBuf),
+    /// Write the map, as drawn next, to this PNG file.
+    ExportMap(PathBuf),
+    /// Close the window.
+    Quit,
 }

@@ -32,35 +32,7 @@ pub fn legend(
                 .fill(style.overlay_fill)
                 .show(ui, |ui| {
                     ui.set_max_width(200.0);
-                    let max = filtered.region_counts.iter().copied().max().unwrap_or(0);
-                    if choropleth {
-                        ui.label(RichText::new("Events per region").strong());
-                        scale_bar(ui, max);
-                    } else {
-                        ui.label(RichText::new("Tracked regions").strong());
-                    }
-                    for (index, region) in data.regions.regions().iter().enumerate() {
-                        ui.horizontal(|ui| {
-                            let text = if choropleth {
-                                let count = filtered.region_counts.get(index).copied().unwrap_or(0);
-                                let (rect, _) =
-                                    ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                                ui.painter().rect_filled(
-                                    rect,
-                                    2.0,
-                                    MapStyle::choropleth_fill(count, max, 255),
-                                );
-                                format!("{} ({count})", region.name)
-                            } else {
-                                swatch(ui, index);
-                                region.name.clone()
-                            };
-                            let selected = Some(index) == selected_region;
-                            if ui.selectable_label(selected, text).clicked() {
-                                intent = Some(PanelIntent::FocusRegion(index));
-                            }
-                        });
-                    }
+                    region_entries(ui, data, filtered, selected_region, choropleth, &mut intent);
                     if data.events.is_empty() {
                         return;
                     }
@@ -68,51 +40,94 @@ pub fn legend(
                     egui::CollapsingHeader::new(RichText::new("Events").strong())
                         .id_salt("legend-events")
                         .default_open(true)
-                        .show(ui, |ui| {
-                            for (id, name) in data.events.categories().iter() {
-                                let total = data.category_totals.get(usize::from(id.0)).copied().unwrap_or(0);
-                                if total == 0 {
-                                    continue;
-                                }
-                                let count = filtered
-                                    .category_counts
-                                    .get(usize::from(id.0))
-                                    .copied()
-                                    .unwrap_or(0);
-                                let shown = filter.categories.passes(name);
-                                ui.horizontal(|ui| {
-                                    let (rect, _) =
-                                        ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
-                                    let color = MapStyle::category_id_color(id);
-                                    if shown {
-                                        ui.painter().circle_filled(rect.center(), 5.5, color);
-                                    } else {
-                                        ui.painter().circle_stroke(
-                                            rect.center(),
-                                            5.0,
-                                            egui::Stroke::new(1.5, color),
-                                        );
-                                    }
-                                    let text = format!("{name} ({count})");
-                                    let text = if shown {
-                                        RichText::new(text)
-                                    } else {
-                                        RichText::new(text).weak().strikethrough()
-                                    };
-                                    let response = ui.selectable_label(false, text).on_hover_text(if shown {
-                                        "Click to hide this category"
-                                    } else {
-                                        "Click to show this category"
-                                    });
-                                    if response.clicked() {
-                                        intent = Some(PanelIntent::ToggleCategory(name.to_string()));
-                                    }
-                                });
-                            }
-                        });
+                        .show(ui, |ui| category_entries(ui, data, filtered, filter, &mut intent));
                 });
         });
     (area.response.rect, intent)
+}
+
+/// A line per region, with its colour (or its count's on a choropleth);
+/// clicking one selects it.
+fn region_entries(
+    ui: &mut Ui,
+    data: &Dataset,
+    filtered: &FilteredEvents,
+    selected_region: Option<usize>,
+    choropleth: bool,
+    intent: &mut Option<PanelIntent>,
+) {
+    let max = filtered.region_counts.iter().copied().max().unwrap_or(0);
+    if choropleth {
+        ui.label(RichText::new("Events per region").strong());
+        scale_bar(ui, max);
+    } else {
+        ui.label(RichText::new("Tracked regions").strong());
+    }
+    for (index, region) in data.regions.regions().iter().enumerate() {
+        ui.horizontal(|ui| {
+            let text = if choropleth {
+                let count = filtered.region_counts.get(index).copied().unwrap_or(0);
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+                ui.painter()
+                    .rect_filled(rect, 2.0, MapStyle::choropleth_fill(count, max, 255));
+                format!("{} ({count})", region.name)
+            } else {
+                swatch(ui, index);
+                region.name.clone()
+            };
+            let selected = Some(index) == selected_region;
+            if ui.selectable_label(selected, text).clicked() {
+                *intent = Some(PanelIntent::FocusRegion(index));
+            }
+        });
+    }
+}
+
+/// A line per category with events, with its count under the filter;
+/// clicking one hides or shows it.
+fn category_entries(
+    ui: &mut Ui,
+    data: &Dataset,
+    filtered: &FilteredEvents,
+    filter: &EventFilter,
+    intent: &mut Option<PanelIntent>,
+) {
+    for (id, name) in data.events.categories().iter() {
+        let total = data.category_totals.get(usize::from(id.0)).copied().unwrap_or(0);
+        if total == 0 {
+            continue;
+        }
+        let count = filtered
+            .category_counts
+            .get(usize::from(id.0))
+            .copied()
+            .unwrap_or(0);
+        let shown = filter.categories.passes(name);
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            let color = MapStyle::category_id_color(id);
+            if shown {
+                ui.painter().circle_filled(rect.center(), 5.5, color);
+            } else {
+                ui.painter()
+                    .circle_stroke(rect.center(), 5.0, egui::Stroke::new(1.5, color));
+            }
+            let text = format!("{name} ({count})");
+            let text = if shown {
+                RichText::new(text)
+            } else {
+                RichText::new(text).weak().strikethrough()
+            };
+            let response = ui.selectable_label(false, text).on_hover_text(if shown {
+                "Click to hide this category"
+            } else {
+                "Click to show this category"
+            });
+            if response.clicked() {
+                *intent = Some(PanelIntent::ToggleCategory(name.to_string()));
+            }
+        });
+    }
 }
 
 /// The choropleth's colour scale from 0 to `max` events.

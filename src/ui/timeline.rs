@@ -71,62 +71,7 @@ impl Timeline<'_> {
                 intent = Some(PanelIntent::TogglePlay);
             }
             let mut settings = *self.settings;
-            let label = ui.label("Mode");
-            egui::ComboBox::from_id_salt("play-mode")
-                .selected_text(match settings.mode {
-                    PlayMode::Window => "Window",
-                    PlayMode::Cumulative => "Cumulative",
-                })
-                .width(100.0)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut settings.mode, PlayMode::Window, "Window")
-                        .on_hover_text("A window of fixed length moves through time");
-                    ui.selectable_value(&mut settings.mode, PlayMode::Cumulative, "Cumulative")
-                        .on_hover_text("Everything from the first event up to a moving day");
-                })
-                .response
-                .labelled_by(label.id);
-            if settings.mode == PlayMode::Window {
-                let name = WINDOWS
-                    .iter()
-                    .find(|(days, _)| *days == settings.window_days)
-                    .map_or_else(
-                        || format!("{} days", settings.window_days),
-                        |(_, n)| n.to_string(),
-                    );
-                let label = ui.label("Length");
-                egui::ComboBox::from_id_salt("play-window")
-                    .selected_text(name)
-                    .width(90.0)
-                    .show_ui(ui, |ui| {
-                        for (days, name) in WINDOWS {
-                            ui.selectable_value(&mut settings.window_days, days, name);
-                        }
-                    })
-                    .response
-                    .labelled_by(label.id)
-                    .on_hover_text("Length of the window");
-            }
-            let speed = SPEEDS
-                .iter()
-                .find(|(s, _)| (*s - settings.days_per_second).abs() < 1e-9)
-                .map_or_else(
-                    || format!("{} days / s", settings.days_per_second),
-                    |(_, n)| n.to_string(),
-                );
-            let label = ui.label("Speed");
-            egui::ComboBox::from_id_salt("play-speed")
-                .selected_text(speed)
-                .width(100.0)
-                .show_ui(ui, |ui| {
-                    for (speed, name) in SPEEDS {
-                        ui.selectable_value(&mut settings.days_per_second, speed, name);
-                    }
-                })
-                .response
-                .labelled_by(label.id)
-                .on_hover_text("How fast time passes");
-            ui.checkbox(&mut settings.looping, "Loop");
+            playback_choices(ui, &mut settings);
             if settings != *self.settings {
                 intent = Some(PanelIntent::SetPlayback(settings));
             }
@@ -353,6 +298,66 @@ fn bin_label(size: BinSize, day: i32) -> String {
         BinSize::Quarter => format!("Q{}", (month - 1) / 3 + 1),
         BinSize::Year => format!("{year}"),
     }
+}
+
+/// The playback choices: mode, window length (in window mode), speed, loop.
+fn playback_choices(ui: &mut Ui, settings: &mut PlaybackSettings) {
+    let label = ui.label("Mode");
+    egui::ComboBox::from_id_salt("play-mode")
+        .selected_text(match settings.mode {
+            PlayMode::Window => "Window",
+            PlayMode::Cumulative => "Cumulative",
+        })
+        .width(100.0)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut settings.mode, PlayMode::Window, "Window")
+                .on_hover_text("A window of fixed length moves through time");
+            ui.selectable_value(&mut settings.mode, PlayMode::Cumulative, "Cumulative")
+                .on_hover_text("Everything from the first event up to a moving day");
+        })
+        .response
+        .labelled_by(label.id);
+    if settings.mode == PlayMode::Window {
+        let name = WINDOWS
+            .iter()
+            .find(|(days, _)| *days == settings.window_days)
+            .map_or_else(
+                || format!("{} days", settings.window_days),
+                |(_, n)| n.to_string(),
+            );
+        let label = ui.label("Length");
+        egui::ComboBox::from_id_salt("play-window")
+            .selected_text(name)
+            .width(90.0)
+            .show_ui(ui, |ui| {
+                for (days, name) in WINDOWS {
+                    ui.selectable_value(&mut settings.window_days, days, name);
+                }
+            })
+            .response
+            .labelled_by(label.id)
+            .on_hover_text("Length of the window");
+    }
+    let speed = SPEEDS
+        .iter()
+        .find(|(s, _)| (*s - settings.days_per_second).abs() < 1e-9)
+        .map_or_else(
+            || format!("{} days / s", settings.days_per_second),
+            |(_, n)| n.to_string(),
+        );
+    let label = ui.label("Speed");
+    egui::ComboBox::from_id_salt("play-speed")
+        .selected_text(speed)
+        .width(100.0)
+        .show_ui(ui, |ui| {
+            for (speed, name) in SPEEDS {
+                ui.selectable_value(&mut settings.days_per_second, speed, name);
+            }
+        })
+        .response
+        .labelled_by(label.id)
+        .on_hover_text("How fast time passes");
+    ui.checkbox(&mut settings.looping, "Loop");
 }
 
 #[cfg(test)]

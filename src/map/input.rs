@@ -1,0 +1,139 @@
+//! Pan and zoom from the pointer, the keyboard and the map's own buttons.
+
+use egui::{Key, Rect, Response, Ui, Vec2, pos2, vec2};
+
+use super::memory::MapMemory;
+use super::{MapStyle, MapView, WorldRect};
+
+/// How much one wheel point zooms: 100 points (about two notches) is one level.
+const WHEEL_POINTS_PER_LEVEL: f64 = 100.0;
+/// Points one arrow key press pans.
+const KEY_PAN: f32 = 80.0;
+
+/// Keys pressed this frame that move the map.
+struct MapKeys {
+    zoom_in: bool,
+    zoom_out: bool,
+    home: bool,
+    pan: Vec2,
+}
+
+impl MapKeys {
+    /// Reads the keys (with no Ctrl/Cmd held).
+    fn read(ui: &Ui) -> Self {
+        ui.input(|i| {
+            let pressed = |key| i.key_pressed(key) && !i.modifiers.command;
+            let mut pan = Vec2::ZERO;
+            if pressed(Key::ArrowLeft) {
+                pan.x += KEY_PAN;
+            }
+            if pressed(Key::ArrowRight) {
+                pan.x -= KEY_PAN;
+            }
+            if pressed(Key::ArrowUp) {
+                pan.y += KEY_PAN;
+            }
+            if pressed(Key::ArrowDown) {
+                pan.y -= KEY_PAN;
+            }
+            Self {
+                zoom_in: pressed(Key::Plus) || pressed(Key::Equals),
+                zoom_out: pressed(Key::Minus),
+                home: pressed(Key::Home),
+                pan,
+            }
+        })
+    }
+}
+
+/// Drag pans; wheel, pinch and double-click zoom around the pointer;
+/// `+`/`-`, arrows and `Home` (fit `regions`) work when no text field has
+/// the keyboard. A zoom under way moves on by one frame.
+pub(super) fn handle_input(
+    ui: &Ui,
+    response: &Response,
+    rect: Rect,
+    view: &mut MapView,
+    memory: &mut MapMemory,
+    regions: Option<WorldRect>,
+) {
+    if response.dragged() && response.drag_delta() != Vec2::ZERO {
+        view.pan(response.drag_delta());
+        memory.moved_by_user();
+    }
+    if let Some(pointer) = ui.input(|i| i.pointer.latest_pos())
+        && response.contains_pointer()
+    {
+        let (scroll, pinch) = ui.input(|i| (i.smooth_scroll_delta, i.zoom_delta()));
+        let levels = f64::from(scroll.y) / WHEEL_POINTS_PER_LEVEL + f64::from(pinch).log2();
+        if levels != 0.0 {
+            view.zoom_around(levels.exp2(), pointer, rect);
+            memory.moved_by_user();
+        }
+    }
+    if response.double_clicked()
+        && let Some(at) = response.interact_pointer_pos()
+    {
+        memory.add_zoom(1.0, Some(at));
+    }
+
+    if !ui.ctx().egui_wants_keyboard_input() {
+        let keys = MapKeys::read(ui);
+        if keys.zoom_in {
+            memory.add_zoom(1.0, None);
+        }
+        if keys.zoom_out {
+            memory.add_zoom(-1.0, None);
+        }
+        if keys.home {
+            *view = memory.fit_regions(regions, rect.size());
+            return;
+        }
+        if keys.pan != Vec2::ZERO {
+            view.pan(keys.pan);
+            memory.moved_by_user();
+        }
+    }
+
+    let dt = f64::from(ui.input(|i| i.stable_dt)).clamp(0.001, 0.1);
+    if memory.ease_zoom(view, rect, dt) {
+        ui.ctx().request_repaint();
+    }
+}
+
+/// Zoom buttons and Fit (of `regions`), top right of the map, as in other
+/// map apps. They act on the next frame.
+pub(super) fn controls(
+    ui: &mut Ui,
+    rect: Rect,
+    style: &MapStyle,
+    memory: &mut MapMemory,
+    regions: Option<WorldRect>,
+) {
+    let size = vec2(40.0, 28.0);
+    let x = rect.right() - size.x - 10.0;
+    let mut y = rect.top() + 10.0;
+    let buttons: [(&str, &str, f64); 3] = [
+        ("+", "Zoom in (+)", 1.0),
+        ("−", "Zoom out (-)", -1.0),
+        ("Fit", "Fit the tracked regions (Home)", 0.0),
+    ];
+    for (text, hint, levels) in buttons {
+        let button_rect = Rect::from_min_size(pos2(x, y), size);
+        let clicked = ui
+            .put(
+                button_rect,
+                egui::Button::new(egui::RichText::new(text).size(15.0)).fill(style.overlay_fill),
+            )
+            .on_hover_text(hint)
+            .clicked();
+        if clicked {
+            if levels == 0.0 {
+                memory.fit_regions(regions, rect.size());
+            } else {
+                memory.add_zoom(levels, None);
+            }
+        }
+        y += size.y + 4.0;
+    }
+}

@@ -1,0 +1,93 @@
+//! What the map draws, and which of it: the meshes built once from the
+//! loaded data, and the layer switches the user keeps between sessions.
+
+use std::collections::BTreeSet;
+
+use super::WorldRect;
+use super::mesh::ShapeMesh;
+use crate::data::{ContextLayer, RegionSet};
+
+/// Which layers the map shows (persisted with the session).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct LayerVisibility {
+    /// Region layers hidden, by layer id (e.g. `rostov`).
+    pub hidden_layers: BTreeSet<String>,
+    /// The muted map of neighbours underneath.
+    pub context: bool,
+    /// Event markers.
+    pub markers: bool,
+    /// Region and context names.
+    pub labels: bool,
+}
+
+impl Default for LayerVisibility {
+    fn default() -> Self {
+        Self {
+            hidden_layers: BTreeSet::new(),
+            context: true,
+            markers: true,
+            labels: true,
+        }
+    }
+}
+
+impl LayerVisibility {
+    /// Whether the region layer with this id is shown.
+    pub fn layer_shown(&self, id: &str) -> bool {
+        !self.hidden_layers.contains(id)
+    }
+
+    /// Shows or hides a region layer.
+    pub fn toggle_layer(&mut self, id: &str) {
+        if !self.hidden_layers.remove(id) {
+            self.hidden_layers.insert(id.to_string());
+        }
+    }
+}
+
+/// What the map draws, derived once from the loaded data: triangulated
+/// meshes in world coordinates.
+pub struct MapLayers {
+    /// One mesh per region, by region index.
+    pub(super) regions: Vec<ShapeMesh>,
+    /// One mesh per context feature; `None` for a feature with no area.
+    pub(super) context: Vec<Option<ShapeMesh>>,
+    region_bounds: Option<WorldRect>,
+}
+
+impl MapLayers {
+    /// Projects and triangulates every region and context feature.
+    pub fn new(regions: &RegionSet, context: &ContextLayer) -> Self {
+        Self {
+            regions: regions
+                .regions()
+                .iter()
+                .map(|r| ShapeMesh::new(&r.shape))
+                .collect(),
+            context: context
+                .features
+                .iter()
+                .map(|f| (!f.shape.0.is_empty()).then(|| ShapeMesh::new(&f.shape)))
+                .collect(),
+            region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
+        }
+    }
+
+    /// World bounds of all regions: what "Fit" shows.
+    pub fn region_bounds(&self) -> Option<WorldRect> {
+        self.region_bounds
+    }
+}
+
+/// Whether the region at `index` is drawn and selectable under `visibility`
+/// (every region is when there is none).
+pub(super) fn region_shown(regions: &RegionSet, visibility: Option<&LayerVisibility>, index: usize) -> bool {
+    let Some(visibility) = visibility else {
+        return true;
+    };
+    regions
+        .get(index)
+        .and_then(|r| regions.layers().get(r.layer))
+        .is_none_or(|layer| visibility.layer_shown(&layer.id))
+}

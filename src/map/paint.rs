@@ -1,0 +1,131 @@
+//! Painting one frame of the map: the sea, the context underneath, the
+//! tracked regions (fills, outlines, selection), then labels, markers and
+//! the overlays (scale bar, attribution).
+
+use egui::epaint::Mesh;
+use egui::{Align2, FontId, Shape, Stroke, Ui, vec2};
+
+use super::markers::{marker_rects, paint_markers};
+use super::overlay::ScaleBar;
+use super::widget::MapWidget;
+use super::{MapStyle, Viewport, WorldRect};
+use crate::data::ContextKind;
+use crate::spatial::Cluster;
+
+impl MapWidget<'_> {
+    /// Paints the map in `viewport`, with `hovered` region highlighted and
+    /// the event `clusters` on top.
+    pub(super) fn paint(&self, ui: &Ui, viewport: &Viewport, hovered: Option<usize>, clusters: &[Cluster]) {
+        let rect = viewport.rect;
+        let painter = ui.painter_at(rect);
+        let visible = viewport.visible_world();
+        let style = self.style;
+        let mut shapes: Vec<Shape> = Vec::new();
+        shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
+        self.paint_context(viewport, &visible, &mut shapes);
+        self.paint_regions(viewport, &visible, hovered, &mut shapes);
+        if self.shows(|v| v.labels) {
+            self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
+        }
+        if let Some(layer) = self.events.as_ref().filter(|_| self.shows(|v| v.markers)) {
+            paint_markers(&painter, clusters, layer, viewport, style, &mut shapes);
+        }
+        painter.extend(shapes);
+
+        if let Some(bar) = ScaleBar::for_viewport(viewport) {
+            bar.paint(&painter, rect.left_bottom() + vec2(10.0, -10.0), style);
+        }
+        painter.text(
+            rect.right_bottom() + vec2(-6.0, -4.0),
+            Align2::RIGHT_BOTTOM,
+            "Boundaries: Natural Earth",
+            FontId::proportional(10.0),
+            style.context_label,
+        );
+    }
+
+    /// Context: land fills, then admin-1 borders under country borders.
+    fn paint_context(&self, viewport: &Viewport, visible: &WorldRect, shapes: &mut Vec<Shape>) {
+        let style = self.style;
+        let show_context = self.shows(|v| v.context);
+        let mut land = Mesh::default();
+        for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
+            if let Some(mesh) = mesh
+                && show_context
+                && mesh.bounds.intersects(visible)
+            {
+                mesh.fill_into(viewport, style.land(&feature.country), &mut land);
+            }
+        }
+        shapes.push(Shape::mesh(land));
+        let context_kinds: &[ContextKind] = if show_context {
+            &[ContextKind::Admin1, ContextKind::Country]
+        } else {
+            &[]
+        };
+        for &kind in context_kinds {
+            let stroke = match kind {
+                ContextKind::Country => Stroke::new(1.2, style.country_border),
+                _ => Stroke::new(0.6, style.admin1_border),
+            };
+            for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
+                if feature.kind == kind
+                    && let Some(mesh) = mesh
+                    && mesh.bounds.intersects(visible)
+                {
+                    mesh.outline_into(viewport, stroke, shapes);
+                }
+            }
+        }
+    }
+
+    /// Tracked regions: fills, outlines, then the selection on top.
+    fn paint_regions(
+        &self,
+        viewport: &Viewport,
+        visible: &WorldRect,
+        hovered: Option<usize>,
+        shapes: &mut Vec<Shape>,
+    ) {
+        let style = self.style;
+        let max_count = self.choropleth.and_then(|c| c.iter().copied().max()).unwrap_or(0);
+        let mut fills = Mesh::default();
+        for (index, mesh) in self.layers.regions.iter().enumerate() {
+            if !mesh.bounds.intersects(visible) || !self.region_shown(index) {
+                continue;
+            }
+            let alpha = if Some(index) == self.selected {
+                style.selected_fill_alpha
+            } else if Some(index) == hovered {
+                style.hover_fill_alpha
+            } else {
+                style.region_fill_alpha
+            };
+            let color = match self.choropleth {
+                Some(counts) => {
+                    let count = counts.get(index).copied().unwrap_or(0);
+                    // The choropleth is read from its colours: keep them strong.
+                    let alpha = alpha.saturating_add(70);
+                    MapStyle::choropleth_fill(count, max_count, alpha)
+                }
+                None => MapStyle::region_fill(index, alpha),
+            };
+            mesh.fill_into(viewport, color, &mut fills);
+        }
+        shapes.push(Shape::mesh(fills));
+        for (index, mesh) in self.layers.regions.iter().enumerate() {
+            if mesh.bounds.intersects(visible) && Some(index) != self.selected && self.region_shown(index) {
+                let width = if Some(index) == hovered { 2.0 } else { 1.2 };
+                let color = if self.choropleth.is_some() {
+                    style.country_border
+                } else {
+                    MapStyle::region_color(index)
+                };
+                mesh.outline_into(viewport, Stroke::new(width, color), shapes);
+            }
+        }
+        if let Some(mesh) = self.selected.and_then(|i| self.layers.regions.get(i)) {
+            mesh.outline_into(viewport, Stroke::new(2.5, style.selection_outline), shapes);
+        }
+    }
+}

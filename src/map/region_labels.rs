@@ -1,0 +1,208 @@
+//! The names on the map: tracked regions first (they matter most), then
+//! seas, countries and, zoomed in, admin-1 areas of the context, each kept
+//! clear of the map's controls, the app's overlays and the markers.
+
+use egui::{Color32, FontId, Painter, Pos2, Rect, Shape, Vec2, vec2};
+use geo::{Contains, Coord};
+
+use super::labels::{Label, LabelPlacer};
+use super::mesh::ShapeMesh;
+use super::widget::MapWidget;
+use super::{MapStyle, Viewport, WorldRect};
+use crate::data::{ContextFeature, ContextKind};
+
+/// Zoom below which admin-1 names of the context are hidden.
+const ADMIN1_LABEL_ZOOM: f64 = 5.5;
+
+impl MapWidget<'_> {
+    /// Places and paints every label, avoiding the `markers` drawn.
+    pub(super) fn paint_labels(
+        &self,
+        painter: &Painter,
+        viewport: &Viewport,
+        markers: &[Rect],
+        shapes: &mut Vec<Shape>,
+    ) {
+        let mut placer = LabelPlacer::default();
+        // Keep labels clear of the controls and the scale bar.
+        placer.reserve(Rect::from_min_size(
+            viewport.rect.right_top() + vec2(-56.0, 0.0),
+            vec2(56.0, 120.0),
+        ));
+        placer.reserve(Rect::from_min_size(
+            viewport.rect.left_bottom() + vec2(0.0, -40.0),
+            vec2(160.0, 40.0),
+        ));
+        for obstacle in self.obstacles.iter().chain(markers) {
+            placer.reserve(*obstacle);
+        }
+        // A region name may move off a marker at its label point.
+        placer.allow_shifts(&[
+            vec2(0.0, 24.0),
+            vec2(0.0, -24.0),
+            vec2(0.0, 36.0),
+            vec2(0.0, -36.0),
+        ]);
+        self.place_region_labels(&mut placer, painter, viewport, shapes);
+        placer.no_shifts();
+        self.place_context_labels(&mut placer, painter, viewport, shapes);
+    }
+
+    /// The names of the regions shown, with their counts on a choropleth.
+    fn place_region_labels(
+        &self,
+        placer: &mut LabelPlacer,
+        painter: &Painter,
+        viewport: &Viewport,
+        shapes: &mut Vec<Shape>,
+    ) {
+        let clip = viewport.rect.shrink(4.0);
+        for (index, region) in self.regions.regions().iter().enumerate() {
+            let Some(mesh) = self
+                .layers
+                .regions
+                .get(index)
+                .filter(|_| self.region_shown(index))
+            else {
+                continue;
+            };
+            let extent = viewport.world_rect_to_screen(&mesh.bounds).size();
+            let Some(anchor) = label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape) else {
+                continue;
+            };
+            let text = match self.choropleth {
+                Some(counts) => format!("{}: {}", region.name, counts.get(index).copied().unwrap_or(0)),
+                None => region.name.clone(),
+            };
+            placer.place(
+                painter,
+                clip,
+                Label {
+                    text: &text,
+                    anchor,
+                    font: FontId::proportional(14.0),
+                    color: self.style.region_label,
+                    halo: self.style.label_halo,
+                    fits_in: Some(extent),
+                },
+                shapes,
+            );
+        }
+    }
+
+    /// Seas, countries, then (zoomed in) admin-1 areas of the context.
+    fn place_context_labels(
+        &self,
+        placer: &mut LabelPlacer,
+        painter: &Painter,
+        viewport: &Viewport,
+        shapes: &mut Vec<Shape>,
+    ) {
+        let clip = viewport.rect.shrink(4.0);
+        let zoom = viewport.view.zoom;
+        for kind in [ContextKind::Sea, ContextKind::Country, ContextKind::Admin1] {
+            if (kind == ContextKind::Admin1 && zoom < ADMIN1_LABEL_ZOOM) || !self.shows(|v| v.context) {
+                continue;
+            }
+            for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
+                if feature.kind != kind {
+                    continue;
+                }
+                let Some(look) = ContextLabel::of(feature, mesh.as_ref(), viewport, self.style) else {
+                    continue;
+                };
+                placer.place(
+                    painter,
+                    clip,
+                    Label {
+                        text: &look.text,
+                        anchor: look.anchor,
+                        font: look.font,
+                        color: look.color,
+                        halo: self.style.label_halo,
+                        fits_in: look.fits_in,
+                    },
+                    shapes,
+                );
+            }
+        }
+    }
+}
+
+/// How a context feature's name is written, and where.
+struct ContextLabel {
+    text: String,
+    font: FontId,
+    color: Color32,
+    fits_in: Option<Vec2>,
+    anchor: Pos2,
+}
+
+impl ContextLabel {
+    /// The label of `feature` (drawn from `mesh`); `None` for a country
+    /// whose label point and visible middle are both off its shape.
+    fn of(
+        feature: &ContextFeature,
+        mesh: Option<&ShapeMesh>,
+        viewport: &Viewport,
+        style: &MapStyle,
+    ) -> Option<Self> {
+        let extent = mesh.map(|m| viewport.world_rect_to_screen(&m.bounds).size());
+        let (text, font, color, fits_in) = match feature.kind {
+            ContextKind::Sea => (
+                feature.name.clone(),
+                FontId::proportional(13.0),
+                style.sea_label,
+                None,
+            ),
+            ContextKind::Country => (
+                feature.name.to_uppercase(),
+                FontId::proportional(13.0),
+                style.context_label,
+                extent,
+            ),
+            ContextKind::Admin1 => (
+                feature.name.clone(),
+                FontId::proportional(11.0),
+                style.context_label,
+                extent,
+            ),
+        };
+        let anchor = match (feature.kind, mesh) {
+            (ContextKind::Country, Some(mesh)) => {
+                label_anchor(viewport, feature.label_point, &mesh.bounds, &feature.shape)?
+            }
+            _ => viewport.lonlat_to_screen(feature.label_point),
+        };
+        Some(Self {
+            text,
+            font,
+            color,
+            fits_in,
+            anchor,
+        })
+    }
+}
+
+/// Where a shape's label goes: its label point when on screen; otherwise,
+/// when zoomed in past it, the middle of the visible part of its box if that
+/// is inside the shape (so a region filling the screen stays named).
+fn label_anchor(
+    viewport: &Viewport,
+    label_point: Coord<f64>,
+    bounds: &WorldRect,
+    shape: &geo::MultiPolygon<f64>,
+) -> Option<Pos2> {
+    let at = viewport.lonlat_to_screen(label_point);
+    if viewport.rect.shrink(8.0).contains(at) {
+        return Some(at);
+    }
+    let visible = viewport.world_rect_to_screen(bounds).intersect(viewport.rect);
+    if !visible.is_positive() {
+        return None;
+    }
+    let middle = visible.center();
+    shape
+        .contains(&geo::Point(viewport.screen_to_lonlat(middle)))
+        .then_some(middle)
+}

@@ -1,0 +1,92 @@
+//! Exports, each on a thread of its own: the filtered events as GeoJSON or
+//! CSV, and the map as a PNG from the next frame's screenshot. The status
+//! bar shows them while they run; their results become the notice.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use super::app::BorderwatchApp;
+use super::background::Task;
+use super::files::{file_name, png_of};
+use crate::data::{Diagnostic, Location};
+use crate::export::{ExportFormat, write_atomically, write_events};
+
+impl BorderwatchApp {
+    /// Writes the filtered events to `path` on a thread of its own.
+    pub fn export_events(&mut self, format: ExportFormat, path: PathBuf) {
+        let data = Arc::clone(&self.data);
+        let indices = self.filtered.indices.clone();
+        let label = format!("exporting {} events", indices.len());
+        let work = move || {
+            let failed = |error: std::io::Error| {
+                Diagnostic::error(
+                    Location::file(path.display().to_string()),
+                    format!("cannot write the export: {error}"),
+                )
+            };
+            let written = write_atomically(&path, |mut out| {
+                write_events(
+                    &data.events,
+                    indices.iter().map(|&i| i as usize),
+                    format,
+                    &mut out,
+                )
+            })
+            .map_err(failed)?;
+            Ok(format!("exported {written} events to {}", path.display()))
+        };
+        self.tasks.push(match &self.ctx {
+            Some(ctx) => Task::spawn(label, ctx.clone(), work),
+            None => Task::done(label, work()),
+        });
+    }
+
+    /// Writes the map as drawn in the next frame to `path` as a PNG.
+    pub fn export_map(&mut self, path: PathBuf, ctx: &egui::Context) {
+        let Some(viewport) = self.map.last_viewport() else {
+            self.notice = Some("the map is not shown yet".into());
+            return;
+        };
+        let rect = viewport.rect * ctx.pixels_per_point();
+        let (task, sender) = Task::waiting(format!("exporting the map to {}", file_name(&path)));
+        let waker = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let result = png_of(&image, rect)
+                .and_then(|bytes| {
+                    write_atomically(&path, |out| out.write_all(&bytes)).map_err(|e| e.to_string())
+                })
+                .map(|()| format!("exported the map to {}", path.display()))
+                .map_err(|error| {
+                    Diagnostic::error(
+                        Location::file(path.display().to_string()),
+                        format!("cannot write the map image: {error}"),
+                    )
+                });
+            let _ = sender.send(result);
+            waker.request_repaint();
+        });
+        self.tasks.push(task);
+    }
+
+    /// Takes in the exports that finished: a notice for each success, the
+    /// messages for each failure.
+    pub(super) fn poll_exports(&mut self) {
+        let mut finished = Vec::new();
+        self.tasks.retain(|task| match task.poll() {
+            Some(result) => {
+                finished.push(result);
+                false
+            }
+            None => true,
+        });
+        for result in finished {
+            match result {
+                Ok(text) => {
+                    log::info!("{text}");
+                    self.notice = Some(text);
+                }
+                Err(error) => self.report_failure(vec![error], "export failed"),
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+//! The map in the middle of the window, with the legend over it: the app
+//! feeds the map its data, filter and selection, and turns what was clicked
+//! into intents.
+
+use egui::Ui;
+
+use super::app::BorderwatchApp;
+use super::intent::PanelIntent;
+use super::legend::legend;
+use super::side_panel::Focus;
+use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
+use crate::spatial::Cluster;
+
+impl BorderwatchApp {
+    /// Draws the map and the legend, and applies what was clicked on them.
+    pub(super) fn map_area(&mut self, ui: &mut Ui) {
+        let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
+        let layer = EventLayer {
+            events: &self.data.events,
+            index: &self.data.index,
+            shown: &self.filtered.shown,
+            generation: self.generation,
+            selected: self.selection.event(),
+            spot: match self.selection.focus() {
+                Focus::Spot(members) => members
+                    .first()
+                    .and_then(|&e| self.data.index.position(e as usize)),
+                _ => None,
+            },
+        };
+        let mut map = MapWidget::new(&self.data.regions, &self.data.context, &self.layers, &style)
+            .selected(self.selection.region_index())
+            .obstacles(self.legend_rect)
+            .events(layer)
+            .visibility(&self.layers_shown);
+        if self.choropleth {
+            map = map.choropleth(&self.filtered.region_counts);
+        }
+        let map = map.show(ui, &mut self.map);
+        self.hovered = map.hovered_region;
+        self.cursor = map.cursor;
+        let clicked = map.clicked.map(|click| match click {
+            MapClick::Events(cluster) => PanelIntent::OpenCluster(cluster),
+            MapClick::Region(index) => PanelIntent::FocusRegion(index),
+            MapClick::Nothing => PanelIntent::ClearSelection,
+        });
+        if let Some(intent) = clicked {
+            self.apply(intent);
+        }
+        let (rect, intent) = legend(
+            ui,
+            map.viewport.rect,
+            &self.data,
+            &self.filtered,
+            &self.filter,
+            self.selection.region_index(),
+            self.choropleth,
+        );
+        self.legend_rect = Some(rect);
+        if let Some(intent) = intent {
+            self.apply(intent);
+        }
+    }
+
+    /// One event: select it. Several at one spot (or at the deepest zoom):
+    /// list them. Otherwise zoom in until they separate.
+    pub(super) fn open_cluster(&mut self, cluster: &Cluster) {
+        if cluster.count == 1 {
+            self.select_event(cluster.first as usize);
+            return;
+        }
+        let deepest = self.map.view().is_some_and(|v| v.zoom >= MAX_ZOOM - 0.01);
+        if cluster.is_one_spot() || deepest {
+            let members = self.data.index.members(cluster, &self.filtered.shown);
+            self.selection.set(&self.data, Focus::Spot(members), None);
+        } else {
+            self.map.request_fit_world(cluster.bounds);
+        }
+    }
+}
