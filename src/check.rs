@@ -149,6 +149,8 @@ impl Tally {
                 file_index: file_index as u32,
                 categories: &mut file_categories,
                 progress: None,
+                mapping: &Default::default(),
+                catalog: None,
             },
             |batch| {
                 for event in batch.parts.into_iter().flatten() {

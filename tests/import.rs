@@ -142,7 +142,7 @@ fn csv_files_that_cannot_be_read_say_why() {
         (
             "columns.csv",
             b"name,when,where\nx,y,z\n",
-            "needs ACLED's columns",
+            "no column recognised as the latitude, longitude, date",
         ),
         (
             "latin1.csv",

@@ -82,6 +82,8 @@ pub fn check_stream(
         file_index: 0,
         categories: &mut categories,
         progress: None,
+        mapping: &Default::default(),
+        catalog: None,
     };
     let result = read(context, &mut |batch: EventBatch| {
         events += batch.parts.iter().map(Vec::len).sum::<usize>();

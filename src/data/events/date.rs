@@ -39,6 +39,15 @@ impl EventDate {
         })
     }
 
+    /// A date-time given in UTC seconds (Unix time, or a time of day read
+    /// without a zone).
+    pub fn from_utc_seconds(seconds: i64) -> Self {
+        Self {
+            seconds,
+            offset_minutes: Some(0),
+        }
+    }
+
     /// Reads an ISO 8601 calendar date or date-time. A date-time without a
     /// zone is taken as UTC; `T` or a space separates date and time.
     pub fn parse_iso(text: &str) -> Result<Self, DateError> {

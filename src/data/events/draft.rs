@@ -10,7 +10,10 @@ use geo::Coord;
 
 use super::category::{Categories, CategoryId, EventCategory};
 use super::date::EventDate;
+use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
+use super::read::mapping::{FieldNames, Role, first_sentence};
+use super::read::sources_file::SourceCatalog;
 use crate::data::regions::{Assigned, RegionSet};
 
 /// The fields of a record as read, before any check.
@@ -46,6 +49,10 @@ pub struct Draft<'a> {
     pub sources: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>,
     /// Any other fields, kept for the details.
     pub extra: Vec<(String, serde_json::Value)>,
+    /// What the reader found wrong with the fields it read (a coordinate that
+    /// is not a number, ...): the record is rejected with these and any the
+    /// rules find, all of them together.
+    pub problems: Vec<String>,
 }
 
 /// Trimmed text, `None` when blank.
@@ -60,6 +67,12 @@ pub struct RecordRules<'a> {
     file_index: u32,
     /// The file name without folders and extension, for generated ids.
     stem: String,
+    /// What the file's fields mean, for messages that name them as the file does.
+    names: FieldNames,
+    /// Which of `NN/NN/YYYY`'s numbers is the day, when known.
+    date_order: Option<DateOrder>,
+    /// TimeMap sources: the records' `sources` are ids into it.
+    catalog: Option<std::sync::Arc<SourceCatalog>>,
 }
 
 impl<'a> RecordRules<'a> {
@@ -76,29 +89,92 @@ impl<'a> RecordRules<'a> {
                 .collect(),
             file_index,
             stem: file_stem(file),
+            names: FieldNames::native_schema(),
+            date_order: None,
+            catalog: None,
         }
     }
 
-    /// Checks a draft and makes it an event. `Err` says why the record is
-    /// rejected; problems that do not stop it go to `warnings`.
+    /// These rules for a file whose fields mean `names`.
+    pub fn with_names(mut self, names: FieldNames) -> Self {
+        self.names = names;
+        self
+    }
+
+    /// These rules reading `NN/NN/YYYY` in `order`.
+    pub fn with_date_order(mut self, order: Option<DateOrder>) -> Self {
+        self.date_order = order;
+        self
+    }
+
+    /// These rules expanding source ids through `catalog`.
+    pub fn with_catalog(mut self, catalog: Option<std::sync::Arc<SourceCatalog>>) -> Self {
+        self.catalog = catalog;
+        self
+    }
+
+    /// The names of the file's fields.
+    pub fn names(&self) -> &FieldNames {
+        &self.names
+    }
+
+    /// Checks a draft and makes it an event. `Err` lists every reason the
+    /// record is rejected; problems that do not stop it go to `warnings`.
     pub fn event(
         &self,
-        draft: Draft<'_>,
+        mut draft: Draft<'_>,
         index: usize,
         line: u32,
         categories: &mut Categories,
         warnings: &mut Vec<String>,
-    ) -> Result<Event, String> {
-        let Some(title) = non_blank(&draft.title) else {
-            return Err("missing required field \"title\"".into());
+    ) -> Result<Event, Vec<String>> {
+        let mut problems = std::mem::take(&mut draft.problems);
+        let derived_title;
+        let title = match non_blank(&draft.title) {
+            Some(title) => Some(title),
+            None if self.names.derive_title => match non_blank(&draft.description) {
+                Some(description) => {
+                    derived_title = first_sentence(description);
+                    draft
+                        .extra
+                        .push(("title_derived".into(), serde_json::Value::Bool(true)));
+                    Some(derived_title.as_str())
+                }
+                None => None,
+            },
+            None => None,
         };
+        if title.is_none() {
+            problems.push(self.missing(Role::Title));
+        }
         let date = match non_blank(&draft.date) {
-            Some(text) => EventDate::parse_iso(text).map_err(|e| format!("field \"date\": {e}"))?,
-            None => return Err("missing required field \"date\"".into()),
+            Some(text) => match parse_field_date(text, self.date_order) {
+                Ok(date) => Some(date),
+                Err(error) => {
+                    problems.push(format!("field \"{}\": {error}", self.names.label(Role::Date)));
+                    None
+                }
+            },
+            None => {
+                problems.push(self.missing(Role::Date));
+                None
+            }
         };
-        let position = position(&draft)?;
-
-        let end_date = end_date(&draft, date, warnings);
+        let position = match self.position(&draft) {
+            Ok(position) => Some(position),
+            Err(problem) => {
+                // A coordinate that is not a number is already named; not also "missing".
+                if !(problem.starts_with("missing") && problems.iter().any(|p| p.contains("(degrees)"))) {
+                    problems.push(problem);
+                }
+                None
+            }
+        };
+        let (Some(title), Some(date), Some(position), true) = (title, date, position, problems.is_empty())
+        else {
+            return Err(problems);
+        };
+        let end_date = end_date(&draft, date, self.date_order, warnings);
         let category = match non_blank(&draft.category) {
             Some(name) => categories.intern(name),
             None => CategoryId::known(EventCategory::Other),
@@ -127,15 +203,7 @@ impl<'a> RecordRules<'a> {
                 .map(|a| a.trim())
                 .filter(|a| !a.is_empty())
                 .collect(),
-            sources: draft
-                .sources
-                .iter()
-                .filter(|(name, _)| !name.trim().is_empty())
-                .map(|(name, url)| SourceRef {
-                    name: name.trim(),
-                    url: url.as_deref().map(str::trim).filter(|u| !u.is_empty()),
-                })
-                .collect(),
+            sources: self.sources(&draft),
         };
         let mut event = Event::new(&texts, date, position);
         event.end_date = end_date;
@@ -151,6 +219,63 @@ impl<'a> RecordRules<'a> {
             line,
         };
         Ok(event)
+    }
+
+    /// The position of a draft, which every event needs.
+    fn position(&self, draft: &Draft<'_>) -> Result<Coord<f64>, String> {
+        let position = match (draft.lon, draft.lat) {
+            (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
+            (None, None) => {
+                return Err(
+                    "missing coordinates: no latitude and longitude fields found; give \"lat\" and \"lon\" in degrees, or name them with --map lat=FIELD,lon=FIELD"
+                .to_string());
+            }
+            (None, Some(_)) => return Err(self.missing(Role::Lon)),
+            (Some(_), None) => return Err(self.missing(Role::Lat)),
+        };
+        check_position(position)?;
+        Ok(position)
+    }
+
+    /// "missing required field", with the `--map` flag that names it when
+    /// the file has no such field at all.
+    fn missing(&self, role: Role) -> String {
+        let label = self.names.label(role);
+        if self.names.native || self.names.key(role).is_some() {
+            format!("missing required field \"{label}\"")
+        } else {
+            format!(
+                "missing required field \"{label}\" (the file has no field recognised as the {}; name one with --map {}=FIELD)",
+                match role {
+                    Role::Lat => "latitude",
+                    Role::Lon => "longitude",
+                    other => other.name(),
+                },
+                role.name()
+            )
+        }
+    }
+
+    /// The draft's sources, ids expanded through the TimeMap catalogue.
+    fn sources<'d>(&'d self, draft: &'d Draft<'_>) -> Vec<SourceRef<'d>> {
+        let mut sources = Vec::with_capacity(draft.sources.len());
+        for (name, url) in &draft.sources {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            match self.catalog.as_ref().and_then(|c| c.get(name)) {
+                Some(entries) => sources.extend(entries.iter().map(|(name, url)| SourceRef {
+                    name,
+                    url: url.as_deref(),
+                })),
+                None => sources.push(SourceRef {
+                    name,
+                    url: url.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+                }),
+            }
+        }
+        sources
     }
 
     /// What to tell about how `event` was placed ([`placement_note`]).
@@ -216,23 +341,16 @@ pub fn placement_note(event: &Event, regions: &RegionSet) -> Option<String> {
     ))
 }
 
-/// The position of a draft, which every event needs.
-fn position(draft: &Draft<'_>) -> Result<Coord<f64>, String> {
-    let position = match (draft.lon, draft.lat) {
-        (Some(lon), Some(lat)) => Coord { x: lon, y: lat },
-        (None, None) => return Err("missing coordinates: give \"lat\" and \"lon\" in degrees".into()),
-        (None, Some(_)) => return Err("missing required field \"lon\"".into()),
-        (Some(_), None) => return Err("missing required field \"lat\"".into()),
-    };
-    check_position(position)?;
-    Ok(position)
-}
-
 /// `end_date`, when it can be read and is not before `date`; otherwise a warning.
-fn end_date(draft: &Draft<'_>, date: EventDate, warnings: &mut Vec<String>) -> Option<EventDate> {
+fn end_date(
+    draft: &Draft<'_>,
+    date: EventDate,
+    order: Option<DateOrder>,
+    warnings: &mut Vec<String>,
+) -> Option<EventDate> {
     match non_blank(&draft.end_date) {
         None => None,
-        Some(text) => match EventDate::parse_iso(text) {
+        Some(text) => match parse_field_date(text, order) {
             Ok(end) if end < date => {
                 warnings.push(format!(
                     "\"end_date\" {end} is before \"date\" {date}; end date ignored"

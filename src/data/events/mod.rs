@@ -5,6 +5,7 @@
 
 pub mod category;
 pub mod date;
+pub mod date_forms;
 pub mod draft;
 pub mod event;
 pub mod id;
@@ -14,6 +15,7 @@ pub mod set;
 
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::EventDate;
+pub use date_forms::{DateOrder, parse_field_date};
 pub use event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 pub use read::{FileSummary, LoadProgress};
 pub use set::{EventFile, EventSet, EventSetBuilder};

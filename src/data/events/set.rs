@@ -169,6 +169,8 @@ impl<'r> EventSetBuilder<'r> {
                 file_index,
                 categories: &mut categories,
                 progress,
+                mapping: &Default::default(),
+                catalog: None,
             },
             |batch: EventBatch| {
                 batches.extend(batch.parts);

@@ -8,7 +8,6 @@ use std::borrow::Cow;
 
 use super::fields::Fields;
 use crate::data::events::category::EventCategory;
-use crate::data::events::date::days_in_month;
 use crate::data::events::draft::Draft;
 
 /// Whether column or member names are ACLED's.
@@ -28,29 +27,29 @@ const KEPT: [(&str, &str); 7] = [
     ("country", "country"),
 ];
 
-/// An ACLED record as a draft event.
-pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
+/// The names ACLED gives the fields borderwatch needs (for messages).
+pub const ACLED_NAMES: [&str; 4] = ["event_id_cnty", "event_date", "latitude", "longitude"];
+
+/// An ACLED record as a draft event; the date is left as written, for the
+/// file's rules to read in the file's order of day and month.
+pub fn acled_draft(fields: &dyn Fields) -> Draft<'static> {
     let text = |name: &str| fields.text(name).map(|t| t.into_owned());
     let event_type = text("event_type");
     let sub_event_type = text("sub_event_type");
     let location = text("location");
-    let date = match text("event_date") {
-        Some(date) => parse_acled_date(&date).ok_or_else(|| {
-            format!(
-                "field \"event_date\": \"{date}\" is not a date ACLED writes (2025-05-16, 16 May 2025 or 16-05-2025)"
-            )
-        })?,
-        None => return Err("missing required field \"event_date\"".into()),
-    };
-    let coordinate = |name: &str| -> Result<Option<f64>, String> {
-        match text(name) {
-            None => Ok(None),
-            Some(value) => value
-                .parse::<f64>()
-                .map(Some)
-                .map_err(|_| format!("field \"{name}\" must be a number (degrees), found \"{value}\"")),
+    let mut problems = Vec::new();
+    let mut coordinate = |name: &str| -> Option<f64> {
+        let value = text(name)?;
+        let degrees = super::fields::coordinate(&value);
+        if degrees.is_none() {
+            problems.push(format!(
+                "field \"{name}\" must be a number (degrees), found \"{value}\""
+            ));
         }
+        degrees
     };
+    let lat = coordinate("latitude");
+    let lon = coordinate("longitude");
     let title = match (&sub_event_type, &location) {
         (Some(kind), Some(place)) => format!("{kind} in {place}"),
         (Some(kind), None) => kind.clone(),
@@ -72,17 +71,17 @@ pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
         _ => None,
     });
     let extra = kept_fields(fields);
-    Ok(Draft {
+    Draft {
         id: text("event_id_cnty").map(Cow::Owned),
         title: Some(Cow::Owned(title)),
-        date: Some(Cow::Owned(date)),
+        date: text("event_date").map(Cow::Owned),
         end_date: None,
         category: Some(Cow::Owned(category(
             event_type.as_deref().unwrap_or(""),
             sub_event_type.as_deref().unwrap_or(""),
         ))),
-        lat: coordinate("latitude")?,
-        lon: coordinate("longitude")?,
+        lat,
+        lon,
         place: location.map(Cow::Owned),
         region: None,
         description: text("notes").map(Cow::Owned),
@@ -91,7 +90,8 @@ pub fn acled_draft(fields: &dyn Fields) -> Result<Draft<'static>, String> {
         precision: precision.map(Cow::Borrowed),
         sources,
         extra,
-    })
+        problems,
+    }
 }
 
 /// The actors of every actor column, each once, in column order.
@@ -144,85 +144,10 @@ pub fn category(event_type: &str, sub_event_type: &str) -> String {
     }
 }
 
-/// An ACLED date as ISO `YYYY-MM-DD`: `2025-05-16`, `16 May 2025`,
-/// `16-May-2025`, `16-05-2025` or `16/05/2025`.
-pub fn parse_acled_date(text: &str) -> Option<String> {
-    let text = text.trim();
-    let parts: Vec<&str> = text
-        .split([' ', '-', '/', ','])
-        .filter(|p| !p.is_empty())
-        .collect();
-    let number = |s: &str| s.parse::<u32>().ok();
-    let (year, month, day) = match parts.as_slice() {
-        [y, m, d] if y.len() == 4 => (number(y)?, number(m)?, number(d)?),
-        [d, m, y] if y.len() == 4 => {
-            let month = number(m).or_else(|| month_number(m))?;
-            (number(y)?, month, number(d)?)
-        }
-        _ => return None,
-    };
-    let year = i32::try_from(year).ok()?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
-        return None;
-    }
-    Some(format!("{year:04}-{month:02}-{day:02}"))
-}
-
-/// January → 1, from a full or three-letter English name in any case.
-fn month_number(name: &str) -> Option<u32> {
-    const MONTHS: [&str; 12] = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ];
-    let name = name.to_ascii_lowercase();
-    if name.len() < 3 {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| m.starts_with(&name) && (name.len() == 3 || name.len() == m.len()))
-        .map(|i| i as u32 + 1)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::data::events::read::fields::JsonFields;
-
-    #[test]
-    fn acled_dates_in_every_export_form() {
-        assert_eq!(parse_acled_date("2025-05-16").as_deref(), Some("2025-05-16"));
-        assert_eq!(parse_acled_date("16 May 2025").as_deref(), Some("2025-05-16"));
-        assert_eq!(parse_acled_date("16 may 2025").as_deref(), Some("2025-05-16"));
-        assert_eq!(parse_acled_date("16-May-2025").as_deref(), Some("2025-05-16"));
-        assert_eq!(
-            parse_acled_date("6 September 2024").as_deref(),
-            Some("2024-09-06")
-        );
-        assert_eq!(parse_acled_date("16-05-2025").as_deref(), Some("2025-05-16"));
-        assert_eq!(parse_acled_date("16/05/2025").as_deref(), Some("2025-05-16"));
-        for bad in [
-            "31 Feb 2025",
-            "2025-13-01",
-            "16 Mai 2025",
-            "May 2025",
-            "16-05-25",
-            "",
-            "Sept 16 2025",
-        ] {
-            assert_eq!(parse_acled_date(bad), None, "{bad}");
-        }
-    }
 
     #[test]
     fn event_types_map_to_categories_or_stay_as_written() {
@@ -253,10 +178,11 @@ mod tests {
                 "fatalities": "0", "country": "Russia", "tags": ""}"#,
         )
         .expect("object");
-        let draft = acled_draft(&record).expect("maps");
+        let draft = acled_draft(&record);
         assert_eq!(draft.id.as_deref(), Some("RUS12345"));
         assert_eq!(draft.title.as_deref(), Some("Air/drone strike in Shebekino"));
         assert_eq!(draft.date.as_deref(), Some("2024-08-12"));
+        assert!(draft.problems.is_empty());
         assert_eq!(draft.category.as_deref(), Some("strike"));
         assert_eq!((draft.lat, draft.lon), (Some(50.4077), Some(36.8932)));
         assert_eq!(draft.precision.as_deref(), Some("exact"));
@@ -286,8 +212,8 @@ mod tests {
                 .contains(&("admin2".to_string(), serde_json::json!("Shebekinskiy")))
         );
 
-        let bad = JsonFields::parse(r#"{"event_id_cnty": "X", "event_date": "someday"}"#).expect("object");
-        assert!(acled_draft(&bad).expect_err("bad date").contains("\"someday\""));
+        let bad = JsonFields::parse(r#"{"event_id_cnty": "X", "latitude": "north"}"#).expect("object");
+        assert!(acled_draft(&bad).problems[0].contains("\"latitude\" must be a number"));
         assert!(is_acled(["data_id", "event_id_cnty", "event_date"]));
     }
 }

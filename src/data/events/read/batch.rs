@@ -2,7 +2,11 @@
 //! of events it hands out in file order, what it found in a whole file, and
 //! the joining of the parallel tasks' outputs.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use super::mapping::ColumnMapping;
+use super::sources_file::SourceCatalog;
 
 use crate::data::container::Container;
 use crate::data::diagnostic::Diagnostic;
@@ -111,6 +115,10 @@ pub struct ReadContext<'a> {
     pub categories: &'a mut Categories,
     /// Progress to report and cancellation to obey.
     pub progress: Option<&'a LoadProgress>,
+    /// What the user said the file's fields are (`--map`, `--date-order`).
+    pub mapping: &'a ColumnMapping,
+    /// TimeMap sources the records' source ids stand for.
+    pub catalog: Option<Arc<SourceCatalog>>,
 }
 
 /// What one parallel task made of its records.

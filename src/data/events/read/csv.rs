@@ -9,12 +9,14 @@ use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use super::acled::{acled_draft, is_acled};
+use super::acled::{ACLED_NAMES, acled_draft, is_acled};
 use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
-use super::fields::{Fields, is_native, native_draft, trimmed};
+use super::fields::{Fields, mapped_draft, trimmed};
+use super::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::category::Categories;
+use crate::data::events::date_forms::DateOrder;
 use crate::data::events::draft::RecordRules;
 
 /// Rows handed to the parallel parser at a time.
@@ -23,7 +25,7 @@ const ROWS_PER_BATCH: usize = 16_384;
 const ROWS_PER_TASK: usize = 2_048;
 
 /// A row under its header.
-struct Row<'a> {
+pub struct Row<'a> {
     columns: &'a HashMap<String, usize>,
     header: &'a csv::StringRecord,
     record: &'a csv::StringRecord,
@@ -59,6 +61,8 @@ pub fn read_csv_stream<R: Read>(
         file_index,
         categories,
         progress,
+        mapping,
+        catalog,
     } = context;
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
@@ -66,40 +70,65 @@ pub fn read_csv_stream<R: Read>(
         .from_reader(reader);
     let header = csv.headers().map_err(|e| csv_error(file, e))?.clone();
     let names: Vec<&str> = header.iter().map(str::trim).collect();
-    let flavour = if is_acled(names.iter().copied()) {
-        Flavour::Acled
-    } else if is_native(names.iter().copied()) {
-        Flavour::Native
-    } else if names.iter().all(|n| n.is_empty()) {
+    if names.iter().all(|n| n.is_empty()) {
         return Err(LoadError::new(Location::file(file), Problem::Empty));
+    }
+    let columns = column_indices(names.iter().copied());
+    let mut reported = 0u64;
+    let mut rows = next_rows(file, &mut csv, 0)?;
+    let first_row = rows.first().map(|(_, _, record)| record);
+    let value =
+        |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
+    let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
+    let (flavour, field_names) = if acled {
+        let names = FieldNames::resolve(&ACLED_NAMES, |_| None, &ColumnMapping::default())
+            .map_err(|e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e)))?;
+        (Flavour::Acled, names)
     } else {
-        return Err(LoadError::new(
-            Location::file(file).at(1, 1),
-            Problem::Invalid(format!(
-                "a CSV event file needs ACLED's columns (event_id_cnty, event_date, latitude, longitude, ...) or borderwatch's (title, date, lat, lon, ...); the header has: {}",
-                names.iter().take(12).copied().collect::<Vec<_>>().join(", ")
-            )),
-        ));
+        let names = FieldNames::resolve(&names, value, mapping)
+            .map_err(|e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e)))?;
+        check_header(file, &header, &names)?;
+        (Flavour::Native, names)
     };
-    let columns: HashMap<String, usize> = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.to_string(), i))
-        .rev()
-        .collect();
-    let rules = RecordRules::new(file, regions, file_index);
+    let date_column = if acled {
+        Some("event_date")
+    } else {
+        field_names.key(Role::Date)
+    }
+    .and_then(|key| columns.get(key).copied());
+    let (date_order, order_note) = file_date_order(
+        &field_names.label(Role::Date),
+        rows.iter().filter_map(|(_, _, record)| record.get(date_column?)),
+        mapping.date_order,
+        acled.then_some(DateOrder::Dmy),
+    );
+    let mut file_messages: Vec<Diagnostic> = Vec::new();
+    let described = field_names.described();
+    if !acled && !described.is_empty() {
+        file_messages.push(Diagnostic::info(
+            Location::file(file).at(1, 1),
+            format!("fields read by meaning: {described}; set --map to choose others"),
+        ));
+    }
+    if let Some((severity, text)) = order_note {
+        file_messages.push(Diagnostic {
+            severity,
+            location: Location::file(file),
+            message: text,
+        });
+    }
+    let rules = RecordRules::new(file, regions, file_index)
+        .with_names(field_names)
+        .with_date_order(date_order)
+        .with_catalog(catalog);
     let mut records = 0;
     let mut rejected = 0;
-    let mut reported = 0u64;
     loop {
         if progress.is_some_and(LoadProgress::is_cancelled) {
             return Err(LoadError::new(Location::file(file), Problem::Cancelled));
         }
-        let mut rows = Vec::with_capacity(ROWS_PER_BATCH);
-        let mut record = csv::StringRecord::new();
-        while rows.len() < ROWS_PER_BATCH && csv.read_record(&mut record).map_err(|e| csv_error(file, e))? {
-            let line = record.position().map_or(0, |p| p.line()) as u32;
-            rows.push((records + rows.len(), line, std::mem::take(&mut record)));
+        if records > 0 {
+            rows = next_rows(file, &mut csv, records)?;
         }
         if let Some(progress) = progress {
             let at = csv.position().byte();
@@ -108,10 +137,20 @@ pub fn read_csv_stream<R: Read>(
             reported = at;
         }
         if rows.is_empty() {
+            if !file_messages.is_empty() {
+                on_batch(EventBatch {
+                    messages: std::mem::take(&mut file_messages),
+                    ..EventBatch::default()
+                });
+            }
             break;
         }
         records += rows.len();
-        let batch = read_rows(file, &rules, flavour, &header, &columns, &rows, categories);
+        let mut batch = read_rows(file, &rules, flavour, &header, &rows, categories);
+        if !file_messages.is_empty() {
+            file_messages.append(&mut batch.messages);
+            batch.messages = std::mem::take(&mut file_messages);
+        }
         rejected += batch.rejected;
         on_batch(batch);
     }
@@ -122,15 +161,72 @@ pub fn read_csv_stream<R: Read>(
     })
 }
 
+/// The next batch of rows, numbered from `first`.
+fn next_rows<R: Read>(
+    file: &str,
+    csv: &mut csv::Reader<R>,
+    first: usize,
+) -> Result<Vec<(usize, u32, csv::StringRecord)>, LoadError> {
+    let mut rows = Vec::with_capacity(ROWS_PER_BATCH.min(1024));
+    let mut record = csv::StringRecord::new();
+    while rows.len() < ROWS_PER_BATCH && csv.read_record(&mut record).map_err(|e| csv_error(file, e))? {
+        let line = record.position().map_or(0, |p| p.line()) as u32;
+        rows.push((first + rows.len(), line, std::mem::take(&mut record)));
+    }
+    Ok(rows)
+}
+
+/// A header with no column for the coordinates, the date or the title (nor
+/// a description to take it from) is not an event table: one message names
+/// what is missing and how to map it, rather than one per row.
+fn check_header(file: &str, header: &csv::StringRecord, names: &FieldNames) -> Result<(), LoadError> {
+    let mut missing = Vec::new();
+    for (role, what) in [
+        (Role::Lat, "latitude"),
+        (Role::Lon, "longitude"),
+        (Role::Date, "date"),
+    ] {
+        if names.key(role).is_none() && !names.native {
+            missing.push((role, what));
+        }
+    }
+    if names.key(Role::Title).is_none() && !names.derive_title && !names.native {
+        missing.push((Role::Title, "title"));
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|(role, _)| format!("{}=COLUMN", role.name()))
+        .collect();
+    let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
+    Err(LoadError::new(
+        Location::file(file).at(1, 1),
+        Problem::Invalid(format!(
+            "no column recognised as the {} (an ACLED export, borderwatch's columns, or the usual names such as lat/latitude/y, lon/lng/x, date/event_date, title/headline); name them with --map {}; the header has: {}",
+            what.join(", "),
+            flags.join(","),
+            header
+                .iter()
+                .map(str::trim)
+                .take(20)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    ))
+}
+
 fn read_rows(
     file: &str,
     rules: &RecordRules<'_>,
     flavour: Flavour,
     header: &csv::StringRecord,
-    columns: &HashMap<String, usize>,
     rows: &[(usize, u32, csv::StringRecord)],
     categories: &mut Categories,
 ) -> EventBatch {
+    let columns = column_indices(header.iter());
+    let columns = &columns;
     let outputs: Vec<TaskOutput> = rows
         .par_chunks(ROWS_PER_TASK)
         .map(|chunk| {
@@ -156,11 +252,9 @@ fn read_rows(
                 }
                 let draft = match flavour {
                     Flavour::Acled => acled_draft(&row),
-                    Flavour::Native => native_draft(&row, &mut warnings),
+                    Flavour::Native => mapped_draft(&row, rules.names(), &mut warnings),
                 };
-                let event = draft.and_then(|draft| {
-                    rules.event(draft, *index, *line, &mut output.categories, &mut warnings)
-                });
+                let event = rules.event(draft, *index, *line, &mut output.categories, &mut warnings);
                 match event {
                     Ok(event) => {
                         if let Some(note) = rules.note(&event) {
@@ -168,12 +262,11 @@ fn read_rows(
                         }
                         output.push(event);
                     }
-                    Err(reason) => {
+                    Err(problems) => {
                         output.rejected += 1;
-                        output.messages.push(Diagnostic::error(
-                            location(),
-                            format!("record rejected: {reason}"),
-                        ));
+                        output.messages.extend(problems.into_iter().map(|problem| {
+                            Diagnostic::error(location(), format!("record rejected: {problem}"))
+                        }));
                     }
                 }
                 output
@@ -184,6 +277,15 @@ fn read_rows(
         })
         .collect();
     join_outputs(outputs, categories)
+}
+
+/// Each column's index by its trimmed name; a name given twice is the first.
+fn column_indices<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut columns = HashMap::new();
+    for (i, name) in names.enumerate() {
+        columns.entry(name.trim().to_string()).or_insert(i);
+    }
+    columns
 }
 
 /// A CSV error as a file-level load error with its line.

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::mapping::{FieldNames, Role};
 use crate::data::events::draft::Draft;
 use crate::data::json::strings::JsonStr;
 
@@ -33,6 +34,20 @@ impl<'a> JsonFields<'a> {
     /// Reads the members of a JSON object.
     pub fn parse(json: &'a str) -> Result<Self, serde_json::Error> {
         object_members(json).map(|members| Self { members })
+    }
+
+    /// The names of the members, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.members.iter().map(|(key, _)| key.as_ref())
+    }
+
+    /// The raw JSON of a member (the last one given under `name`).
+    pub fn raw(&self, name: &str) -> Option<&'a str> {
+        self.members
+            .iter()
+            .rev()
+            .find(|(key, _)| key == name)
+            .map(|(_, raw)| raw.get())
     }
 }
 
@@ -107,66 +122,55 @@ impl Fields for JsonFields<'_> {
     }
 }
 
-/// Columns with a meaning in borderwatch's own CSV (and their aliases).
-const NATIVE_COLUMNS: [&str; 19] = [
-    "id",
-    "title",
-    "date",
-    "end_date",
-    "category",
-    "lat",
-    "latitude",
-    "lon",
-    "lng",
-    "longitude",
-    "place",
-    "region",
-    "description",
-    "actors",
-    "troops",
-    "precision",
-    "sources",
-    "source_urls",
-    "other_fields",
-];
-
-/// Whether CSV column names are borderwatch's own (title, date and
-/// coordinates at least).
-pub fn is_native<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
-    let names: Vec<&str> = names.into_iter().map(str::trim).collect();
-    let has = |n: &str| names.contains(&n);
-    has("title")
-        && has("date")
-        && (has("lat") || has("latitude"))
-        && (has("lon") || has("lng") || has("longitude"))
+/// A coordinate written as text: `49.85`, or with a decimal comma
+/// (`49,85`, as Russian spreadsheets write it). `None` when it is not a
+/// finite number (`NaN`, `north`).
+pub fn coordinate(text: &str) -> Option<f64> {
+    let text = text.trim();
+    let parsed = match text.parse::<f64>() {
+        Ok(value) => Some(value),
+        Err(_) if text.matches(',').count() == 1 && !text.contains('.') => {
+            text.replace(',', ".").parse().ok()
+        }
+        Err(_) => None,
+    };
+    // Rust reads "NaN" and "inf" as numbers; no file means them as degrees.
+    parsed.filter(|value| value.is_finite() && !text.contains(['n', 'N', 'i', 'I']))
 }
 
-/// A row in borderwatch's own columns as a draft: `actors` and `sources`
-/// are `;`-separated, `source_urls` gives the sources' links in the same
-/// order, `other_fields` a JSON object of further fields; any other column
-/// is kept as text.
-pub fn native_draft(fields: &dyn Fields, warnings: &mut Vec<String>) -> Result<Draft<'static>, String> {
-    let text = |name: &str| fields.text(name).map(|t| Cow::Owned(t.into_owned()));
-    let number = |names: &[&str]| -> Result<Option<f64>, String> {
-        let Some(value) = fields.first(names) else {
-            return Ok(None);
-        };
-        value.parse::<f64>().map(Some).map_err(|_| {
-            format!(
-                "field \"{}\" must be a number (degrees), found \"{value}\"",
-                names[0]
-            )
-        })
+/// A record's named text fields as a draft, each field read for what
+/// `names` says it means: `actors` and `sources` are `;`-separated,
+/// `source_urls` gives the sources' links in the same order, `other_fields`
+/// a JSON object of further fields; any other field is kept as text.
+pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<String>) -> Draft<'static> {
+    let text = |role: Role| {
+        names
+            .key(role)
+            .and_then(|key| fields.text(key))
+            .map(|t| Cow::Owned(t.into_owned()))
     };
-    let list = |name: &str| -> Vec<String> {
-        fields
-            .text(name)
+    let mut problems = Vec::new();
+    let mut number = |role: Role| -> Option<f64> {
+        let value = text(role)?;
+        let degrees = coordinate(&value);
+        if degrees.is_none() {
+            problems.push(format!(
+                "field \"{}\" must be a number (degrees), found \"{value}\"",
+                names.label(role)
+            ));
+        }
+        degrees
+    };
+    let lat = number(Role::Lat);
+    let lon = number(Role::Lon);
+    let list = |role: Role| -> Vec<String> {
+        text(role)
             .map(|t| t.split(';').map(|s| s.trim().to_string()).collect())
             .unwrap_or_default()
     };
-    let names = list("sources");
-    let urls = list("source_urls");
-    let sources = names
+    let source_names = list(Role::Sources);
+    let urls = list(Role::SourceUrls);
+    let sources = source_names
         .into_iter()
         .enumerate()
         .map(|(n, name)| {
@@ -175,34 +179,43 @@ pub fn native_draft(fields: &dyn Fields, warnings: &mut Vec<String>) -> Result<D
         })
         .collect();
     let mut extra: Vec<(String, serde_json::Value)> = Vec::new();
-    if let Some(other) = fields.text("other_fields") {
+    let mut other_fields_read = false;
+    if let Some(other) = text(Role::OtherFields) {
         match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&other) {
-            Ok(map) => extra.extend(map),
+            Ok(map) => {
+                extra.extend(map);
+                other_fields_read = true;
+            }
             Err(_) => warnings.push("\"other_fields\" is not a JSON object; kept as text".into()),
         }
     }
     for (name, value) in fields.all() {
-        if !NATIVE_COLUMNS.contains(&name) || (name == "other_fields" && extra.is_empty()) {
-            extra.push((name.to_string(), serde_json::Value::String(value.into_owned())));
+        match names.role(name) {
+            None => extra.push((name.to_string(), serde_json::Value::String(value.into_owned()))),
+            Some(Role::OtherFields) if !other_fields_read => {
+                extra.push((name.to_string(), serde_json::Value::String(value.into_owned())));
+            }
+            Some(_) => {}
         }
     }
-    Ok(Draft {
-        id: text("id"),
-        title: text("title"),
-        date: text("date"),
-        end_date: text("end_date"),
-        category: text("category"),
-        lat: number(&["lat", "latitude"])?,
-        lon: number(&["lon", "lng", "longitude"])?,
-        place: text("place"),
-        region: text("region"),
-        description: text("description"),
-        actors: list("actors").into_iter().map(Cow::Owned).collect(),
-        troops: text("troops"),
-        precision: text("precision"),
+    Draft {
+        id: text(Role::Id),
+        title: text(Role::Title),
+        date: text(Role::Date),
+        end_date: text(Role::EndDate),
+        category: text(Role::Category),
+        lat,
+        lon,
+        place: text(Role::Place),
+        region: text(Role::Region),
+        description: text(Role::Description),
+        actors: list(Role::Actors).into_iter().map(Cow::Owned).collect(),
+        troops: text(Role::Troops),
+        precision: text(Role::Precision),
         sources,
         extra,
-    })
+        problems,
+    }
 }
 
 #[cfg(test)]
@@ -233,7 +246,9 @@ mod tests {
         )
         .expect("object");
         let mut warnings = Vec::new();
-        let draft = native_draft(&fields, &mut warnings).expect("draft");
+        let keys: Vec<&str> = fields.all().into_iter().map(|(k, _)| k).collect();
+        let names = FieldNames::resolve(&keys, |_| None, &Default::default()).expect("names");
+        let draft = mapped_draft(&fields, &names, &mut warnings);
         assert!(warnings.is_empty());
         assert_eq!(draft.lat, Some(47.2));
         assert_eq!(draft.actors, ["A", "B"]);
@@ -246,10 +261,19 @@ mod tests {
                 .extra
                 .contains(&("colour".to_string(), serde_json::json!("red")))
         );
-        let bad = JsonFields::parse(r#"{"title": "t", "lat": "north"}"#).expect("object");
-        let error = native_draft(&bad, &mut warnings).expect_err("not a number");
-        assert!(error.contains("\"lat\" must be a number"), "{error}");
-        assert!(is_native(["id", "title", "date", "latitude", "lng"]));
-        assert!(!is_native(["title", "date", "lat"]));
+        let bad = JsonFields::parse(r#"{"title": "t", "lat": "north", "lon": "NaN"}"#).expect("object");
+        let names =
+            FieldNames::resolve(&["title", "lat", "lon"], |_| None, &Default::default()).expect("names");
+        let draft = mapped_draft(&bad, &names, &mut warnings);
+        assert_eq!(draft.problems.len(), 2, "{:?}", draft.problems);
+        assert!(
+            draft.problems[0].contains("\"lat\" must be a number"),
+            "{:?}",
+            draft.problems
+        );
+        assert_eq!(coordinate("49,85"), Some(49.85));
+        assert_eq!(coordinate(" 49.85 "), Some(49.85));
+        assert_eq!(coordinate("inf"), None);
+        assert_eq!(coordinate("1,234.5"), None);
     }
 }

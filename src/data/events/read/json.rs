@@ -11,7 +11,8 @@ use std::sync::atomic::Ordering;
 
 use rayon::prelude::*;
 
-use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
+use super::batch::{EventBatch, FileSummary, LoadProgress, ReadContext, TaskOutput, join_outputs};
+use super::json_names::{JsonFile, json_file_reader};
 use super::record::RecordReader;
 use crate::data::container::Container;
 use crate::data::diagnostic::{LoadError, Location, Problem};
@@ -35,12 +36,16 @@ pub fn read_event_stream<R: Read + Send>(
         file_index,
         categories,
         progress,
+        mapping,
+        catalog,
     } = context;
     let mut scanner = RecordScanner::new(file, reader);
     let mut reader: Option<RecordReader<'_>> = None;
+    let mut catalog = Some(catalog);
     let mut records = 0;
     let mut rejected = 0;
     let mut reported_bytes = 0;
+    let mut file_messages = Vec::new();
     let mut next = scanner.next_block()?;
     loop {
         if progress.is_some_and(LoadProgress::is_cancelled) {
@@ -53,24 +58,31 @@ pub fn read_event_stream<R: Read + Send>(
         }
         let Some(block) = next.take() else { break };
         let container = scanner.container().unwrap_or(Container::BareArray);
-        let reader = reader.get_or_insert_with(|| {
-            let first = block
-                .records
-                .first()
-                .map_or(&[][..], |span| block.record_bytes(span));
-            RecordReader::new(
-                file,
-                container,
-                Flavour::detect(container, first),
-                regions,
-                file_index,
-            )
-        });
+        let reader = match &mut reader {
+            Some(reader) => reader,
+            None => {
+                let spec = JsonFile {
+                    file,
+                    container,
+                    regions,
+                    file_index,
+                    mapping,
+                    catalog: catalog.take().flatten(),
+                };
+                let (made, messages) = json_file_reader(spec, &block)?;
+                file_messages = messages;
+                reader.insert(made)
+            }
+        };
         // The next block is scanned while this one is parsed. A broken record
         // here is reported before a broken stream after it, as in file order.
         let (scanned, batch) =
             rayon::join(|| scanner.next_block(), || read_block(reader, &block, categories));
-        let batch = batch?;
+        let mut batch = batch?;
+        if !file_messages.is_empty() {
+            file_messages.append(&mut batch.messages);
+            batch.messages = std::mem::take(&mut file_messages);
+        }
         records += block.records.len();
         rejected += batch.rejected;
         if let Some(progress) = progress {
@@ -165,6 +177,8 @@ mod tests {
                 file_index: 0,
                 categories: &mut categories,
                 progress: None,
+                mapping: &Default::default(),
+                catalog: None,
             },
             |batch| {
                 events.extend(batch.parts.into_iter().flatten());
@@ -184,11 +198,12 @@ mod tests {
 ]}"#;
 
     #[test]
-    fn a_field_given_twice_is_warned_about_and_a_wrong_first_value_is_named() {
-        let text = "[\n{\"id\": \"x\", \"title\": \"first\", \"title\": \"second\", \"date\": \"2021-01-01\", \"lat\": 47.2, \"latitude\": 47.3, \"lon\": 39.7},\n{\"id\": \"y\", \"title\": \"t\", \"date\": \"2021-01-01\", \"lat\": \"x\", \"lat\": 47.2, \"lon\": 39.7}\n]";
+    fn a_field_given_twice_is_warned_about_and_the_last_is_used() {
+        let text = "[\n{\"id\": \"x\", \"title\": \"first\", \"title\": \"second\", \"date\": \"2021-01-01\", \"lat\": 47.2, \"latitude\": 47.3, \"lon\": 39.7},\n{\"id\": \"y\", \"title\": \"t\", \"date\": \"2021-01-01\", \"lat\": \"x\", \"lat\": 47.2, \"lon\": 39.7},\n{\"id\": \"z\", \"title\": \"t\", \"date\": \"2021-01-01\", \"lat\": \"x\", \"lon\": \"y\"}\n]";
         let (events, messages, _) = read(text).expect("loads");
-        assert_eq!(events.len(), 1);
+        assert_eq!(events.len(), 2);
         assert_eq!(events[0].title(), "second", "the last one is used");
+        assert!((events[0].position.y - 47.3).abs() < 1e-9);
         let texts: Vec<String> = messages.iter().map(ToString::to_string).collect();
         assert!(
             texts.contains(&"ev.json:2:1: records[0]: warning: field \"title\" is given more than once; the last one is used".to_string()),
@@ -200,12 +215,15 @@ mod tests {
                 .any(|t| t.contains("records[0]: warning: field \"lat\" is given more than once")),
             "lat and latitude name one field: {texts:?}"
         );
-        assert!(
-            texts.iter().any(|t| t.contains(
-                "records[1]: error: record rejected: field \"lat\" must be a number (degrees), found the string \"x\""
-            )),
-            "{texts:?}"
-        );
+        // Both bad coordinates are named, not only the first.
+        for field in ["lat", "lon"] {
+            assert!(
+                texts.iter().any(|t| t.contains(&format!(
+                    "records[2]: error: record rejected: field \"{field}\" must be a number (degrees), found the string"
+                ))),
+                "{texts:?}"
+            );
+        }
     }
 
     #[test]
@@ -278,7 +296,7 @@ mod tests {
   {"title": "ok", "date": "2014-05-19", "lat": 47.2, "lon": 39.7},
   {"title": "no coordinates", "date": "2014-05-19"},
   {"title": "out of range", "date": "2014-05-19", "lat": 91, "lon": 39.7},
-  {"title": "strings", "date": "2014-05-19", "lat": "47.2", "lon": 39.7},
+  {"title": "strings", "date": "2014-05-19", "lat": "47.2x", "lon": 39.7},
   {"title": "impossible", "date": "2021-02-30", "lat": 47.2, "lon": 39.7},
   "not an object",
   {"date": "2014-05-19", "lat": 47.2, "lon": 39.7},
@@ -293,7 +311,7 @@ mod tests {
             (2, "outside WGS84 degrees"),
             (
                 3,
-                "field \"lat\" must be a number (degrees), found the string \"47.2\"",
+                "field \"lat\" must be a number (degrees), found the string \"47.2x\"",
             ),
             (4, "\"2021-02-30\" is not a real date"),
             (5, "must be a JSON object, found the string \"not an object\""),
@@ -435,6 +453,8 @@ mod tests {
                 file_index: 3,
                 categories: &mut categories,
                 progress: Some(&progress),
+                mapping: &Default::default(),
+                catalog: None,
             },
             |batch| {
                 batches += 1;
@@ -469,6 +489,8 @@ mod tests {
                 file_index: 0,
                 categories: &mut categories,
                 progress: Some(&progress),
+                mapping: &Default::default(),
+                catalog: None,
             },
             |_| {},
         )

@@ -6,10 +6,12 @@ use std::borrow::Cow;
 
 use geo::Coord;
 use serde::Deserialize;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use super::fields::coordinate;
+use super::mapping::{FieldNames, Role};
 use crate::data::events::draft::Draft;
 use crate::data::json::json_message;
 use crate::data::json::strings::{JsonId, JsonStr, StringList};
@@ -121,10 +123,14 @@ pub struct FeatureFields<'a> {
     pub properties: Option<RecordFields<'a>>,
 }
 
-impl<'de> Deserialize<'de> for FeatureFields<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct FeatureVisitor;
-        impl<'de> Visitor<'de> for FeatureVisitor {
+/// Reads a Feature whose properties' fields mean what `names` says.
+pub struct FeatureSeed<'s>(pub &'s FieldNames);
+
+impl<'de> DeserializeSeed<'de> for FeatureSeed<'_> {
+    type Value = FeatureFields<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct FeatureVisitor<'s>(&'s FieldNames);
+        impl<'de> Visitor<'de> for FeatureVisitor<'_> {
             type Value = FeatureFields<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GeoJSON Feature object")
@@ -136,7 +142,9 @@ impl<'de> Deserialize<'de> for FeatureFields<'de> {
                         "type" => feature.kind = map.next_value()?,
                         "id" => feature.id = map.next_value()?,
                         "geometry" => feature.geometry = map.next_value()?,
-                        "properties" => feature.properties = map.next_value()?,
+                        "properties" => {
+                            feature.properties = map.next_value_seed(OptionalRecord(self.0))?;
+                        }
                         _ => {
                             map.next_value::<de::IgnoredAny>()?;
                         }
@@ -145,7 +153,69 @@ impl<'de> Deserialize<'de> for FeatureFields<'de> {
                 Ok(feature)
             }
         }
-        deserializer.deserialize_map(FeatureVisitor)
+        deserializer.deserialize_map(FeatureVisitor(self.0))
+    }
+}
+
+/// `properties`: a record, or null.
+struct OptionalRecord<'s>(&'s FieldNames);
+
+impl<'de> DeserializeSeed<'de> for OptionalRecord<'_> {
+    type Value = Option<RecordFields<'de>>;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct OptionVisitor<'s>(&'s FieldNames);
+        impl<'de> Visitor<'de> for OptionVisitor<'_> {
+            type Value = Option<RecordFields<'de>>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object or null")
+            }
+            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+                RecordSeed(self.0).deserialize(deserializer).map(Some)
+            }
+        }
+        deserializer.deserialize_option(OptionVisitor(self.0))
+    }
+}
+
+/// A coordinate as written: a number, or a string holding one (many tools
+/// write `"49.85"`); `Bad` keeps a string that is not a number, for the message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Coordinate {
+    Degrees(f64),
+    Bad(String),
+}
+
+impl<'de> Deserialize<'de> for Coordinate {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CoordinateVisitor;
+        impl<'de> Visitor<'de> for CoordinateVisitor {
+            type Value = Coordinate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a number (degrees)")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Coordinate, E> {
+                Ok(Coordinate::Degrees(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Coordinate, E> {
+                Ok(Coordinate::Degrees(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Coordinate, E> {
+                Ok(Coordinate::Degrees(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Coordinate, E> {
+                Ok(match coordinate(v) {
+                    Some(degrees) => Coordinate::Degrees(degrees),
+                    None => Coordinate::Bad(v.to_string()),
+                })
+            }
+        }
+        deserializer.deserialize_any(CoordinateVisitor)
     }
 }
 
@@ -157,8 +227,8 @@ pub struct RecordFields<'a> {
     pub date: Option<JsonStr<'a>>,
     pub end_date: Option<JsonStr<'a>>,
     pub category: Option<JsonStr<'a>>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
+    pub lat: Option<(Cow<'a, str>, Coordinate)>,
+    pub lon: Option<(Cow<'a, str>, Coordinate)>,
     pub place: Option<JsonStr<'a>>,
     pub region: Option<JsonStr<'a>>,
     pub description: Option<JsonStr<'a>>,
@@ -190,14 +260,33 @@ impl<'a> RecordFields<'a> {
                 "field \"{name}\" is given more than once; the last one is used"
             ));
         }
+        let mut problems = Vec::new();
+        let mut degrees = |value: Option<(Cow<'a, str>, Coordinate)>| match value {
+            Some((_, Coordinate::Degrees(degrees))) => Some(degrees),
+            Some((key, Coordinate::Bad(text))) => {
+                let found = if text.chars().count() <= 40 {
+                    format!("the string \"{text}\"")
+                } else {
+                    "a string".into()
+                };
+                problems.push(format!(
+                    "field \"{key}\" must be a number (degrees), found {found}"
+                ));
+                None
+            }
+            None => None,
+        };
+        let lon = degrees(self.lon);
+        let lat = degrees(self.lat);
         Draft {
+            problems,
             id: self.id.map(|id| id.0),
             title: self.title.map(|t| t.0),
             date: self.date.map(|t| t.0),
             end_date: self.end_date.map(|t| t.0),
             category: self.category.map(|t| t.0),
-            lon: self.lon,
-            lat: self.lat,
+            lon,
+            lat,
             place: self.place.map(|t| t.0),
             region: self.region.map(|t| t.0),
             description: self.description.map(|t| t.0),
@@ -217,9 +306,21 @@ impl<'a> RecordFields<'a> {
 }
 
 impl<'de> Deserialize<'de> for RecordFields<'de> {
+    /// A record in borderwatch's own names.
     fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct RecordVisitor;
-        impl<'de> Visitor<'de> for RecordVisitor {
+        RecordSeed(&FieldNames::native_schema()).deserialize(deserializer)
+    }
+}
+
+/// Reads a record whose fields mean what `names` says (borderwatch's own
+/// names by a `match` on the key; other files' by their resolved names).
+pub struct RecordSeed<'s>(pub &'s FieldNames);
+
+impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
+    type Value = RecordFields<'de>;
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        struct RecordVisitor<'s>(&'s FieldNames);
+        impl<'de> Visitor<'de> for RecordVisitor<'_> {
             type Value = RecordFields<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an event object")
@@ -227,64 +328,74 @@ impl<'de> Deserialize<'de> for RecordFields<'de> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut r = RecordFields::default();
                 while let Some(key) = map.next_key::<JsonStr<'de>>()? {
-                    match key.as_str() {
-                        "id" => {
+                    let Some(role) = self.0.role(key.as_str()) else {
+                        let value: Value = map.next_value()?;
+                        r.extra.push((key.0.into_owned(), value));
+                        continue;
+                    };
+                    match role {
+                        Role::Id => {
                             r.mark(0, "id");
                             r.id = map.next_value()?;
                         }
-                        "title" => {
+                        Role::Title => {
                             r.mark(1, "title");
                             r.title = map.next_value()?;
                         }
-                        "date" => {
+                        Role::Date => {
                             r.mark(2, "date");
                             r.date = map.next_value()?;
                         }
-                        "end_date" => {
+                        Role::EndDate => {
                             r.mark(3, "end_date");
                             r.end_date = map.next_value()?;
                         }
-                        "category" => {
+                        Role::Category => {
                             r.mark(4, "category");
                             r.category = map.next_value()?;
                         }
-                        "lat" | "latitude" => {
+                        Role::Lat => {
                             r.mark(5, "lat");
-                            r.lat = map.next_value()?;
+                            let value: Option<Coordinate> = map.next_value()?;
+                            r.lat = value.map(|v| (key.0, v));
                         }
-                        "lon" | "lng" | "longitude" => {
+                        Role::Lon => {
                             r.mark(6, "lon");
-                            r.lon = map.next_value()?;
+                            let value: Option<Coordinate> = map.next_value()?;
+                            r.lon = value.map(|v| (key.0, v));
                         }
-                        "place" => {
+                        Role::Place => {
                             r.mark(7, "place");
                             r.place = map.next_value()?;
                         }
-                        "region" => {
+                        Role::Region => {
                             r.mark(8, "region");
                             r.region = map.next_value()?;
                         }
-                        "description" => {
+                        Role::Description => {
                             r.mark(9, "description");
                             r.description = map.next_value()?;
                         }
-                        "actors" => {
+                        Role::Actors => {
                             r.mark(10, "actors");
                             r.actors = map.next_value()?;
                         }
-                        "troops" => {
+                        Role::Troops => {
                             r.mark(11, "troops");
                             r.troops = map.next_value()?;
                         }
-                        "precision" => {
+                        Role::Precision => {
                             r.mark(12, "precision");
                             r.precision = map.next_value()?;
                         }
-                        "sources" => {
+                        Role::Sources => {
                             r.mark(13, "sources");
                             r.sources = map.next_value()?;
                         }
-                        _ => {
+                        Role::Derived => {
+                            map.next_value::<de::IgnoredAny>()?;
+                        }
+                        Role::SourceUrls | Role::OtherFields => {
                             let value: Value = map.next_value()?;
                             r.extra.push((key.0.into_owned(), value));
                         }
@@ -293,7 +404,7 @@ impl<'de> Deserialize<'de> for RecordFields<'de> {
                 Ok(r)
             }
         }
-        deserializer.deserialize_map(RecordVisitor)
+        deserializer.deserialize_map(RecordVisitor(self.0))
     }
 }
 

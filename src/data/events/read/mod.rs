@@ -5,16 +5,22 @@
 pub mod acled;
 pub mod batch;
 pub mod csv;
+pub mod encoding;
 pub mod fields;
 pub mod json;
 mod json_fields;
+mod json_names;
+pub mod mapping;
 pub mod record;
+pub mod sources_file;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
 pub use batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext};
 pub use json::read_event_stream;
+pub use mapping::{ColumnMapping, FieldNames, Role};
+pub use sources_file::SourceCatalog;
 
 use crate::data::diagnostic::{LoadError, Location, Problem};
 use crate::data::json::position::{BOM, strip_bom};
@@ -89,6 +95,8 @@ mod tests {
             file_index: 0,
             categories: &mut categories,
             progress: None,
+            mapping: &Default::default(),
+            catalog: None,
         };
         let summary = read_any_event_stream(name, bytes, context, |batch| {
             events.extend(batch.parts.into_iter().flatten());

@@ -12,7 +12,9 @@ use serde_json::value::RawValue;
 use super::acled::acled_draft;
 use super::batch::Flavour;
 use super::fields::{JsonFields, object_members};
-use super::json_fields::{FeatureFields, RecordFields, point_of};
+use serde::de::DeserializeSeed;
+
+use super::json_fields::{FeatureFields, FeatureSeed, RecordSeed, point_of};
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::category::Categories;
@@ -36,25 +38,37 @@ enum Rejection {
     Json(serde_json::Error),
     /// It parses but cannot be used.
     Invalid(String),
+    /// It parses but cannot be used, for each of these reasons.
+    Problems(Vec<String>),
 }
 
 impl<'a> RecordReader<'a> {
     /// A reader for the records of `file` (named so in messages), kept in
-    /// `container` and using the names of `flavour`; events are placed in
-    /// `regions` and remember `file_index`.
-    pub fn new(
+    /// `container` and using the names of `flavour`, checked and placed by
+    /// `rules`.
+    pub fn new(file: &'a str, container: Container, flavour: Flavour, rules: RecordRules<'a>) -> Self {
+        Self {
+            file,
+            container,
+            flavour,
+            rules,
+        }
+    }
+
+    /// A reader for a file in borderwatch's own names, placed in `regions`.
+    pub fn native(
         file: &'a str,
         container: Container,
         flavour: Flavour,
         regions: &'a RegionSet,
         file_index: u32,
     ) -> Self {
-        Self {
+        Self::new(
             file,
             container,
             flavour,
-            rules: RecordRules::new(file, regions, file_index),
-        }
+            RecordRules::new(file, regions, file_index),
+        )
     }
 
     /// Reads one record. `Ok(None)` when the record is rejected (the reason
@@ -82,7 +96,26 @@ impl<'a> RecordReader<'a> {
             }
         };
         let mut warnings = Vec::new();
-        match self.read_json(json, span, categories, &mut warnings) {
+        // Python's json.dumps writes NaN and Infinity, which JSON has not:
+        // the record is read with null in their place, then rejected.
+        let (json, non_finite) = match non_finite_members(json) {
+            None => (Cow::Borrowed(json), Vec::new()),
+            Some((cleaned, problems)) => (Cow::Owned(cleaned), problems),
+        };
+        let mut result = self.read_json(&json, span, categories, &mut warnings);
+        if !non_finite.is_empty() {
+            result = match result {
+                Ok(_) => Err(Rejection::Problems(non_finite)),
+                Err(Rejection::Problems(more)) => {
+                    Err(Rejection::Problems(non_finite.into_iter().chain(more).collect()))
+                }
+                Err(Rejection::Invalid(more)) => Err(Rejection::Problems(
+                    non_finite.into_iter().chain([more]).collect(),
+                )),
+                Err(json_error) => Err(json_error),
+            };
+        }
+        match result {
             Ok(event) => {
                 messages.extend(
                     warnings
@@ -96,6 +129,14 @@ impl<'a> RecordReader<'a> {
             }
             Err(Rejection::Invalid(text)) => {
                 messages.push(Diagnostic::error(location(), format!("record rejected: {text}")));
+                Ok(None)
+            }
+            Err(Rejection::Problems(problems)) => {
+                messages.extend(
+                    problems
+                        .into_iter()
+                        .map(|text| Diagnostic::error(location(), format!("record rejected: {text}"))),
+                );
                 Ok(None)
             }
             Err(Rejection::Json(error)) => {
@@ -113,7 +154,7 @@ impl<'a> RecordReader<'a> {
                     at.record = None;
                     return Err(LoadError::new(at, Problem::Json(syntax_message(&error))));
                 }
-                let reason = self.diagnose(json).unwrap_or_else(|| json_message(&error));
+                let reason = self.diagnose(&json).unwrap_or_else(|| json_message(&error));
                 messages.push(Diagnostic::error(at, format!("record rejected: {reason}")));
                 Ok(None)
             }
@@ -129,7 +170,11 @@ impl<'a> RecordReader<'a> {
     ) -> Result<Event, Rejection> {
         let draft = match (self.container, self.flavour) {
             (Container::Features, _) => {
-                let feature: FeatureFields = serde_json::from_str(json).map_err(Rejection::Json)?;
+                let mut deserializer = serde_json::Deserializer::from_str(json);
+                let feature: FeatureFields = FeatureSeed(self.rules.names())
+                    .deserialize(&mut deserializer)
+                    .and_then(|feature| deserializer.end().map(|()| feature))
+                    .map_err(Rejection::Json)?;
                 if feature.kind.as_ref().map(JsonStr::as_str) != Some("Feature") {
                     return Err(Rejection::Invalid(
                         "not a GeoJSON Feature (its \"type\" must be \"Feature\")".into(),
@@ -156,15 +201,20 @@ impl<'a> RecordReader<'a> {
             }
             (_, Flavour::Acled) => {
                 let fields = JsonFields::parse(json).map_err(Rejection::Json)?;
-                acled_draft(&fields).map_err(Rejection::Invalid)?
+                acled_draft(&fields)
             }
-            (_, Flavour::Native) => serde_json::from_str::<RecordFields>(json)
-                .map_err(Rejection::Json)?
-                .into_draft(warnings),
+            (_, Flavour::Native) => {
+                let mut deserializer = serde_json::Deserializer::from_str(json);
+                RecordSeed(self.rules.names())
+                    .deserialize(&mut deserializer)
+                    .and_then(|fields| deserializer.end().map(|()| fields))
+                    .map_err(Rejection::Json)?
+                    .into_draft(warnings)
+            }
         };
         self.rules
             .event(draft, span.index, span.line, categories, warnings)
-            .map_err(Rejection::Invalid)
+            .map_err(Rejection::Problems)
     }
 
     /// Says which field of a rejected record is wrong, by reading it again as
@@ -216,7 +266,7 @@ impl<'a> RecordReader<'a> {
             let (wrong, expected) = match key {
                 k if TEXT.contains(&k) => (!matches!(kind, RawKind::String | RawKind::Null), "a string"),
                 "lat" | "latitude" | "lon" | "lng" | "longitude" => (
-                    !matches!(kind, RawKind::Number | RawKind::Null),
+                    !matches!(kind, RawKind::Number | RawKind::String | RawKind::Null),
                     "a number (degrees)",
                 ),
                 "id" => (
@@ -236,6 +286,62 @@ impl<'a> RecordReader<'a> {
             wrong.then(|| format!("field \"{key}\" must be {expected}, found {}", describe(value)))
         })
     }
+}
+
+/// `NaN`, `Infinity` and `-Infinity` written as values (outside strings),
+/// as Python's `json.dumps` writes them: the record's text with `null` in
+/// their place and one problem for each, naming its field. `None` when the
+/// record has none (the usual case, found with one search for `N`/`I`).
+pub(super) fn non_finite_members(json: &str) -> Option<(String, Vec<String>)> {
+    memchr::memchr2(b'N', b'I', json.as_bytes())?;
+    let bytes = json.as_bytes();
+    let mut cleaned = String::with_capacity(json.len());
+    let mut problems = Vec::new();
+    let (mut i, mut copied) = (0, 0);
+    let mut in_string = false;
+    let mut last_string: (usize, usize) = (0, 0);
+    let mut string_start = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            match b {
+                b'\\' => i += 1,
+                b'"' => {
+                    in_string = false;
+                    last_string = (string_start, i);
+                }
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+            string_start = i + 1;
+            i += 1;
+            continue;
+        }
+        let token = ["-Infinity", "Infinity", "NaN"]
+            .into_iter()
+            .find(|t| json[i..].starts_with(t));
+        let Some(token) = token else {
+            i += 1;
+            continue;
+        };
+        let key = json.get(last_string.0..last_string.1).unwrap_or("?");
+        problems.push(format!(
+            "field \"{key}\" is {token}, which is not a JSON number (Python's json.dumps writes it for a missing or infinite value)"
+        ));
+        cleaned.push_str(&json[copied..i]);
+        cleaned.push_str("null");
+        i += token.len();
+        copied = i;
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    cleaned.push_str(&json[copied..]);
+    Some((cleaned, problems))
 }
 
 /// The kind of a JSON value, from its first byte.
