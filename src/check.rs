@@ -9,9 +9,14 @@ use std::path::{Path, PathBuf};
 
 use crate::data::events::id::IdRegistry;
 use crate::data::events::merge::{Keyed, merge_file};
-use crate::data::events::read::{ReadContext, open_event_file, read_any_event_stream};
+use std::sync::Arc;
+
+use crate::data::events::read::{
+    ColumnMapping, ReadContext, SourceCatalog, open_event_file, read_any_event_stream,
+};
+use crate::data::grouped::group_messages;
 use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, RegionSet, Severity};
-use crate::load::{LoadedRegions, load_regions};
+use crate::load::{LoadedRegions, load_catalog, load_regions};
 use crate::query::{CompiledFilter, EventFilter};
 
 /// What to check.
@@ -23,6 +28,8 @@ pub struct CheckOptions {
     pub events: Vec<PathBuf>,
     /// Which events to count as shown.
     pub filter: EventFilter,
+    /// What the event files' fields are (`--map`, `--date-order`, `--sources`).
+    pub mapping: ColumnMapping,
 }
 
 /// Events of one region in the report.
@@ -58,6 +65,8 @@ pub struct CheckReport {
     /// Files that could not be loaded at all.
     #[serde(skip)]
     pub failed_files: usize,
+    /// Files that have records but gave no event (every record rejected).
+    pub files_without_events: usize,
 }
 
 /// What the check keeps of an event: enough to count it and to merge
@@ -86,9 +95,15 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
     let LoadedRegions {
         regions,
         messages,
-        failed,
+        mut failed,
         ..
     } = load_regions(&options.regions);
+    let mut messages = messages;
+    let catalog = load_catalog(&options.mapping).unwrap_or_else(|error| {
+        failed += 1;
+        messages.push(error.into());
+        None
+    });
     let categories = Categories::default();
     let mut tally = Tally {
         filter: options.filter.compile(&categories, &regions),
@@ -98,11 +113,14 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         rejected: 0,
         messages,
         failed_files: failed,
+        files_without_events: 0,
+        mapping: &options.mapping,
+        catalog,
     };
     for (file_index, path) in options.events.iter().enumerate() {
         tally.add_file(&regions, file_index, path);
     }
-    build_report(
+    let mut report = build_report(
         &regions,
         tally.slots,
         tally.rejected,
@@ -110,11 +128,13 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         tally.failed_files,
         &options.filter,
         &tally.filter,
-    )
+    );
+    report.files_without_events = tally.files_without_events;
+    report
 }
 
 /// What the check has counted so far, file by file.
-struct Tally {
+struct Tally<'m> {
     categories: Categories,
     filter: CompiledFilter,
     registry: IdRegistry,
@@ -122,9 +142,12 @@ struct Tally {
     rejected: usize,
     messages: Vec<Diagnostic>,
     failed_files: usize,
+    files_without_events: usize,
+    mapping: &'m ColumnMapping,
+    catalog: Option<Arc<SourceCatalog>>,
 }
 
-impl Tally {
+impl Tally<'_> {
     /// Reads one event file and merges its events by id, as the app does.
     fn add_file(&mut self, regions: &RegionSet, file_index: usize, path: &Path) {
         let (name, file) = match open_event_file(path, None) {
@@ -149,8 +172,8 @@ impl Tally {
                 file_index: file_index as u32,
                 categories: &mut file_categories,
                 progress: None,
-                mapping: &Default::default(),
-                catalog: None,
+                mapping: self.mapping,
+                catalog: self.catalog.clone(),
             },
             |batch| {
                 for event in batch.parts.into_iter().flatten() {
@@ -169,6 +192,16 @@ impl Tally {
         match result {
             Ok(summary) => {
                 self.rejected += summary.rejected;
+                if summary.records > 0 && summary.rejected == summary.records {
+                    self.files_without_events += 1;
+                    file_messages.push(Diagnostic::error(
+                        crate::data::Location::file(&name),
+                        format!(
+                            "no event loaded: all {} records were rejected (see the messages below; --map and --date-order may help)",
+                            crate::data::grouped::thousands(summary.records)
+                        ),
+                    ));
+                }
                 self.categories = file_categories;
                 self.filter.learn_categories(&self.categories);
                 file_messages.extend(merge_file(
@@ -238,14 +271,16 @@ fn build_report(
         regions: counts,
         messages,
         failed_files,
+        files_without_events: 0,
     }
 }
 
 impl CheckReport {
     /// 0 when every file loaded (rejected records and warnings allowed), 1
-    /// when a file could not be loaded.
+    /// when a file (events or `--regions`) could not be loaded or a file
+    /// with records gave no event.
     pub fn exit_code(&self) -> u8 {
-        u8::from(self.failed_files > 0)
+        u8::from(self.failed_files > 0 || self.files_without_events > 0)
     }
 
     /// The report as text: a table of regions, a summary line, then every
@@ -292,8 +327,9 @@ impl CheckReport {
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" },
         )?;
-        for message in &self.messages {
-            writeln!(out, "{message}")?;
+        // The same problem in many records is one line; --format json lists each.
+        for group in group_messages(&self.messages) {
+            writeln!(out, "{group}")?;
         }
         Ok(())
     }

@@ -41,6 +41,8 @@ pub struct ExportOptions {
     pub filter: EventFilter,
     /// GeoJSON or CSV.
     pub format: ExportFormat,
+    /// What the event files' fields are (`--map`, `--date-order`, `--sources`).
+    pub mapping: crate::data::events::read::ColumnMapping,
 }
 
 /// What an export did.
@@ -52,12 +54,14 @@ pub struct ExportReport {
     pub loaded: usize,
     /// Every warning and error from loading.
     pub messages: Vec<Diagnostic>,
-    /// How many files could not be loaded at all.
+    /// How many files could not be loaded at all, or had records but gave
+    /// no event.
     pub failed_files: usize,
 }
 
 impl ExportReport {
-    /// Whether a file could not be loaded.
+    /// Whether a file (events or `--regions`) could not be loaded, or a
+    /// file with records gave no event.
     pub fn failed(&self) -> bool {
         self.failed_files > 0
     }
@@ -66,7 +70,7 @@ impl ExportReport {
 /// Loads the files as the app does and writes the events that pass the
 /// filter, newest first, to `out`.
 pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<ExportReport> {
-    let sources = Sources::new(&options.regions, &options.events);
+    let sources = Sources::new(&options.regions, &options.events).with_mapping(options.mapping.clone());
     let loaded = match load_sources(&sources, OnError::Skip, None) {
         Ok(loaded) => loaded,
         // Skipping, with nothing to cancel it: every file was tried.
@@ -80,6 +84,20 @@ pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<E
         }
     };
     let data = &loaded.dataset;
+    let mut messages = loaded.messages;
+    let mut failed_files = loaded.failed;
+    for file in data.events.files() {
+        if file.records > 0 && file.rejected == file.records {
+            failed_files += 1;
+            messages.push(Diagnostic::error(
+                crate::data::Location::file(&file.name),
+                format!(
+                    "no event loaded: all {} records were rejected (--map and --date-order may help)",
+                    crate::data::grouped::thousands(file.records)
+                ),
+            ));
+        }
+    }
     let shown = data.apply(&options.filter);
     let written = write_events(
         &data.events,
@@ -90,8 +108,8 @@ pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<E
     Ok(ExportReport {
         written,
         loaded: data.events.len(),
-        messages: loaded.messages,
-        failed_files: loaded.failed,
+        messages,
+        failed_files,
     })
 }
 

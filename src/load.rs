@@ -9,7 +9,9 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::data::bundled::{SAMPLE_EVENTS, SAMPLE_EVENTS_NAME};
+use std::sync::Arc;
+
+use crate::data::events::read::{ColumnMapping, SourceCatalog};
 use crate::data::json::strip_bom;
 use crate::data::regions::{LayerRegions, bundled_layers, read_layer_paths};
 use crate::data::{
@@ -57,6 +59,9 @@ pub struct Sources {
     pub regions: Vec<RegionSource>,
     /// Event files; a later file's event replaces an earlier one with its id.
     pub events: Vec<EventSource>,
+    /// What the user said the event files' fields are (`--map`,
+    /// `--date-order`, `--sources`).
+    pub mapping: ColumnMapping,
 }
 
 impl Default for Sources {
@@ -65,6 +70,7 @@ impl Default for Sources {
         Self {
             regions: vec![RegionSource::Bundled],
             events: vec![EventSource::Sample],
+            mapping: ColumnMapping::default(),
         }
     }
 }
@@ -80,6 +86,12 @@ impl Sources {
             sources.events = events.iter().cloned().map(EventSource::File).collect();
         }
         sources
+    }
+
+    /// These sources reading the event files' fields as `mapping` says.
+    pub fn with_mapping(mut self, mapping: ColumnMapping) -> Self {
+        self.mapping = mapping;
+        self
     }
 
     /// The files on disk, regions first (what to watch for changes).
@@ -190,7 +202,14 @@ pub fn load_region_sources(sources: &[RegionSource]) -> LoadedRegions {
             RegionSource::File(path) => {
                 let read = read_layer_paths(std::slice::from_ref(path));
                 messages.extend(read.messages);
-                if read.failed == 0 {
+                // A file that gives no layer (no polygons) has failed too.
+                if read.failed == 0 && read.layers.is_empty() {
+                    messages.push(Diagnostic::error(
+                        Location::file(path.display().to_string()),
+                        "no region layer could be read from it (no Polygon or MultiPolygon features)",
+                    ));
+                }
+                if read.failed == 0 && !read.layers.is_empty() {
                     Ok(read.layers)
                 } else {
                     Err(())
@@ -251,13 +270,23 @@ pub fn load_sources(
     let mut loaded_sources = Sources {
         regions: region_sources,
         events: Vec::new(),
+        mapping: sources.mapping.clone(),
     };
-    let mut builder = EventSetBuilder::new(&regions);
+    let catalog = match load_catalog(&sources.mapping) {
+        Ok(catalog) => catalog,
+        Err(error) => {
+            failed += 1;
+            messages.push(error.into());
+            if on_error == OnError::Abort {
+                return Err(LoadAborted::failed(messages));
+            }
+            None
+        }
+    };
+    let mut builder = EventSetBuilder::new(&regions).with_mapping(sources.mapping.clone(), catalog);
     for source in &sources.events {
         let result = match source {
-            EventSource::Sample => {
-                builder.add_reader(SAMPLE_EVENTS_NAME, None, SAMPLE_EVENTS.as_bytes(), progress)
-            }
+            EventSource::Sample => builder.add_sample(progress),
             EventSource::File(path) => builder.add_path(path, progress),
         };
         match result {
@@ -280,6 +309,15 @@ pub fn load_sources(
         messages,
         failed,
     })
+}
+
+/// The TimeMap sources file `mapping` names (`--sources`), read once for
+/// every event file of a load.
+pub fn load_catalog(mapping: &ColumnMapping) -> Result<Option<Arc<SourceCatalog>>, LoadError> {
+    match &mapping.timemap_sources {
+        Some(path) => SourceCatalog::read_path(path).map(|catalog| Some(Arc::new(catalog))),
+        None => Ok(None),
+    }
 }
 
 /// What a file holds, judged from its first bytes.

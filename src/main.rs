@@ -9,6 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use borderwatch::check::{CheckOptions, run_check};
 use borderwatch::data::EventDate;
+use borderwatch::data::events::DateOrder;
+use borderwatch::data::events::read::{ColumnMapping, Role};
 use borderwatch::export::{ExportFormat, ExportOptions, run_export};
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
@@ -27,6 +29,8 @@ struct Cli {
     /// or an ACLED API response; see docs/events.md. Repeatable.
     #[arg(long, value_name = "FILE")]
     events: Vec<PathBuf>,
+    #[command(flatten)]
+    mapping: MappingArgs,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -56,6 +60,8 @@ struct ExportArgs {
     output: PathBuf,
     #[command(flatten)]
     filter: FilterArgs,
+    #[command(flatten)]
+    mapping: MappingArgs,
     /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
@@ -77,9 +83,51 @@ struct CheckArgs {
     format: Format,
     #[command(flatten)]
     filter: FilterArgs,
+    #[command(flatten)]
+    mapping: MappingArgs,
     /// Event files to check (JSON, GeoJSON points, CSV/TSV, ACLED).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
+}
+
+/// What the event files' fields are, when borderwatch cannot tell by itself.
+#[derive(Debug, Args)]
+struct MappingArgs {
+    /// Which of the files' fields hold what: lat=Y,lon=X,date=when,title=headline
+    /// (also id, end_date, category, place, region, description, actors, sources).
+    #[arg(long = "map", value_name = "ROLE=FIELD,...", value_parser = parse_map)]
+    map: Option<FieldMap>,
+    /// The order of day and month in dates written NN/NN/YYYY: dmy or mdy.
+    /// Without it each file's own dates decide, and a file whose dates
+    /// could be either is refused.
+    #[arg(long, value_name = "ORDER", value_parser = parse_date_order)]
+    date_order: Option<DateOrder>,
+    /// A TimeMap sources file (JSON): the events' `sources` ids are looked up
+    /// in it, each source's url and paths becoming the event's sources.
+    #[arg(long = "sources", value_name = "FILE")]
+    sources: Option<PathBuf>,
+}
+
+impl MappingArgs {
+    fn to_mapping(&self) -> ColumnMapping {
+        ColumnMapping {
+            fields: self.map.clone().map(|m| m.0).unwrap_or_default(),
+            date_order: self.date_order,
+            timemap_sources: self.sources.clone(),
+        }
+    }
+}
+
+/// `--map`'s pairs, as one value.
+#[derive(Debug, Clone)]
+struct FieldMap(Vec<(Role, String)>);
+
+fn parse_map(text: &str) -> Result<FieldMap, String> {
+    ColumnMapping::parse_map(text).map(FieldMap)
+}
+
+fn parse_date_order(text: &str) -> Result<DateOrder, String> {
+    DateOrder::parse(text).ok_or_else(|| format!("\"{text}\" is not dmy or mdy"))
 }
 
 /// The filter options shared by the headless commands.
@@ -144,6 +192,7 @@ fn main() -> ExitCode {
         None => run_app(StartupOptions {
             regions: cli.regions,
             events: cli.events,
+            mapping: cli.mapping.to_mapping(),
         }),
     }
 }
@@ -157,6 +206,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         regions: args.regions.clone(),
         events: args.events.clone(),
         filter: args.filter.to_filter(),
+        mapping: args.mapping.to_mapping(),
     });
     let mut out = std::io::stdout().lock();
     let written = match args.format {
@@ -187,6 +237,7 @@ fn export(args: &ExportArgs) -> ExitCode {
             ExportFormatArg::Geojson => ExportFormat::GeoJson,
             ExportFormatArg::Csv => ExportFormat::Csv,
         },
+        mapping: args.mapping.to_mapping(),
     };
     let to_stdout = args.output.as_os_str() == "-";
     let result = if to_stdout {

@@ -35,6 +35,8 @@ pub struct StartupOptions {
     pub regions: Vec<PathBuf>,
     /// `--events` files; empty for the bundled sample.
     pub events: Vec<PathBuf>,
+    /// What the event files' fields are (`--map`, `--date-order`, `--sources`).
+    pub mapping: crate::data::events::read::ColumnMapping,
 }
 
 /// The whole app's state.
@@ -86,7 +88,7 @@ impl BorderwatchApp {
     /// loads. Files that cannot be read are left out, with their errors
     /// among the messages.
     pub fn new(options: &StartupOptions) -> Self {
-        let sources = Sources::new(&options.regions, &options.events);
+        let sources = Sources::new(&options.regions, &options.events).with_mapping(options.mapping.clone());
         let (mut app, messages) = match load_sources(&sources, OnError::Skip, None) {
             Ok(loaded) => {
                 let mut app = Self::with_dataset(loaded.dataset);
@@ -117,7 +119,7 @@ impl BorderwatchApp {
     /// appears at once when it is loaded. With no files named it loads the
     /// bundled data at once.
     pub fn loading(options: &StartupOptions) -> Self {
-        let sources = Sources::new(&options.regions, &options.events);
+        let sources = Sources::new(&options.regions, &options.events).with_mapping(options.mapping.clone());
         if sources == Sources::default() {
             return Self::new(options);
         }

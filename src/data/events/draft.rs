@@ -164,7 +164,11 @@ impl<'a> RecordRules<'a> {
             Ok(position) => Some(position),
             Err(problem) => {
                 // A coordinate that is not a number is already named; not also "missing".
-                if !(problem.starts_with("missing") && problems.iter().any(|p| p.contains("(degrees)"))) {
+                if !(problem.starts_with("missing")
+                    && problems
+                        .iter()
+                        .any(|p| p.contains("(degrees)") || p.contains("not a JSON number")))
+                {
                     problems.push(problem);
                 }
                 None

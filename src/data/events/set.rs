@@ -12,12 +12,14 @@ use super::category::Categories;
 use super::event::Event;
 use super::id::IdRegistry;
 use super::merge::merge_file;
+use super::read::{ColumnMapping, SourceCatalog};
 use super::read::{
     EventBatch, FileSummary, LoadProgress, ReadContext, open_event_file, read_any_event_stream,
 };
 use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Problem};
 use crate::data::regions::RegionSet;
+use std::sync::Arc;
 
 /// A file events were loaded from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,9 +118,36 @@ pub struct EventSetBuilder<'r> {
     categories: Categories,
     ids: IdRegistry,
     messages: Vec<Diagnostic>,
+    /// What the user said the files' fields are.
+    mapping: ColumnMapping,
+    /// TimeMap sources the files' source ids stand for.
+    catalog: Option<Arc<SourceCatalog>>,
 }
 
 impl<'r> EventSetBuilder<'r> {
+    /// This builder reading files' fields as `mapping` says, source ids
+    /// through `catalog`.
+    pub fn with_mapping(mut self, mapping: ColumnMapping, catalog: Option<Arc<SourceCatalog>>) -> Self {
+        self.mapping = mapping;
+        self.catalog = catalog;
+        self
+    }
+
+    /// Reads the sample compiled into the program (always in its own names).
+    pub fn add_sample(&mut self, progress: Option<&LoadProgress>) -> Result<FileSummary, LoadError> {
+        let mapping = std::mem::take(&mut self.mapping);
+        let catalog = self.catalog.take();
+        let result = self.add_reader(
+            crate::data::bundled::SAMPLE_EVENTS_NAME,
+            None,
+            crate::data::bundled::SAMPLE_EVENTS.as_bytes(),
+            progress,
+        );
+        self.mapping = mapping;
+        self.catalog = catalog;
+        result
+    }
+
     /// A builder placing events in `regions`.
     pub fn new(regions: &'r RegionSet) -> Self {
         Self {
@@ -128,6 +157,8 @@ impl<'r> EventSetBuilder<'r> {
             categories: Categories::default(),
             ids: IdRegistry::default(),
             messages: Vec::new(),
+            mapping: ColumnMapping::default(),
+            catalog: None,
         }
     }
 
@@ -169,8 +200,8 @@ impl<'r> EventSetBuilder<'r> {
                 file_index,
                 categories: &mut categories,
                 progress,
-                mapping: &Default::default(),
-                catalog: None,
+                mapping: &self.mapping,
+                catalog: self.catalog.clone(),
             },
             |batch: EventBatch| {
                 batches.extend(batch.parts);

@@ -224,8 +224,9 @@ impl<'de> Deserialize<'de> for Coordinate {
 pub struct RecordFields<'a> {
     pub id: Option<JsonId<'a>>,
     pub title: Option<JsonStr<'a>>,
-    pub date: Option<JsonStr<'a>>,
-    pub end_date: Option<JsonStr<'a>>,
+    /// A string, or a number (Unix seconds).
+    pub date: Option<JsonId<'a>>,
+    pub end_date: Option<JsonId<'a>>,
     pub category: Option<JsonStr<'a>>,
     pub lat: Option<(Cow<'a, str>, Coordinate)>,
     pub lon: Option<(Cow<'a, str>, Coordinate)>,
@@ -276,8 +277,8 @@ impl<'a> RecordFields<'a> {
             }
             None => None,
         };
-        let lon = degrees(self.lon);
         let lat = degrees(self.lat);
+        let lon = degrees(self.lon);
         Draft {
             problems,
             id: self.id.map(|id| id.0),

@@ -91,7 +91,15 @@ pub fn native_role(key: &str) -> Option<Role> {
 const ALIASES: [(Role, &[&str]); 11] = [
     (
         Role::Lat,
-        &["lat", "latitude", "y", "lat_y", "latitude_dd", "coord_y"],
+        &[
+            "lat",
+            "latitude",
+            "y",
+            "lat_y",
+            "latitude_dd",
+            "coord_y",
+            "широта",
+        ],
     ),
     (
         Role::Lon,
@@ -104,6 +112,7 @@ const ALIASES: [(Role, &[&str]); 11] = [
             "lon_x",
             "longitude_dd",
             "coord_x",
+            "долгота",
         ],
     ),
     (
@@ -116,16 +125,43 @@ const ALIASES: [(Role, &[&str]); 11] = [
             "timestamp",
             "start_date",
             "time",
+            "дата",
         ],
     ),
-    (Role::Title, &["title", "headline", "name", "event_title"]),
+    (
+        Role::Title,
+        &[
+            "title",
+            "headline",
+            "name",
+            "event_title",
+            "название",
+            "заголовок",
+        ],
+    ),
     (
         Role::Description,
-        &["description", "notes", "desc", "details", "text", "summary"],
+        &[
+            "description",
+            "notes",
+            "desc",
+            "details",
+            "text",
+            "summary",
+            "описание",
+        ],
     ),
     (
         Role::Place,
-        &["place", "location", "locality", "city", "town", "settlement"],
+        &[
+            "place",
+            "location",
+            "locality",
+            "city",
+            "town",
+            "settlement",
+            "место",
+        ],
     ),
     (Role::Id, &["id", "event_id", "uid", "uuid"]),
     (Role::EndDate, &["end_date", "date_end", "end"]),

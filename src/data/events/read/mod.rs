@@ -22,7 +22,7 @@ pub use json::read_event_stream;
 pub use mapping::{ColumnMapping, FieldNames, Role};
 pub use sources_file::SourceCatalog;
 
-use crate::data::diagnostic::{LoadError, Location, Problem};
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::json::position::{BOM, strip_bom};
 
 /// Opens an event file: the one place files are opened, so the app, `check`
@@ -42,10 +42,13 @@ pub fn open_event_file(
 }
 
 /// Reads an event file of any kind borderwatch knows: JSON (events,
-/// GeoJSON points, ACLED API responses) or delimited text (ACLED exports,
-/// borderwatch's own columns; `.tsv` files are tab-separated). The name's
-/// extension decides when it is `.csv`, `.tsv`, `.json` or `.geojson`;
-/// otherwise the first byte does.
+/// GeoJSON points, ACLED API responses, TimeMap exports) or delimited text
+/// (ACLED exports, borderwatch's own columns, any table with recognisable
+/// columns). The name's extension decides when it is `.csv`, `.tsv`,
+/// `.json` or `.geojson`; otherwise the first byte does. A delimited file's
+/// separator (`,` `;` or tab) is sniffed from its header. UTF-16 (by its
+/// byte order mark) is decoded first; delimited text that is not UTF-8 is
+/// read as Windows-1251, with a note.
 pub fn read_any_event_stream<R: Read + Send>(
     file: &str,
     reader: R,
@@ -56,28 +59,114 @@ pub fn read_any_event_stream<R: Read + Send>(
     let head = reader
         .fill_buf()
         .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
-    let bom = head.starts_with(BOM);
+    if let Some(utf16) = encoding::detect(head, false) {
+        let decoded = encoding::DecodingReader::new(reader, utf16);
+        let note = format!("read as {} text", utf16.name());
+        return read_decoded(file, decoded, context, Some(note), on_batch);
+    }
+    read_decoded(file, reader, context, None, on_batch)
+}
+
+/// Reads a file whose text is UTF-8, or Windows-1251 when delimited.
+fn read_decoded<R: Read + Send>(
+    file: &str,
+    reader: R,
+    context: ReadContext<'_>,
+    note: Option<String>,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let mut reader = BufReader::with_capacity(1 << 16, reader);
+    let head = reader
+        .fill_buf()
+        .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
     let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let delimiter = match extension.as_deref() {
-        Some("csv") => Some(b','),
-        Some("tsv") => Some(b'\t'),
-        Some("json" | "geojson") => None,
-        _ => {
-            let starts_json = strip_bom(head)
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_none_or(|b| matches!(b, b'{' | b'['));
-            (!starts_json).then_some(b',')
-        }
+    let delimited = match extension.as_deref() {
+        Some("csv" | "tsv") => true,
+        Some("json" | "geojson") => false,
+        _ => !strip_bom(head)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_none_or(|b| matches!(b, b'{' | b'[')),
     };
-    match delimiter {
-        Some(delimiter) => {
-            if bom {
-                reader.consume(BOM.len());
-            }
-            self::csv::read_csv_stream(file, reader, delimiter, context, on_batch)
+    let mut notes: Vec<String> = note.into_iter().collect();
+    if !delimited {
+        let summary = read_event_stream(file, reader, context, |mut batch| {
+            prepend_notes(file, &mut notes, &mut batch);
+            on_batch(batch)
+        })?;
+        return Ok(summary);
+    }
+    let default = if extension.as_deref() == Some("tsv") {
+        b'\t'
+    } else {
+        b','
+    };
+    let delimiter = sniff_delimiter(strip_bom(head), default);
+    if delimiter != default {
+        notes.push(format!("columns separated by {}", delimiter_name(delimiter)));
+    }
+    if let Some(cp1251) = encoding::detect(head, true) {
+        notes.push(format!(
+            "not UTF-8: read as {} (Cyrillic); save it as UTF-8 if the text looks wrong",
+            cp1251.name()
+        ));
+        let decoded = encoding::DecodingReader::new(reader, cp1251);
+        return self::csv::read_csv_stream(file, decoded, delimiter, context, |mut batch| {
+            prepend_notes(file, &mut notes, &mut batch);
+            on_batch(batch)
+        });
+    }
+    if head.starts_with(BOM) {
+        reader.consume(BOM.len());
+    }
+    self::csv::read_csv_stream(file, reader, delimiter, context, |mut batch| {
+        prepend_notes(file, &mut notes, &mut batch);
+        on_batch(batch)
+    })
+}
+
+/// Puts the file's notes (how it was decoded and split) before the first
+/// batch's messages.
+fn prepend_notes(file: &str, notes: &mut Vec<String>, batch: &mut EventBatch) {
+    if notes.is_empty() {
+        return;
+    }
+    let mut messages: Vec<Diagnostic> = notes
+        .drain(..)
+        .map(|note| Diagnostic::info(Location::file(file), note))
+        .collect();
+    messages.append(&mut batch.messages);
+    batch.messages = messages;
+}
+
+/// The separator of a delimited file: the one of `,` `;` tab found most
+/// often outside quotes in its first line; `default` when none is.
+fn sniff_delimiter(head: &[u8], default: u8) -> u8 {
+    let mut counts = [0usize; 3];
+    let mut quoted = false;
+    for &b in head {
+        match b {
+            b'\n' | b'\r' if !quoted => break,
+            b'"' => quoted = !quoted,
+            b',' if !quoted => counts[0] += 1,
+            b';' if !quoted => counts[1] += 1,
+            b'\t' if !quoted => counts[2] += 1,
+            _ => {}
         }
-        None => read_event_stream(file, reader, context, on_batch),
+    }
+    let candidates = [b',', b';', b'\t'];
+    let best = (0..3).max_by_key(|&i| (counts[i], candidates[i] == default));
+    match best {
+        Some(i) if counts[i] > 0 => candidates[i],
+        _ => default,
+    }
+}
+
+fn delimiter_name(delimiter: u8) -> &'static str {
+    match delimiter {
+        b';' => "semicolons",
+        b'\t' => "tabs",
+        _ => "commas",
     }
 }
 
@@ -113,8 +202,14 @@ mod tests {
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].title(), "Drill, near the border");
         assert_eq!(events[0].place(), Some("Belgorod"));
-        // The same bytes named .csv are one column per line: not an event file.
-        assert!(read("events.csv", tsv.as_bytes()).is_err());
+        // Named .csv, the header's tabs still decide the separator.
+        let (events, _) = read("events.csv", tsv.as_bytes()).expect("sniffed");
+        assert_eq!(events[0].title(), "Drill, near the border");
+        let semicolons = "title;date;lat;lon\n\"A; b\";2021-04-22;50,6;36,59\n";
+        let (events, _) = read("events.csv", semicolons.as_bytes()).expect("semicolons");
+        assert_eq!(events[0].title(), "A; b");
+        assert_eq!(sniff_delimiter(b"\"a,b\";c;d\n1,2,3,4,5", b','), b';');
+        assert_eq!(sniff_delimiter(b"one column\n", b'\t'), b'\t');
     }
 
     #[test]

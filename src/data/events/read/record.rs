@@ -250,16 +250,7 @@ impl<'a> RecordReader<'a> {
             }
             _ => members(json)?,
         };
-        const TEXT: [&str; 8] = [
-            "title",
-            "date",
-            "end_date",
-            "category",
-            "place",
-            "region",
-            "description",
-            "precision",
-        ];
+        const TEXT: [&str; 6] = ["title", "category", "place", "region", "description", "precision"];
         record.iter().find_map(|(key, value)| {
             let key = key.as_ref();
             let kind = raw_kind(value);
@@ -269,7 +260,7 @@ impl<'a> RecordReader<'a> {
                     !matches!(kind, RawKind::Number | RawKind::String | RawKind::Null),
                     "a number (degrees)",
                 ),
-                "id" => (
+                "id" | "date" | "end_date" => (
                     !matches!(kind, RawKind::String | RawKind::Number | RawKind::Null),
                     "a string or a number",
                 ),

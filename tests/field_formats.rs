@@ -1,0 +1,185 @@
+//! Files as they come from the field (issue 14), checked through the real
+//! binary: each fixture in tests/fixtures/field/ (written by its
+//! make_fixtures.py) loads or is refused as it should, with the message that
+//! says why and the exit status a pipeline can trust.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn fixture(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/field")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn borderwatch(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// `check --format json` on `args`: (loaded, rejected, exit status, messages).
+fn check(args: &[&str]) -> (u64, u64, i32, Vec<String>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend(args);
+    let output = borderwatch(&all);
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let messages = report["messages"]
+        .as_array()
+        .expect("messages")
+        .iter()
+        .map(|m| m["message"].as_str().unwrap_or_default().to_string())
+        .collect();
+    (
+        report["loaded"].as_u64().unwrap_or(u64::MAX),
+        report["rejected"].as_u64().unwrap_or(u64::MAX),
+        output.status.code().unwrap_or(-1),
+        messages,
+    )
+}
+
+fn has(messages: &[String], text: &str) -> bool {
+    messages.iter().any(|m| m.contains(text))
+}
+
+#[test]
+fn a_timemap_export_loads_with_its_sources_file() {
+    let events = fixture("timemap-events.json");
+    let sources = fixture("timemap-sources.json");
+    let (loaded, rejected, status, messages) = check(&["--sources", &sources, &events]);
+    assert_eq!((loaded, rejected, status), (6, 0, 0), "{messages:?}");
+    assert!(has(&messages, "read as MM/DD/YYYY"), "{messages:?}");
+    assert!(
+        has(&messages, "title ← the first sentence of \"description\""),
+        "{messages:?}"
+    );
+
+    let output = borderwatch(&[
+        "export",
+        "--format",
+        "geojson",
+        "-o",
+        "-",
+        "--sources",
+        &sources,
+        &events,
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    let exported: serde_json::Value = serde_json::from_slice(&output.stdout).expect("GeoJSON");
+    let first = exported["features"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["id"] == "TM001"))
+        .expect("TM001 exported");
+    let properties = &first["properties"];
+    assert_eq!(properties["date"], "2022-02-24");
+    assert_eq!(properties["title"], "Column of vehicles seen moving west");
+    assert_eq!(properties["title_derived"], true);
+    let urls: Vec<&str> = properties["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["url"].as_str())
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            "https://social.example.org/post/1",
+            "https://media.example.org/v1.mp4"
+        ]
+    );
+    // A sources file that cannot be read fails the check.
+    let (_, _, status, messages) = check(&["--sources", &fixture("no-such-sources.json"), &events]);
+    assert_eq!(status, 1, "{messages:?}");
+}
+
+#[test]
+fn spreadsheet_files_load_whatever_their_encoding_and_separator() {
+    for (name, loaded, note) in [
+        (
+            "acled-spreadsheet.csv",
+            3,
+            "\"14/08/2020 00:00:00\" can only be day first",
+        ),
+        ("semicolon-cp1251.csv", 3, "read as windows-1251"),
+        ("excel-unicode.tsv", 2, "read as UTF-16LE"),
+    ] {
+        let (got, rejected, status, messages) = check(&[&fixture(name)]);
+        assert_eq!((got, rejected, status), (loaded, 0, 0), "{name}: {messages:?}");
+        assert!(has(&messages, note), "{name}: {messages:?}");
+    }
+    let output = borderwatch(&[
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        "-",
+        &fixture("semicolon-cp1251.csv"),
+    ]);
+    let text = String::from_utf8(output.stdout).expect("UTF-8 out");
+    assert!(text.contains("Учения у границы"), "{text}");
+}
+
+#[test]
+fn us_dates_are_decided_by_the_column_or_refused_with_the_option_to_set() {
+    let map = ["--map", "date=when"];
+    let unambiguous = fixture("us-dates-unambiguous.csv");
+    let (loaded, _, status, messages) = check(&[map[0], map[1], &unambiguous]);
+    assert_eq!((loaded, status), (4, 0), "{messages:?}");
+    assert!(
+        has(&messages, "\"04/21/2022\" can only be month first"),
+        "{messages:?}"
+    );
+
+    let ambiguous = fixture("us-dates-ambiguous.csv");
+    let (loaded, rejected, status, messages) = check(&[map[0], map[1], &ambiguous]);
+    assert_eq!(
+        (loaded, rejected, status),
+        (0, 3, 1),
+        "no event from a file with records"
+    );
+    assert!(
+        has(&messages, "set --date-order dmy or --date-order mdy"),
+        "{messages:?}"
+    );
+    let (loaded, _, status, _) = check(&[map[0], map[1], "--date-order", "mdy", &ambiguous]);
+    assert_eq!((loaded, status), (3, 0));
+
+    // Without --map, the header says which column is missing and how to name it.
+    let (_, _, status, messages) = check(&[&ambiguous]);
+    assert_eq!(status, 1);
+    assert!(has(&messages, "--map date=COLUMN"), "{messages:?}");
+}
+
+#[test]
+fn string_coordinates_and_nan_reject_only_their_records_with_every_problem() {
+    let (loaded, rejected, status, messages) = check(&[&fixture("string-coords.json")]);
+    assert_eq!((loaded, rejected, status), (3, 1, 0), "{messages:?}");
+    assert!(has(
+        &messages,
+        "field \"lat\" must be a number (degrees), found the string \"north\""
+    ));
+    assert!(has(
+        &messages,
+        "field \"lng\" must be a number (degrees), found the string \"east\""
+    ));
+
+    let (loaded, rejected, status, messages) = check(&[&fixture("python-nan.json")]);
+    assert_eq!((loaded, rejected, status), (2, 2, 0), "{messages:?}");
+    assert!(has(&messages, "field \"lat\" is NaN"), "{messages:?}");
+    assert!(has(&messages, "field \"lon\" is Infinity"), "{messages:?}");
+    assert!(has(&messages, "field \"troops\" is -Infinity"), "{messages:?}");
+}
+
+#[test]
+fn the_text_report_groups_the_same_problem() {
+    let output = borderwatch(&["check", "--map", "date=when", &fixture("us-dates-ambiguous.csv")]);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("error: 3 records: record rejected: field \"when\": \"03/04/2022\" could be day first or month first"),
+        "{text}"
+    );
+    assert!(text.contains("first at line 2, last at line 4"), "{text}");
+}
