@@ -129,51 +129,13 @@ impl<'a> RecordRules<'a> {
         warnings: &mut Vec<String>,
     ) -> Result<Event, Vec<String>> {
         let mut problems = std::mem::take(&mut draft.problems);
-        let derived_title;
-        let title = match non_blank(&draft.title) {
-            Some(title) => Some(title),
-            None if self.names.derive_title => match non_blank(&draft.description) {
-                Some(description) => {
-                    derived_title = first_sentence(description);
-                    draft
-                        .extra
-                        .push(("title_derived".into(), serde_json::Value::Bool(true)));
-                    Some(derived_title.as_str())
-                }
-                None => None,
-            },
-            None => None,
-        };
+        self.derive_title(&mut draft);
+        let title = non_blank(&draft.title);
         if title.is_none() {
             problems.push(self.missing(Role::Title));
         }
-        let date = match non_blank(&draft.date) {
-            Some(text) => match parse_field_date(text, self.date_order) {
-                Ok(date) => Some(date),
-                Err(error) => {
-                    problems.push(format!("field \"{}\": {error}", self.names.label(Role::Date)));
-                    None
-                }
-            },
-            None => {
-                problems.push(self.missing(Role::Date));
-                None
-            }
-        };
-        let position = match self.position(&draft) {
-            Ok(position) => Some(position),
-            Err(problem) => {
-                // A coordinate that is not a number is already named; not also "missing".
-                if !(problem.starts_with("missing")
-                    && problems
-                        .iter()
-                        .any(|p| p.contains("(degrees)") || p.contains("not a JSON number")))
-                {
-                    problems.push(problem);
-                }
-                None
-            }
-        };
+        let date = self.date(&draft, &mut problems);
+        let position = self.checked_position(&draft, &mut problems);
         let (Some(title), Some(date), Some(position), true) = (title, date, position, problems.is_empty())
         else {
             return Err(problems);
@@ -223,6 +185,48 @@ impl<'a> RecordRules<'a> {
             line,
         };
         Ok(event)
+    }
+
+    /// A title from the first sentence of the description, marked
+    /// `title_derived`, when the file has no title field.
+    fn derive_title(&self, draft: &mut Draft<'_>) {
+        if !self.names.derive_title || non_blank(&draft.title).is_some() {
+            return;
+        }
+        if let Some(description) = non_blank(&draft.description) {
+            draft.title = Some(Cow::Owned(first_sentence(description)));
+            draft
+                .extra
+                .push(("title_derived".into(), serde_json::Value::Bool(true)));
+        }
+    }
+
+    /// The date of a draft, read in the file's order of day and month.
+    fn date(&self, draft: &Draft<'_>, problems: &mut Vec<String>) -> Option<EventDate> {
+        let Some(text) = non_blank(&draft.date) else {
+            problems.push(self.missing(Role::Date));
+            return None;
+        };
+        parse_field_date(text, self.date_order)
+            .map_err(|error| problems.push(format!("field \"{}\": {error}", self.names.label(Role::Date))))
+            .ok()
+    }
+
+    /// The position of a draft, its problem added to `problems`; a
+    /// coordinate that is not a number is already named there, so it is not
+    /// also "missing".
+    fn checked_position(&self, draft: &Draft<'_>, problems: &mut Vec<String>) -> Option<Coord<f64>> {
+        let problem = match self.position(draft) {
+            Ok(position) => return Some(position),
+            Err(problem) => problem,
+        };
+        let named = problems
+            .iter()
+            .any(|p| p.contains("(degrees)") || p.contains("not a JSON number"));
+        if !(problem.starts_with("missing") && named) {
+            problems.push(problem);
+        }
+        None
     }
 
     /// The position of a draft, which every event needs.

@@ -76,51 +76,16 @@ pub fn read_csv_stream<R: Read>(
     let columns = column_indices(names.iter().copied());
     let mut reported = 0u64;
     let mut rows = next_rows(file, &mut csv, 0)?;
-    let first_row = rows.first().map(|(_, _, record)| record);
-    let value =
-        |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
-    let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
-    let (flavour, field_names) = if acled {
-        let names = FieldNames::resolve(&ACLED_NAMES, |_| None, &ColumnMapping::default())
-            .map_err(|e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e)))?;
-        (Flavour::Acled, names)
-    } else {
-        let names = FieldNames::resolve(&names, value, mapping)
-            .map_err(|e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e)))?;
-        check_header(file, &header, &names)?;
-        (Flavour::Native, names)
-    };
-    let date_column = if acled {
-        Some("event_date")
-    } else {
-        field_names.key(Role::Date)
-    }
-    .and_then(|key| columns.get(key).copied());
-    let (date_order, order_note) = file_date_order(
-        &field_names.label(Role::Date),
-        rows.iter().filter_map(|(_, _, record)| record.get(date_column?)),
-        mapping.date_order,
-        acled.then_some(DateOrder::Dmy),
-    );
-    let mut file_messages: Vec<Diagnostic> = Vec::new();
-    let described = field_names.described();
-    if !acled && !described.is_empty() {
-        file_messages.push(Diagnostic::info(
-            Location::file(file).at(1, 1),
-            format!("fields read by meaning: {described}; set --map to choose others"),
-        ));
-    }
-    if let Some((severity, text)) = order_note {
-        file_messages.push(Diagnostic {
-            severity,
-            location: Location::file(file),
-            message: text,
-        });
-    }
-    let rules = RecordRules::new(file, regions, file_index)
-        .with_names(field_names)
-        .with_date_order(date_order)
-        .with_catalog(catalog);
+    let (flavour, rules, mut file_messages) = file_rules(
+        CsvFile {
+            file,
+            header: &header,
+            columns: &columns,
+            rows: &rows,
+            mapping,
+        },
+        RecordRules::new(file, regions, file_index).with_catalog(catalog),
+    )?;
     let mut records = 0;
     let mut rejected = 0;
     loop {
@@ -159,6 +124,76 @@ pub fn read_csv_stream<R: Read>(
         rejected,
         container: Container::CsvRows,
     })
+}
+
+/// What deciding a CSV file's fields looks at.
+struct CsvFile<'a> {
+    file: &'a str,
+    header: &'a csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+    rows: &'a [(usize, u32, csv::StringRecord)],
+    mapping: &'a ColumnMapping,
+}
+
+/// Decides once what a CSV file's columns mean (ACLED's, borderwatch's, the
+/// usual names or `--map`) and the order of day and month of its dates from
+/// the first rows; `rules` are given those, and what was decided is said in
+/// the messages returned.
+fn file_rules<'r>(
+    spec: CsvFile<'_>,
+    rules: RecordRules<'r>,
+) -> Result<(Flavour, RecordRules<'r>, Vec<Diagnostic>), LoadError> {
+    let CsvFile {
+        file,
+        header,
+        columns,
+        rows,
+        mapping,
+    } = spec;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let first_row = rows.first().map(|(_, _, record)| record);
+    let value =
+        |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
+    let invalid = |e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e));
+    let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
+    let (flavour, field_names) = if acled {
+        let names =
+            FieldNames::resolve(&ACLED_NAMES, |_| None, &ColumnMapping::default()).map_err(invalid)?;
+        (Flavour::Acled, names)
+    } else {
+        let names = FieldNames::resolve(&names, value, mapping).map_err(invalid)?;
+        check_header(file, header, &names)?;
+        (Flavour::Native, names)
+    };
+    let date_key = if acled {
+        Some("event_date")
+    } else {
+        field_names.key(Role::Date)
+    };
+    let date_column = date_key.and_then(|key| columns.get(key).copied());
+    let (date_order, order_note) = file_date_order(
+        &field_names.label(Role::Date),
+        rows.iter().filter_map(|(_, _, record)| record.get(date_column?)),
+        mapping.date_order,
+        acled.then_some(DateOrder::Dmy),
+    );
+    let mut messages: Vec<Diagnostic> = Vec::new();
+    let described = field_names.described();
+    if !acled && !described.is_empty() {
+        messages.push(Diagnostic::info(
+            Location::file(file).at(1, 1),
+            format!("fields read by meaning: {described}; set --map to choose others"),
+        ));
+    }
+    if let Some((severity, text)) = order_note {
+        messages.push(Diagnostic {
+            severity,
+            location: Location::file(file),
+            message: text,
+        });
+    }
+    let rules = rules.with_names(field_names).with_date_order(date_order);
+    Ok((flavour, rules, messages))
 }
 
 /// The next batch of rows, numbered from `first`.

@@ -313,6 +313,86 @@ impl<'de> Deserialize<'de> for RecordFields<'de> {
     }
 }
 
+impl<'de> RecordFields<'de> {
+    /// Reads the value of a field whose meaning is `role`.
+    fn read_role<A: MapAccess<'de>>(
+        &mut self,
+        role: Role,
+        key: JsonStr<'de>,
+        map: &mut A,
+    ) -> Result<(), A::Error> {
+        let r = self;
+        match role {
+            Role::Id => {
+                r.mark(0, "id");
+                r.id = map.next_value()?;
+            }
+            Role::Title => {
+                r.mark(1, "title");
+                r.title = map.next_value()?;
+            }
+            Role::Date => {
+                r.mark(2, "date");
+                r.date = map.next_value()?;
+            }
+            Role::EndDate => {
+                r.mark(3, "end_date");
+                r.end_date = map.next_value()?;
+            }
+            Role::Category => {
+                r.mark(4, "category");
+                r.category = map.next_value()?;
+            }
+            Role::Lat => {
+                r.mark(5, "lat");
+                let value: Option<Coordinate> = map.next_value()?;
+                r.lat = value.map(|v| (key.0, v));
+            }
+            Role::Lon => {
+                r.mark(6, "lon");
+                let value: Option<Coordinate> = map.next_value()?;
+                r.lon = value.map(|v| (key.0, v));
+            }
+            Role::Place => {
+                r.mark(7, "place");
+                r.place = map.next_value()?;
+            }
+            Role::Region => {
+                r.mark(8, "region");
+                r.region = map.next_value()?;
+            }
+            Role::Description => {
+                r.mark(9, "description");
+                r.description = map.next_value()?;
+            }
+            Role::Actors => {
+                r.mark(10, "actors");
+                r.actors = map.next_value()?;
+            }
+            Role::Troops => {
+                r.mark(11, "troops");
+                r.troops = map.next_value()?;
+            }
+            Role::Precision => {
+                r.mark(12, "precision");
+                r.precision = map.next_value()?;
+            }
+            Role::Sources => {
+                r.mark(13, "sources");
+                r.sources = map.next_value()?;
+            }
+            Role::Derived => {
+                map.next_value::<de::IgnoredAny>()?;
+            }
+            Role::SourceUrls | Role::OtherFields => {
+                let value: Value = map.next_value()?;
+                r.extra.push((key.0.into_owned(), value));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Reads a record whose fields mean what `names` says (borderwatch's own
 /// names by a `match` on the key; other files' by their resolved names).
 pub struct RecordSeed<'s>(pub &'s FieldNames);
@@ -329,74 +409,9 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut r = RecordFields::default();
                 while let Some(key) = map.next_key::<JsonStr<'de>>()? {
-                    let Some(role) = self.0.role(key.as_str()) else {
-                        let value: Value = map.next_value()?;
-                        r.extra.push((key.0.into_owned(), value));
-                        continue;
-                    };
-                    match role {
-                        Role::Id => {
-                            r.mark(0, "id");
-                            r.id = map.next_value()?;
-                        }
-                        Role::Title => {
-                            r.mark(1, "title");
-                            r.title = map.next_value()?;
-                        }
-                        Role::Date => {
-                            r.mark(2, "date");
-                            r.date = map.next_value()?;
-                        }
-                        Role::EndDate => {
-                            r.mark(3, "end_date");
-                            r.end_date = map.next_value()?;
-                        }
-                        Role::Category => {
-                            r.mark(4, "category");
-                            r.category = map.next_value()?;
-                        }
-                        Role::Lat => {
-                            r.mark(5, "lat");
-                            let value: Option<Coordinate> = map.next_value()?;
-                            r.lat = value.map(|v| (key.0, v));
-                        }
-                        Role::Lon => {
-                            r.mark(6, "lon");
-                            let value: Option<Coordinate> = map.next_value()?;
-                            r.lon = value.map(|v| (key.0, v));
-                        }
-                        Role::Place => {
-                            r.mark(7, "place");
-                            r.place = map.next_value()?;
-                        }
-                        Role::Region => {
-                            r.mark(8, "region");
-                            r.region = map.next_value()?;
-                        }
-                        Role::Description => {
-                            r.mark(9, "description");
-                            r.description = map.next_value()?;
-                        }
-                        Role::Actors => {
-                            r.mark(10, "actors");
-                            r.actors = map.next_value()?;
-                        }
-                        Role::Troops => {
-                            r.mark(11, "troops");
-                            r.troops = map.next_value()?;
-                        }
-                        Role::Precision => {
-                            r.mark(12, "precision");
-                            r.precision = map.next_value()?;
-                        }
-                        Role::Sources => {
-                            r.mark(13, "sources");
-                            r.sources = map.next_value()?;
-                        }
-                        Role::Derived => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                        Role::SourceUrls | Role::OtherFields => {
+                    match self.0.role(key.as_str()) {
+                        Some(role) => r.read_role(role, key, &mut map)?,
+                        None => {
                             let value: Value = map.next_value()?;
                             r.extra.push((key.0.into_owned(), value));
                         }

@@ -102,20 +102,8 @@ impl<'a> RecordReader<'a> {
             None => (Cow::Borrowed(json), Vec::new()),
             Some((cleaned, problems)) => (Cow::Owned(cleaned), problems),
         };
-        let mut result = self.read_json(&json, span, categories, &mut warnings);
-        if !non_finite.is_empty() {
-            result = match result {
-                Ok(_) => Err(Rejection::Problems(non_finite)),
-                Err(Rejection::Problems(more)) => {
-                    Err(Rejection::Problems(non_finite.into_iter().chain(more).collect()))
-                }
-                Err(Rejection::Invalid(more)) => Err(Rejection::Problems(
-                    non_finite.into_iter().chain([more]).collect(),
-                )),
-                Err(json_error) => Err(json_error),
-            };
-        }
-        match result {
+        let result = self.read_json(&json, span, categories, &mut warnings);
+        match rejected_if_non_finite(result, non_finite) {
             Ok(event) => {
                 messages.extend(
                     warnings
@@ -276,6 +264,27 @@ impl<'a> RecordReader<'a> {
             };
             wrong.then(|| format!("field \"{key}\" must be {expected}, found {}", describe(value)))
         })
+    }
+}
+
+/// A record with `NaN` or `Infinity` values is rejected for them, and for
+/// whatever else is wrong with it.
+fn rejected_if_non_finite(
+    result: Result<Event, Rejection>,
+    non_finite: Vec<String>,
+) -> Result<Event, Rejection> {
+    if non_finite.is_empty() {
+        return result;
+    }
+    match result {
+        Ok(_) => Err(Rejection::Problems(non_finite)),
+        Err(Rejection::Problems(more)) => {
+            Err(Rejection::Problems(non_finite.into_iter().chain(more).collect()))
+        }
+        Err(Rejection::Invalid(more)) => Err(Rejection::Problems(
+            non_finite.into_iter().chain([more]).collect(),
+        )),
+        Err(json_error) => Err(json_error),
     }
 }
 
