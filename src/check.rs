@@ -16,7 +16,7 @@ use crate::data::events::read::{
 };
 use crate::data::grouped::group_messages;
 use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, RegionSet, Severity};
-use crate::load::{LoadedRegions, load_catalog, load_regions};
+use crate::load::{LoadedRegions, Sources, load_catalog, load_region_sources};
 use crate::query::{CompiledFilter, EventFilter};
 
 /// What to check.
@@ -97,7 +97,10 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         messages,
         mut failed,
         ..
-    } = load_regions(&options.regions);
+    } = load_region_sources(
+        &Sources::new(&options.regions, &[]).regions,
+        options.mapping.name_field.as_deref(),
+    );
     let mut messages = messages;
     let catalog = load_catalog(&options.mapping).unwrap_or_else(|error| {
         failed += 1;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use serde_json::{Map, Value, json};
 
-use crate::data::{Diagnostic, Event, EventSet};
+use crate::data::{Diagnostic, Event, EventSet, Placement, RegionSet};
 use crate::load::{OnError, Sources, load_sources};
 use crate::query::EventFilter;
 
@@ -101,6 +101,7 @@ pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<E
     let shown = data.apply(&options.filter);
     let written = write_events(
         &data.events,
+        &data.regions,
         shown.indices.iter().map(|&i| i as usize),
         options.format,
         out,
@@ -145,13 +146,14 @@ pub fn write_atomically<T>(
 /// were written.
 pub fn write_events(
     events: &EventSet,
+    regions: &RegionSet,
     indices: impl IntoIterator<Item = usize>,
     format: ExportFormat,
     out: &mut impl Write,
 ) -> io::Result<usize> {
     match format {
-        ExportFormat::GeoJson => write_geojson(events, indices, out),
-        ExportFormat::Csv => write_csv(events, indices, out),
+        ExportFormat::GeoJson => write_geojson(events, regions, indices, out),
+        ExportFormat::Csv => write_csv(events, regions, indices, out),
     }
 }
 
@@ -200,8 +202,28 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
     properties
 }
 
+/// What the app worked out about an event's region, as export writes it:
+/// `region_id` and `region_name` (empty outside every region) and
+/// `region_by`, how it was decided (`file`: the file's `region` field;
+/// `position`: its coordinates; `coast`: the sea just off that region's
+/// coast). Loading a file ignores them and works them out again.
+pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 3] {
+    let region = event.region.and_then(|i| regions.get(i as usize));
+    let by = match event.placement {
+        Placement::Declared => "file",
+        Placement::Position => "position",
+        Placement::Coastal { .. } => "coast",
+    };
+    [
+        ("region_id", region.map(|r| r.id.to_string()).unwrap_or_default()),
+        ("region_name", region.map(|r| r.name.clone()).unwrap_or_default()),
+        ("region_by", by.to_string()),
+    ]
+}
+
 fn write_geojson(
     events: &EventSet,
+    regions: &RegionSet,
     indices: impl IntoIterator<Item = usize>,
     out: &mut impl Write,
 ) -> io::Result<usize> {
@@ -216,7 +238,7 @@ fn write_geojson(
             "type": "Feature",
             "id": event.id(),
             "geometry": {"type": "Point", "coordinates": [event.position.x, event.position.y]},
-            "properties": event_properties(events, event),
+            "properties": with_region(event_properties(events, event), regions, event),
         });
         serde_json::to_writer(&mut *out, &feature)?;
         written += 1;
@@ -225,8 +247,21 @@ fn write_geojson(
     Ok(written)
 }
 
+/// An event's properties with its assigned region after them.
+fn with_region(mut properties: Map<String, Value>, regions: &RegionSet, event: &Event) -> Map<String, Value> {
+    for (key, value) in assigned_region(regions, event) {
+        let value = if value.is_empty() {
+            Value::Null
+        } else {
+            json!(value)
+        };
+        properties.insert(key.into(), value);
+    }
+    properties
+}
+
 /// borderwatch's CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 16] = [
+pub const CSV_COLUMNS: [&str; 19] = [
     "id",
     "title",
     "date",
@@ -243,10 +278,14 @@ pub const CSV_COLUMNS: [&str; 16] = [
     "sources",
     "source_urls",
     "other_fields",
+    "region_id",
+    "region_name",
+    "region_by",
 ];
 
 fn write_csv(
     events: &EventSet,
+    regions: &RegionSet,
     indices: impl IntoIterator<Item = usize>,
     out: &mut impl Write,
 ) -> io::Result<usize> {
@@ -262,6 +301,7 @@ fn write_csv(
             .as_ref()
             .map(|extra| Value::Object((**extra).clone()).to_string())
             .unwrap_or_default();
+        let [(_, region_id), (_, region_name), (_, region_by)] = assigned_region(regions, event);
         writer.write_record([
             event.id().to_string(),
             event.title().to_string(),
@@ -279,6 +319,9 @@ fn write_csv(
             joined(sources.iter().map(|s| s.name).collect()),
             joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
             other,
+            region_id,
+            region_name,
+            region_by,
         ])?;
         written += 1;
     }
@@ -305,7 +348,8 @@ mod tests {
             .events()
             .iter()
             .map(|e| {
-                format!("{:?}", event_properties(events, e)) + &format!("{:?}{:?}", e.position, e.region)
+                format!("{:?}", event_properties(events, e))
+                    + &format!("{:?}{:?}{:?}", e.position, e.region, e.placement)
             })
             .collect()
     }
@@ -331,7 +375,7 @@ mod tests {
         for set in [&original, &tricky] {
             for format in [ExportFormat::GeoJson, ExportFormat::Csv] {
                 let mut bytes = Vec::new();
-                let written = write_events(set, 0..set.len(), format, &mut bytes).expect("writes");
+                let written = write_events(set, &regions, 0..set.len(), format, &mut bytes).expect("writes");
                 assert_eq!(written, set.len());
                 let back = load(&regions, &format!("back.{}", format.extension()), &bytes);
                 if format == ExportFormat::Csv && set.len() == 1 {
@@ -342,6 +386,40 @@ mod tests {
                 assert_eq!(summary(&back), summary(set), "{format:?}");
             }
         }
+    }
+
+    #[test]
+    fn exports_say_which_region_each_event_is_in_and_how() {
+        let regions = RegionSet::bundled().expect("regions");
+        let set = load(
+            &regions,
+            "r.json",
+            br#"[{"id": "a", "title": "t", "date": "2021-04-22", "lat": 50.595, "lon": 36.587},
+                 {"id": "b", "title": "t", "date": "2021-04-22", "lat": 50.595, "lon": 36.587, "region": "belgorod"},
+                 {"id": "c", "title": "t", "date": "2021-04-22", "lat": 55.75, "lon": 37.62}]"#,
+        );
+        let mut bytes = Vec::new();
+        write_events(&set, &regions, 0..set.len(), ExportFormat::Csv, &mut bytes).expect("writes");
+        let text = String::from_utf8(bytes).expect("UTF-8");
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[0].ends_with(",region_id,region_name,region_by"),
+            "{}",
+            lines[0]
+        );
+        assert!(
+            lines[1].ends_with(",belgorod,Belgorod Oblast,position"),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].ends_with(",belgorod,Belgorod Oblast,file"),
+            "{}",
+            lines[2]
+        );
+        assert!(lines[3].ends_with(",,,position"), "{}", lines[3]);
+        let back = load(&regions, "back.csv", text.as_bytes());
+        assert_eq!(summary(&back), summary(&set));
     }
 
     #[test]
@@ -369,7 +447,8 @@ mod tests {
         let regions = RegionSet::bundled().expect("regions");
         let set = EventSet::bundled(&regions).expect("sample");
         let mut bytes = Vec::new();
-        let written = write_events(&set, [0, 3, 999], ExportFormat::GeoJson, &mut bytes).expect("writes");
+        let written =
+            write_events(&set, &regions, [0, 3, 999], ExportFormat::GeoJson, &mut bytes).expect("writes");
         assert_eq!(written, 2);
         let back = load(&regions, "two.geojson", &bytes);
         assert_eq!(back.len(), 2);

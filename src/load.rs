@@ -22,7 +22,7 @@ use crate::dataset::Dataset;
 /// The region layers at `paths` (`--regions`), or the bundled five when none
 /// are given or none loads; layers that fail are left out and counted.
 pub fn load_regions(paths: &[PathBuf]) -> LoadedRegions {
-    load_region_sources(&Sources::new(paths, &[]).regions)
+    load_region_sources(&Sources::new(paths, &[]).regions, None)
 }
 
 /// The bundled context layer (an empty one, with a message, if it fails).
@@ -191,7 +191,8 @@ pub struct LoadedRegions {
 /// Loads region layers in order. A source that fails is left out and
 /// counted; when none loads, the bundled regions are used, with a warning if
 /// files were named.
-pub fn load_region_sources(sources: &[RegionSource]) -> LoadedRegions {
+/// `name_field` is the property that names the regions (`--name-field`).
+pub fn load_region_sources(sources: &[RegionSource], name_field: Option<&str>) -> LoadedRegions {
     let mut messages = Vec::new();
     let mut failed = 0;
     let mut loaded = Vec::new();
@@ -200,7 +201,7 @@ pub fn load_region_sources(sources: &[RegionSource]) -> LoadedRegions {
         let read = match source {
             RegionSource::Bundled => bundled_layers().map_err(|error| messages.push(error.into())),
             RegionSource::File(path) => {
-                let read = read_layer_paths(std::slice::from_ref(path));
+                let read = read_layer_paths(std::slice::from_ref(path), name_field);
                 messages.extend(read.messages);
                 // A file that gives no layer (no polygons) has failed too.
                 if read.failed == 0 && read.layers.is_empty() {
@@ -263,7 +264,7 @@ pub fn load_sources(
         sources: region_sources,
         mut messages,
         mut failed,
-    } = load_region_sources(&sources.regions);
+    } = load_region_sources(&sources.regions, sources.mapping.name_field.as_deref());
     if failed > 0 && on_error == OnError::Abort {
         return Err(LoadAborted::failed(messages));
     }

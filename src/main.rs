@@ -106,6 +106,11 @@ struct MappingArgs {
     /// in it, each source's url and paths becoming the event's sources.
     #[arg(long = "sources", value_name = "FILE")]
     sources: Option<PathBuf>,
+    /// The property that names the regions of --regions layers (otherwise
+    /// the usual ones are tried: name_en, name_latin, NAME_1, ADMIN_1,
+    /// shapeName, name, ..., Latin script first).
+    #[arg(long, value_name = "PROPERTY")]
+    name_field: Option<String>,
 }
 
 impl MappingArgs {
@@ -114,6 +119,7 @@ impl MappingArgs {
             fields: self.map.clone().map(|m| m.0).unwrap_or_default(),
             date_order: self.date_order,
             timemap_sources: self.sources.clone(),
+            name_field: self.name_field.clone(),
         }
     }
 }
@@ -184,7 +190,9 @@ fn parse_day(text: &str) -> Result<i32, String> {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    // geo's own warnings ("polygon had no winding order") would reach stderr
+    // outside borderwatch's messages; what matters of them is reported there.
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,geo=error")).init();
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Check(args)) => check(&args),

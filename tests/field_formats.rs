@@ -183,3 +183,112 @@ fn the_text_report_groups_the_same_problem() {
     );
     assert!(text.contains("first at line 2, last at line 4"), "{text}");
 }
+
+/// `check` as text on `args`: (stdout, stderr, exit status).
+fn check_text(args: &[&str]) -> (String, String, i32) {
+    let mut all = vec!["check"];
+    all.extend(args);
+    let output = borderwatch(&all);
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+        output.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn region_layers_are_named_by_their_usual_property_and_cut_at_the_antimeridian() {
+    let events = fixture("timemap-events.json");
+    let (text, _, status) = check_text(&["--regions", &fixture("admin1-oblasts.geojson"), &events]);
+    assert_eq!(status, 0, "{text}");
+    for name in [
+        "Kharkivska",
+        "Sumska",
+        "Luhanska",
+        "region names from the property \"ADMIN_1\"",
+    ] {
+        assert!(text.contains(name), "{name} in {text}");
+    }
+    let (text, _, _) = check_text(&[
+        "--regions",
+        &fixture("admin1-oblasts.geojson"),
+        "--name-field",
+        "ISO",
+        &events,
+    ]);
+    assert!(text.contains("UA-63"), "{text}");
+    let (text, _, status) = check_text(&[
+        "--regions",
+        &fixture("admin1-oblasts.geojson"),
+        "--name-field",
+        "NOPE",
+        &events,
+    ]);
+    assert_eq!(
+        status, 1,
+        "a --regions file that cannot be loaded fails the check: {text}"
+    );
+    assert!(
+        text.contains("--name-field NOPE: no feature has that property"),
+        "{text}"
+    );
+
+    // Murmansk (68.97 N, 33.08 E) is not in a Chukotka ring written across ±180°.
+    let (text, stderr, status) = check_text(&[
+        "--regions",
+        &fixture("antimeridian-unsplit.geojson"),
+        &fixture("murmansk-event.json"),
+    ]);
+    assert_eq!(status, 0, "{text}");
+    assert!(
+        text.contains("Chukotka                      0"),
+        "Latin names first: {text}"
+    );
+    assert!(text.contains("Outside tracked regions       1"), "{text}");
+    assert!(
+        text.contains("a ring crosses ±180° without being split"),
+        "{text}"
+    );
+    assert!(
+        !stderr.contains("winding order"),
+        "no geo warning on stderr: {stderr}"
+    );
+}
+
+#[test]
+fn export_writes_the_assigned_region_and_loads_back_the_same() {
+    let dir = std::env::temp_dir().join(format!("bw-field-export-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let events = fixture("timemap-events.json");
+    for (format, name) in [("geojson", "out.geojson"), ("csv", "out.csv")] {
+        let out = dir.join(name).display().to_string();
+        let output = borderwatch(&["export", "--format", format, "-o", &out, &events]);
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let written = std::fs::read_to_string(&out).expect("written");
+        assert!(written.contains("Belgorod Oblast"), "{written}");
+        assert!(written.contains("position"), "{written}");
+        let (text, _, _) = check_text(&[&out]);
+        let (original, _, _) = check_text(&[&events]);
+        let table = |t: &str| t.lines().take(7).collect::<Vec<_>>().join("\n");
+        assert_eq!(table(&text), table(&original), "{format}");
+    }
+    // A file with records of which none loads fails the export.
+    let out = dir.join("none.csv").display().to_string();
+    let output = borderwatch(&[
+        "export",
+        "--format",
+        "csv",
+        "-o",
+        &out,
+        "--map",
+        "date=when",
+        &fixture("us-dates-ambiguous.csv"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -27,6 +27,7 @@ impl BorderwatchApp {
             let written = write_atomically(&path, |mut out| {
                 write_events(
                     &data.events,
+                    &data.regions,
                     indices.iter().map(|&i| i as usize),
                     format,
                     &mut out,

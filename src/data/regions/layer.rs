@@ -10,8 +10,10 @@ use geo::{BoundingRect, GeodesicArea, InteriorPoint, MultiPolygon};
 use geojson::JsonObject;
 use serde_json::Value;
 
+use super::antimeridian::{split_at_antimeridian, unsplit_crossing};
 use super::context::ContextLayer;
 use super::geojson::{FeatureGeometry, GeoFeature, read_geojson};
+use super::names;
 use super::region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet};
 use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
@@ -58,13 +60,13 @@ pub struct LayersRead {
 /// Reads the region layers at `paths` (folders expanded to their
 /// `.geojson`/`.json` files). A file that fails is left out, counted, with
 /// its error among the messages.
-pub fn read_layer_paths(paths: &[PathBuf]) -> LayersRead {
+pub fn read_layer_paths(paths: &[PathBuf], name_field: Option<&str>) -> LayersRead {
     let mut read = LayersRead::default();
     for path in expand_layer_paths(paths, &mut read) {
         let file = path.display().to_string();
         let result = std::fs::read(&path)
             .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
-            .and_then(|bytes| read_region_layer(&file, &layer_id_from_path(&path), &bytes));
+            .and_then(|bytes| read_named_region_layer(&file, &layer_id_from_path(&path), &bytes, name_field));
         match result {
             Ok(layer) => {
                 read.messages.extend(layer.warnings.iter().cloned());
@@ -82,7 +84,18 @@ pub fn read_layer_paths(paths: &[PathBuf]) -> LayersRead {
 /// Reads one region layer. `file` names it in messages; `layer_id` comes from
 /// its file name.
 pub fn read_region_layer(file: &str, layer_id: &str, bytes: &[u8]) -> Result<LayerRegions, LoadError> {
-    let geo = read_geojson(file, bytes)?;
+    read_named_region_layer(file, layer_id, bytes, None)
+}
+
+/// Reads one region layer whose regions are named by the property
+/// `name_field` (`--name-field`), or by the usual one it has.
+pub fn read_named_region_layer(
+    file: &str,
+    layer_id: &str,
+    bytes: &[u8],
+    name_field: Option<&str>,
+) -> Result<LayerRegions, LoadError> {
+    let mut geo = read_geojson(file, bytes)?;
     if geo.polygon_count() == 0 {
         return Err(LoadError::new(
             Location::file(file),
@@ -91,6 +104,22 @@ pub fn read_region_layer(file: &str, layer_id: &str, bytes: &[u8]) -> Result<Lay
             },
         ));
     }
+    let split = split_unsplit_rings(file, &mut geo.features);
+    geo.warnings.extend(split);
+    let name_key = names::name_property(
+        geo.features
+            .iter()
+            .filter(|f| matches!(f.geometry, FeatureGeometry::Polygons(_))),
+        name_field,
+    )
+    .map_err(|message| LoadError::new(Location::file(file), Problem::Invalid(message)))?;
+    if let Some(key) = name_key.as_deref().filter(|key| *key != "name") {
+        geo.warnings.push(Diagnostic::info(
+            Location::file(file),
+            format!("region names from the property \"{key}\"; set --name-field to choose another"),
+        ));
+    }
+    let name_key = name_key.as_deref();
     let polygon_features: Vec<(&GeoFeature, &MultiPolygon<f64>)> = geo
         .features
         .iter()
@@ -105,7 +134,7 @@ pub fn read_region_layer(file: &str, layer_id: &str, bytes: &[u8]) -> Result<Lay
     let mut order: Vec<String> = Vec::new();
     let mut groups: HashMap<String, Vec<(&GeoFeature, &MultiPolygon<f64>)>> = HashMap::new();
     for (feature, shape) in polygon_features {
-        let id = feature_region_id(feature, layer_id, single);
+        let id = feature_region_id(feature, layer_id, single, name_key);
         if !groups.contains_key(&id) {
             order.push(id.clone());
         }
@@ -115,7 +144,7 @@ pub fn read_region_layer(file: &str, layer_id: &str, bytes: &[u8]) -> Result<Lay
     let mut regions = Vec::new();
     for id in order {
         let members = groups.remove(&id).unwrap_or_default();
-        if let Some(region) = build_region(file, &id, &members)? {
+        if let Some(region) = build_region(file, &id, &members, name_key)? {
             regions.push(region);
         }
     }
@@ -129,10 +158,32 @@ pub fn read_region_layer(file: &str, layer_id: &str, bytes: &[u8]) -> Result<Lay
     })
 }
 
+/// Cuts at ±180° the polygons whose rings cross it unsplit, with a warning
+/// for each feature cut.
+fn split_unsplit_rings(file: &str, features: &mut [GeoFeature]) -> Vec<Diagnostic> {
+    let mut warnings = Vec::new();
+    for feature in features {
+        let FeatureGeometry::Polygons(shape) = &mut feature.geometry else {
+            continue;
+        };
+        if let Some((before, after)) = unsplit_crossing(shape) {
+            *shape = split_at_antimeridian(shape);
+            warnings.push(Diagnostic::warning(
+                Location::file(file).record("features", feature.index),
+                format!(
+                    "a ring crosses ±180° without being split (longitude {before} is followed by {after}); cut at the antimeridian into parts on either side"
+                ),
+            ));
+        }
+    }
+    warnings
+}
+
 fn build_region(
     file: &str,
     id: &str,
     members: &[(&GeoFeature, &MultiPolygon<f64>)],
+    name_key: Option<&str>,
 ) -> Result<Option<Region>, LoadError> {
     let Some((first, _)) = members.first() else {
         return Ok(None);
@@ -149,8 +200,12 @@ fn build_region(
         .interior_point()
         .map(|p| p.0)
         .unwrap_or_else(|| bounds.center());
-    let name = text_property(&first.properties, &["name", "NAME", "name_en", "Name"])
+    let name = name_key
+        .and_then(|key| names::text(first, key))
         .unwrap_or_else(|| id.to_string());
+    // A local name beside a Latin one chosen over it (`name` in Cyrillic).
+    let name_local = text_property(&first.properties, &["name_local"])
+        .or_else(|| names::text(first, "name").filter(|local| *local != name && name_key != Some("name")));
     let parts = if members.len() > 1 {
         members
             .iter()
@@ -162,7 +217,7 @@ fn build_region(
     Ok(Some(Region {
         id: RegionId::new(id),
         name,
-        name_local: text_property(&first.properties, &["name_local"]),
+        name_local,
         layer: 0,
         parts,
         source: text_property(&first.properties, &["source"]),
@@ -176,14 +231,14 @@ fn build_region(
 
 /// The region a feature belongs to: its `id` property, else its Feature id,
 /// else the layer's id when it is the only feature, else its name or index.
-fn feature_region_id(feature: &GeoFeature, layer_id: &str, single: bool) -> String {
+fn feature_region_id(feature: &GeoFeature, layer_id: &str, single: bool, name_key: Option<&str>) -> String {
     if let Some(id) = text_property(&feature.properties, &["id"]).or_else(|| feature.id.clone()) {
         return id;
     }
     if single {
         return layer_id.to_string();
     }
-    match text_property(&feature.properties, &["name", "NAME", "name_en", "Name"]) {
+    match name_key.and_then(|key| names::text(feature, key)) {
         Some(name) if !slug(&name).is_empty() => slug(&name),
         _ => format!("{layer_id}-{}", feature.index),
     }
@@ -361,7 +416,7 @@ mod tests {
         .expect("write");
         std::fs::write(dir.join("bad.json"), "{ nope").expect("write");
         std::fs::write(dir.join("notes.txt"), "ignored").expect("write");
-        let read = read_layer_paths(std::slice::from_ref(&dir));
+        let read = read_layer_paths(std::slice::from_ref(&dir), None);
         assert_eq!(read.failed, 1);
         let messages = read.messages;
         let (set, _) = RegionSet::from_layers(read.layers);
@@ -371,7 +426,7 @@ mod tests {
         assert!(messages[0].location.file.ends_with("bad.json"));
         assert_eq!(messages[0].location.line, Some(1));
 
-        let read = read_layer_paths(&[dir.join("missing.geojson")]);
+        let read = read_layer_paths(&[dir.join("missing.geojson")], None);
         assert!(read.layers.is_empty());
         let messages = read.messages;
         assert!(messages[0].message.starts_with("cannot read the file"));

@@ -3,12 +3,14 @@
 //! of regions with the index that finds the one at a point ([`region`],
 //! [`index`]), and the muted context layer ([`context`]). No drawing here.
 
+pub mod antimeridian;
 pub mod border;
 pub mod coast;
 pub mod context;
 pub mod geojson;
 pub mod index;
 pub mod layer;
+pub mod names;
 pub mod region;
 
 pub use border::{BorderKind, BorderLayer, BorderLine};

@@ -180,6 +180,8 @@ pub struct ColumnMapping {
     pub date_order: Option<DateOrder>,
     /// A TimeMap sources file: the events' `sources` are ids into it.
     pub timemap_sources: Option<PathBuf>,
+    /// The property that names the regions of `--regions` layers.
+    pub name_field: Option<String>,
 }
 
 impl ColumnMapping {
@@ -223,7 +225,10 @@ impl ColumnMapping {
 
     /// Whether nothing was said.
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty() && self.date_order.is_none() && self.timemap_sources.is_none()
+        self.fields.is_empty()
+            && self.date_order.is_none()
+            && self.timemap_sources.is_none()
+            && self.name_field.is_none()
     }
 
     /// The field named for `role`.
