@@ -323,7 +323,7 @@ pub(super) fn non_finite_members(json: &str) -> Option<(String, Vec<String>)> {
         }
         let token = ["-Infinity", "Infinity", "NaN"]
             .into_iter()
-            .find(|t| json[i..].starts_with(t));
+            .find(|t| bytes[i..].starts_with(t.as_bytes()));
         let Some(token) = token else {
             i += 1;
             continue;
@@ -379,5 +379,32 @@ fn describe(value: &RawValue) -> String {
         },
         RawKind::Array => "an array".into(),
         RawKind::Object => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn non_finite_values_are_found_outside_strings_only() {
+        assert_eq!(non_finite_members(r#"{"title": "NaN Infinity", "lat": 1}"#), None);
+        let (cleaned, problems) =
+            non_finite_members(r#"{"title": "Учения", "lat": NaN, "lon": -Infinity, "q": "\"NaN"}"#)
+                .expect("found");
+        assert_eq!(
+            cleaned,
+            r#"{"title": "Учения", "lat": null, "lon": null, "q": "\"NaN"}"#
+        );
+        assert_eq!(problems.len(), 2);
+        assert!(problems[0].starts_with("field \"lat\" is NaN"), "{problems:?}");
+        assert!(
+            problems[1].starts_with("field \"lon\" is -Infinity"),
+            "{problems:?}"
+        );
+        // Multi-byte text right before a capital letter does not split a character.
+        assert_eq!(non_finite_members("{\"t\": \"ё\", \"Ёx\": 1, \"I\": 2}"), None);
+        // Broken JSON with multi-byte text outside strings does not panic.
+        assert!(non_finite_members("{\"a\": ёNaN, \"b\": Ё}").is_some());
     }
 }
