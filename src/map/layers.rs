@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 
 use super::WorldRect;
-use super::mesh::ShapeMesh;
+use super::mesh::{LineMesh, ShapeMesh};
+use crate::data::regions::BorderKind;
 use crate::data::{ContextLayer, RegionSet};
 
 /// Which layers the map shows (persisted with the session).
@@ -15,6 +16,8 @@ pub struct LayerVisibility {
     pub hidden_layers: BTreeSet<String>,
     /// The muted map of neighbours underneath.
     pub context: bool,
+    /// The state border and the de facto line, over the fills.
+    pub border: bool,
     /// Event markers.
     pub markers: bool,
     /// Region and context names.
@@ -26,6 +29,7 @@ impl Default for LayerVisibility {
         Self {
             hidden_layers: BTreeSet::new(),
             context: true,
+            border: true,
             markers: true,
             labels: true,
         }
@@ -53,6 +57,8 @@ pub struct MapLayers {
     pub(super) regions: Vec<ShapeMesh>,
     /// One mesh per context feature; `None` for a feature with no area.
     pub(super) context: Vec<Option<ShapeMesh>>,
+    /// The border lines, in drawing order.
+    pub(super) borders: Vec<(BorderKind, LineMesh)>,
     region_bounds: Option<WorldRect>,
 }
 
@@ -69,6 +75,12 @@ impl MapLayers {
                 .features
                 .iter()
                 .map(|f| (!f.shape.0.is_empty()).then(|| ShapeMesh::new(&f.shape)))
+                .collect(),
+            borders: context
+                .border
+                .lines
+                .iter()
+                .map(|b| (b.kind, LineMesh::new(&b.line)))
                 .collect(),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
         }
@@ -90,4 +102,23 @@ pub(super) fn region_shown(regions: &RegionSet, visibility: Option<&LayerVisibil
         .get(index)
         .and_then(|r| regions.layers().get(r.layer))
         .is_none_or(|layer| visibility.layer_shown(&layer.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_border_becomes_a_state_line_and_a_de_facto_line() {
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let context = ContextLayer::bundled().expect("bundled context");
+        let layers = MapLayers::new(&regions, &context);
+        let kinds: Vec<BorderKind> = layers.borders.iter().map(|(kind, _)| *kind).collect();
+        assert!(kinds.contains(&BorderKind::State) && kinds.contains(&BorderKind::DeFacto));
+        // Every line lies within the regions' frame: the border runs along them.
+        let frame = layers.region_bounds().expect("regions");
+        for (_, line) in &layers.borders {
+            assert!(frame.intersects(&line.bounds));
+        }
+    }
 }

@@ -4,7 +4,7 @@
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Shape, Stroke};
-use geo::{MapCoords, MultiPolygon, TriangulateEarcut};
+use geo::{MapCoords, MultiLineString, MultiPolygon, TriangulateEarcut};
 
 use super::view::Viewport;
 use crate::geometry::{WorldPoint, WorldRect, project};
@@ -86,6 +86,47 @@ impl ShapeMesh {
             }
             shapes.push(Shape::closed_line(points, stroke));
         }
+    }
+}
+
+/// Open polylines (a border line) projected once into world coordinates.
+#[derive(Debug, Clone)]
+pub struct LineMesh {
+    lines: Vec<Vec<WorldPoint>>,
+    /// World bounds, for culling.
+    pub bounds: WorldRect,
+}
+
+impl LineMesh {
+    /// Projects every line of a longitude/latitude multi-line.
+    pub fn new(lines: &MultiLineString<f64>) -> Self {
+        let lines: Vec<Vec<WorldPoint>> = lines
+            .0
+            .iter()
+            .map(|line| line.coords().map(|&c| project(c)).collect())
+            .collect();
+        let bounds = bounds_of(lines.iter().flatten());
+        Self { lines, bounds }
+    }
+
+    /// The lines on screen under `viewport`, without invisible detail and
+    /// without lines wholly outside the visible rectangle (grown by `margin`).
+    pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
+        let visible = viewport.rect.expand(margin);
+        self.lines
+            .iter()
+            .filter_map(|line| {
+                let mut points = screen_ring(viewport, line);
+                if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
+                    // The end of an open line is kept exactly.
+                    let end = viewport.world_to_screen(last);
+                    if end != kept {
+                        points.push(end);
+                    }
+                }
+                (points.len() >= 2 && visible.intersects(egui::Rect::from_points(&points))).then_some(points)
+            })
+            .collect()
     }
 }
 
@@ -190,5 +231,30 @@ mod tests {
         };
         assert!(path.points.len() < 200, "{} points kept", path.points.len());
         assert!(path.points.len() >= 3);
+    }
+
+    #[test]
+    fn border_lines_keep_their_ends_and_drop_lines_off_screen() {
+        let lines = MultiLineString(vec![
+            geo::LineString::from(vec![(35.0, 50.0), (35.000_01, 50.0), (36.0, 50.5)]),
+            geo::LineString::from(vec![(60.0, 60.0), (61.0, 61.0)]),
+        ]);
+        let mesh = LineMesh::new(&lines);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let first = WorldRect::from_lonlat(&geo::Rect::new((34.0, 49.0), (37.0, 51.0)));
+        let viewport = Viewport::new(MapView::fit(first, rect.size()), rect);
+        let on_screen = mesh.screen_lines(&viewport, 4.0);
+        assert_eq!(on_screen.len(), 1, "the line at 60° N is off screen");
+        let line = &on_screen[0];
+        // The near-duplicate second point is dropped, both ends are kept.
+        assert_eq!(line.len(), 2);
+        assert_eq!(
+            line[0],
+            viewport.world_to_screen(project(geo::Coord { x: 35.0, y: 50.0 }))
+        );
+        assert_eq!(
+            line[1],
+            viewport.world_to_screen(project(geo::Coord { x: 36.0, y: 50.5 }))
+        );
     }
 }

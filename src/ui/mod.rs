@@ -1,6 +1,7 @@
 //! The app around the map: side panel, legend, menus, status bar. It owns
 //! the filter and the selection and feeds the map.
 
+mod about_window;
 mod app;
 pub mod background;
 mod event_details;
