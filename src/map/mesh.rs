@@ -84,7 +84,12 @@ impl ShapeMesh {
             if !visible.intersects(ring_rect) {
                 continue;
             }
-            shapes.push(Shape::closed_line(points, stroke));
+            // Drawn as an open path back to its start: epaint cuts the sharp
+            // corners of open paths, while a closed path's miters grow without
+            // bound at hairpins (spits, narrow inlets) into long spikes.
+            let mut points = points;
+            points.push(points[0]);
+            shapes.push(Shape::line(points, stroke));
         }
     }
 }
@@ -231,6 +236,49 @@ mod tests {
         };
         assert!(path.points.len() < 200, "{} points kept", path.points.len());
         assert!(path.points.len() >= 3);
+    }
+
+    #[test]
+    fn outlines_with_hairpins_stay_beside_their_ring() {
+        // A spit: out along a thin finger and back, nearly a 180° turn.
+        let ring = vec![
+            (35.0, 48.0),
+            (36.0, 48.0),
+            (36.0, 48.5),
+            (35.5, 48.5),
+            (40.0, 48.5001),
+            (35.5, 48.5002),
+            (35.0, 48.5),
+        ];
+        let shape = MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])]);
+        let mesh = ShapeMesh::new(&shape);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let viewport = Viewport::new(MapView::fit(mesh.bounds, rect.size()), rect);
+        let mut shapes = Vec::new();
+        mesh.outline_into(&viewport, Stroke::new(2.0, Color32::BLACK), &mut shapes);
+        let screen: Vec<Pos2> = mesh.rings[0]
+            .iter()
+            .map(|&p| viewport.world_to_screen(p))
+            .collect();
+        let allowed = egui::Rect::from_points(&screen).expand(6.0);
+        let mut tessellator = egui::epaint::Tessellator::new(
+            1.0,
+            egui::epaint::TessellationOptions::default(),
+            [1, 1],
+            Vec::new(),
+        );
+        let mut out = Mesh::default();
+        for shape in shapes {
+            tessellator.tessellate_shape(shape, &mut out);
+        }
+        assert!(!out.vertices.is_empty());
+        for vertex in &out.vertices {
+            assert!(
+                allowed.contains(vertex.pos),
+                "{:?} spikes out of {allowed:?}",
+                vertex.pos
+            );
+        }
     }
 
     #[test]
