@@ -16,7 +16,7 @@ use super::background::Task;
 use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
 use super::filter_bar::{FilterBar, search_id};
 use super::intent::PanelIntent;
-use super::loading::Loader;
+use super::loader::Loader;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::selection::Selection;

@@ -12,6 +12,7 @@ mod filter_bar;
 pub mod format;
 mod intent;
 mod legend;
+mod loader;
 mod loading;
 mod map_area;
 mod menus;
