@@ -54,9 +54,11 @@ impl MapWidget<'_> {
         let style = self.style;
         let show_context = self.shows(|v| v.context);
         let mut land = Mesh::default();
-        for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
+        let filled = self.layers.context.iter().zip(&self.layers.context_filled);
+        for (feature, (mesh, &fill)) in self.context.features.iter().zip(filled) {
             if let Some(mesh) = mesh
                 && show_context
+                && fill
                 && mesh.bounds.intersects(visible)
             {
                 mesh.fill_into(viewport, style.land(&feature.country), &mut land);
