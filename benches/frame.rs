@@ -1,7 +1,12 @@
 //! One headless frame of the whole app (`run_ui` + `tessellate`), as a GPU-less
 //! machine would draw it: the bundled regions, context and sample events at
-//! the start view, as `borderwatch` with no arguments shows them.
+//! the start view, as `borderwatch` with no arguments shows them; zoomed to
+//! the Kerch Strait, where the finest coast is on screen; and the start-up
+//! that comes before the first frame (bundled data read, regions indexed,
+//! meshes triangulated).
 
+use borderwatch::map::{MapView, project};
+use borderwatch::ui::session::Session;
 use borderwatch::{BorderwatchApp, StartupOptions};
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, RawInput, Rect, Vec2};
@@ -12,6 +17,12 @@ fn input(pointer: Option<Pos2>) -> RawInput {
         events: pointer.map(egui::Event::PointerMoved).into_iter().collect(),
         ..Default::default()
     }
+}
+
+fn startup(c: &mut Criterion) {
+    c.bench_function("startup/bundled_app", |b| {
+        b.iter(|| BorderwatchApp::new(&StartupOptions::default()))
+    });
 }
 
 fn start_view_frame(c: &mut Criterion) {
@@ -37,5 +48,33 @@ fn start_view_frame(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, start_view_frame);
+fn zoomed_frame(c: &mut Criterion) {
+    let ctx = egui::Context::default();
+    let mut app = BorderwatchApp::new(&StartupOptions::default());
+    for _ in 0..3 {
+        let _ = ctx.run_ui(input(None), |ui| app.show(ui));
+    }
+    // The Kerch Strait at about 1:200 000: coasts, spits and the border of
+    // Crimea and Krasnodar Krai fill the screen.
+    app.apply_session(Session {
+        view: Some(MapView {
+            center: project(geo::Coord { x: 36.55, y: 45.3 }),
+            zoom: 11.0,
+        }),
+        ..Session::default()
+    });
+    for _ in 0..3 {
+        let _ = ctx.run_ui(input(None), |ui| app.show(ui));
+    }
+    let zoom = app.map_memory().view().map_or(0.0, |v| v.zoom);
+    assert!((zoom - 11.0).abs() < 1e-9, "zoomed in: {zoom}");
+    c.bench_function("frame/kerch_zoomed", |b| {
+        b.iter(|| {
+            let output = ctx.run_ui(input(None), |ui| app.show(ui));
+            ctx.tessellate(output.shapes, output.pixels_per_point)
+        })
+    });
+}
+
+criterion_group!(benches, startup, start_view_frame, zoomed_frame);
 criterion_main!(benches);

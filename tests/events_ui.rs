@@ -183,3 +183,38 @@ fn hiding_a_category_in_the_legend_removes_its_events_from_lists_and_counts() {
     assert_eq!(harness.state().filtered().len(), total);
     harness.get_by_label("Planned spring drills under way in Rostov region");
 }
+
+#[test]
+fn a_coastal_event_says_how_far_offshore_it_was_counted() {
+    let regions = borderwatch::data::RegionSet::bundled().expect("bundled regions");
+    let context = borderwatch::data::ContextLayer::bundled().expect("bundled context");
+    // Shtormovoye as GeoNames places it: 0.7 km into the Black Sea off the
+    // bundled coast (tests/fixtures/border_places.json).
+    let json = br#"[{"id": "shtorm", "title": "Landing craft seen off Shtormovoye", "date": "2021-04-20",
+        "category": "incident", "lat": 45.26717, "lon": 33.08693}]"#;
+    let mut builder = borderwatch::data::EventSetBuilder::new(&regions);
+    builder
+        .add_reader("coastal.json", None, &json[..], None)
+        .expect("the file loads");
+    let (events, _) = builder.finish();
+    let app = BorderwatchApp::with_dataset(borderwatch::dataset::Dataset::new(regions, context, events));
+    let mut harness = harness_for(app);
+    harness.state_mut().select_event(0);
+    harness.run();
+    let state = harness.state();
+    let event = &state.dataset().events.events()[0];
+    let borderwatch::data::Placement::Coastal { offshore_m } = event.placement else {
+        panic!("counted by the coastal rule: {:?}", event.placement);
+    };
+    assert!((1..2000).contains(&offshore_m), "{offshore_m} m");
+    let expected = format!("coastal: {:.1} km offshore", f64::from(offshore_m) / 1000.0);
+    harness.get_by_label(&expected);
+    assert_eq!(
+        state
+            .dataset()
+            .regions
+            .get(event.region.expect("a region") as usize)
+            .map(|r| r.id.as_str()),
+        Some("crimea")
+    );
+}

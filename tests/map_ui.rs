@@ -190,3 +190,33 @@ fn a_bad_regions_argument_keeps_the_bundled_map_and_says_why() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn help_about_names_the_map_data_and_its_licences() {
+    let mut harness = harness();
+    assert!(harness.query_by_label("About borderwatch").is_none());
+    harness.get_by_label("Help").click();
+    harness.run();
+    harness.get_by_label("About borderwatch…").click();
+    harness.run();
+    harness.get_by_label("About borderwatch");
+    harness.get_by_label_contains("© OpenStreetMap contributors");
+    harness.get_by_label_contains("Open Database License (ODbL 1.0)");
+    harness.get_by_label_contains("Natural Earth");
+    harness.get_by_label("https://www.openstreetmap.org/copyright");
+}
+
+#[test]
+fn the_border_layer_can_be_hidden_and_shown_again() {
+    let mut harness = harness();
+    assert!(harness.state().layers_shown().border, "drawn by default");
+    for shown in [false, true] {
+        if harness.query_by_label("State border and de facto line").is_none() {
+            harness.get_by_label("Layers").click();
+            harness.run();
+        }
+        harness.get_by_label("State border and de facto line").click();
+        harness.run();
+        assert_eq!(harness.state().layers_shown().border, shown);
+    }
+}

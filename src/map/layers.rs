@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 
 use super::WorldRect;
-use super::mesh::ShapeMesh;
-use crate::data::{ContextLayer, RegionSet};
+use super::mesh::{LineMesh, ShapeMesh};
+use crate::data::regions::BorderKind;
+use crate::data::{ContextKind, ContextLayer, RegionSet};
 
 /// Which layers the map shows (persisted with the session).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -15,6 +16,8 @@ pub struct LayerVisibility {
     pub hidden_layers: BTreeSet<String>,
     /// The muted map of neighbours underneath.
     pub context: bool,
+    /// The state border and the de facto line, over the fills.
+    pub border: bool,
     /// Event markers.
     pub markers: bool,
     /// Region and context names.
@@ -26,6 +29,7 @@ impl Default for LayerVisibility {
         Self {
             hidden_layers: BTreeSet::new(),
             context: true,
+            border: true,
             markers: true,
             labels: true,
         }
@@ -53,6 +57,11 @@ pub struct MapLayers {
     pub(super) regions: Vec<ShapeMesh>,
     /// One mesh per context feature; `None` for a feature with no area.
     pub(super) context: Vec<Option<ShapeMesh>>,
+    /// Whether a context feature's land is filled: not an admin-1 region of
+    /// a country whose own feature (the union of its regions) fills it.
+    pub(super) context_filled: Vec<bool>,
+    /// The border lines, in drawing order.
+    pub(super) borders: Vec<(BorderKind, LineMesh)>,
     region_bounds: Option<WorldRect>,
 }
 
@@ -69,6 +78,23 @@ impl MapLayers {
                 .features
                 .iter()
                 .map(|f| (!f.shape.0.is_empty()).then(|| ShapeMesh::new(&f.shape)))
+                .collect(),
+            context_filled: context
+                .features
+                .iter()
+                .map(|f| {
+                    f.kind != ContextKind::Admin1
+                        || !context
+                            .features
+                            .iter()
+                            .any(|c| c.kind == ContextKind::Country && c.country == f.country)
+                })
+                .collect(),
+            borders: context
+                .border
+                .lines
+                .iter()
+                .map(|b| (b.kind, LineMesh::new(&b.line)))
                 .collect(),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
         }
@@ -90,4 +116,30 @@ pub(super) fn region_shown(regions: &RegionSet, visibility: Option<&LayerVisibil
         .get(index)
         .and_then(|r| regions.layers().get(r.layer))
         .is_none_or(|layer| visibility.layer_shown(&layer.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_border_becomes_lines_and_land_is_filled_once() {
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let context = ContextLayer::bundled().expect("bundled context");
+        let layers = MapLayers::new(&regions, &context);
+        let kinds: Vec<BorderKind> = layers.borders.iter().map(|(kind, _)| *kind).collect();
+        assert!(kinds.contains(&BorderKind::State) && kinds.contains(&BorderKind::DeFacto));
+        // Every line lies within the regions' frame: the border runs along them.
+        let frame = layers.region_bounds().expect("regions");
+        // Ukraine's land is filled once, by the country, not again by its oblasts.
+        for (feature, filled) in context.features.iter().zip(&layers.context_filled) {
+            let by_country = feature.kind == ContextKind::Country;
+            if feature.country == "Ukraine" && feature.kind != ContextKind::Sea {
+                assert_eq!(*filled, by_country, "{}", feature.name);
+            }
+        }
+        for (_, line) in &layers.borders {
+            assert!(frame.intersects(&line.bounds));
+        }
+    }
 }

@@ -4,78 +4,155 @@
 
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Shape, Stroke};
-use geo::{MapCoords, MultiPolygon, TriangulateEarcut};
+use geo::{BoundingRect, LineString, MapCoords, MultiLineString, MultiPolygon, Simplify, TriangulateEarcut};
 
-use super::view::Viewport;
+use super::view::{TILE_SIZE, Viewport};
 use crate::geometry::{WorldPoint, WorldRect, project};
 
 /// Outline points closer than this (in screen points) to the previous one are
 /// dropped: invisible detail that would only cost tessellation.
 const OUTLINE_TOLERANCE: f32 = 0.6;
 
+/// Zoom levels below which a shape is drawn from a simplified copy: one copy
+/// per level, each exact to [`LEVEL_TOLERANCE`] screen points at its zoom.
+/// Past the last level the full shape is drawn.
+const SIMPLIFIED_ZOOMS: std::ops::RangeInclusive<i32> = 3..=9;
+
+/// How far (in screen points, at the level's zoom) a level may stray from
+/// the level above it; from the full shape, less than twice this.
+const LEVEL_TOLERANCE: f64 = 0.25;
+
 /// A filled shape ready to draw: triangles and outline rings in world
-/// coordinates.
+/// coordinates, full and simplified for lower zooms, so a frame at the start
+/// view does not move every vertex of a 10 m coastline.
 #[derive(Debug, Clone)]
 pub struct ShapeMesh {
-    positions: Vec<WorldPoint>,
-    indices: Vec<u32>,
-    rings: Vec<Vec<WorldPoint>>,
+    /// Coarsest first; the last is the full shape and has no scale limit.
+    levels: Vec<MeshLevel>,
     /// World bounds, for culling.
     pub bounds: WorldRect,
 }
 
-impl ShapeMesh {
-    /// Projects and triangulates a longitude/latitude shape.
-    pub fn new(shape: &MultiPolygon<f64>) -> Self {
+/// One level of detail of a shape.
+#[derive(Debug, Clone)]
+struct MeshLevel {
+    /// Drawn while the view's scale (screen points per world unit) is at most this.
+    max_scale: f64,
+    positions: Vec<WorldPoint>,
+    indices: Vec<u32>,
+    rings: Vec<Vec<WorldPoint>>,
+}
+
+impl MeshLevel {
+    /// Triangulates `polygons` (already projected).
+    fn new(polygons: &[geo::Polygon<f64>], max_scale: f64) -> Self {
         let mut positions = Vec::new();
         let mut indices = Vec::new();
         let mut rings = Vec::new();
-        for polygon in &shape.0 {
-            // Triangulate in projected space so triangles stay valid on screen.
-            let projected = polygon.map_coords(|c| {
-                let p = project(c);
-                geo::Coord { x: p.x, y: p.y }
-            });
-            let raw = projected.earcut_triangles_raw();
+        for polygon in polygons {
+            // Triangulated in projected space so triangles stay valid on screen.
+            let raw = polygon.earcut_triangles_raw();
             let base = positions.len() as u32;
             positions.extend(raw.vertices.iter().map(|v| WorldPoint::new(v[0], v[1])));
             indices.extend(raw.triangle_indices.iter().map(|&i| base + i as u32));
-            for ring in std::iter::once(projected.exterior()).chain(projected.interiors()) {
+            for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
                 let mut points: Vec<WorldPoint> = ring.coords().map(|c| WorldPoint::new(c.x, c.y)).collect();
                 points.pop(); // the closing point repeats the first
                 rings.push(points);
             }
         }
-        let bounds = bounds_of(rings.iter().flatten());
         Self {
+            max_scale,
             positions,
             indices,
             rings,
-            bounds,
         }
     }
 
-    /// Number of triangles.
+    fn point_count(&self) -> usize {
+        self.rings.iter().map(Vec::len).sum()
+    }
+}
+
+impl ShapeMesh {
+    /// Projects and triangulates a longitude/latitude shape, and simplified
+    /// copies of it for the lower zoom levels.
+    pub fn new(shape: &MultiPolygon<f64>) -> Self {
+        let projected: Vec<geo::Polygon<f64>> = shape
+            .0
+            .iter()
+            .map(|polygon| {
+                polygon.map_coords(|c| {
+                    let p = project(c);
+                    geo::Coord { x: p.x, y: p.y }
+                })
+            })
+            .collect();
+        let full = MeshLevel::new(&projected, f64::INFINITY);
+        let bounds = bounds_of(full.rings.iter().flatten());
+        // Finest first, each level simplified from the one before: cheap, and
+        // the errors add up to less than twice the last step's tolerance.
+        let mut levels: Vec<MeshLevel> = Vec::new();
+        let mut polygons = projected;
+        let mut points = full.point_count();
+        for zoom in SIMPLIFIED_ZOOMS.rev() {
+            let max_scale = TILE_SIZE * 2f64.powi(zoom);
+            polygons = simplify_polygons(&polygons, LEVEL_TOLERANCE / max_scale);
+            let level = MeshLevel::new(&polygons, max_scale);
+            if level.point_count() < points {
+                points = level.point_count();
+                levels.push(level);
+            } else if let Some(coarser) = levels.last_mut() {
+                // No fewer points than the finer level: that one serves lower.
+                coarser.max_scale = max_scale;
+            }
+        }
+        levels.reverse();
+        levels.push(full);
+        Self { levels, bounds }
+    }
+
+    /// The level of detail drawn at `viewport`'s scale.
+    fn level(&self, viewport: &Viewport) -> Option<&MeshLevel> {
+        let scale = viewport.scale();
+        self.levels
+            .iter()
+            .find(|level| scale <= level.max_scale)
+            .or(self.levels.last())
+    }
+
+    /// Number of triangles of the full shape.
     pub fn triangle_count(&self) -> usize {
-        self.indices.len() / 3
+        self.levels.last().map_or(0, |level| level.indices.len() / 3)
+    }
+
+    /// Number of outline points drawn at `viewport`'s scale.
+    pub fn points_drawn(&self, viewport: &Viewport) -> usize {
+        self.level(viewport).map_or(0, MeshLevel::point_count)
     }
 
     /// Appends the filled shape, placed by `viewport`, to `mesh`.
     pub fn fill_into(&self, viewport: &Viewport, color: Color32, mesh: &mut Mesh) {
+        let Some(level) = self.level(viewport) else {
+            return;
+        };
         let base = mesh.vertices.len() as u32;
-        mesh.vertices.extend(self.positions.iter().map(|&p| Vertex {
+        mesh.vertices.extend(level.positions.iter().map(|&p| Vertex {
             pos: viewport.world_to_screen(p),
             uv: WHITE_UV,
             color,
         }));
-        mesh.indices.extend(self.indices.iter().map(|&i| base + i));
+        mesh.indices.extend(level.indices.iter().map(|&i| base + i));
     }
 
     /// Appends anti-aliased outlines of every ring to `shapes`, dropping
     /// points closer together than the eye can see and rings too small to see.
     pub fn outline_into(&self, viewport: &Viewport, stroke: Stroke, shapes: &mut Vec<Shape>) {
+        let Some(level) = self.level(viewport) else {
+            return;
+        };
         let visible = viewport.rect.expand(stroke.width + 2.0);
-        for ring in &self.rings {
+        for ring in &level.rings {
             let points = screen_ring(viewport, ring);
             if points.len() < 3 {
                 continue;
@@ -84,9 +161,74 @@ impl ShapeMesh {
             if !visible.intersects(ring_rect) {
                 continue;
             }
-            shapes.push(Shape::closed_line(points, stroke));
+            // Drawn as an open path back to its start: epaint cuts the sharp
+            // corners of open paths, while a closed path's miters grow without
+            // bound at hairpins (spits, narrow inlets) into long spikes.
+            let mut points = points;
+            points.push(points[0]);
+            shapes.push(Shape::line(points, stroke));
         }
     }
+}
+
+/// Open polylines (a border line) projected once into world coordinates.
+#[derive(Debug, Clone)]
+pub struct LineMesh {
+    lines: Vec<Vec<WorldPoint>>,
+    /// World bounds, for culling.
+    pub bounds: WorldRect,
+}
+
+impl LineMesh {
+    /// Projects every line of a longitude/latitude multi-line.
+    pub fn new(lines: &MultiLineString<f64>) -> Self {
+        let lines: Vec<Vec<WorldPoint>> = lines
+            .0
+            .iter()
+            .map(|line| line.coords().map(|&c| project(c)).collect())
+            .collect();
+        let bounds = bounds_of(lines.iter().flatten());
+        Self { lines, bounds }
+    }
+
+    /// The lines on screen under `viewport`, without invisible detail and
+    /// without lines wholly outside the visible rectangle (grown by `margin`).
+    pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
+        let visible = viewport.rect.expand(margin);
+        self.lines
+            .iter()
+            .filter_map(|line| {
+                let mut points = screen_ring(viewport, line);
+                if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
+                    // The end of an open line is kept exactly.
+                    let end = viewport.world_to_screen(last);
+                    if end != kept {
+                        points.push(end);
+                    }
+                }
+                (points.len() >= 2 && visible.intersects(egui::Rect::from_points(&points))).then_some(points)
+            })
+            .collect()
+    }
+}
+
+/// The polygons simplified (Ramer–Douglas–Peucker) to within `epsilon` world
+/// units; rings that shrink below a triangle or to a speck are dropped, and a
+/// polygon whose exterior goes with it.
+fn simplify_polygons(polygons: &[geo::Polygon<f64>], epsilon: f64) -> Vec<geo::Polygon<f64>> {
+    let keep = |ring: &LineString<f64>| -> Option<LineString<f64>> {
+        let simplified = ring.simplify(epsilon);
+        let rect = simplified.bounding_rect()?;
+        (simplified.0.len() >= 4 && (rect.width() > epsilon || rect.height() > epsilon)).then_some(simplified)
+    };
+    polygons
+        .iter()
+        .filter_map(|polygon| {
+            let exterior = keep(polygon.exterior())?;
+            let interiors = polygon.interiors().iter().filter_map(keep).collect();
+            Some(geo::Polygon::new(exterior, interiors))
+        })
+        .collect()
 }
 
 /// A ring on screen with near-duplicate points dropped.
@@ -157,7 +299,8 @@ mod tests {
             }
             (sum / 2.0).abs()
         };
-        let expected = ring_area(&mesh.rings[0]) - ring_area(&mesh.rings[1]);
+        let full = mesh.levels.last().expect("the full level");
+        let expected = ring_area(&full.rings[0]) - ring_area(&full.rings[1]);
         let filled = mesh_area(&out);
         assert!(
             (filled - expected).abs() / expected < 1e-3,
@@ -190,5 +333,129 @@ mod tests {
         };
         assert!(path.points.len() < 200, "{} points kept", path.points.len());
         assert!(path.points.len() >= 3);
+    }
+
+    #[test]
+    fn outlines_with_hairpins_stay_beside_their_ring() {
+        // A spit: out along a thin finger and back, nearly a 180° turn.
+        let ring = vec![
+            (35.0, 48.0),
+            (36.0, 48.0),
+            (36.0, 48.5),
+            (35.5, 48.5),
+            (40.0, 48.5001),
+            (35.5, 48.5002),
+            (35.0, 48.5),
+        ];
+        let shape = MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])]);
+        let mesh = ShapeMesh::new(&shape);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let viewport = Viewport::new(MapView::fit(mesh.bounds, rect.size()), rect);
+        let mut shapes = Vec::new();
+        mesh.outline_into(&viewport, Stroke::new(2.0, Color32::BLACK), &mut shapes);
+        let screen: Vec<Pos2> = mesh.levels.last().expect("the full level").rings[0]
+            .iter()
+            .map(|&p| viewport.world_to_screen(p))
+            .collect();
+        let allowed = egui::Rect::from_points(&screen).expand(6.0);
+        let mut tessellator = egui::epaint::Tessellator::new(
+            1.0,
+            egui::epaint::TessellationOptions::default(),
+            [1, 1],
+            Vec::new(),
+        );
+        let mut out = Mesh::default();
+        for shape in shapes {
+            tessellator.tessellate_shape(shape, &mut out);
+        }
+        assert!(!out.vertices.is_empty());
+        for vertex in &out.vertices {
+            assert!(
+                allowed.contains(vertex.pos),
+                "{:?} spikes out of {allowed:?}",
+                vertex.pos
+            );
+        }
+    }
+
+    #[test]
+    fn zoomed_out_a_coast_is_drawn_from_fewer_points_with_the_same_area() {
+        // A coast of 20 000 points wiggling by ~50 m, like a 10 m source.
+        let ring: Vec<(f64, f64)> = (0..20_000)
+            .map(|i| {
+                let t = i as f64 / 20_000.0 * std::f64::consts::TAU;
+                (
+                    36.0 + 4.0 * t.cos(),
+                    47.0 + 3.0 * t.sin() + 0.0005 * (t * 3000.0).sin(),
+                )
+            })
+            .collect();
+        let shape = MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])]);
+        let mesh = ShapeMesh::new(&shape);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(1000.0, 800.0));
+        let drawn_at = |zoom: f64| {
+            let view = MapView {
+                center: mesh.bounds.center(),
+                zoom,
+            };
+            let viewport = Viewport::new(view, rect);
+            let mut out = Mesh::default();
+            mesh.fill_into(&viewport, Color32::RED, &mut out);
+            let full = mesh.levels.last().expect("the full level");
+            let ring: Vec<Pos2> = full.rings[0]
+                .iter()
+                .map(|&p| viewport.world_to_screen(p))
+                .collect();
+            let perimeter: f32 = ring.windows(2).map(|w| (w[1] - w[0]).length()).sum();
+            let mut exact = 0.0;
+            for i in 0..ring.len() {
+                let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+                exact += (a.x * b.y - b.x * a.y) / 2.0;
+            }
+            (
+                mesh_area(&out),
+                exact.abs(),
+                perimeter,
+                mesh.points_drawn(&viewport),
+            )
+        };
+        let (_, _, _, full_points) = drawn_at(13.0);
+        assert_eq!(full_points, 20_000, "zoomed in, every point");
+        for zoom in [3.0, 5.7, 8.0] {
+            let (area, exact, perimeter, points) = drawn_at(zoom);
+            assert!(points * 10 < full_points, "zoom {zoom}: {points} points");
+            // Within the tolerance all along the outline: at most a band of
+            // twice the tolerance wide, in screen points.
+            let allowed = perimeter * 2.0 * LEVEL_TOLERANCE as f32;
+            assert!(
+                (area - exact).abs() <= allowed,
+                "zoom {zoom}: {area} vs {exact} (± {allowed})"
+            );
+        }
+    }
+
+    #[test]
+    fn border_lines_keep_their_ends_and_drop_lines_off_screen() {
+        let lines = MultiLineString(vec![
+            geo::LineString::from(vec![(35.0, 50.0), (35.000_01, 50.0), (36.0, 50.5)]),
+            geo::LineString::from(vec![(60.0, 60.0), (61.0, 61.0)]),
+        ]);
+        let mesh = LineMesh::new(&lines);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let first = WorldRect::from_lonlat(&geo::Rect::new((34.0, 49.0), (37.0, 51.0)));
+        let viewport = Viewport::new(MapView::fit(first, rect.size()), rect);
+        let on_screen = mesh.screen_lines(&viewport, 4.0);
+        assert_eq!(on_screen.len(), 1, "the line at 60° N is off screen");
+        let line = &on_screen[0];
+        // The near-duplicate second point is dropped, both ends are kept.
+        assert_eq!(line.len(), 2);
+        assert_eq!(
+            line[0],
+            viewport.world_to_screen(project(geo::Coord { x: 35.0, y: 50.0 }))
+        );
+        assert_eq!(
+            line[1],
+            viewport.world_to_screen(project(geo::Coord { x: 36.0, y: 50.5 }))
+        );
     }
 }

@@ -1,15 +1,17 @@
 //! Painting one frame of the map: the sea, the context underneath, the
-//! tracked regions (fills, outlines, selection), then labels, markers and
-//! the overlays (scale bar, attribution).
+//! tracked regions (fills, outlines, selection), the state border over them,
+//! then labels, markers and the overlays (scale bar, attribution).
 
 use egui::epaint::Mesh;
-use egui::{Align2, FontId, Shape, Stroke, Ui, vec2};
+use egui::{Align2, FontId, Pos2, Shape, Stroke, Ui, vec2};
 
 use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport, WorldRect};
 use crate::data::ContextKind;
+use crate::data::bundled::MAP_CREDIT;
+use crate::data::regions::BorderKind;
 use crate::spatial::Cluster;
 
 impl MapWidget<'_> {
@@ -24,6 +26,9 @@ impl MapWidget<'_> {
         shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
         self.paint_context(viewport, &visible, &mut shapes);
         self.paint_regions(viewport, &visible, hovered, &mut shapes);
+        if self.shows(|v| v.border) {
+            self.paint_border(viewport, &visible, &mut shapes);
+        }
         if self.shows(|v| v.labels) {
             self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
         }
@@ -38,7 +43,7 @@ impl MapWidget<'_> {
         painter.text(
             rect.right_bottom() + vec2(-6.0, -4.0),
             Align2::RIGHT_BOTTOM,
-            "Boundaries: Natural Earth",
+            MAP_CREDIT,
             FontId::proportional(10.0),
             style.context_label,
         );
@@ -49,9 +54,11 @@ impl MapWidget<'_> {
         let style = self.style;
         let show_context = self.shows(|v| v.context);
         let mut land = Mesh::default();
-        for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
+        let filled = self.layers.context.iter().zip(&self.layers.context_filled);
+        for (feature, (mesh, &fill)) in self.context.features.iter().zip(filled) {
             if let Some(mesh) = mesh
                 && show_context
+                && fill
                 && mesh.bounds.intersects(visible)
             {
                 mesh.fill_into(viewport, style.land(&feature.country), &mut land);
@@ -128,4 +135,42 @@ impl MapWidget<'_> {
             mesh.outline_into(viewport, Stroke::new(2.5, style.selection_outline), shapes);
         }
     }
+
+    /// The state border, solid, and the de facto line, dashed, each on a
+    /// casing of the background's tone so it reads over any fill at any zoom.
+    fn paint_border(&self, viewport: &Viewport, visible: &WorldRect, shapes: &mut Vec<Shape>) {
+        let style = self.style;
+        let lines: Vec<(BorderKind, Vec<Pos2>)> = self
+            .layers
+            .borders
+            .iter()
+            .filter(|(_, mesh)| mesh.bounds.intersects(visible))
+            .flat_map(|(kind, mesh)| {
+                let kind = *kind;
+                mesh.screen_lines(viewport, BORDER_CASING)
+                    .into_iter()
+                    .map(move |line| (kind, line))
+            })
+            .collect();
+        // Every casing first, so no casing covers another line.
+        for (_, line) in &lines {
+            shapes.push(Shape::line(
+                line.clone(),
+                Stroke::new(BORDER_CASING, style.border_casing),
+            ));
+        }
+        let stroke = Stroke::new(BORDER_WIDTH, style.border_line);
+        for (kind, line) in lines {
+            match kind {
+                BorderKind::State => shapes.push(Shape::line(line, stroke)),
+                BorderKind::DeFacto => Shape::dashed_line_many(&line, stroke, 7.0, 4.0, shapes),
+            }
+        }
+    }
 }
+
+/// Width of the border line, in screen points.
+const BORDER_WIDTH: f32 = 1.8;
+
+/// Width of the halo under it.
+const BORDER_CASING: f32 = 4.6;

@@ -58,6 +58,10 @@ pub struct MapStyle {
     pub admin1_border: Color32,
     /// Country borders in the context.
     pub country_border: Color32,
+    /// The state border and the de facto line drawn over the fills.
+    pub border_line: Color32,
+    /// The halo under the border line, so it reads on any fill.
+    pub border_casing: Color32,
     /// Names in the context layer.
     pub context_label: Color32,
     /// Sea names.
@@ -101,6 +105,8 @@ impl MapStyle {
             land_other: Color32::from_rgb(0xE8, 0xE6, 0xE1),
             admin1_border: Color32::from_rgb(0xC4, 0xBD, 0xB1),
             country_border: Color32::from_rgb(0x8E, 0x86, 0x7A),
+            border_line: Color32::from_rgb(0x2B, 0x22, 0x2E),
+            border_casing: Color32::from_rgba_unmultiplied(0xFF, 0xFF, 0xFF, 0xB0),
             context_label: Color32::from_rgb(0x7A, 0x74, 0x6B),
             sea_label: Color32::from_rgb(0x4F, 0x74, 0x90),
             region_label: Color32::from_rgb(0x20, 0x20, 0x20),
@@ -126,6 +132,8 @@ impl MapStyle {
             land_other: Color32::from_rgb(0x29, 0x2B, 0x2E),
             admin1_border: Color32::from_rgb(0x48, 0x4B, 0x50),
             country_border: Color32::from_rgb(0x78, 0x7C, 0x82),
+            border_line: Color32::from_rgb(0xF0, 0xE8, 0xDC),
+            border_casing: Color32::from_rgba_unmultiplied(0x10, 0x10, 0x10, 0xB0),
             context_label: Color32::from_rgb(0x96, 0x99, 0x9E),
             sea_label: Color32::from_rgb(0x6F, 0x93, 0xB0),
             region_label: Color32::from_rgb(0xF2, 0xF2, 0xF2),

@@ -11,11 +11,12 @@ use std::sync::Arc;
 use egui::{Key, Ui};
 use geo::Coord;
 
+use super::about_window::AboutWindow;
 use super::background::Task;
 use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
 use super::filter_bar::{FilterBar, search_id};
 use super::intent::PanelIntent;
-use super::loading::Loader;
+use super::loader::Loader;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::selection::Selection;
@@ -62,6 +63,8 @@ pub struct BorderwatchApp {
     pub(super) cursor: Option<Coord<f64>>,
     pub(super) messages: Vec<Diagnostic>,
     pub(super) show_messages: bool,
+    /// Whether the About box is open.
+    show_about: bool,
     /// Where the legend was drawn last frame, so map labels avoid it.
     pub(super) legend_rect: Option<egui::Rect>,
     /// Layers drawn.
@@ -171,6 +174,7 @@ impl BorderwatchApp {
             cursor: None,
             messages: Vec::new(),
             show_messages: false,
+            show_about: false,
             legend_rect: None,
             layers_shown: LayerVisibility::default(),
             choropleth: false,
@@ -391,6 +395,7 @@ impl BorderwatchApp {
             PanelIntent::FitRegions => self.map.request_fit(),
             PanelIntent::SetTheme(theme) => self.set_theme(theme),
             PanelIntent::ShowMessages(shown) => self.show_messages = shown,
+            PanelIntent::ShowAbout(shown) => self.show_about = shown,
             PanelIntent::ClearMessages => self.messages.clear(),
             PanelIntent::Reset => self.reset(),
             PanelIntent::OpenDialog(purpose) => self.dialogs.open(purpose),
@@ -462,6 +467,11 @@ impl BorderwatchApp {
         let intent = MessagesWindow {
             messages: &self.messages,
             open: self.show_messages,
+        }
+        .show(ui.ctx());
+        self.apply_some(intent);
+        let intent = AboutWindow {
+            open: self.show_about,
         }
         .show(ui.ctx());
         self.apply_some(intent);

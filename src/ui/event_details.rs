@@ -4,9 +4,9 @@
 use egui::{RichText, Ui};
 use serde_json::Value;
 
-use super::format::{format_lonlat, group_thousands};
+use super::format::{format_lonlat, format_offshore, group_thousands};
 use super::intent::PanelIntent;
-use crate::data::{Event, EventSet, RegionSet};
+use crate::data::{Event, EventSet, Placement, RegionSet};
 use crate::map::MapStyle;
 
 /// Draws the details of the event at `index`.
@@ -73,6 +73,11 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         None => "Outside tracked regions".to_string(),
     };
     row(ui, "Region", &region);
+    match event.placement {
+        Placement::Coastal { offshore_m } => row(ui, "Placed", &format_offshore(offshore_m)),
+        Placement::Declared => row(ui, "Placed", "by the file's region field"),
+        Placement::Position => {}
+    }
     if let Some(declared) = event.declared_region()
         && regions.index_of(declared).map(|i| i as u32) != event.region
     {

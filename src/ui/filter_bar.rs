@@ -160,6 +160,9 @@ pub fn layer_toggles(
     any |= ui
         .checkbox(&mut changed.context, "Context (neighbours, seas)")
         .changed();
+    any |= ui
+        .checkbox(&mut changed.border, "State border and de facto line")
+        .changed();
     any |= ui.checkbox(&mut changed.markers, "Event markers").changed();
     any |= ui.checkbox(&mut changed.labels, "Labels").changed();
     if any {

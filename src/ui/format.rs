@@ -27,6 +27,11 @@ pub fn format_lonlat(lonlat: Coord<f64>) -> String {
     format!("{:.4}° {ns}, {:.4}° {ew}", lonlat.y.abs(), lonlat.x.abs())
 }
 
+/// How far off the coast a coastal event lies: `coastal: 0.4 km offshore`.
+pub fn format_offshore(metres: u16) -> String {
+    format!("coastal: {:.1} km offshore", f64::from(metres) / 1000.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,6 +44,13 @@ mod tests {
         assert_eq!(group_thousands(100_967), "100\u{2009}967");
         assert_eq!(group_thousands(1_234_567), "1\u{2009}234\u{2009}567");
         assert_eq!(format_area(27_133.6), "27\u{2009}134 km²");
+    }
+
+    #[test]
+    fn offshore_distances_read_in_tenths_of_a_km() {
+        assert_eq!(format_offshore(0), "coastal: 0.0 km offshore");
+        assert_eq!(format_offshore(380), "coastal: 0.4 km offshore");
+        assert_eq!(format_offshore(1960), "coastal: 2.0 km offshore");
     }
 
     #[test]

@@ -54,6 +54,8 @@ pub enum PanelIntent {
     SetTheme(Theme),
     /// Show or hide the messages window.
     ShowMessages(bool),
+    /// Show or hide the About box.
+    ShowAbout(bool),
     /// Forget every message.
     ClearMessages,
     /// Back to the default view, filters, layers, theme and playback.

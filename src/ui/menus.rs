@@ -1,5 +1,5 @@
 //! The menu bar: File (open, recent, reload, export, quit), View (zoom,
-//! layers, choropleth, theme, messages, reset) and Help. It returns what the
+//! layers, choropleth, theme, messages, reset) and Help (with About). It returns what the
 //! user chose and changes nothing itself.
 
 use std::path::PathBuf;
@@ -39,7 +39,7 @@ impl MenuBar<'_> {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| self.file_menu(ui, &mut intent));
             ui.menu_button("View", |ui| self.view_menu(ui, &mut intent));
-            ui.menu_button("Help", help_menu);
+            ui.menu_button("Help", |ui| help_menu(ui, &mut intent));
         });
         intent
     }
@@ -142,7 +142,7 @@ impl MenuBar<'_> {
 }
 
 /// Mouse gestures, keys and file handling, in a few lines each.
-fn help_menu(ui: &mut Ui) {
+fn help_menu(ui: &mut Ui, intent: &mut Option<PanelIntent>) {
     ui.label(RichText::new("Mouse").strong());
     ui.label("Drag to pan · wheel or pinch to zoom · double-click to zoom in");
     ui.label("Click a region to list its events · click a marker for its details");
@@ -154,4 +154,12 @@ fn help_menu(ui: &mut Ui) {
     ui.label(RichText::new("Files").strong());
     ui.label("Drop GeoJSON, JSON, CSV or ACLED files on the window to open them");
     ui.label("Loaded files are reloaded when they change on disk");
+    ui.separator();
+    if ui
+        .button("About borderwatch…")
+        .on_hover_text("Version, map data sources and their licences")
+        .clicked()
+    {
+        *intent = Some(PanelIntent::ShowAbout(true));
+    }
 }

@@ -1,6 +1,7 @@
 //! The app around the map: side panel, legend, menus, status bar. It owns
 //! the filter and the selection and feeds the map.
 
+mod about_window;
 mod app;
 pub mod background;
 mod event_details;
@@ -11,6 +12,7 @@ mod filter_bar;
 pub mod format;
 mod intent;
 mod legend;
+mod loader;
 mod loading;
 mod map_area;
 mod menus;

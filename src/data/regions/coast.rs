@@ -11,6 +11,8 @@
 use geo::{Contains, Intersects};
 use geo::{Coord, Line, MultiPolygon, Rect, indexed::IntervalTreeMultiPolygon};
 use rstar::RTree;
+
+use crate::geometry::bounds_union;
 use rstar::primitives::GeomWithData;
 
 /// How far off a coast a point may be and still count as in its region, in
@@ -57,7 +59,7 @@ impl CoastIndex {
         let mut near: Option<Rect<f64>> = None;
         for (index, shape) in regions.into_iter().enumerate() {
             if let Some(bounds) = geo::BoundingRect::bounding_rect(shape) {
-                near = Some(near.map_or(bounds, |n| super::region::union(&n, &bounds)));
+                near = Some(near.map_or(bounds, |n| bounds_union(&n, &bounds)));
             }
             push_edges(shape, Owner::Region(index), &mut edges);
         }

@@ -17,4 +17,4 @@ pub use border::{BorderKind, BorderLayer, BorderLine};
 pub use context::{ContextFeature, ContextKind, ContextLayer};
 pub use index::RegionIndex;
 pub use layer::{LayersRead, bundled_layers, layer_id_from_path, read_layer_paths, read_region_layer};
-pub use region::{Assigned, LayerRegions, Region, RegionId, RegionLayer, RegionSet, union};
+pub use region::{Assigned, LayerRegions, Region, RegionId, RegionLayer, RegionSet};

@@ -12,6 +12,7 @@ use super::coast::CoastIndex;
 use super::context::{ContextKind, ContextLayer};
 use super::index::RegionIndex;
 use crate::data::diagnostic::{Diagnostic, Location};
+use crate::geometry::bounds_union;
 
 /// The identifier of a region, e.g. `rostov`: stable, lower case, used in
 /// event files (`"region": "rostov"`), logs and the command line.
@@ -229,23 +230,12 @@ impl RegionSet {
 
     /// Longitude/latitude bounds of all regions.
     pub fn bounds(&self) -> Option<Rect<f64>> {
-        self.regions.iter().map(|r| r.bounds).reduce(|a, b| union(&a, &b))
+        self.regions
+            .iter()
+            .map(|r| r.bounds)
+            .reduce(|a, b| bounds_union(&a, &b))
     }
 }
-/// Bounding box of two boxes.
-pub fn union(a: &Rect<f64>, b: &Rect<f64>) -> Rect<f64> {
-    Rect::new(
-        Coord {
-            x: a.min().x.min(b.min().x),
-            y: a.min().y.min(b.min().y),
-        },
-        Coord {
-            x: a.max().x.max(b.max().x),
-            y: a.max().y.max(b.max().y),
-        },
-    )
-}
-
 /// A layer read from one file, before it joins a [`RegionSet`].
 #[derive(Debug, Clone)]
 pub struct LayerRegions {
