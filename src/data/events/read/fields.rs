@@ -155,8 +155,10 @@ pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<
         let degrees = coordinate(&value);
         if degrees.is_none() {
             problems.push(format!(
-                "field \"{}\" must be a number (degrees), found \"{value}\"",
-                names.label(role)
+                "field \"{}\" must be a number (degrees), found \"{value}\"; if another field holds the {}, name it with --map {}=FIELD",
+                names.label(role),
+                if role == Role::Lat { "latitude" } else { "longitude" },
+                role.name()
             ));
         }
         degrees

@@ -262,7 +262,7 @@ impl<'a> RecordFields<'a> {
             ));
         }
         let mut problems = Vec::new();
-        let mut degrees = |value: Option<(Cow<'a, str>, Coordinate)>| match value {
+        let mut degrees = |value: Option<(Cow<'a, str>, Coordinate)>, role: Role| match value {
             Some((_, Coordinate::Degrees(degrees))) => Some(degrees),
             Some((key, Coordinate::Bad(text))) => {
                 let found = if text.chars().count() <= 40 {
@@ -270,15 +270,21 @@ impl<'a> RecordFields<'a> {
                 } else {
                     "a string".into()
                 };
+                let what = if role == Role::Lat {
+                    "latitude"
+                } else {
+                    "longitude"
+                };
                 problems.push(format!(
-                    "field \"{key}\" must be a number (degrees), found {found}"
+                    "field \"{key}\" must be a number (degrees), found {found}; if another field holds the {what}, name it with --map {}=FIELD",
+                    role.name()
                 ));
                 None
             }
             None => None,
         };
-        let lat = degrees(self.lat);
-        let lon = degrees(self.lon);
+        let lat = degrees(self.lat, Role::Lat);
+        let lon = degrees(self.lon, Role::Lon);
         Draft {
             problems,
             id: self.id.map(|id| id.0),
