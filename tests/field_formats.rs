@@ -53,7 +53,7 @@ fn a_timemap_export_loads_with_its_sources_file() {
     assert_eq!((loaded, rejected, status), (6, 0, 0), "{messages:?}");
     assert!(has(&messages, "read as MM/DD/YYYY"), "{messages:?}");
     assert!(
-        has(&messages, "title ← the first sentence of \"description\""),
+        has(&messages, "title from the first sentence of \"description\""),
         "{messages:?}"
     );
 

@@ -34,31 +34,48 @@ fn key(message: &Diagnostic) -> (&str, Severity, String) {
     (message.location.file.as_str(), message.severity, blurred)
 }
 
+/// A group of messages by their indices in the list they came from: what
+/// a window caches between frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GroupSpan {
+    /// Index of the first message of the group.
+    pub first: usize,
+    /// Index of the last one.
+    pub last: usize,
+    /// How many messages the group holds.
+    pub count: usize,
+    /// Whether every message of the group is the same text.
+    pub identical: bool,
+}
+
 /// Groups messages that say the same problem about records of the same file,
 /// in the order each group's first message comes. A message about no record
 /// (the file as a whole) is a group of its own.
-pub fn group_messages(messages: &[Diagnostic]) -> Vec<MessageGroup<'_>> {
-    let mut groups: Vec<MessageGroup<'_>> = Vec::new();
+pub fn group_spans(messages: &[Diagnostic]) -> Vec<GroupSpan> {
+    let mut groups: Vec<GroupSpan> = Vec::new();
     let mut index: HashMap<(&str, Severity, String), usize> = HashMap::new();
-    for message in messages {
+    for (i, message) in messages.iter().enumerate() {
+        if message.location.record.is_none() {
+            groups.push(GroupSpan {
+                first: i,
+                last: i,
+                count: 1,
+                identical: true,
+            });
+            continue;
+        }
         let key = key(message);
-        let slot = match message.location.record {
-            Some(_) => index.get(&key).copied(),
-            None => None,
-        };
-        match slot.and_then(|i| groups.get_mut(i)) {
+        match index.get(&key).and_then(|&g| groups.get_mut(g)) {
             Some(group) => {
-                group.identical &= group.first.message == message.message;
-                group.last = message;
+                group.identical &= messages[group.first].message == message.message;
+                group.last = i;
                 group.count += 1;
             }
             None => {
-                if message.location.record.is_some() {
-                    index.insert(key, groups.len());
-                }
-                groups.push(MessageGroup {
-                    first: message,
-                    last: message,
+                index.insert(key, groups.len());
+                groups.push(GroupSpan {
+                    first: i,
+                    last: i,
                     count: 1,
                     identical: true,
                 });
@@ -66,6 +83,26 @@ pub fn group_messages(messages: &[Diagnostic]) -> Vec<MessageGroup<'_>> {
         }
     }
     groups
+}
+
+/// [`group_spans`] with the messages themselves, ready to print.
+pub fn group_messages(messages: &[Diagnostic]) -> Vec<MessageGroup<'_>> {
+    group_spans(messages)
+        .into_iter()
+        .map(|span| MessageGroup::of(messages, span))
+        .collect()
+}
+
+impl<'a> MessageGroup<'a> {
+    /// The group `span` of `messages`.
+    pub fn of(messages: &'a [Diagnostic], span: GroupSpan) -> Self {
+        Self {
+            first: &messages[span.first],
+            last: &messages[span.last],
+            count: span.count,
+            identical: span.identical,
+        }
+    }
 }
 
 /// A count with thousands separated by commas: `1,159`.

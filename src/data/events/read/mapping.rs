@@ -345,19 +345,19 @@ impl FieldNames {
     }
 
     /// Fields read under another name than borderwatch's, for one message:
-    /// `lat ← "LAT", date ← "event_date"`. Empty when there are none.
+    /// `lat from "LAT", date from "event_date"`. Empty when there are none.
     pub fn described(&self) -> String {
         let mut parts: Vec<String> = self
             .roles
             .iter()
             .filter(|(key, role)| *role != Role::Derived && native_role(key) != Some(*role))
-            .map(|(key, role)| format!("{} ← \"{key}\"", role.name()))
+            .map(|(key, role)| format!("{} from \"{key}\"", role.name()))
             .collect();
         if self.derive_title
             && let Some(description) = self.key(Role::Description)
         {
             parts.push(format!(
-                "title ← the first sentence of \"{description}\" (marked title_derived)"
+                "title from the first sentence of \"{description}\" (marked title_derived)"
             ));
         }
         parts.join(", ")
@@ -487,7 +487,7 @@ mod tests {
         assert_eq!(names.role("headline"), Some(Role::Title));
         assert!(!names.derive_title);
         assert!(
-            names.described().contains("date ← \"event_date\""),
+            names.described().contains("date from \"event_date\""),
             "{}",
             names.described()
         );
