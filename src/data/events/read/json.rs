@@ -270,13 +270,17 @@ mod tests {
                "properties": {"id": "f2", "title": "Drills", "date": "2014-05-19"}},
               {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
                "properties": {"title": "A road", "date": "2014-05-19"}},
-              {"type": "Feature", "geometry": null, "properties": {"title": "Nowhere", "date": "2014-05-19"}}
+              {"type": "Feature", "geometry": null, "properties": {"title": "Nowhere", "date": "2014-05-19"}},
+              {"type": "Feature", "geometry": null, "properties": {"id": "f3", "title": "By properties", "date": "2014-05-19", "latitude": "47.2", "longitude": "39.7"}}
             ]}"#,
         )
         .expect("features");
         assert_eq!(summary.container, Container::Features);
         assert_eq!(summary.rejected, 2);
-        assert_eq!(events.iter().map(Event::id).collect::<Vec<_>>(), ["f1", "f2"]);
+        assert_eq!(
+            events.iter().map(Event::id).collect::<Vec<_>>(),
+            ["f1", "f2", "f3"]
+        );
         assert!((events[0].position.x - 39.2).abs() < 1e-12);
         assert_eq!(messages.len(), 2);
         assert!(messages[0].message.contains("LineString"), "{}", messages[0]);

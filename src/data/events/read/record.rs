@@ -168,14 +168,24 @@ impl<'a> RecordReader<'a> {
                         "not a GeoJSON Feature (its \"type\" must be \"Feature\")".into(),
                     ));
                 }
-                let point = point_of(feature.geometry).map_err(Rejection::Invalid)?;
+                let point = point_of(feature.geometry);
                 let mut fields = feature.properties.unwrap_or_default();
                 if fields.id.is_none() {
                     fields.id = feature.id;
                 }
                 let mut draft = fields.into_draft(warnings);
-                draft.lon = Some(point.x);
-                draft.lat = Some(point.y);
+                match point {
+                    Ok(point) => {
+                        draft.lon = Some(point.x);
+                        draft.lat = Some(point.y);
+                    }
+                    // A null geometry with the position among the properties.
+                    Err(_)
+                        if feature.geometry.is_none_or(|g| g.get() == "null")
+                            && draft.lat.is_some()
+                            && draft.lon.is_some() => {}
+                    Err(problem) => return Err(Rejection::Invalid(problem)),
+                }
                 draft
             }
             _ if !json.starts_with('{') => {
