@@ -24,9 +24,9 @@ pub fn detect(head: &[u8], delimited: bool) -> Option<&'static Encoding> {
     }
 }
 
-/// Whether the start of a file looks like UTF-16 without a byte order mark
-/// is not guessed: such files are rare and the guess is often wrong.
-/// A reader that decodes `encoding` to UTF-8 as it streams.
+/// A reader that decodes `encoding` to UTF-8 as it streams. (UTF-16
+/// without a byte order mark is not guessed: such files are rare and the
+/// guess is often wrong.)
 pub struct DecodingReader<R> {
     inner: R,
     decoder: Decoder,
