@@ -12,8 +12,8 @@ use super::category::{Categories, CategoryId, EventCategory};
 use super::date::EventDate;
 use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
-use super::read::mapping::{FieldNames, Role, first_sentence};
-use super::read::sources_file::SourceCatalog;
+use super::mapping::{FieldNames, Role, first_sentence};
+use super::sources_file::SourceCatalog;
 use crate::data::regions::{Assigned, RegionSet};
 
 /// The fields of a record as read, before any check.

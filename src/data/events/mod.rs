@@ -1,6 +1,8 @@
-//! Events: what they are ([`event`], [`category`], [`date`]), the rules a
-//! record goes through to become one ([`draft`]), the readers for each kind
-//! of input ([`read`]), ids and the merge of a file by id ([`id`],
+//! Events: what they are ([`event`], [`category`], [`date`], with the date
+//! forms of other tools in [`date_forms`]), the rules a record goes through
+//! to become one ([`draft`]), what a file's fields mean ([`mapping`]) and
+//! what its source ids stand for ([`sources_file`]), the readers for each
+//! kind of input ([`read`]), ids and the merge of a file by id ([`id`],
 //! [`merge`]), and the immutable set the app shows ([`set`]). No drawing here.
 
 pub mod category;
@@ -9,9 +11,11 @@ pub mod date_forms;
 pub mod draft;
 pub mod event;
 pub mod id;
+pub mod mapping;
 pub mod merge;
 pub mod read;
 pub mod set;
+pub mod sources_file;
 
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::EventDate;

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use super::mapping::ColumnMapping;
-use super::sources_file::SourceCatalog;
+use crate::data::events::mapping::ColumnMapping;
+use crate::data::events::sources_file::SourceCatalog;
 
 use crate::data::container::Container;
 use crate::data::diagnostic::Diagnostic;

@@ -12,12 +12,12 @@ use rayon::prelude::*;
 use super::acled::{ACLED_NAMES, acled_draft, is_acled};
 use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
 use super::fields::{Fields, mapped_draft, trimmed};
-use super::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::category::Categories;
 use crate::data::events::date_forms::DateOrder;
 use crate::data::events::draft::RecordRules;
+use crate::data::events::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
 
 /// Rows handed to the parallel parser at a time.
 const ROWS_PER_BATCH: usize = 16_384;

@@ -7,8 +7,8 @@ use std::borrow::Cow;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::mapping::{FieldNames, Role};
 use crate::data::events::draft::Draft;
+use crate::data::events::mapping::{FieldNames, Role};
 use crate::data::json::strings::JsonStr;
 
 /// Named text fields.

@@ -11,8 +11,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::fields::coordinate;
-use super::mapping::{FieldNames, Role};
 use crate::data::events::draft::Draft;
+use crate::data::events::mapping::{FieldNames, Role};
 use crate::data::json::json_message;
 use crate::data::json::strings::{JsonId, JsonStr, StringList};
 

@@ -8,13 +8,13 @@ use std::sync::Arc;
 use super::batch::Flavour;
 use super::fields::{Fields, JsonFields};
 
-use super::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
 use super::record::{RecordReader, non_finite_members};
-use super::sources_file::SourceCatalog;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::date_forms::DateOrder;
 use crate::data::events::draft::RecordRules;
+use crate::data::events::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
+use crate::data::events::sources_file::SourceCatalog;
 use crate::data::json::RecordBlock;
 use crate::data::regions::RegionSet;
 

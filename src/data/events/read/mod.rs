@@ -10,17 +10,15 @@ pub mod fields;
 pub mod json;
 mod json_fields;
 mod json_names;
-pub mod mapping;
 pub mod record;
-pub mod sources_file;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 
+pub use super::mapping::{ColumnMapping, FieldNames, Role};
+pub use super::sources_file::SourceCatalog;
 pub use batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext};
 pub use json::read_event_stream;
-pub use mapping::{ColumnMapping, FieldNames, Role};
-pub use sources_file::SourceCatalog;
 
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::json::position::{BOM, strip_bom};
