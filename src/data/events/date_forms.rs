@@ -423,4 +423,50 @@ mod tests {
         assert!(any_ambiguous(["03/04/2022"]));
         assert!(!any_ambiguous(["13/04/2022", "04/04/2022"]));
     }
+
+    #[test]
+    fn no_text_makes_the_reader_panic() {
+        // Pieces of dates, times, zones and other scripts, combined by a
+        // fixed pseudo-random sequence.
+        const PIECES: [&str; 24] = [
+            "1",
+            "12",
+            "31",
+            "2025",
+            "99999999999",
+            "/",
+            "-",
+            ".",
+            " ",
+            ":",
+            "T",
+            "Z",
+            "+03:00",
+            "May",
+            "Sept",
+            "ма",
+            "２",
+            "é",
+            "00:00:00",
+            ",",
+            "\u{0}",
+            "60",
+            "-1",
+            "1645680600",
+        ];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 9) {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                text.push_str(PIECES[(state >> 33) as usize % PIECES.len()]);
+            }
+            for order in [None, Some(DateOrder::Dmy), Some(DateOrder::Mdy)] {
+                let _ = parse_field_date(&text, order);
+            }
+            let _ = OrderEvidence::of([text.as_str()]);
+        }
+    }
 }
