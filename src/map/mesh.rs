@@ -235,23 +235,19 @@ impl LineMesh {
     /// the runs that cross the visible rectangle (grown by `margin`).
     pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
         let visible = viewport.rect.expand(margin);
-        self.lines
-            .iter()
-            .filter_map(|line| {
-                let mut points = screen_ring(viewport, line);
-                if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
-                    // The end of an open line is kept exactly.
-                    let end = viewport.world_to_screen(last);
-                    if end != kept {
-                        points.push(end);
-                    }
+        let mut runs = Vec::new();
+        for line in &self.lines {
+            let mut points = screen_ring(viewport, line);
+            if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
+                // The end of an open line is kept exactly.
+                let end = viewport.world_to_screen(last);
+                if end != kept {
+                    points.push(end);
                 }
-                Some(points)
-            })
-            .fold(Vec::new(), |mut runs, points| {
-                visible_runs(&points, visible, &mut runs);
-                runs
-            })
+            }
+            visible_runs(&points, visible, &mut runs);
+        }
+        runs
     }
 }
 
