@@ -77,6 +77,14 @@ impl WorldRect {
             && self.min.y <= other.max.y
             && other.min.y <= self.max.y
     }
+
+    /// The box grown by `margin` on every side.
+    pub fn expand(&self, margin: f64) -> WorldRect {
+        WorldRect {
+            min: WorldPoint::new(self.min.x - margin, self.min.y - margin),
+            max: WorldPoint::new(self.max.x + margin, self.max.y + margin),
+        }
+    }
 }
 
 #[cfg(test)]

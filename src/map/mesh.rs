@@ -2,6 +2,8 @@
 //! scaled per frame. egui fills only convex paths, so concave regions with
 //! holes go through earcut (geo's `TriangulateEarcut`) when data loads.
 
+use std::sync::OnceLock;
+
 use egui::epaint::{Mesh, Vertex, WHITE_UV};
 use egui::{Color32, Pos2, Shape, Stroke};
 use geo::{BoundingRect, LineString, MapCoords, MultiLineString, MultiPolygon, Simplify, TriangulateEarcut};
@@ -18,34 +20,60 @@ const OUTLINE_TOLERANCE: f32 = 0.6;
 /// Past the last level the full shape is drawn.
 const SIMPLIFIED_ZOOMS: std::ops::RangeInclusive<i32> = 3..=9;
 
-/// How far (in screen points, at the level's zoom) a level may stray from
-/// the level above it; from the full shape, less than twice this.
-const LEVEL_TOLERANCE: f64 = 0.25;
+/// How far (in screen points, at the level's zoom) a simplified level may
+/// stray from the full shape.
+const LEVEL_TOLERANCE: f64 = 0.4;
 
 /// A filled shape ready to draw: triangles and outline rings in world
 /// coordinates, full and simplified for lower zooms, so a frame at the start
 /// view does not move every vertex of a 10 m coastline.
 #[derive(Debug, Clone)]
 pub struct ShapeMesh {
-    /// Coarsest first; the last is the full shape and has no scale limit.
-    levels: Vec<MeshLevel>,
+    /// The full shape, projected.
+    projected: Vec<geo::Polygon<f64>>,
+    /// Coarsest first; the last is the full shape, with no scale limit.
+    levels: Vec<Level>,
     /// World bounds, for culling.
     pub bounds: WorldRect,
 }
 
-/// One level of detail of a shape.
+/// One level of detail of a shape, simplified from the full shape and
+/// triangulated when first drawn: start-up pays only for the levels the
+/// first view needs.
 #[derive(Debug, Clone)]
-struct MeshLevel {
+struct Level {
     /// Drawn while the view's scale (screen points per world unit) is at most this.
     max_scale: f64,
+    /// How far (world units) it may stray from the full shape; 0 for the full shape.
+    tolerance: f64,
+    mesh: OnceLock<MeshLevel>,
+}
+
+impl Level {
+    fn mesh(&self, full: &[geo::Polygon<f64>]) -> &MeshLevel {
+        self.mesh.get_or_init(|| {
+            if self.tolerance > 0.0 {
+                MeshLevel::new(&simplify_polygons(full, self.tolerance))
+            } else {
+                MeshLevel::new(full)
+            }
+        })
+    }
+}
+
+/// A level triangulated: what a frame draws.
+#[derive(Debug, Clone)]
+struct MeshLevel {
     positions: Vec<WorldPoint>,
     indices: Vec<u32>,
     rings: Vec<Vec<WorldPoint>>,
+    /// Each ring's world bounds, to skip rings out of view unprojected.
+    ring_bounds: Vec<WorldRect>,
 }
 
 impl MeshLevel {
     /// Triangulates `polygons` (already projected).
-    fn new(polygons: &[geo::Polygon<f64>], max_scale: f64) -> Self {
+    fn new(polygons: &[geo::Polygon<f64>]) -> Self {
         let mut positions = Vec::new();
         let mut indices = Vec::new();
         let mut rings = Vec::new();
@@ -61,11 +89,12 @@ impl MeshLevel {
                 rings.push(points);
             }
         }
+        let ring_bounds = rings.iter().map(|ring| bounds_of(ring.iter().copied())).collect();
         Self {
-            max_scale,
             positions,
             indices,
             rings,
+            ring_bounds,
         }
     }
 
@@ -75,8 +104,8 @@ impl MeshLevel {
 }
 
 impl ShapeMesh {
-    /// Projects and triangulates a longitude/latitude shape, and simplified
-    /// copies of it for the lower zoom levels.
+    /// Projects a longitude/latitude shape; the simplified copies for the
+    /// lower zoom levels and the full triangulation are made when first drawn.
     pub fn new(shape: &MultiPolygon<f64>) -> Self {
         let projected: Vec<geo::Polygon<f64>> = shape
             .0
@@ -88,28 +117,34 @@ impl ShapeMesh {
                 })
             })
             .collect();
-        let full = MeshLevel::new(&projected, f64::INFINITY);
-        let bounds = bounds_of(full.rings.iter().flatten());
-        // Finest first, each level simplified from the one before: cheap, and
-        // the errors add up to less than twice the last step's tolerance.
-        let mut levels: Vec<MeshLevel> = Vec::new();
-        let mut polygons = projected;
-        let mut points = full.point_count();
-        for zoom in SIMPLIFIED_ZOOMS.rev() {
-            let max_scale = TILE_SIZE * 2f64.powi(zoom);
-            polygons = simplify_polygons(&polygons, LEVEL_TOLERANCE / max_scale);
-            let level = MeshLevel::new(&polygons, max_scale);
-            if level.point_count() < points {
-                points = level.point_count();
-                levels.push(level);
-            } else if let Some(coarser) = levels.last_mut() {
-                // No fewer points than the finer level: that one serves lower.
-                coarser.max_scale = max_scale;
-            }
+        let bounds = bounds_of(
+            projected
+                .iter()
+                .flat_map(|p| p.exterior().coords())
+                .map(|c| WorldPoint::new(c.x, c.y)),
+        );
+        let levels = SIMPLIFIED_ZOOMS
+            .map(|zoom| {
+                let max_scale = TILE_SIZE * 2f64.powi(zoom);
+                (max_scale, LEVEL_TOLERANCE / max_scale)
+            })
+            .chain(std::iter::once((f64::INFINITY, 0.0)))
+            .map(|(max_scale, tolerance)| Level {
+                max_scale,
+                tolerance,
+                mesh: OnceLock::new(),
+            })
+            .collect();
+        Self {
+            projected,
+            levels,
+            bounds,
         }
-        levels.reverse();
-        levels.push(full);
-        Self { levels, bounds }
+    }
+
+    /// The full shape.
+    fn full(&self) -> Option<&MeshLevel> {
+        self.levels.last().map(|level| level.mesh(&self.projected))
     }
 
     /// The level of detail drawn at `viewport`'s scale.
@@ -118,12 +153,12 @@ impl ShapeMesh {
         self.levels
             .iter()
             .find(|level| scale <= level.max_scale)
-            .or(self.levels.last())
+            .map(|level| level.mesh(&self.projected))
     }
 
     /// Number of triangles of the full shape.
     pub fn triangle_count(&self) -> usize {
-        self.levels.last().map_or(0, |level| level.indices.len() / 3)
+        self.full().map_or(0, |full| full.indices.len() / 3)
     }
 
     /// Number of outline points drawn at `viewport`'s scale.
@@ -145,29 +180,34 @@ impl ShapeMesh {
         mesh.indices.extend(level.indices.iter().map(|&i| base + i));
     }
 
-    /// Appends anti-aliased outlines of every ring to `shapes`, dropping
-    /// points closer together than the eye can see and rings too small to see.
+    /// Appends anti-aliased outlines of the rings in view to `shapes`: only
+    /// the runs of each ring that cross the map, without points closer
+    /// together than the eye can see.
     pub fn outline_into(&self, viewport: &Viewport, stroke: Stroke, shapes: &mut Vec<Shape>) {
         let Some(level) = self.level(viewport) else {
             return;
         };
-        let visible = viewport.rect.expand(stroke.width + 2.0);
-        for ring in &level.rings {
-            let points = screen_ring(viewport, ring);
+        let margin = stroke.width + 2.0;
+        let visible = viewport.rect.expand(margin);
+        let world = viewport
+            .visible_world()
+            .expand(f64::from(margin) / viewport.scale());
+        let mut runs = Vec::new();
+        for (ring, bounds) in level.rings.iter().zip(&level.ring_bounds) {
+            if !bounds.intersects(&world) {
+                continue;
+            }
+            let mut points = screen_ring(viewport, ring);
             if points.len() < 3 {
                 continue;
             }
-            let ring_rect = egui::Rect::from_points(&points);
-            if !visible.intersects(ring_rect) {
-                continue;
-            }
-            // Drawn as an open path back to its start: epaint cuts the sharp
-            // corners of open paths, while a closed path's miters grow without
-            // bound at hairpins (spits, narrow inlets) into long spikes.
-            let mut points = points;
+            // Drawn as open paths (back to the start when whole): epaint cuts
+            // the sharp corners of open paths, while a closed path's miters
+            // grow without bound at hairpins (spits, inlets) into spikes.
             points.push(points[0]);
-            shapes.push(Shape::line(points, stroke));
+            visible_runs(&points, visible, &mut runs);
         }
+        shapes.extend(runs.into_iter().map(|run| Shape::line(run, stroke)));
     }
 }
 
@@ -187,28 +227,27 @@ impl LineMesh {
             .iter()
             .map(|line| line.coords().map(|&c| project(c)).collect())
             .collect();
-        let bounds = bounds_of(lines.iter().flatten());
+        let bounds = bounds_of(lines.iter().flatten().copied());
         Self { lines, bounds }
     }
 
-    /// The lines on screen under `viewport`, without invisible detail and
-    /// without lines wholly outside the visible rectangle (grown by `margin`).
+    /// The lines on screen under `viewport`, without invisible detail, cut to
+    /// the runs that cross the visible rectangle (grown by `margin`).
     pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
         let visible = viewport.rect.expand(margin);
-        self.lines
-            .iter()
-            .filter_map(|line| {
-                let mut points = screen_ring(viewport, line);
-                if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
-                    // The end of an open line is kept exactly.
-                    let end = viewport.world_to_screen(last);
-                    if end != kept {
-                        points.push(end);
-                    }
+        let mut runs = Vec::new();
+        for line in &self.lines {
+            let mut points = screen_ring(viewport, line);
+            if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
+                // The end of an open line is kept exactly.
+                let end = viewport.world_to_screen(last);
+                if end != kept {
+                    points.push(end);
                 }
-                (points.len() >= 2 && visible.intersects(egui::Rect::from_points(&points))).then_some(points)
-            })
-            .collect()
+            }
+            visible_runs(&points, visible, &mut runs);
+        }
+        runs
     }
 }
 
@@ -231,6 +270,29 @@ fn simplify_polygons(polygons: &[geo::Polygon<f64>], epsilon: f64) -> Vec<geo::P
         .collect()
 }
 
+/// Appends to `runs` the runs of consecutive segments of `points` that touch
+/// `visible`: a path mostly off screen costs the tessellator only its part
+/// in view.
+fn visible_runs(points: &[Pos2], visible: egui::Rect, runs: &mut Vec<Vec<Pos2>>) {
+    let mut run: Vec<Pos2> = Vec::new();
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if visible.intersects(egui::Rect::from_two_pos(a, b)) {
+            if run.is_empty() {
+                run.push(a);
+            }
+            run.push(b);
+        } else if run.len() >= 2 {
+            runs.push(std::mem::take(&mut run));
+        } else {
+            run.clear();
+        }
+    }
+    if run.len() >= 2 {
+        runs.push(run);
+    }
+}
+
 /// A ring on screen with near-duplicate points dropped.
 fn screen_ring(viewport: &Viewport, ring: &[WorldPoint]) -> Vec<Pos2> {
     let mut points: Vec<Pos2> = Vec::with_capacity(ring.len());
@@ -244,7 +306,7 @@ fn screen_ring(viewport: &Viewport, ring: &[WorldPoint]) -> Vec<Pos2> {
     points
 }
 
-fn bounds_of<'a>(points: impl Iterator<Item = &'a WorldPoint>) -> WorldRect {
+fn bounds_of(points: impl Iterator<Item = WorldPoint>) -> WorldRect {
     let mut rect = WorldRect {
         min: WorldPoint::new(f64::INFINITY, f64::INFINITY),
         max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),
@@ -299,7 +361,7 @@ mod tests {
             }
             (sum / 2.0).abs()
         };
-        let full = mesh.levels.last().expect("the full level");
+        let full = mesh.full().expect("the full level");
         let expected = ring_area(&full.rings[0]) - ring_area(&full.rings[1]);
         let filled = mesh_area(&out);
         assert!(
@@ -353,7 +415,7 @@ mod tests {
         let viewport = Viewport::new(MapView::fit(mesh.bounds, rect.size()), rect);
         let mut shapes = Vec::new();
         mesh.outline_into(&viewport, Stroke::new(2.0, Color32::BLACK), &mut shapes);
-        let screen: Vec<Pos2> = mesh.levels.last().expect("the full level").rings[0]
+        let screen: Vec<Pos2> = mesh.full().expect("the full level").rings[0]
             .iter()
             .map(|&p| viewport.world_to_screen(p))
             .collect();
@@ -401,7 +463,7 @@ mod tests {
             let viewport = Viewport::new(view, rect);
             let mut out = Mesh::default();
             mesh.fill_into(&viewport, Color32::RED, &mut out);
-            let full = mesh.levels.last().expect("the full level");
+            let full = mesh.full().expect("the full level");
             let ring: Vec<Pos2> = full.rings[0]
                 .iter()
                 .map(|&p| viewport.world_to_screen(p))
@@ -425,13 +487,41 @@ mod tests {
             let (area, exact, perimeter, points) = drawn_at(zoom);
             assert!(points * 10 < full_points, "zoom {zoom}: {points} points");
             // Within the tolerance all along the outline: at most a band of
-            // twice the tolerance wide, in screen points.
-            let allowed = perimeter * 2.0 * LEVEL_TOLERANCE as f32;
+            // the tolerance's width, in screen points.
+            let allowed = perimeter * LEVEL_TOLERANCE as f32;
             assert!(
                 (area - exact).abs() <= allowed,
                 "zoom {zoom}: {area} vs {exact} (± {allowed})"
             );
         }
+    }
+
+    #[test]
+    fn only_the_part_of_an_outline_in_view_is_drawn() {
+        // A long coast, 2000 points over 20°, seen zoomed in on its middle.
+        let mut ring: Vec<(f64, f64)> = (0..2000).map(|i| (25.0 + f64::from(i) * 0.01, 47.0)).collect();
+        ring.extend([(45.0, 46.0), (25.0, 46.0)]);
+        let shape = MultiPolygon(vec![geo::Polygon::new(ring.into(), vec![])]);
+        let mesh = ShapeMesh::new(&shape);
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
+        let view = MapView {
+            center: project(geo::Coord { x: 35.0, y: 47.0 }),
+            zoom: 12.0,
+        };
+        let viewport = Viewport::new(view, rect);
+        let mut shapes = Vec::new();
+        mesh.outline_into(&viewport, Stroke::new(1.0, Color32::BLACK), &mut shapes);
+        let points: Vec<Pos2> = shapes
+            .iter()
+            .flat_map(|shape| match shape {
+                Shape::Path(path) => path.points.clone(),
+                other => panic!("a path expected, got {other:?}"),
+            })
+            .collect();
+        // At zoom 12 the screen spans ~0.07°: a handful of the 0.01° steps.
+        assert!((2..40).contains(&points.len()), "{} points drawn", points.len());
+        let near = rect.expand(100.0);
+        assert!(points.iter().all(|p| near.contains(*p)), "{points:?}");
     }
 
     #[test]
