@@ -96,14 +96,19 @@ impl<'a> RecordReader<'a> {
             }
         };
         let mut warnings = Vec::new();
-        // Python's json.dumps writes NaN and Infinity, which JSON has not:
-        // the record is read with null in their place, then rejected.
-        let (json, non_finite) = match non_finite_members(json) {
-            None => (Cow::Borrowed(json), Vec::new()),
-            Some((cleaned, problems)) => (Cow::Owned(cleaned), problems),
-        };
-        let result = self.read_json(&json, span, categories, &mut warnings);
-        match rejected_if_non_finite(result, non_finite) {
+        let mut result = self.read_json(json, span, categories, &mut warnings);
+        // Python's json.dumps writes NaN and Infinity, which JSON has not: a
+        // record that is not JSON is looked at for them (only then: the scan
+        // costs) and read again with null in their place, then rejected with
+        // every problem named.
+        if matches!(result, Err(Rejection::Json(_)))
+            && let Some((cleaned, non_finite)) = non_finite_members(json)
+        {
+            warnings.clear();
+            let again = self.read_json(&cleaned, span, categories, &mut warnings);
+            result = rejected_if_non_finite(again, non_finite);
+        }
+        match result {
             Ok(event) => {
                 messages.extend(
                     warnings
@@ -301,7 +306,7 @@ fn rejected_if_non_finite(
 /// `NaN`, `Infinity` and `-Infinity` written as values (outside strings),
 /// as Python's `json.dumps` writes them: the record's text with `null` in
 /// their place and one problem for each, naming its field. `None` when the
-/// record has none (the usual case, found with one search for `N`/`I`).
+/// record has none. Called only for a record serde_json could not read.
 pub(super) fn non_finite_members(json: &str) -> Option<(String, Vec<String>)> {
     memchr::memchr2(b'N', b'I', json.as_bytes())?;
     let bytes = json.as_bytes();
