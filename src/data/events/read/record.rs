@@ -147,7 +147,7 @@ impl<'a> RecordReader<'a> {
                     at.record = None;
                     return Err(LoadError::new(at, Problem::Json(syntax_message(&error))));
                 }
-                let reason = self.diagnose(&json).unwrap_or_else(|| json_message(&error));
+                let reason = self.diagnose(json).unwrap_or_else(|| json_message(&error));
                 messages.push(Diagnostic::error(at, format!("record rejected: {reason}")));
                 Ok(None)
             }
