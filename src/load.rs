@@ -6,11 +6,12 @@
 //! messages. `check` keeps only counts of events, so it reads the regions
 //! here and streams its events itself, opening them as the app does.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-
 use std::sync::Arc;
 
+use crate::data::events::read::preview::TablePreview;
 use crate::data::events::read::{ColumnMapping, SourceCatalog};
 use crate::data::json::strip_bom;
 use crate::data::regions::{LayerRegions, bundled_layers, read_layer_paths};
@@ -62,6 +63,9 @@ pub struct Sources {
     /// What the user said the event files' fields are (`--map`,
     /// `--date-order`, `--sources`).
     pub mapping: ColumnMapping,
+    /// Columns chosen for one file in the window's Columns dialog, which
+    /// take the place of `mapping` for that file.
+    pub columns: BTreeMap<PathBuf, ColumnMapping>,
 }
 
 impl Default for Sources {
@@ -71,6 +75,7 @@ impl Default for Sources {
             regions: vec![RegionSource::Bundled],
             events: vec![EventSource::Sample],
             mapping: ColumnMapping::default(),
+            columns: BTreeMap::new(),
         }
     }
 }
@@ -272,6 +277,7 @@ pub fn load_sources(
         regions: region_sources,
         events: Vec::new(),
         mapping: sources.mapping.clone(),
+        columns: sources.columns.clone(),
     };
     let catalog = match load_catalog(&sources.mapping) {
         Ok(catalog) => catalog,
@@ -288,7 +294,11 @@ pub fn load_sources(
     for source in &sources.events {
         let result = match source {
             EventSource::Sample => builder.add_sample(progress),
-            EventSource::File(path) => builder.add_path(path, progress),
+            EventSource::File(path) => {
+                let mapping = sources.columns.get(path).unwrap_or(&sources.mapping);
+                builder.set_mapping(mapping.clone());
+                builder.add_path(path, progress)
+            }
         };
         match result {
             Ok(_) => loaded_sources.events.push(source.clone()),
@@ -368,6 +378,22 @@ pub fn sniff_path(path: &Path) -> Result<FileKind, LoadError> {
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io)?;
     Ok(sniff(&head))
+}
+
+/// How many of a preview's rows would load as events under `mapping`: the
+/// Columns dialog's live count. `file` names the file (its extension decides
+/// how the text is split).
+pub fn count_loadable(
+    regions: &RegionSet,
+    file: &str,
+    preview: &TablePreview,
+    mapping: &ColumnMapping,
+) -> usize {
+    let mut builder = EventSetBuilder::new(regions).with_mapping(mapping.clone(), None);
+    match builder.add_reader(file, None, preview.text.as_bytes(), None) {
+        Ok(_) => builder.len(),
+        Err(_) => 0,
+    }
 }
 
 #[cfg(test)]

@@ -55,3 +55,74 @@ fn the_date_order_given_at_start_up_loads_the_file() {
         .expect("Drill");
     assert_eq!(first.date.to_iso(), "2022-03-04");
 }
+
+#[test]
+fn the_columns_dialog_picks_a_date_column_counts_the_rows_and_loads_them() {
+    let mut harness = harness_for(BorderwatchApp::new(&StartupOptions::default()));
+    let table = fixture("us-dates-unambiguous.csv");
+    harness.state_mut().open_columns(&table);
+    harness.run();
+    assert!(
+        harness.state_mut().columns_dialog().is_some(),
+        "{:?}",
+        harness.state().messages()
+    );
+    harness.get_by_label("Columns — us-dates-unambiguous.csv");
+    // `when` is no date name borderwatch knows: no row loads yet.
+    harness.get_by_label("0 of the first 4 rows would load");
+    // The date picker's list holds every column.
+    harness.get_by_label("Date").click();
+    harness.run();
+    harness
+        .get_all_by_label("when")
+        .last()
+        .expect("the column in the list")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness
+            .state_mut()
+            .columns_dialog()
+            .and_then(|d| d.column(Role::Date).map(str::to_string)),
+        Some("when".to_string())
+    );
+    harness.get_by_label("4 of the first 4 rows would load");
+    harness.get_by_label("Load").click();
+    harness.step();
+    assert!(
+        harness.state_mut().columns_dialog().is_none(),
+        "Load closes the dialog"
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.state().is_loading() || harness.state().dataset().events.len() < 27 {
+        assert!(std::time::Instant::now() < deadline, "the table loads");
+        harness.step();
+    }
+    let events = &harness.state().dataset().events;
+    let shelling = events
+        .events()
+        .iter()
+        .find(|e| e.title() == "Shelling")
+        .expect("the table's rows are events");
+    assert_eq!(shelling.date.to_string(), "2022-04-21");
+    // Opened again, the dialog remembers the file's columns.
+    harness.state_mut().open_columns(&table);
+    harness.run();
+    let dialog = harness.state_mut().columns_dialog().expect("open");
+    assert_eq!(dialog.column(Role::Date), Some("when"));
+}
+
+#[test]
+fn a_json_file_is_no_table_for_the_columns_dialog_and_says_so() {
+    let mut harness = harness_for(BorderwatchApp::new(&StartupOptions::default()));
+    harness.state_mut().open_columns(&fixture("string-coords.json"));
+    harness.run();
+    assert!(harness.state_mut().columns_dialog().is_none());
+    assert!(
+        harness
+            .state()
+            .messages()
+            .iter()
+            .any(|m| m.message.contains("not a delimited table"))
+    );
+}

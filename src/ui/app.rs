@@ -13,6 +13,7 @@ use geo::Coord;
 
 use super::about_window::AboutWindow;
 use super::background::Task;
+use super::columns_dialog::ColumnsDialog;
 use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
 use super::filter_bar::{FilterBar, search_id};
 use super::intent::PanelIntent;
@@ -65,6 +66,8 @@ pub struct BorderwatchApp {
     pub(super) show_messages: bool,
     /// Whether the About box is open.
     show_about: bool,
+    /// The Columns dialog, while open.
+    pub(super) columns: Option<ColumnsDialog>,
     /// Where the legend was drawn last frame, so map labels avoid it.
     pub(super) legend_rect: Option<egui::Rect>,
     /// Layers drawn.
@@ -175,6 +178,7 @@ impl BorderwatchApp {
             messages: Vec::new(),
             show_messages: false,
             show_about: false,
+            columns: None,
             legend_rect: None,
             layers_shown: LayerVisibility::default(),
             choropleth: false,
@@ -339,23 +343,6 @@ impl BorderwatchApp {
         self.selection.items(&self.data, &self.filtered, self.generation)
     }
 
-    /// Errors go to the messages panel, which opens; the status bar says what failed.
-    pub(super) fn report_failure(&mut self, messages: Vec<Diagnostic>, what: &str) {
-        let first = messages
-            .iter()
-            .find(|m| m.severity == Severity::Error)
-            .map(ToString::to_string);
-        for message in &messages {
-            log::warn!("{message}");
-        }
-        self.messages.extend(messages);
-        self.show_messages = true;
-        self.notice = Some(match first {
-            Some(first) => format!("{what}: {first}"),
-            None => what.to_string(),
-        });
-    }
-
     /// Carries out what a panel, a menu, a dialog or the map asked for: the
     /// one place their intents change the app.
     pub(super) fn apply(&mut self, intent: PanelIntent) {
@@ -396,6 +383,9 @@ impl BorderwatchApp {
             PanelIntent::SetTheme(theme) => self.set_theme(theme),
             PanelIntent::ShowMessages(shown) => self.show_messages = shown,
             PanelIntent::ShowAbout(shown) => self.show_about = shown,
+            PanelIntent::OpenColumns(path) => self.open_columns(&path),
+            PanelIntent::LoadWithColumns(path, mapping) => self.load_with_columns(path, mapping),
+            PanelIntent::CloseColumns => self.columns = None,
             PanelIntent::ClearMessages => self.messages.clear(),
             PanelIntent::Reset => self.reset(),
             PanelIntent::OpenDialog(purpose) => self.dialogs.open(purpose),
@@ -418,7 +408,7 @@ impl BorderwatchApp {
     }
 
     /// Applies a panel's intent, if it asked for anything.
-    fn apply_some(&mut self, intent: Option<PanelIntent>) {
+    pub(super) fn apply_some(&mut self, intent: Option<PanelIntent>) {
         if let Some(intent) = intent {
             self.apply(intent);
         }
@@ -475,6 +465,7 @@ impl BorderwatchApp {
         }
         .show(ui.ctx());
         self.apply_some(intent);
+        self.columns_window(ui.ctx());
         self.dialogs(&ui.ctx().clone());
         self.typing = ui.ctx().egui_wants_keyboard_input();
     }
@@ -529,6 +520,7 @@ impl BorderwatchApp {
         if let Some((purpose, path)) = self.dialogs.show(ctx) {
             self.apply(match purpose {
                 DialogPurpose::Open => PanelIntent::OpenPaths(vec![path]),
+                DialogPurpose::Columns => PanelIntent::OpenColumns(path),
                 DialogPurpose::ExportEvents(format) => PanelIntent::ExportEvents(format, path),
                 DialogPurpose::ExportMap => PanelIntent::ExportMap(path),
             });

@@ -15,6 +15,8 @@ use crate::export::ExportFormat;
 pub enum DialogPurpose {
     /// Open region layers or event files.
     Open,
+    /// Open a table and choose its columns.
+    Columns,
     /// Write the filtered events.
     ExportEvents(ExportFormat),
     /// Write the map as a PNG image.
@@ -24,7 +26,7 @@ pub enum DialogPurpose {
 impl DialogPurpose {
     fn default_name(self) -> Option<String> {
         match self {
-            Self::Open => None,
+            Self::Open | Self::Columns => None,
             Self::ExportEvents(format) => Some(format!("borderwatch-events.{}", format.extension())),
             Self::ExportMap => Some("borderwatch-map.png".into()),
         }
@@ -44,6 +46,7 @@ impl FileDialogs {
     pub fn open(&mut self, purpose: DialogPurpose) {
         let mut dialog = match purpose {
             DialogPurpose::Open => FileDialog::open_file().title("Open region layer or events"),
+            DialogPurpose::Columns => FileDialog::open_file().title("Open a table and choose its columns"),
             DialogPurpose::ExportEvents(ExportFormat::GeoJson) => {
                 FileDialog::save_file().title("Export filtered events as GeoJSON")
             }
@@ -55,7 +58,7 @@ impl FileDialogs {
         .anchor(Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .default_size([640.0, 420.0])
         .show_rename(false)
-        .show_new_folder(purpose != DialogPurpose::Open);
+        .show_new_folder(!matches!(purpose, DialogPurpose::Open | DialogPurpose::Columns));
         if let Some(folder) = &self.folder {
             dialog = dialog.initial_path(folder.clone());
         }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::files::{DialogPurpose, EventFilesAnswer};
 use super::session::Theme;
+use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
 use crate::map::LayerVisibility;
 use crate::query::{EventFilter, PlaybackSettings};
@@ -54,6 +55,12 @@ pub enum PanelIntent {
     SetTheme(Theme),
     /// Show or hide the messages window.
     ShowMessages(bool),
+    /// Show the Columns dialog for the table at this path.
+    OpenColumns(PathBuf),
+    /// Load the table at this path with these columns.
+    LoadWithColumns(PathBuf, ColumnMapping),
+    /// Close the Columns dialog.
+    CloseColumns,
     /// Show or hide the About box.
     ShowAbout(bool),
     /// Forget every message.

@@ -9,6 +9,7 @@ use std::time::Instant;
 use super::background::{LoadJob, LoadOutcome, LoadReason};
 use super::watch::FileWatcher;
 use crate::data::Diagnostic;
+use crate::data::events::read::ColumnMapping;
 use crate::load::{EventSource, FileKind, OnError, Sources, sniff_path};
 
 /// How many files File > Open recent lists.
@@ -19,6 +20,9 @@ pub(super) const RECENT_FILES: usize = 10;
 pub(super) enum SourceChange {
     AddRegions(PathBuf),
     AddEvents(Vec<PathBuf>),
+    /// An event file read with the columns chosen for it (added, or read
+    /// again when already loaded).
+    EventsWithColumns(PathBuf, ColumnMapping),
     ReplaceEvents(Vec<PathBuf>),
     Reload,
 }
@@ -154,6 +158,17 @@ impl Loader {
         );
     }
 
+    /// Loads the event file at `path` with the columns chosen for it.
+    pub(super) fn open_with_columns(
+        &mut self,
+        path: PathBuf,
+        mapping: ColumnMapping,
+        ctx: Option<&egui::Context>,
+    ) {
+        self.remember_recent(&path);
+        self.request(SourceChange::EventsWithColumns(path, mapping), ctx);
+    }
+
     fn remember_recent(&mut self, path: &Path) {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         self.recent.retain(|p| *p != path);
@@ -189,6 +204,13 @@ impl Loader {
                 }
                 SourceChange::ReplaceEvents(paths) => {
                     sources.replace_events(paths);
+                    reason = LoadReason::Open;
+                }
+                SourceChange::EventsWithColumns(path, mapping) => {
+                    sources.columns.insert(path.clone(), mapping);
+                    if !sources.events.contains(&EventSource::File(path.clone())) {
+                        sources.add_events(path);
+                    }
                     reason = LoadReason::Open;
                 }
                 SourceChange::Reload => {}

@@ -21,6 +21,23 @@ use crate::load::Sources;
 use crate::map::MapLayers;
 
 impl BorderwatchApp {
+    /// Errors go to the messages panel, which opens; the status bar says what failed.
+    pub(super) fn report_failure(&mut self, messages: Vec<Diagnostic>, what: &str) {
+        let first = messages
+            .iter()
+            .find(|m| m.severity == Severity::Error)
+            .map(ToString::to_string);
+        for message in &messages {
+            log::warn!("{message}");
+        }
+        self.messages.extend(messages);
+        self.show_messages = true;
+        self.notice = Some(match first {
+            Some(first) => format!("{what}: {first}"),
+            None => what.to_string(),
+        });
+    }
+
     /// Where the data shown came from.
     pub fn sources(&self) -> &Sources {
         self.loader.sources()

@@ -52,6 +52,13 @@ impl MenuBar<'_> {
         {
             *intent = Some(PanelIntent::OpenDialog(DialogPurpose::Open));
         }
+        if ui
+            .button("Open table with columns…")
+            .on_hover_text("A CSV or TSV whose columns are not recognised: preview it, pick latitude, longitude, date and title, see how many rows load")
+            .clicked()
+        {
+            *intent = Some(PanelIntent::OpenDialog(DialogPurpose::Columns));
+        }
         ui.add_enabled_ui(!self.recent.is_empty(), |ui| {
             ui.menu_button("Open recent", |ui| {
                 for path in self.recent {

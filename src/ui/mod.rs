@@ -4,6 +4,8 @@
 mod about_window;
 mod app;
 pub mod background;
+mod columns;
+pub mod columns_dialog;
 mod event_details;
 mod event_list;
 mod exporting;

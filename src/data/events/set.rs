@@ -133,6 +133,12 @@ impl<'r> EventSetBuilder<'r> {
         self
     }
 
+    /// Reads the next files' fields as `mapping` says (the TimeMap sources
+    /// stay as they are).
+    pub fn set_mapping(&mut self, mapping: ColumnMapping) {
+        self.mapping = mapping;
+    }
+
     /// Reads the sample compiled into the program (always in its own names).
     pub fn add_sample(&mut self, progress: Option<&LoadProgress>) -> Result<FileSummary, LoadError> {
         let mapping = std::mem::take(&mut self.mapping);

@@ -10,6 +10,7 @@ pub mod fields;
 pub mod json;
 mod json_fields;
 mod json_names;
+pub mod preview;
 pub mod record;
 
 use std::io::{BufRead, BufReader, Read};
@@ -77,30 +78,16 @@ fn read_decoded<R: Read + Send>(
     let head = reader
         .fill_buf()
         .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
-    let extension = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    let delimited = match extension.as_deref() {
-        Some("csv" | "tsv") => true,
-        Some("json" | "geojson") => false,
-        _ => !strip_bom(head)
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_none_or(|b| matches!(b, b'{' | b'[')),
-    };
     let mut notes: Vec<String> = note.into_iter().collect();
-    if !delimited {
+    if !is_delimited(file, head) {
         let summary = read_event_stream(file, reader, context, |mut batch| {
             prepend_notes(file, &mut notes, &mut batch);
             on_batch(batch)
         })?;
         return Ok(summary);
     }
-    let default = if extension.as_deref() == Some("tsv") {
-        b'\t'
-    } else {
-        b','
-    };
-    let delimiter = sniff_delimiter(strip_bom(head), default);
-    if delimiter != default {
+    let delimiter = delimiter_for(file, head);
+    if delimiter != default_delimiter(file) {
         notes.push(format!("columns separated by {}", delimiter_name(delimiter)));
     }
     if let Some(cp1251) = encoding::detect(head, true) {
@@ -121,6 +108,37 @@ fn read_decoded<R: Read + Send>(
         prepend_notes(file, &mut notes, &mut batch);
         on_batch(batch)
     })
+}
+
+/// Whether a file is delimited text: by its extension, else by its first
+/// character (JSON starts with `{` or `[`).
+fn is_delimited(file: &str, head: &[u8]) -> bool {
+    match extension(file).as_deref() {
+        Some("csv" | "tsv") => true,
+        Some("json" | "geojson") => false,
+        _ => !strip_bom(head)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_none_or(|b| matches!(b, b'{' | b'[')),
+    }
+}
+
+fn extension(file: &str) -> Option<String> {
+    file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase())
+}
+
+/// Tab for `.tsv`, else comma.
+fn default_delimiter(file: &str) -> u8 {
+    if extension(file).as_deref() == Some("tsv") {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
+/// The separator of a delimited file, sniffed from its head.
+fn delimiter_for(file: &str, head: &[u8]) -> u8 {
+    sniff_delimiter(strip_bom(head), default_delimiter(file))
 }
 
 /// Puts the file's notes (how it was decoded and split) before the first
