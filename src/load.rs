@@ -380,20 +380,26 @@ pub fn sniff_path(path: &Path) -> Result<FileKind, LoadError> {
     Ok(sniff(&head))
 }
 
-/// How many of a preview's rows would load as events under `mapping`: the
-/// Columns dialog's live count. `file` names the file (its extension decides
-/// how the text is split).
+/// How many of a preview's rows would load as events under `mapping`, and
+/// the first problem of a row that would not: the Columns dialog's live
+/// count. `file` names the file (its extension decides how it is split).
 pub fn count_loadable(
     regions: &RegionSet,
     file: &str,
     preview: &TablePreview,
     mapping: &ColumnMapping,
-) -> usize {
+) -> (usize, Option<String>) {
     let mut builder = EventSetBuilder::new(regions).with_mapping(mapping.clone(), None);
-    match builder.add_reader(file, None, preview.text.as_bytes(), None) {
+    let loaded = match builder.add_reader(file, None, preview.text.as_bytes(), None) {
         Ok(_) => builder.len(),
         Err(_) => 0,
-    }
+    };
+    let problem = builder
+        .messages()
+        .iter()
+        .find(|m| m.severity == crate::data::Severity::Error)
+        .map(|m| m.message.clone());
+    (loaded, problem)
 }
 
 #[cfg(test)]

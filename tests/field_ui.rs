@@ -70,6 +70,7 @@ fn the_columns_dialog_picks_a_date_column_counts_the_rows_and_loads_them() {
     harness.get_by_label("Columns — us-dates-unambiguous.csv");
     // `when` is no date name borderwatch knows: no row loads yet.
     harness.get_by_label("0 of the first 4 rows would load");
+    harness.get_by_label_contains("First problem:");
     // The date picker's list holds every column.
     harness.get_by_label("Date").click();
     harness.run();
@@ -87,6 +88,7 @@ fn the_columns_dialog_picks_a_date_column_counts_the_rows_and_loads_them() {
         Some("when".to_string())
     );
     harness.get_by_label("4 of the first 4 rows would load");
+    assert!(harness.query_by_label_contains("First problem:").is_none());
     harness.get_by_label("Load").click();
     harness.step();
     assert!(

@@ -37,8 +37,9 @@ pub struct ColumnsDialog {
     path: PathBuf,
     preview: TablePreview,
     mapping: ColumnMapping,
-    /// Preview rows that would load under `mapping`; `None` until counted.
-    loadable: Option<usize>,
+    /// Preview rows that would load under `mapping`, and the first problem
+    /// of one that would not; `None` until counted.
+    loadable: Option<(usize, Option<String>)>,
 }
 
 impl ColumnsDialog {
@@ -78,9 +79,10 @@ impl ColumnsDialog {
         self.loadable = None;
     }
 
-    /// How many of the preview's rows would load now.
-    pub fn loadable(&mut self, regions: &RegionSet) -> usize {
-        *self.loadable.get_or_insert_with(|| {
+    /// How many of the preview's rows would load now, and the first
+    /// problem of a row that would not.
+    pub fn loadable(&mut self, regions: &RegionSet) -> &(usize, Option<String>) {
+        self.loadable.get_or_insert_with(|| {
             count_loadable(regions, &file_name(&self.path), &self.preview, &self.mapping)
         })
     }
@@ -97,9 +99,14 @@ impl ColumnsDialog {
                 ui.separator();
                 self.pickers(ui);
                 ui.separator();
-                let loadable = self.loadable(regions);
                 let rows = self.preview.rows.len();
+                let (loadable, problem) = self.loadable(regions).clone();
                 ui.label(format!("{loadable} of the first {rows} rows would load"));
+                if let Some(problem) = problem {
+                    ui.add(
+                        egui::Label::new(RichText::new(format!("First problem: {problem}")).weak()).wrap(),
+                    );
+                }
                 ui.horizontal(|ui| {
                     if ui.button("Load").clicked() {
                         intent = Some(PanelIntent::LoadWithColumns(
