@@ -100,6 +100,7 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
     } = load_region_sources(
         &Sources::new(&options.regions, &[]).regions,
         options.mapping.name_field.as_deref(),
+        &std::collections::BTreeMap::new(),
     );
     let mut messages = messages;
     let catalog = load_catalog(&options.mapping).unwrap_or_else(|error| {

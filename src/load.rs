@@ -23,7 +23,7 @@ use crate::dataset::Dataset;
 /// The region layers at `paths` (`--regions`), or the bundled five when none
 /// are given or none loads; layers that fail are left out and counted.
 pub fn load_regions(paths: &[PathBuf]) -> LoadedRegions {
-    load_region_sources(&Sources::new(paths, &[]).regions, None)
+    load_region_sources(&Sources::new(paths, &[]).regions, None, &BTreeMap::new())
 }
 
 /// The bundled context layer (an empty one, with a message, if it fails).
@@ -66,6 +66,9 @@ pub struct Sources {
     /// Columns chosen for one file in the window's Columns dialog, which
     /// take the place of `mapping` for that file.
     pub columns: BTreeMap<PathBuf, ColumnMapping>,
+    /// The property naming a region layer file's regions, chosen in the
+    /// window; in place of `mapping.name_field` for that file.
+    pub name_fields: BTreeMap<PathBuf, String>,
 }
 
 impl Default for Sources {
@@ -76,6 +79,7 @@ impl Default for Sources {
             events: vec![EventSource::Sample],
             mapping: ColumnMapping::default(),
             columns: BTreeMap::new(),
+            name_fields: BTreeMap::new(),
         }
     }
 }
@@ -196,8 +200,13 @@ pub struct LoadedRegions {
 /// Loads region layers in order. A source that fails is left out and
 /// counted; when none loads, the bundled regions are used, with a warning if
 /// files were named.
-/// `name_field` is the property that names the regions (`--name-field`).
-pub fn load_region_sources(sources: &[RegionSource], name_field: Option<&str>) -> LoadedRegions {
+/// `name_field` is the property that names the regions (`--name-field`);
+/// `name_fields` the one chosen for a file in the window, in its place.
+pub fn load_region_sources(
+    sources: &[RegionSource],
+    name_field: Option<&str>,
+    name_fields: &BTreeMap<PathBuf, String>,
+) -> LoadedRegions {
     let mut messages = Vec::new();
     let mut failed = 0;
     let mut loaded = Vec::new();
@@ -206,7 +215,8 @@ pub fn load_region_sources(sources: &[RegionSource], name_field: Option<&str>) -
         let read = match source {
             RegionSource::Bundled => bundled_layers().map_err(|error| messages.push(error.into())),
             RegionSource::File(path) => {
-                let read = read_layer_paths(std::slice::from_ref(path), name_field);
+                let field = name_fields.get(path).map(String::as_str).or(name_field);
+                let read = read_layer_paths(std::slice::from_ref(path), field);
                 messages.extend(read.messages);
                 // A file that gives no layer (no polygons) has failed too.
                 if read.failed == 0 && read.layers.is_empty() {
@@ -269,7 +279,11 @@ pub fn load_sources(
         sources: region_sources,
         mut messages,
         mut failed,
-    } = load_region_sources(&sources.regions, sources.mapping.name_field.as_deref());
+    } = load_region_sources(
+        &sources.regions,
+        sources.mapping.name_field.as_deref(),
+        &sources.name_fields,
+    );
     if failed > 0 && on_error == OnError::Abort {
         return Err(LoadAborted::failed(messages));
     }
@@ -278,6 +292,7 @@ pub fn load_sources(
         events: Vec::new(),
         mapping: sources.mapping.clone(),
         columns: sources.columns.clone(),
+        name_fields: sources.name_fields.clone(),
     };
     let catalog = match load_catalog(&sources.mapping) {
         Ok(catalog) => catalog,

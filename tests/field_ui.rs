@@ -128,3 +128,44 @@ fn a_json_file_is_no_table_for_the_columns_dialog_and_says_so() {
             .any(|m| m.message.contains("not a delimited table"))
     );
 }
+
+#[test]
+fn a_layer_s_regions_can_be_named_by_another_property_from_the_layers_menu() {
+    let options = StartupOptions {
+        regions: vec![fixture("admin1-oblasts.geojson")],
+        ..StartupOptions::default()
+    };
+    let mut harness = harness_for(BorderwatchApp::new(&options));
+    let names = |harness: &egui_kittest::Harness<'_, BorderwatchApp>| -> Vec<String> {
+        harness
+            .state()
+            .dataset()
+            .regions
+            .regions()
+            .iter()
+            .map(|r| r.name.clone())
+            .collect()
+    };
+    assert!(
+        names(&harness).contains(&"Kharkivska".to_string()),
+        "{:?}",
+        names(&harness)
+    );
+    harness.get_by_label("Layers").click();
+    harness.run();
+    harness.get_by_label("names from: ADMIN_1").click();
+    harness.run();
+    harness.get_by_label("ISO").click();
+    harness.step();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while harness.state().is_loading() || !names(&harness).contains(&"UA-63".to_string()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "read again: {:?}",
+            names(&harness)
+        );
+        harness.step();
+    }
+    let layer = &harness.state().dataset().regions.layers()[0];
+    assert_eq!(layer.name_property.as_deref(), Some("ISO"));
+}

@@ -386,6 +386,9 @@ impl BorderwatchApp {
             PanelIntent::OpenColumns(path) => self.open_columns(&path),
             PanelIntent::LoadWithColumns(path, mapping) => self.load_with_columns(path, mapping),
             PanelIntent::CloseColumns => self.columns = None,
+            PanelIntent::SetNameField(path, field) => {
+                self.loader.set_name_field(path, field, self.ctx.as_ref())
+            }
             PanelIntent::ClearMessages => self.messages.clear(),
             PanelIntent::Reset => self.reset(),
             PanelIntent::OpenDialog(purpose) => self.dialogs.open(purpose),

@@ -6,6 +6,7 @@ use egui::{RichText, Ui};
 
 use super::format::group_thousands;
 use super::intent::PanelIntent;
+use crate::data::RegionLayer;
 use crate::dataset::Dataset;
 use crate::map::LayerVisibility;
 use crate::query::{EventFilter, FilteredEvents, OUTSIDE};
@@ -127,6 +128,27 @@ impl FilterBar<'_> {
     }
 }
 
+/// For a layer read from a file: which of its properties names its regions
+/// (the file is read again when another is chosen).
+fn name_chooser(ui: &mut Ui, layer: &RegionLayer, intent: &mut Option<PanelIntent>) {
+    if layer.source.starts_with("bundled:") || layer.text_properties.is_empty() {
+        return;
+    }
+    let current = layer.name_property.as_deref().unwrap_or("(none)");
+    ui.indent(("names", &layer.id), |ui| {
+        ui.menu_button(format!("names from: {current}"), |ui| {
+            for key in &layer.text_properties {
+                if ui.radio(Some(key) == layer.name_property.as_ref(), key).clicked() {
+                    *intent = Some(PanelIntent::SetNameField(
+                        std::path::PathBuf::from(&layer.source),
+                        key.clone(),
+                    ));
+                }
+            }
+        });
+    });
+}
+
 /// Checkboxes for every layer: the region layers, the context, markers, labels.
 pub fn layer_toggles(
     ui: &mut Ui,
@@ -153,6 +175,7 @@ pub fn layer_toggles(
             changed.toggle_layer(&layer.id);
             *intent = Some(PanelIntent::SetLayers(changed));
         }
+        name_chooser(ui, layer, intent);
     }
     ui.separator();
     let mut changed = layers.clone();

@@ -61,6 +61,8 @@ pub enum PanelIntent {
     LoadWithColumns(PathBuf, ColumnMapping),
     /// Close the Columns dialog.
     CloseColumns,
+    /// Name the regions of the layer file at this path by this property.
+    SetNameField(PathBuf, String),
     /// Show or hide the About box.
     ShowAbout(bool),
     /// Forget every message.

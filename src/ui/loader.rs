@@ -23,6 +23,8 @@ pub(super) enum SourceChange {
     /// An event file read with the columns chosen for it (added, or read
     /// again when already loaded).
     EventsWithColumns(PathBuf, ColumnMapping),
+    /// A region layer file read again with its regions named by a property.
+    NameField(PathBuf, String),
     ReplaceEvents(Vec<PathBuf>),
     Reload,
 }
@@ -169,6 +171,11 @@ impl Loader {
         self.request(SourceChange::EventsWithColumns(path, mapping), ctx);
     }
 
+    /// Reads the region layer file at `path` again, naming its regions by `field`.
+    pub(super) fn set_name_field(&mut self, path: PathBuf, field: String, ctx: Option<&egui::Context>) {
+        self.request(SourceChange::NameField(path, field), ctx);
+    }
+
     fn remember_recent(&mut self, path: &Path) {
         let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         self.recent.retain(|p| *p != path);
@@ -204,6 +211,10 @@ impl Loader {
                 }
                 SourceChange::ReplaceEvents(paths) => {
                     sources.replace_events(paths);
+                    reason = LoadReason::Open;
+                }
+                SourceChange::NameField(path, field) => {
+                    sources.name_fields.insert(path, field);
                     reason = LoadReason::Open;
                 }
                 SourceChange::EventsWithColumns(path, mapping) => {

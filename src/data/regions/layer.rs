@@ -119,6 +119,12 @@ pub fn read_named_region_layer(
             format!("region names from the property \"{key}\"; set --name-field to choose another"),
         ));
     }
+    let text_properties = names::text_properties(
+        geo.features
+            .iter()
+            .filter(|f| matches!(f.geometry, FeatureGeometry::Polygons(_))),
+    );
+    let name_property = name_key.clone();
     let name_key = name_key.as_deref();
     let polygon_features: Vec<(&GeoFeature, &MultiPolygon<f64>)> = geo
         .features
@@ -152,6 +158,8 @@ pub fn read_named_region_layer(
         layer: RegionLayer {
             id: layer_id.to_string(),
             source: file.to_string(),
+            name_property,
+            text_properties,
         },
         regions,
         warnings: geo.warnings,

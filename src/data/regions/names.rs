@@ -70,6 +70,19 @@ pub fn text(feature: &GeoFeature, key: &str) -> Option<String> {
     }
 }
 
+/// The properties with text in any of `features`, in first-seen order.
+pub fn text_properties<'f>(features: impl Iterator<Item = &'f GeoFeature>) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for feature in features {
+        for key in feature.properties.keys() {
+            if !keys.contains(key) && text(feature, key).is_some() {
+                keys.push(key.clone());
+            }
+        }
+    }
+    keys
+}
+
 /// Whether most letters of a text are Latin (ASCII or Latin-1/Extended).
 fn is_latin(text: &str) -> bool {
     let letters = text.chars().filter(|c| c.is_alphabetic());

@@ -73,6 +73,11 @@ pub struct RegionLayer {
     pub id: String,
     /// The file as the user named it, or `bundled:<name>`.
     pub source: String,
+    /// The property its regions are named by, if any.
+    pub name_property: Option<String>,
+    /// Every property with text in its polygon features, in file order:
+    /// what the user may name the regions by instead.
+    pub text_properties: Vec<String>,
 }
 
 /// All regions the app knows, with the index that finds the region at a point.
