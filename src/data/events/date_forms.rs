@@ -62,7 +62,7 @@ pub enum FieldDateError {
     Impossible(String, &'static str),
     /// `NN/NN/YYYY` with both numbers 12 or less, and no order known.
     #[error(
-        "\"{0}\" could be day first or month first and no date in the file tells; set --date-order dmy or --date-order mdy"
+        "\"{0}\" could be day first or month first and no date in the file tells; set --date-order dmy or --date-order mdy (in the window: File › Open table with columns…)"
     )]
     Ambiguous(String),
     /// Against the order of the rest of the file.

@@ -416,7 +416,7 @@ pub fn file_date_order<'a>(
             Some((
                 Severity::Warning,
                 format!(
-                    "dates in \"{label}\" could be day first or month first and none of the first records tells; set --date-order dmy or --date-order mdy"
+                    "dates in \"{label}\" could be day first or month first and none of the first records tells; set --date-order dmy or --date-order mdy (in the window: File › Open table with columns…)"
                 ),
             )),
         ),
