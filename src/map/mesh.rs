@@ -98,6 +98,7 @@ impl MeshLevel {
         }
     }
 
+    #[cfg(test)]
     fn point_count(&self) -> usize {
         self.rings.iter().map(Vec::len).sum()
     }
@@ -159,11 +160,6 @@ impl ShapeMesh {
     /// Number of triangles of the full shape.
     pub fn triangle_count(&self) -> usize {
         self.full().map_or(0, |full| full.indices.len() / 3)
-    }
-
-    /// Number of outline points drawn at `viewport`'s scale.
-    pub fn points_drawn(&self, viewport: &Viewport) -> usize {
-        self.level(viewport).map_or(0, MeshLevel::point_count)
     }
 
     /// Appends the filled shape, placed by `viewport`, to `mesh`.
@@ -478,7 +474,7 @@ mod tests {
                 mesh_area(&out),
                 exact.abs(),
                 perimeter,
-                mesh.points_drawn(&viewport),
+                mesh.level(&viewport).map_or(0, MeshLevel::point_count),
             )
         };
         let (_, _, _, full_points) = drawn_at(13.0);

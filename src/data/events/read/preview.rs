@@ -61,7 +61,7 @@ pub fn preview_table(file: &str, head: &[u8], max_rows: usize) -> Option<TablePr
     Some(TablePreview {
         headers,
         rows,
-        text: whole[..cut.min(whole.len())].to_string(),
+        text: whole[..cut].to_string(),
     })
 }
 
