@@ -9,7 +9,7 @@ use std::path::Path;
 use borderwatch::data::events::DateOrder;
 use borderwatch::data::events::read::{ColumnMapping, Role};
 use borderwatch::{BorderwatchApp, StartupOptions};
-use common::harness_for;
+use common::{harness_for, wait_until};
 use egui_kittest::kittest::Queryable;
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -95,11 +95,9 @@ fn the_columns_dialog_picks_a_date_column_counts_the_rows_and_loads_them() {
         harness.state_mut().columns_dialog().is_none(),
         "Load closes the dialog"
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while harness.state().is_loading() || harness.state().dataset().events.len() < 27 {
-        assert!(std::time::Instant::now() < deadline, "the table loads");
-        harness.step();
-    }
+    wait_until(&mut harness, 60, "the table loading", |app| {
+        !app.is_loading() && app.dataset().events.len() >= 27
+    });
     let events = &harness.state().dataset().events;
     let shelling = events
         .events()
@@ -157,15 +155,9 @@ fn a_layer_s_regions_can_be_named_by_another_property_from_the_layers_menu() {
     harness.run();
     harness.get_by_label("ISO").click();
     harness.step();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while harness.state().is_loading() || !names(&harness).contains(&"UA-63".to_string()) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "read again: {:?}",
-            names(&harness)
-        );
-        harness.step();
-    }
+    wait_until(&mut harness, 60, "the layer read again", |app| {
+        !app.is_loading() && app.dataset().regions.regions().iter().any(|r| r.name == "UA-63")
+    });
     let layer = &harness.state().dataset().regions.layers()[0];
     assert_eq!(layer.name_property.as_deref(), Some("ISO"));
 }

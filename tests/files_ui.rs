@@ -7,13 +7,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use borderwatch::data::{EventSetBuilder, RegionSet};
 use borderwatch::load::{EventSource, RegionSource};
 use borderwatch::ui::session::Session;
 use borderwatch::{BorderwatchApp, StartupOptions};
-use common::{bundled_app, click_at, harness_for, screen_pos};
+use common::{bundled_app, click_at, harness_for, screen_pos, wait_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -30,35 +30,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("writes the temporary file");
     path
-}
-
-/// Runs frames until `done` holds; fails after `seconds`.
-fn wait_until(
-    harness: &mut Harness<'_, BorderwatchApp>,
-    seconds: u64,
-    what: &str,
-    done: impl Fn(&BorderwatchApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    loop {
-        harness.step();
-        if done(harness.state()) {
-            harness.step();
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{what} did not happen within {seconds} s; notice: {:?}, messages: {:?}",
-            harness.state().notice(),
-            harness
-                .state()
-                .messages()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 fn event_ids(app: &BorderwatchApp) -> Vec<String> {

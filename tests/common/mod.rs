@@ -72,3 +72,32 @@ pub fn click_at(harness: &mut Harness<'_, BorderwatchApp>, pos: Pos2) {
     harness.remove_cursor();
     harness.run();
 }
+
+/// Runs frames until `done` holds; fails after `seconds`.
+pub fn wait_until(
+    harness: &mut Harness<'_, BorderwatchApp>,
+    seconds: u64,
+    what: &str,
+    done: impl Fn(&BorderwatchApp) -> bool,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        harness.step();
+        if done(harness.state()) {
+            harness.step();
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not happen within {seconds} s; notice: {:?}, messages: {:?}",
+            harness.state().notice(),
+            harness
+                .state()
+                .messages()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
