@@ -186,7 +186,11 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         text: text.to_string(),
         ..EventFilter::default()
     };
-    let kinds: [(&str, [EventFilter; 2]); 3] = [
+    let located = |filter: EventFilter| EventFilter {
+        located_only: true,
+        ..filter
+    };
+    let kinds: [(&str, [EventFilter; 2]); 4] = [
         (
             "date",
             [
@@ -196,6 +200,10 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         ),
         ("category", [hide("drill"), hide("strike")]),
         ("text", [text("pontoon"), text("hospital")]),
+        (
+            "located",
+            [located(EventFilter::default()), located(hide("drill"))],
+        ),
     ];
     let total = app.filtered().len();
     for (kind, filters) in kinds {

@@ -54,6 +54,9 @@ pub struct CheckReport {
     pub rejected: usize,
     /// Events outside every tracked region that pass the filter.
     pub outside: usize,
+    /// Notional events that pass the filter: statements and policies whose
+    /// point is only a stand-in, counted in no region.
+    pub notional: usize,
     /// Events that pass the filter.
     pub matched: usize,
     /// The filter, in words (empty when there is none).
@@ -75,6 +78,7 @@ struct Counted {
     id: Box<str>,
     origin: EventOrigin,
     region: Option<u32>,
+    notional: bool,
     category: CategoryId,
     /// Passes every part of the filter but the category, which is resolved
     /// once all category names are known.
@@ -185,6 +189,7 @@ impl Tally<'_> {
                         id: event.id().into(),
                         origin: event.origin,
                         region: event.region,
+                        notional: event.is_notional(),
                         category: event.category,
                         passes_but_category: filter.matches_except_category(&event),
                     });
@@ -248,11 +253,13 @@ fn build_report(
         })
         .collect();
     let mut outside = 0;
+    let mut notional = 0;
     let mut matched = 0;
     for slot in &slots {
         let matches = slot.passes_but_category && compiled.category_passes(slot.category);
         let count = slot.region.and_then(|r| counts.get_mut(r as usize));
         match count {
+            None if slot.notional => notional += usize::from(matches),
             Some(count) => {
                 count.total += 1;
                 if matches {
@@ -270,6 +277,7 @@ fn build_report(
         loaded: slots.len(),
         rejected,
         outside,
+        notional,
         matched,
         filter: filter.describe(),
         regions: counts,
@@ -278,6 +286,9 @@ fn build_report(
         files_without_events: 0,
     }
 }
+
+/// The report's row for notional events.
+const NOTIONAL_ROW: &str = "Not placed (notional)";
 
 impl CheckReport {
     /// 0 when every file loaded (rejected records and warnings allowed), 1
@@ -294,7 +305,7 @@ impl CheckReport {
             .regions
             .iter()
             .map(|r| r.name.chars().count())
-            .chain(std::iter::once("Outside tracked regions".len()))
+            .chain(["Outside tracked regions".len(), NOTIONAL_ROW.len()])
             .max()
             .unwrap_or(0);
         writeln!(out, "{:width$}  events", "region")?;
@@ -302,6 +313,7 @@ impl CheckReport {
             writeln!(out, "{:width$}  {:>6}", region.name, region.events)?;
         }
         writeln!(out, "{:width$}  {:>6}", "Outside tracked regions", self.outside)?;
+        writeln!(out, "{:width$}  {:>6}", NOTIONAL_ROW, self.notional)?;
         let filtered = if self.filter.is_empty() {
             String::new()
         } else {

@@ -5,7 +5,9 @@
 
 use std::sync::OnceLock;
 
-use crate::data::{ContextLayer, EventSet, RegionSet};
+use geo::Coord;
+
+use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
 use crate::spatial::EventIndex;
 
@@ -26,11 +28,24 @@ pub struct Dataset {
     search: OnceLock<SearchIndex>,
 }
 
+/// Where the map draws an event: one placed only to its region at the
+/// region's label point (its own point is just a stand-in, often the
+/// regional capital, where it would pass for a geolocated event), any other
+/// at its point.
+pub fn drawn_position(event: &Event, regions: &RegionSet) -> Coord<f64> {
+    match (event.precision, event.region) {
+        (Some(Precision::Region), Some(index)) => regions
+            .get(index as usize)
+            .map_or(event.position, |region| region.label_point),
+        _ => event.position,
+    }
+}
+
 impl Dataset {
     /// Builds the indexes of `events` (already placed in `regions`).
     pub fn new(regions: RegionSet, context: ContextLayer, events: EventSet) -> Self {
         let columns = EventColumns::new(&events);
-        let index = EventIndex::new(&events);
+        let index = EventIndex::with_positions(&events, |event| drawn_position(event, &regions));
         let mut category_totals = vec![0; events.categories().len()];
         for event in events.events() {
             if let Some(total) = category_totals.get_mut(usize::from(event.category.0)) {
@@ -46,6 +61,14 @@ impl Dataset {
             category_totals,
             search: OnceLock::new(),
         }
+    }
+
+    /// Where the map draws the event at `index` ([`drawn_position`]), to
+    /// centre on it; `None` for a notional event (its point is only a
+    /// stand-in, and the map leaves it out) or no such event.
+    pub fn map_position(&self, index: usize) -> Option<Coord<f64>> {
+        let event = self.events.get(index)?;
+        (!event.is_notional()).then(|| drawn_position(event, &self.regions))
     }
 
     /// The free-text index, built the first time it is asked for.

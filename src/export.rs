@@ -177,6 +177,10 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
     text("region", event.declared_region());
     text("description", event.description());
     text("precision", event.precision.map(|p| p.name()));
+    text(
+        "date_precision",
+        event.date_is_coarse().then(|| event.date_precision.name()),
+    );
     let actors: Vec<&str> = event.actors().collect();
     if !actors.is_empty() {
         properties.insert("actors".into(), json!(actors));
@@ -206,13 +210,15 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
 /// `region_id` and `region_name` (empty outside every region) and
 /// `region_by`, how it was decided (`file`: the file's `region` field;
 /// `position`: its coordinates; `coast`: the sea just off that region's
-/// coast). Loading a file ignores them and works them out again.
+/// coast; `notional`: not placed, its point a stand-in). Loading a file
+/// ignores them and works them out again.
 pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 3] {
     let region = event.region.and_then(|i| regions.get(i as usize));
     let by = match event.placement {
         Placement::Declared => "file",
         Placement::Position => "position",
         Placement::Coastal { .. } => "coast",
+        Placement::Notional { .. } => "notional",
     };
     [
         ("region_id", region.map(|r| r.id.to_string()).unwrap_or_default()),
@@ -261,7 +267,7 @@ fn with_region(mut properties: Map<String, Value>, regions: &RegionSet, event: &
 }
 
 /// borderwatch's CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 19] = [
+pub const CSV_COLUMNS: [&str; 20] = [
     "id",
     "title",
     "date",
@@ -275,6 +281,7 @@ pub const CSV_COLUMNS: [&str; 19] = [
     "actors",
     "troops",
     "precision",
+    "date_precision",
     "sources",
     "source_urls",
     "other_fields",
@@ -316,6 +323,7 @@ fn write_csv(
             joined(event.actors().collect()),
             event.troops.map(|t| t.to_string()).unwrap_or_default(),
             event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
+            event.date_precision.name().to_string(),
             joined(sources.iter().map(|s| s.name).collect()),
             joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
             other,

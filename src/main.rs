@@ -94,7 +94,8 @@ struct CheckArgs {
 #[derive(Debug, Args)]
 struct MappingArgs {
     /// Which of the files' fields hold what: lat=Y,lon=X,date=when,title=headline
-    /// (also id, end_date, category, place, region, description, actors, sources).
+    /// (also id, end_date, category, place, region, description, actors,
+    /// sources, precision, date_precision).
     #[arg(long = "map", value_name = "ROLE=FIELD,...", value_parser = parse_map)]
     map: Option<FieldMap>,
     /// The order of day and month in dates written NN/NN/YYYY: dmy or mdy.
@@ -152,6 +153,10 @@ struct FilterArgs {
     /// contain every word of TEXT (ignoring case).
     #[arg(long, value_name = "TEXT")]
     search: Option<String>,
+    /// Count only events located to a town or better: precision exact,
+    /// approximate or not given (not region or notional).
+    #[arg(long)]
+    located: bool,
 }
 
 impl FilterArgs {
@@ -172,6 +177,7 @@ impl FilterArgs {
                 CategorySelection::Only(self.category.iter().map(|c| c.trim().to_lowercase()).collect())
             },
             text: self.search.clone().unwrap_or_default(),
+            located_only: self.located,
             ..EventFilter::default()
         }
     }

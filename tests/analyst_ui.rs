@@ -48,9 +48,9 @@ fn typing_in_search_filters_map_lists_and_counts_and_clear_restores_everything()
     let search = harness.get_by_role(Role::TextInput);
     search.focus();
     harness.run();
-    harness.get_by_role(Role::TextInput).type_text("pogonovo");
+    harness.get_by_role(Role::TextInput).type_text("weapons");
     harness.run();
-    let expected = mentioning(&harness, "pogonovo");
+    let expected = mentioning(&harness, "weapons");
     assert!(expected >= 2 && expected < total);
     assert_eq!(shown(&harness), expected);
     harness.get_by_label(&format!("showing {expected} of {total} events"));
@@ -355,5 +355,5 @@ fn a_corrupt_saved_session_is_ignored_with_a_warning() {
     // The app still runs normally.
     let mut harness = harness_for(app);
     harness.run();
-    assert_eq!(shown(&harness), 23);
+    assert_eq!(shown(&harness), harness.state().dataset().events.len());
 }

@@ -95,8 +95,9 @@ fn the_columns_dialog_picks_a_date_column_counts_the_rows_and_loads_them() {
         harness.state_mut().columns_dialog().is_none(),
         "Load closes the dialog"
     );
+    let sample = harness.state().dataset().events.len();
     wait_until(&mut harness, 60, "the table loading", |app| {
-        !app.is_loading() && app.dataset().events.len() >= 27
+        !app.is_loading() && app.dataset().events.len() >= sample + 4
     });
     let events = &harness.state().dataset().events;
     let shelling = events

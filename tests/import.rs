@@ -63,7 +63,8 @@ fn an_acled_csv_export_maps_every_column() {
     assert_eq!(extra["subcategory"], "Air/drone strike");
     assert_eq!(extra["admin1"], "Belgorod");
     assert_eq!(extra["admin2"], "Shebekinskiy");
-    assert_eq!(extra["time_precision"], 1);
+    assert!(!extra.contains_key("time_precision"), "read as date_precision");
+    assert_eq!(strike.date_precision, borderwatch::data::DatePrecision::Day);
 
     // DD-MM-YYYY, a note over two lines, a base established → deployment.
     let camp = event(&set, "RUS9003");

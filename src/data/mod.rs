@@ -16,7 +16,7 @@ pub mod regions;
 pub use container::Container;
 pub use diagnostic::{Diagnostic, LoadError, Location, Problem, Severity};
 pub use events::{
-    Categories, CategoryId, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
+    Categories, CategoryId, DatePrecision, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
     EventSetBuilder, EventTexts, FileSummary, LoadProgress, Placement, Precision, SourceRef,
 };
 pub use regions::{ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet};

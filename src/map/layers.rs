@@ -20,6 +20,9 @@ pub struct LayerVisibility {
     pub border: bool,
     /// Event markers.
     pub markers: bool,
+    /// Markers of notional events, whose points are only stand-ins (off
+    /// unless asked for: they are listed either way).
+    pub notional: bool,
     /// Region and context names.
     pub labels: bool,
 }
@@ -31,6 +34,7 @@ impl Default for LayerVisibility {
             context: true,
             border: true,
             markers: true,
+            notional: false,
             labels: true,
         }
     }

@@ -7,7 +7,7 @@ use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke};
 
 use super::style::MapStyle;
 use super::view::Viewport;
-use crate::data::{CategoryId, EventSet};
+use crate::data::{CategoryId, EventSet, Precision};
 use crate::geometry::{WorldPoint, WorldRect};
 use crate::spatial::{Cluster, EventIndex, cluster_level};
 
@@ -121,12 +121,9 @@ pub fn paint_markers(
         let color = MapStyle::category_color(cluster.main_slot());
         let radius = marker_radius(cluster.count);
         if cluster.count == 1 {
-            shapes.push(Shape::circle_filled(at, radius, color));
-            shapes.push(Shape::circle_stroke(
-                at,
-                radius,
-                Stroke::new(1.5, style.marker_outline),
-            ));
+            let precision = layer.events.get(cluster.first as usize).and_then(|e| e.precision);
+            let ground = viewport.metres_per_point(crate::geometry::unproject(cluster.center).y);
+            paint_single(at, color, precision, ground, style, shapes);
             continue;
         }
         if cluster.is_one_spot() {
@@ -164,7 +161,11 @@ pub fn paint_markers(
             Stroke::new(2.5, style.marker_selection),
         ));
     }
-    if let Some(position) = layer.selected.and_then(|e| layer.index.position(e)) {
+    // Ringed where it is drawn; a notional event the map leaves out is not.
+    let drawn = layer
+        .selected
+        .filter(|&e| layer.shown.get(e).copied().unwrap_or(false));
+    if let Some(position) = drawn.and_then(|e| layer.index.position(e)) {
         let at = viewport.world_to_screen(position);
         shapes.push(Shape::circle_stroke(
             at,
@@ -179,6 +180,82 @@ pub fn paint_markers(
     }
 }
 
+/// How far from its point an `approximate` event may be, in metres: a
+/// town and its outskirts, a firing range. The map rings such markers with
+/// a circle this wide on the ground.
+pub const APPROXIMATE_RADIUS_M: f64 = 5_000.0;
+
+/// What a marker's shape means, for its tooltip and the legend.
+pub fn precision_note(precision: Precision) -> Option<&'static str> {
+    match precision {
+        Precision::Exact => None,
+        Precision::Approximate => Some("Approximate: within about 5 km (the ring)"),
+        Precision::Region => Some("Placed only to its region: drawn at the region's label point"),
+        Precision::Notional => Some("Notional: no place known; the point only stands in"),
+    }
+}
+
+/// One event's marker, drawn as its precision says: a solid dot where it is
+/// located; ringed by its uncertainty where approximate; a hollow diamond
+/// for one placed only to its region (at the region's label point); a
+/// dashed ring for a notional one (at its stand-in point, when shown).
+pub fn paint_single(
+    at: Pos2,
+    color: Color32,
+    precision: Option<Precision>,
+    metres_per_point: f64,
+    style: &MapStyle,
+    shapes: &mut Vec<Shape>,
+) {
+    let outline = Stroke::new(1.5, style.marker_outline);
+    match precision {
+        None | Some(Precision::Exact) => {
+            shapes.push(Shape::circle_filled(at, DOT_RADIUS, color));
+            shapes.push(Shape::circle_stroke(at, DOT_RADIUS, outline));
+        }
+        Some(Precision::Approximate) => {
+            let ring = (APPROXIMATE_RADIUS_M / metres_per_point.max(1e-9)) as f32;
+            let ring = ring.clamp(DOT_RADIUS + 4.0, 160.0);
+            shapes.push(Shape::circle_filled(at, ring, color.gamma_multiply(0.16)));
+            shapes.push(Shape::circle_stroke(
+                at,
+                ring,
+                Stroke::new(1.5, color.gamma_multiply(0.8)),
+            ));
+            shapes.push(Shape::circle_filled(at, DOT_RADIUS - 1.0, color));
+            shapes.push(Shape::circle_stroke(at, DOT_RADIUS - 1.0, outline));
+        }
+        Some(Precision::Region) => {
+            let r = DOT_RADIUS + 2.0;
+            let diamond = vec![
+                at + egui::vec2(0.0, -r),
+                at + egui::vec2(r, 0.0),
+                at + egui::vec2(0.0, r),
+                at + egui::vec2(-r, 0.0),
+            ];
+            shapes.push(Shape::convex_polygon(
+                diamond.clone(),
+                style.cluster_fill,
+                outline,
+            ));
+            shapes.push(Shape::closed_line(diamond, Stroke::new(2.5, color)));
+        }
+        Some(Precision::Notional) => {
+            shapes.push(Shape::circle_filled(at, DOT_RADIUS, style.cluster_fill));
+            let dashes = 8;
+            for k in 0..dashes {
+                let a0 = std::f32::consts::TAU * k as f32 / dashes as f32;
+                let a1 = a0 + std::f32::consts::TAU / dashes as f32 * 0.55;
+                let point = |a: f32| at + DOT_RADIUS * egui::vec2(a.cos(), a.sin());
+                shapes.push(Shape::line_segment(
+                    [point(a0), point(a1)],
+                    Stroke::new(2.0, color),
+                ));
+            }
+        }
+    }
+}
+
 /// What hovering a marker tells: the event's title, date and place, or a
 /// cluster's size and categories and what a click will do.
 pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
@@ -187,12 +264,19 @@ pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
     if cluster.count == 1 {
         if let Some(event) = layer.events.get(cluster.first as usize) {
             ui.strong(event.title());
-            let mut line = event.date.to_string();
+            let mut line = if event.date_is_coarse() {
+                event.date_precision.describe(event.date.day())
+            } else {
+                event.date.to_string()
+            };
             if let Some(place) = event.place() {
                 line.push_str(" · ");
                 line.push_str(place);
             }
             ui.label(line);
+            if let Some(note) = event.precision.and_then(precision_note) {
+                ui.weak(note);
+            }
             ui.weak(layer.events.categories().name(event.category));
         }
         return;

@@ -17,7 +17,7 @@ mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};
 pub use layers::{LayerVisibility, MapLayers};
-pub use markers::EventLayer;
+pub use markers::{EventLayer, paint_single, precision_note};
 pub use memory::MapMemory;
 pub use style::MapStyle;
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};

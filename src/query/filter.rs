@@ -9,10 +9,13 @@ use rayon::prelude::*;
 
 use super::search::{event_matches, query_terms};
 use crate::data::events::date::civil_from_days;
-use crate::data::{Categories, CategoryId, Event, EventSet, RegionSet};
+use crate::data::{Categories, CategoryId, Event, EventSet, Precision, RegionSet};
 
 /// The name the region filter uses for events outside every tracked region.
 pub const OUTSIDE: &str = "outside";
+/// The name the region filter uses for notional events, which are in no
+/// region and not outside either: their point says nothing of where.
+pub const NOTIONAL: &str = "notional";
 
 /// Which categories pass.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -56,8 +59,12 @@ pub struct EventFilter {
     pub to_day: Option<i32>,
     /// Which categories are shown.
     pub categories: CategorySelection,
-    /// Region ids hidden ([`OUTSIDE`] for events outside every region).
+    /// Region ids hidden ([`OUTSIDE`] for events outside every region,
+    /// [`NOTIONAL`] for notional ones).
     pub hidden_regions: BTreeSet<String>,
+    /// Only events located to a town or better: precision `exact`,
+    /// `approximate` or not given (not `region` or `notional`).
+    pub located_only: bool,
     /// Free text: every whitespace-separated term must occur in the title,
     /// description, place, actors or sources, ignoring case.
     pub text: String,
@@ -70,6 +77,7 @@ impl EventFilter {
             && self.to_day.is_none()
             && self.categories.is_all()
             && self.hidden_regions.is_empty()
+            && !self.located_only
             && self.text.trim().is_empty()
     }
 
@@ -139,6 +147,9 @@ impl EventFilter {
                 if self.hidden_regions.len() == 1 { "" } else { "s" }
             ));
         }
+        if self.located_only {
+            parts.push("located to a town or better".into());
+        }
         if !self.text.trim().is_empty() {
             parts.push(format!("\"{}\"", self.text.trim()));
         }
@@ -159,6 +170,8 @@ impl EventFilter {
                 .map(|r| !self.hidden_regions.contains(r.id.as_str()))
                 .collect(),
             outside_shown: !self.hidden_regions.contains(OUTSIDE),
+            notional_shown: !self.hidden_regions.contains(NOTIONAL),
+            located_only: self.located_only,
             terms: query_terms(&self.text),
         };
         compiled.learn_categories(categories);
@@ -181,6 +194,8 @@ pub struct CompiledFilter {
     category_shown: Vec<bool>,
     region_shown: Vec<bool>,
     outside_shown: bool,
+    notional_shown: bool,
+    located_only: bool,
     terms: Vec<String>,
 }
 
@@ -216,6 +231,18 @@ impl CompiledFilter {
         }
     }
 
+    /// Whether an event passes the region and placement filters: its region
+    /// group (a region, outside, or not placed when `notional`) is shown and,
+    /// with "located only", it is `located`.
+    pub fn place_passes(&self, region: Option<u32>, notional: bool, located: bool) -> bool {
+        let group = if notional {
+            self.notional_shown
+        } else {
+            self.region_passes(region)
+        };
+        group && (located || !self.located_only)
+    }
+
     /// Whether the days `start..=end` overlap the date range.
     pub fn days_pass(&self, start: i32, end: i32) -> bool {
         start <= self.to_day && end >= self.from_day
@@ -230,7 +257,13 @@ impl CompiledFilter {
     /// Whether an event passes the dates, regions and free text.
     pub fn matches_except_category(&self, event: &Event) -> bool {
         let (start, end) = event.day_span();
-        self.days_pass(start, end) && self.region_passes(event.region) && event_matches(event, &self.terms)
+        self.days_pass(start, end)
+            && self.place_passes(
+                event.region,
+                event.is_notional(),
+                Precision::is_located(event.precision),
+            )
+            && event_matches(event, &self.terms)
     }
 }
 
@@ -240,6 +273,8 @@ pub struct EventColumns {
     days: Vec<(i32, i32)>,
     category: Vec<CategoryId>,
     region: Vec<u32>,
+    /// [`LOCATED`], [`NOTIONAL_EVENT`] and [`COARSE_DATE`] per event.
+    flags: Vec<u8>,
     /// First and last day of all events.
     day_range: Option<(i32, i32)>,
     /// Whether the events are newest first by start day (as an
@@ -251,6 +286,12 @@ pub struct EventColumns {
 
 /// Marks "outside every region" in [`EventColumns`].
 const NO_REGION: u32 = u32::MAX;
+/// An event located to a town or better ([`Precision::is_located`]).
+const LOCATED: u8 = 1;
+/// An event whose point is only a stand-in (precision `notional`).
+const NOTIONAL_EVENT: u8 = 2;
+/// An event dated only to a week, month or year.
+const COARSE_DATE: u8 = 4;
 
 impl EventColumns {
     /// Columns for the events of `set`, in its order.
@@ -266,6 +307,7 @@ impl EventColumns {
             days,
             category: events.iter().map(|e| e.category).collect(),
             region: events.iter().map(|e| e.region.unwrap_or(NO_REGION)).collect(),
+            flags: events.iter().map(event_flags).collect(),
         }
     }
 
@@ -302,10 +344,39 @@ impl EventColumns {
         self.days.get(index).copied().unwrap_or_default()
     }
 
-    /// An event's region (`None` outside).
+    /// An event's region (`None` outside, and for notional events).
     pub fn region(&self, index: usize) -> Option<u32> {
         self.region.get(index).copied().filter(|&r| r != NO_REGION)
     }
+
+    /// Whether the event's point is only a stand-in (precision `notional`).
+    pub fn is_notional(&self, index: usize) -> bool {
+        self.flag(index, NOTIONAL_EVENT)
+    }
+
+    /// Whether the event is dated only to a week, month or year.
+    pub fn has_coarse_date(&self, index: usize) -> bool {
+        self.flag(index, COARSE_DATE)
+    }
+
+    fn flag(&self, index: usize, flag: u8) -> bool {
+        self.flags.get(index).is_some_and(|f| f & flag != 0)
+    }
+}
+
+/// The [`EventColumns`] flags of an event.
+fn event_flags(event: &Event) -> u8 {
+    let mut flags = 0;
+    if Precision::is_located(event.precision) {
+        flags |= LOCATED;
+    }
+    if event.is_notional() {
+        flags |= NOTIONAL_EVENT;
+    }
+    if event.date_is_coarse() {
+        flags |= COARSE_DATE;
+    }
+    flags
 }
 
 /// The events that pass a filter, with the counts the panels show.
@@ -319,6 +390,11 @@ pub struct FilteredEvents {
     pub region_counts: Vec<usize>,
     /// Events shown outside every region.
     pub outside: usize,
+    /// Notional events shown: in no region and not outside either.
+    pub notional: usize,
+    /// `shown` without the notional events, which the map leaves out unless
+    /// asked; `None` when no notional event is shown.
+    pub placed_shown: Option<Vec<bool>>,
     /// Per category id: events that pass everything but the category
     /// filter (what the legend says a toggle would show).
     pub category_counts: Vec<usize>,
@@ -333,6 +409,8 @@ impl FilteredEvents {
             indices: Vec::new(),
             region_counts: vec![0; regions],
             outside: 0,
+            notional: 0,
+            placed_shown: None,
             category_counts: vec![0; categories],
             total,
         }
@@ -366,8 +444,9 @@ impl FilteredEvents {
                     let (start, end) = columns.days[index];
                     let region = columns.region[index];
                     let region = (region != NO_REGION).then_some(region);
+                    let flags = columns.flags[index];
                     if !filter.days_pass(start, end)
-                        || !filter.region_passes(region)
+                        || !filter.place_passes(region, flags & NOTIONAL_EVENT != 0, flags & LOCATED != 0)
                         || text_hits.is_some_and(|hits| !hits.get(index).copied().unwrap_or(false))
                     {
                         continue;
@@ -388,11 +467,25 @@ impl FilteredEvents {
                 *total += count;
             }
             all.outside += part.outside;
+            all.notional += part.notional;
             for (total, count) in all.category_counts.iter_mut().zip(part.category_counts) {
                 *total += count;
             }
         }
+        if all.notional > 0 {
+            let placed = all.shown.iter().zip(&columns.flags);
+            all.placed_shown = Some(placed.map(|(&s, &f)| s && f & NOTIONAL_EVENT == 0).collect());
+        }
         all
+    }
+
+    /// The flags of the events the map draws: all those shown, or all but
+    /// the notional ones.
+    pub fn on_map(&self, with_notional: bool) -> &[bool] {
+        match &self.placed_shown {
+            Some(placed) if !with_notional => placed,
+            _ => &self.shown,
+        }
     }
 
     /// Counts an event that passed all but the category filter, and keeps it
@@ -406,6 +499,10 @@ impl FilteredEvents {
             return false;
         }
         self.indices.push(index as u32);
+        if columns.flags[index] & NOTIONAL_EVENT != 0 {
+            self.notional += 1;
+            return true;
+        }
         match self.region_counts.get_mut(columns.region[index] as usize) {
             Some(count) => *count += 1,
             None => self.outside += 1,
@@ -428,7 +525,8 @@ impl FilteredEvents {
         self.shown.get(index).copied().unwrap_or(false)
     }
 
-    /// The shown events in a region (`None`: outside), newest first.
+    /// The shown events in a region (`None`: outside), newest first;
+    /// notional events are in none.
     pub fn in_region<'a>(
         &'a self,
         columns: &'a EventColumns,
@@ -437,7 +535,15 @@ impl FilteredEvents {
         self.indices
             .iter()
             .map(|&i| i as usize)
-            .filter(move |&i| columns.region(i) == region)
+            .filter(move |&i| columns.region(i) == region && !columns.is_notional(i))
+    }
+
+    /// The shown notional events, newest first.
+    pub fn notional_events<'a>(&'a self, columns: &'a EventColumns) -> impl Iterator<Item = usize> + 'a {
+        self.indices
+            .iter()
+            .map(|&i| i as usize)
+            .filter(move |&i| columns.is_notional(i))
     }
 }
 
@@ -500,6 +606,92 @@ mod tests {
         let slow: Vec<bool> = set.events().iter().map(|e| compiled.matches(e)).collect();
         assert_eq!(fast.shown, slow, "{filter:?}");
         fast
+    }
+
+    /// Events of known and unknown precision: a week-dated drill, a
+    /// region-level one, a Kremlin statement (notional, about nothing) and a
+    /// policy about Crimea (notional).
+    fn uncertain(regions: &RegionSet) -> EventSet {
+        load(
+            regions,
+            r#"[
+          {"id": "exact", "title": "Shelling at Shebekino", "date": "2021-04-20", "lat": 50.41, "lon": 36.89, "precision": "exact"},
+          {"id": "town", "title": "Drill near Valuyki", "date": "2021-04-14", "date_precision": "week", "lat": 50.21, "lon": 38.10, "precision": "approximate"},
+          {"id": "oblast", "title": "Drills in the oblast", "date": "2021-04-01", "date_precision": "month", "lat": 50.6, "lon": 36.59, "region": "belgorod", "precision": "region"},
+          {"id": "kremlin", "title": "Troops are leaving", "date": "2021-04-22", "category": "statement", "lat": 55.75, "lon": 37.62, "precision": "notional"},
+          {"id": "policy", "title": "Sanctions over Crimea", "date": "2021-04-22", "lat": 50.84, "lon": 4.38, "region": "crimea", "precision": "notional"}
+        ]"#,
+        )
+    }
+
+    #[test]
+    fn notional_events_count_in_no_region_and_not_outside() {
+        let regions = regions();
+        let set = uncertain(&regions);
+        let filtered = apply(&set, &regions, &EventFilter::default());
+        let belgorod = regions.index_of("belgorod").expect("belgorod");
+        let crimea = regions.index_of("crimea").expect("crimea");
+        assert_eq!(filtered.region_counts[belgorod], 3);
+        assert_eq!(
+            filtered.region_counts[crimea], 0,
+            "the policy is about Crimea, not in it"
+        );
+        assert_eq!(
+            filtered.outside, 0,
+            "the Kremlin statement is not an event outside"
+        );
+        assert_eq!(filtered.notional, 2);
+        let columns = EventColumns::new(&set);
+        let in_crimea: Vec<usize> = filtered.in_region(&columns, Some(crimea as u32)).collect();
+        assert!(in_crimea.is_empty());
+        assert_eq!(filtered.notional_events(&columns).count(), 2);
+        // The map leaves them out unless asked; the lists keep them.
+        let on_map = filtered.on_map(false).iter().filter(|&&s| s).count();
+        assert_eq!(on_map, 3);
+        assert_eq!(filtered.on_map(true).iter().filter(|&&s| s).count(), 5);
+        // Their own group in the region filter.
+        let mut filter = EventFilter::default();
+        filter.toggle_region(NOTIONAL);
+        let without = apply(&set, &regions, &filter);
+        assert_eq!((without.len(), without.notional), (3, 0));
+    }
+
+    #[test]
+    fn located_only_keeps_town_level_or_better() {
+        let regions = regions();
+        let set = uncertain(&regions);
+        let filter = EventFilter {
+            located_only: true,
+            ..EventFilter::default()
+        };
+        let mut kept = ids(&set, &apply(&set, &regions, &filter));
+        kept.sort();
+        assert_eq!(kept, ["exact", "town"]);
+        assert!(filter.describe().contains("located"));
+        assert!(!filter.is_empty());
+    }
+
+    #[test]
+    fn coarse_dates_overlap_a_range_when_any_day_of_their_span_does() {
+        let regions = regions();
+        let set = uncertain(&regions);
+        let range = |from: &str, to: &str| {
+            let filter = EventFilter {
+                from_day: Some(day(from)),
+                to_day: Some(day(to)),
+                ..EventFilter::default()
+            };
+            let mut kept = ids(&set, &apply(&set, &regions, &filter));
+            kept.sort();
+            kept
+        };
+        // The week of 12 April reaches Sunday the 18th; the month all of April.
+        assert_eq!(range("2021-04-18", "2021-04-18"), ["oblast", "town"]);
+        assert_eq!(range("2021-04-12", "2021-04-12"), ["oblast", "town"]);
+        assert_eq!(range("2021-04-19", "2021-04-19"), ["oblast"]);
+        assert_eq!(range("2021-04-30", "2021-05-03"), ["oblast"]);
+        assert!(range("2021-05-01", "2021-05-31").is_empty());
+        assert_eq!(range("2021-03-01", "2021-04-11"), ["oblast"]);
     }
 
     #[test]

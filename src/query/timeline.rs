@@ -4,7 +4,7 @@
 //! everything up to now. Day numbers are UTC days since 1970-01-01.
 
 use super::filter::EventColumns;
-use crate::data::events::date::{civil_from_days, days_from_civil};
+use crate::data::events::date::{civil_from_days, days_from_civil, monday_of};
 
 /// At most this many bins: as fine as the span allows.
 const MAX_BINS: i32 = 120;
@@ -44,8 +44,7 @@ impl BinSize {
     pub fn start_of(self, day: i32) -> i32 {
         match self {
             Self::Day => day,
-            // 1970-01-01 was a Thursday: Mondays are days ≡ 4 (mod 7).
-            Self::Week => day - (day - 4).rem_euclid(7),
+            Self::Week => monday_of(day),
             Self::Month | Self::Quarter | Self::Year => {
                 let (year, month, _) = civil_from_days(day);
                 let month = match self {
@@ -89,18 +88,30 @@ impl BinSize {
 }
 
 /// One bar of the histogram.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bin {
     /// First day of the bin.
     pub start: i32,
     /// Last day of the bin (inclusive).
     pub end: i32,
-    /// Events starting in it.
+    /// Events dated to a day that start in it.
     pub count: usize,
+    /// Events dated only to a week, month or year, each spread evenly over
+    /// the days it stands for: the share of them falling in this bin.
+    pub spread: f32,
+    /// How many such events overlap the bin at all.
+    pub coarse: usize,
+}
+
+impl Bin {
+    /// The bar's height in events: dated ones plus the spread share.
+    pub fn weight(&self) -> f32 {
+        self.count as f32 + self.spread
+    }
 }
 
 /// Events over time: how many start in each bin of the span.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Histogram {
     /// First day of the first bin.
     pub first: i32,
@@ -114,7 +125,8 @@ pub struct Histogram {
 
 impl Histogram {
     /// Counts, by start day, the events listed in `indices` over the span
-    /// `extent` (first and last day, inclusive).
+    /// `extent` (first and last day, inclusive). An event dated only to a
+    /// week, month or year is spread evenly over the bins its span overlaps.
     pub fn new(columns: &EventColumns, indices: &[u32], extent: (i32, i32)) -> Self {
         let (low, high) = (extent.0.min(extent.1), extent.0.max(extent.1));
         let size = BinSize::for_span(high - low + 1);
@@ -126,6 +138,8 @@ impl Histogram {
                 start,
                 end: next - 1,
                 count: 0,
+                spread: 0.0,
+                coarse: 0,
             });
             start = next;
         }
@@ -136,10 +150,28 @@ impl Histogram {
         for (n, bin) in bins.iter().enumerate() {
             bin_of_day.extend(std::iter::repeat_n(n as u32, (bin.end - bin.start + 1) as usize));
         }
+        let bin_at = |day: i32| usize::try_from(day - first).ok().and_then(|d| bin_of_day.get(d));
         for &index in indices {
-            let (day, _) = columns.days(index as usize);
-            if let Some(&n) = usize::try_from(day - first).ok().and_then(|d| bin_of_day.get(d)) {
-                bins[n as usize].count += 1;
+            let (day, last_day) = columns.days(index as usize);
+            if !columns.has_coarse_date(index as usize) {
+                if let Some(&n) = bin_at(day) {
+                    bins[n as usize].count += 1;
+                }
+                continue;
+            }
+            // One bin at a time over the span, each taking its days' share.
+            let share = 1.0 / (last_day - day + 1) as f32;
+            let mut from = day;
+            while from <= last_day {
+                let Some(&n) = bin_at(from) else {
+                    from += 1;
+                    continue;
+                };
+                let bin = &mut bins[n as usize];
+                let to = bin.end.min(last_day);
+                bin.spread += share * (to - from + 1) as f32;
+                bin.coarse += 1;
+                from = to + 1;
             }
         }
         Self {
@@ -150,9 +182,9 @@ impl Histogram {
         }
     }
 
-    /// The tallest bin's count.
-    pub fn max_count(&self) -> usize {
-        self.bins.iter().map(|b| b.count).max().unwrap_or(0)
+    /// The tallest bin's height in events ([`Bin::weight`]).
+    pub fn max_weight(&self) -> f32 {
+        self.bins.iter().map(Bin::weight).fold(0.0, f32::max)
     }
 
     /// The bin holding `day`.
@@ -288,7 +320,14 @@ mod tests {
         let extent = columns.day_range().expect("events");
         let all: Vec<u32> = (0..set.len() as u32).collect();
         let histogram = Histogram::new(&columns, &all, extent);
-        assert_eq!(histogram.bins.iter().map(|b| b.count).sum::<usize>(), set.len());
+        // Events dated to a day in their start bin; the others spread.
+        let coarse = set.events().iter().filter(|e| e.date_is_coarse()).count();
+        assert_eq!(
+            histogram.bins.iter().map(|b| b.count).sum::<usize>(),
+            set.len() - coarse
+        );
+        let weight: f32 = histogram.bins.iter().map(Bin::weight).sum();
+        assert!((weight - set.len() as f32).abs() < 1e-3, "{weight}");
         assert!(histogram.bins.len() as i32 <= MAX_BINS);
         assert!(
             histogram.bins.windows(2).all(|w| w[0].end + 1 == w[1].start),
@@ -302,7 +341,7 @@ mod tests {
         let in_q2 = set
             .events()
             .iter()
-            .filter(|e| (q2.start..=q2.end).contains(&e.date.day()))
+            .filter(|e| !e.date_is_coarse() && (q2.start..=q2.end).contains(&e.date.day()))
             .count();
         assert_eq!(q2.count, in_q2);
 
@@ -324,6 +363,41 @@ mod tests {
         assert_eq!(histogram.size, BinSize::Day);
         let counts: Vec<usize> = histogram.bins.iter().map(|b| b.count).collect();
         assert_eq!(counts, [2, 0, 1]);
+    }
+
+    #[test]
+    fn an_event_dated_to_a_week_is_spread_over_its_seven_days() {
+        let regions = RegionSet::bundled().expect("regions");
+        let mut builder = EventSetBuilder::new(&regions);
+        builder
+            .add_reader(
+                "w.json",
+                None,
+                br#"[{"title": "week", "date": "2021-04-14", "date_precision": "week", "lat": 47, "lon": 39},
+                    {"title": "day", "date": "2021-04-20", "lat": 47, "lon": 39}]"#
+                    .as_slice(),
+                None,
+            )
+            .expect("loads");
+        let (set, _) = builder.finish();
+        let columns = EventColumns::new(&set);
+        // The week event covers Monday 12 to Sunday 18 April.
+        assert_eq!(columns.day_range(), Some((day("2021-04-12"), day("2021-04-20"))));
+        let all: Vec<u32> = (0..set.len() as u32).collect();
+        let histogram = Histogram::new(&columns, &all, columns.day_range().expect("range"));
+        assert_eq!(histogram.size, BinSize::Day);
+        let spread: Vec<f32> = histogram.bins.iter().map(|b| b.spread).collect();
+        for (n, share) in spread.iter().enumerate() {
+            let expected = if n < 7 { 1.0 / 7.0 } else { 0.0 };
+            assert!((share - expected).abs() < 1e-6, "day {n}: {share}");
+        }
+        let total: f32 = histogram.bins.iter().map(Bin::weight).sum();
+        assert!((total - 2.0).abs() < 1e-5, "{total}");
+        assert_eq!(histogram.bins.iter().map(|b| b.count).sum::<usize>(), 1);
+        // In week bins the whole event falls in one bar.
+        let weeks = Histogram::new(&columns, &all, (day("2021-01-04"), day("2021-06-27")));
+        let bar = weeks.bin_at(day("2021-04-14")).expect("bin");
+        assert!((bar.spread - 1.0).abs() < 1e-5 && bar.coarse == 1);
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! by two binary searches, and clustering a view touches only the cells in
 //! view.
 
-use crate::data::{CategoryId, EventSet};
+use geo::Coord;
+
+use crate::data::{CategoryId, Event, EventSet};
 use crate::geometry::{WorldPoint, WorldRect, project};
 
 /// Depth of the quadtree: cells at level 24 are about 2.4 m wide.
@@ -65,20 +67,26 @@ pub struct EventIndex {
 const PARALLEL_ENTRIES: usize = 1 << 15;
 
 impl EventIndex {
-    /// Projects and sorts the events of `set`.
+    /// Projects and sorts the events of `set` by their positions.
     pub fn new(set: &EventSet) -> Self {
+        Self::with_positions(set, |event| event.position)
+    }
+
+    /// Projects and sorts the events of `set`, each where `position` says
+    /// it is drawn (a region-level event at its region's label point).
+    pub fn with_positions(set: &EventSet, position: impl Fn(&Event) -> Coord<f64> + Sync) -> Self {
         use rayon::prelude::*;
         let events = set.events();
         let mut keyed: Vec<(u64, u32)> = events
             .par_iter()
             .enumerate()
-            .map(|(i, e)| (morton_of(project(e.position)), i as u32))
+            .map(|(i, e)| (morton_of(project(position(e))), i as u32))
             .collect();
         keyed.par_sort_unstable();
         let (codes, order): (Vec<u64>, Vec<u32>) = keyed.into_par_iter().unzip();
         let world = order
             .par_iter()
-            .map(|&i| project(events[i as usize].position))
+            .map(|&i| project(position(&events[i as usize])))
             .collect();
         let slots = order
             .par_iter()

@@ -348,7 +348,7 @@ impl BorderwatchApp {
     pub(super) fn apply(&mut self, intent: PanelIntent) {
         match intent {
             PanelIntent::FocusRegion(index) => self.select_region(Some(index)),
-            PanelIntent::FocusOutside => self.selection.set(&self.data, Focus::Outside, None),
+            PanelIntent::FocusGroup(focus) => self.selection.set(&self.data, focus, None),
             PanelIntent::ClearSelection => self.clear_selection(),
             PanelIntent::ZoomTo(index) => {
                 if let Some(region) = self.data.regions.get(index) {
@@ -357,8 +357,8 @@ impl BorderwatchApp {
             }
             PanelIntent::SelectEvent(index) => self.select_event(index),
             PanelIntent::CentreOn(index) => {
-                if let Some(event) = self.data.events.get(index) {
-                    self.map.center_on(event.position);
+                if let Some(position) = self.data.map_position(index) {
+                    self.map.center_on(position);
                 }
             }
             PanelIntent::CloseEvent => self.selection.close_event(&self.data),

@@ -31,7 +31,11 @@ pub fn event_details(
             {
                 *intent = Some(PanelIntent::CloseEvent);
             }
-            if ui.small_button("Show on map").clicked() {
+            let placed = !event.is_notional();
+            let show = ui
+                .add_enabled(placed, egui::Button::new("Show on map").small())
+                .on_disabled_hover_text("Notional: its point only stands in for where it was said");
+            if show.clicked() {
                 *intent = Some(PanelIntent::CentreOn(index));
             }
         });
@@ -70,16 +74,24 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
     row(ui, "Coordinates", &format_lonlat(event.position));
     let region = match event.region.and_then(|r| regions.get(r as usize)) {
         Some(region) => region.name.clone(),
+        None if event.is_notional() => "None: not placed (notional)".to_string(),
         None => "Outside tracked regions".to_string(),
     };
     row(ui, "Region", &region);
+    let mut about = None;
     match event.placement {
         Placement::Coastal { offshore_m } => row(ui, "Placed", &format_offshore(offshore_m)),
         Placement::Declared => row(ui, "Placed", "by the file's region field"),
+        Placement::Notional { about: index } => {
+            about = index;
+            if let Some(region) = index.and_then(|r| regions.get(r as usize)) {
+                row(ui, "About", &region.name);
+            }
+        }
         Placement::Position => {}
     }
     if let Some(declared) = event.declared_region()
-        && regions.index_of(declared).map(|i| i as u32) != event.region
+        && regions.index_of(declared).map(|i| i as u32) != event.region.or(about)
     {
         row(ui, "Region in file", declared);
     }
@@ -87,7 +99,8 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         let text = match precision {
             crate::data::Precision::Exact => "exact",
             crate::data::Precision::Approximate => "approximate",
-            crate::data::Precision::Region => "region (placed at the regional centre)",
+            crate::data::Precision::Region => "region (drawn at the region's label point)",
+            crate::data::Precision::Notional => "notional: the point only stands in for where it was said",
         };
         row(ui, "Precision", text);
     }
@@ -140,11 +153,17 @@ pub fn fields_grid<'a>(ui: &mut Ui, id: &str, fields: impl Iterator<Item = (&'a 
     });
 }
 
-/// `2021-04-22`, or `2021-04-22 – 2021-05-01` for lasting events.
+/// `2021-04-22`, `2021-04-22 – 2021-05-01` for lasting events, or the span
+/// a coarse date stands for: `week of 12 April 2021`, `April 2021`.
 pub fn date_range(event: &Event) -> String {
+    let start = if event.date_is_coarse() {
+        event.date_precision.describe(event.date.day())
+    } else {
+        event.date.to_string()
+    };
     match event.end_date {
-        Some(end) if end != event.date => format!("{} – {}", event.date, end),
-        _ => event.date.to_string(),
+        Some(end) if end != event.date => format!("{start} – {end}"),
+        _ => start,
     }
 }
 

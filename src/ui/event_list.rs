@@ -43,6 +43,30 @@ pub fn event_list(
     });
 }
 
+/// A short list of rows without its own scrolling (the notional events
+/// about a region, above its events); the first 50, then how many more.
+pub fn about_list(
+    ui: &mut Ui,
+    events: &EventSet,
+    items: &[u32],
+    selected: Option<usize>,
+    intent: &mut Option<PanelIntent>,
+) {
+    const SHOWN: usize = 50;
+    for &index in items.iter().take(SHOWN) {
+        let index = index as usize;
+        if event_row(ui, events, index, selected == Some(index)) {
+            *intent = Some(PanelIntent::SelectEvent(index));
+        }
+    }
+    if items.len() > SHOWN {
+        ui.weak(format!(
+            "… and {} more: Regions › Not placed (notional) lists them all",
+            items.len() - SHOWN
+        ));
+    }
+}
+
 /// One row; returns whether it was clicked.
 fn event_row(ui: &mut Ui, events: &EventSet, index: usize, selected: bool) -> bool {
     let Some(event) = events.get(index) else {

@@ -9,7 +9,7 @@ use super::intent::PanelIntent;
 use crate::data::RegionLayer;
 use crate::dataset::Dataset;
 use crate::map::LayerVisibility;
-use crate::query::{EventFilter, FilteredEvents, OUTSIDE};
+use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
 
 /// The id of the search field, so `/` can focus it.
 pub fn search_id() -> egui::Id {
@@ -55,6 +55,20 @@ impl FilterBar<'_> {
                 search.surrender_focus();
             }
             self.region_menu(ui, &mut intent);
+            let mut located = self.filter.located_only;
+            if ui
+                .checkbox(&mut located, "Located only")
+                .on_hover_text(
+                    "Only events located to a town or better (precision exact, approximate or not given): \
+                     not those placed only to a region, nor statements at stand-in points",
+                )
+                .changed()
+            {
+                intent = Some(PanelIntent::SetFilter(EventFilter {
+                    located_only: located,
+                    ..self.filter.clone()
+                }));
+            }
             let mut choropleth = self.choropleth;
             if ui
                 .checkbox(&mut choropleth, "Choropleth")
@@ -93,7 +107,7 @@ impl FilterBar<'_> {
     }
 
     fn region_menu(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {
-        let groups = self.data.regions.regions().len() + 1;
+        let groups = self.data.regions.regions().len() + 2;
         let hidden = self.filter.hidden_regions.len();
         let title = if hidden == 0 {
             "All regions".to_string()
@@ -114,6 +128,7 @@ impl FilterBar<'_> {
                 toggle(ui, region.id.as_str(), &region.name, count);
             }
             toggle(ui, OUTSIDE, "Outside tracked regions", self.filtered.outside);
+            toggle(ui, NOTIONAL, "Not placed (notional)", self.filtered.notional);
             ui.separator();
             if ui.button("Show all regions").clicked() {
                 let mut filter = self.filter.clone();
@@ -187,6 +202,13 @@ pub fn layer_toggles(
         .checkbox(&mut changed.border, "State border and de facto line")
         .changed();
     any |= ui.checkbox(&mut changed.markers, "Event markers").changed();
+    any |= ui
+        .checkbox(&mut changed.notional, "Notional events (stand-in points)")
+        .on_hover_text(
+            "Statements and policies with no known place sit at a stand-in point (a capital, a headquarters); \
+             they are listed either way",
+        )
+        .changed();
     any |= ui.checkbox(&mut changed.labels, "Labels").changed();
     if any {
         *intent = Some(PanelIntent::SetLayers(changed));

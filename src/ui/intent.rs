@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::files::{DialogPurpose, EventFilesAnswer};
 use super::session::Theme;
+use super::side_panel::Focus;
 use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
 use crate::map::LayerVisibility;
@@ -18,8 +19,9 @@ use crate::spatial::Cluster;
 pub enum PanelIntent {
     /// Show the region at this index and its events.
     FocusRegion(usize),
-    /// Show the events outside every tracked region.
-    FocusOutside,
+    /// Show a group of events: those outside every tracked region, or the
+    /// notional ones.
+    FocusGroup(Focus),
     /// Clear the selection (region, event, list).
     ClearSelection,
     /// Show the whole region on the map.

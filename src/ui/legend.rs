@@ -6,21 +6,38 @@ use egui::{RichText, Ui};
 
 use super::intent::PanelIntent;
 use super::side_panel::swatch;
+use crate::data::Precision;
 use crate::dataset::Dataset;
-use crate::map::MapStyle;
+use crate::map::{MapStyle, paint_single, precision_note};
 use crate::query::{EventFilter, FilteredEvents};
+
+/// What the legend shows, for one frame.
+pub struct Legend<'a> {
+    /// The loaded data.
+    pub data: &'a Dataset,
+    /// What the filter shows.
+    pub filtered: &'a FilteredEvents,
+    /// The filter.
+    pub filter: &'a EventFilter,
+    /// The selected region, highlighted.
+    pub selected_region: Option<usize>,
+    /// Whether regions are coloured by count (the legend shows the scale).
+    pub choropleth: bool,
+    /// Whether notional events are drawn.
+    pub notional_shown: bool,
+}
 
 /// Draws the legend at the top left of `map_rect`; returns its rectangle (so
 /// map labels avoid it) and what was clicked.
-pub fn legend(
-    ui: &mut Ui,
-    map_rect: egui::Rect,
-    data: &Dataset,
-    filtered: &FilteredEvents,
-    filter: &EventFilter,
-    selected_region: Option<usize>,
-    choropleth: bool,
-) -> (egui::Rect, Option<PanelIntent>) {
+pub fn legend(ui: &mut Ui, map_rect: egui::Rect, legend: &Legend<'_>) -> (egui::Rect, Option<PanelIntent>) {
+    let Legend {
+        data,
+        filtered,
+        filter,
+        selected_region,
+        choropleth,
+        notional_shown,
+    } = *legend;
     let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
     let mut intent = None;
     let area = egui::Area::new(egui::Id::unique("legend"))
@@ -41,6 +58,10 @@ pub fn legend(
                         .id_salt("legend-events")
                         .default_open(true)
                         .show(ui, |ui| category_entries(ui, data, filtered, filter, &mut intent));
+                    egui::CollapsingHeader::new(RichText::new("How well placed").strong())
+                        .id_salt("legend-placement")
+                        .default_open(false)
+                        .show(ui, |ui| placement_entries(ui, &style, filtered, notional_shown));
                 });
         });
     (area.response.rect, intent)
@@ -126,6 +147,43 @@ fn category_entries(
             if response.clicked() {
                 *intent = Some(PanelIntent::ToggleCategory(name.to_string()));
             }
+        });
+    }
+}
+
+/// What each marker shape says about where an event is.
+fn placement_entries(ui: &mut Ui, style: &MapStyle, filtered: &FilteredEvents, notional_shown: bool) {
+    let color = ui.visuals().text_color();
+    let notional = if notional_shown {
+        format!("Notional, no place known ({})", filtered.notional)
+    } else {
+        format!("Notional: hidden ({}), see Layers", filtered.notional)
+    };
+    let rows = [
+        (Precision::Exact, "Located (exact, or not said)".to_string()),
+        (
+            Precision::Approximate,
+            "Approximate: ring of about 5 km".to_string(),
+        ),
+        (Precision::Region, "Region only, at its label point".to_string()),
+        (Precision::Notional, notional),
+    ];
+    for (precision, text) in rows {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 24.0), egui::Sense::hover());
+            let mut shapes = Vec::new();
+            // A ground scale at which the approximate ring is drawn small.
+            paint_single(
+                rect.center(),
+                color,
+                Some(precision),
+                f64::MAX,
+                style,
+                &mut shapes,
+            );
+            ui.painter().extend(shapes);
+            ui.label(text)
+                .on_hover_text(precision_note(precision).unwrap_or("The point is where it happened"));
         });
     }
 }

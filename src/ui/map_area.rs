@@ -6,7 +6,7 @@ use egui::Ui;
 
 use super::app::BorderwatchApp;
 use super::intent::PanelIntent;
-use super::legend::legend;
+use super::legend::{Legend, legend};
 use super::side_panel::Focus;
 use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
 use crate::spatial::Cluster;
@@ -18,8 +18,9 @@ impl BorderwatchApp {
         let layer = EventLayer {
             events: &self.data.events,
             index: &self.data.index,
-            shown: &self.filtered.shown,
-            generation: self.generation,
+            shown: self.filtered.on_map(self.layers_shown.notional),
+            // The flags change when notional markers are switched on or off.
+            generation: self.generation * 2 + u64::from(self.layers_shown.notional),
             selected: self.selection.event(),
             spot: match self.selection.focus() {
                 Focus::Spot(members) => members
@@ -50,11 +51,14 @@ impl BorderwatchApp {
         let (rect, intent) = legend(
             ui,
             map.viewport.rect,
-            &self.data,
-            &self.filtered,
-            &self.filter,
-            self.selection.region_index(),
-            self.choropleth,
+            &Legend {
+                data: &self.data,
+                filtered: &self.filtered,
+                filter: &self.filter,
+                selected_region: self.selection.region_index(),
+                choropleth: self.choropleth,
+                notional_shown: self.layers_shown.notional,
+            },
         );
         self.legend_rect = Some(rect);
         if let Some(intent) = intent {
@@ -71,7 +75,8 @@ impl BorderwatchApp {
         }
         let deepest = self.map.view().is_some_and(|v| v.zoom >= MAX_ZOOM - 0.01);
         if cluster.is_one_spot() || deepest {
-            let members = self.data.index.members(cluster, &self.filtered.shown);
+            let shown = self.filtered.on_map(self.layers_shown.notional);
+            let members = self.data.index.members(cluster, shown);
             self.selection.set(&self.data, Focus::Spot(members), None);
         } else {
             self.map.request_fit_world(cluster.bounds);

@@ -7,7 +7,7 @@
 use geo::Coord;
 
 use super::side_panel::Focus;
-use crate::data::Region;
+use crate::data::{Placement, Region};
 use crate::dataset::Dataset;
 use crate::query::FilteredEvents;
 
@@ -102,22 +102,27 @@ impl Selection {
     }
 
     /// Selects an event and lists its group (region or outside, or the spot
-    /// it is listed in); the list scrolls to it. Where it is, for the map to
-    /// centre on; `None` for no such event.
+    /// it is listed in); the list scrolls to it. Where the map draws it, for
+    /// the map to centre on; `None` for no such event or a notional one.
     pub(super) fn select_event(&mut self, data: &Dataset, index: usize) -> Option<Coord<f64>> {
-        let position = data.events.get(index)?.position;
+        data.events.get(index)?;
+        let position = data.map_position(index);
         let in_spot = matches!(&self.focus, Focus::Spot(members) if members.contains(&(index as u32)));
-        let focus = if in_spot {
+        // A statement about the focused region stays listed with it.
+        let about_focus = matches!(&self.focus, Focus::Region(region)
+            if data.events.get(index).is_some_and(|e| e.placement == Placement::Notional { about: Some(*region as u32) }));
+        let focus = if in_spot || about_focus {
             self.focus.clone()
         } else {
             match data.columns.region(index) {
                 Some(region) => Focus::Region(region as usize),
+                None if data.columns.is_notional(index) => Focus::Notional,
                 None => Focus::Outside,
             }
         };
         self.set(data, focus, Some(index));
         self.reveal = Some(index);
-        Some(position)
+        position
     }
 
     /// The events of the focus that `filtered` shows, newest first; listed
@@ -127,8 +132,21 @@ impl Selection {
         if !fresh {
             let items: Vec<u32> = match &self.focus {
                 Focus::Nothing => Vec::new(),
+                // The region's events, then the notional ones about it.
                 Focus::Region(index) => filtered
                     .in_region(&data.columns, Some(*index as u32))
+                    .chain(filtered.notional_events(&data.columns).filter(|&i| {
+                        data.events.get(i).is_some_and(|e| {
+                            e.placement
+                                == Placement::Notional {
+                                    about: Some(*index as u32),
+                                }
+                        })
+                    }))
+                    .map(|i| i as u32)
+                    .collect(),
+                Focus::Notional => filtered
+                    .notional_events(&data.columns)
                     .map(|i| i as u32)
                     .collect(),
                 Focus::Outside => filtered

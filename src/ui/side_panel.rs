@@ -6,7 +6,7 @@
 use egui::{RichText, Ui};
 
 use super::event_details::{event_details, fields_grid};
-use super::event_list::event_list;
+use super::event_list::{about_list, event_list};
 use super::format::{format_area, format_lonlat, group_thousands};
 use super::intent::PanelIntent;
 use crate::data::Region;
@@ -24,6 +24,8 @@ pub enum Focus {
     Region(usize),
     /// Events outside every tracked region.
     Outside,
+    /// The notional events: statements and policies with no known place.
+    Notional,
     /// Events at one spot on the map (a stack of markers), newest first.
     Spot(Vec<u32>),
 }
@@ -74,15 +76,35 @@ impl SidePanel<'_> {
                         });
                 });
         }
+        // A region's list ends with the notional events about it, which
+        // are not its events: they are listed apart.
+        let split = match self.focus {
+            Focus::Region(_) => self
+                .items
+                .partition_point(|&i| !self.data.columns.is_notional(i as usize)),
+            _ => self.items.len(),
+        };
+        let (items, about) = self.items.split_at(split);
         egui::CentralPanel::no_frame().show(ui, |ui| {
+            if !about.is_empty() {
+                ui.add_space(4.0);
+                let title = format!("Statements about it ({})", group_thousands(about.len() as u64));
+                egui::CollapsingHeader::new(RichText::new(title).strong())
+                    .id_salt("statements-about")
+                    .default_open(true)
+                    .show(ui, |ui| {
+                        ui.weak(
+                            "Notional: their points are stand-ins, so they are not counted in the region.",
+                        );
+                        about_list(ui, &self.data.events, about, self.selected_event, &mut intent);
+                    });
+            }
             ui.add_space(4.0);
-            ui.label(
-                RichText::new(format!("Events ({})", group_thousands(self.items.len() as u64))).strong(),
-            );
+            ui.label(RichText::new(format!("Events ({})", group_thousands(items.len() as u64))).strong());
             event_list(
                 ui,
                 &self.data.events,
-                self.items,
+                items,
                 self.selected_event,
                 self.reveal,
                 &mut intent,
@@ -119,10 +141,21 @@ impl SidePanel<'_> {
                         egui::StrokeKind::Inside,
                     );
                     if ui.link("Outside tracked regions").clicked() {
-                        *intent = Some(PanelIntent::FocusOutside);
+                        *intent = Some(PanelIntent::FocusGroup(Focus::Outside));
                     }
                 });
                 ui.label(events_count(self.filtered.outside));
+                ui.end_row();
+                ui.horizontal(|ui| {
+                    ui.add_space(16.0);
+                    let link = ui.link("Not placed (notional)").on_hover_text(
+                        "Statements and policies with no known place: their points are stand-ins, so they count in no region",
+                    );
+                    if link.clicked() {
+                        *intent = Some(PanelIntent::FocusGroup(Focus::Notional));
+                    }
+                });
+                ui.label(events_count(self.filtered.notional));
                 ui.end_row();
             });
     }
@@ -140,6 +173,16 @@ impl SidePanel<'_> {
                 ui.heading("Outside tracked regions");
                 ui.label(
                     RichText::new("Events whose coordinates fall in none of the tracked regions.").weak(),
+                );
+                clear_button(ui, intent);
+            }
+            Focus::Notional => {
+                ui.heading("Not placed (notional)");
+                ui.label(
+                    RichText::new(
+                        "Statements and policies with no known place. Their points only stand in for where they were said; they count in no region.",
+                    )
+                    .weak(),
                 );
                 clear_button(ui, intent);
             }

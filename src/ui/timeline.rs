@@ -116,25 +116,9 @@ impl Timeline<'_> {
         let painter = ui.painter_at(rect);
         painter.rect_filled(chart, 2.0, visuals.extreme_bg_color);
 
-        // Bars: inside the range in the accent colour, outside dimmed.
-        let max = histogram.max_count().max(1) as f32;
-        let (from, to) = self.range.unwrap_or((histogram.first, histogram.last));
+        let range = self.range.unwrap_or((histogram.first, histogram.last));
+        paint_bars(&painter, histogram, chart, x_of, range, &visuals);
         let accent = visuals.selection.bg_fill;
-        let dim = visuals.weak_text_color().gamma_multiply(0.6);
-        for bin in &histogram.bins {
-            if bin.count == 0 {
-                continue;
-            }
-            let x0 = x_of(bin.start);
-            let x1 = x_of(bin.end + 1);
-            let height = (bin.count as f32 / max).sqrt() * (CHART_HEIGHT - 6.0);
-            let bar = Rect::from_min_max(
-                pos2(x0 + 0.5, chart.bottom() - height.max(1.5)),
-                pos2((x1 - 0.5).max(x0 + 1.5), chart.bottom()),
-            );
-            let inside = bin.end >= from && bin.start <= to;
-            painter.rect_filled(bar, 0.0, if inside { accent } else { dim });
-        }
 
         // The chosen range, with its handles.
         if let Some((from, to)) = self.range {
@@ -165,6 +149,12 @@ impl Timeline<'_> {
                     bin.count,
                     if bin.count == 1 { "" } else { "s" }
                 ));
+                if bin.coarse > 0 {
+                    ui.label(format!(
+                        "and {} dated only to a week, month or year that may fall here (lighter bar: their share, {:.1})",
+                        bin.coarse, bin.spread
+                    ));
+                }
                 ui.weak("Drag to choose dates · click a bar to pick it · double-click for all dates");
             }
         });
@@ -228,6 +218,47 @@ impl Timeline<'_> {
             Drag::New(anchor) => (anchor.min(day), anchor.max(day)),
         };
         (Some(range) != self.range).then_some(PanelIntent::SetDates(Some(range)))
+    }
+}
+
+/// The histogram's bars: inside the chosen `range` in the accent colour,
+/// outside dimmed. Events dated to a week, month or year are spread over
+/// their span and stacked lighter on top of those dated to a day.
+fn paint_bars(
+    painter: &egui::Painter,
+    histogram: &Histogram,
+    chart: Rect,
+    x_of: impl Fn(i32) -> f32,
+    range: (i32, i32),
+    visuals: &egui::Visuals,
+) {
+    let max = histogram.max_weight().max(1.0);
+    let (from, to) = range;
+    let accent = visuals.selection.bg_fill;
+    let dim = visuals.weak_text_color().gamma_multiply(0.6);
+    let scale = |weight: f32| (weight / max).sqrt() * (CHART_HEIGHT - 6.0);
+    for bin in &histogram.bins {
+        if bin.weight() <= 0.0 {
+            continue;
+        }
+        let x0 = x_of(bin.start) + 0.5;
+        let x1 = (x_of(bin.end + 1) - 0.5).max(x0 + 1.0);
+        let inside = bin.end >= from && bin.start <= to;
+        let color = if inside { accent } else { dim };
+        let dated = if bin.count > 0 {
+            scale(bin.count as f32).max(1.5)
+        } else {
+            0.0
+        };
+        let total = scale(bin.weight()).max(dated + 1.0);
+        if dated > 0.0 {
+            let bar = Rect::from_min_max(pos2(x0, chart.bottom() - dated), pos2(x1, chart.bottom()));
+            painter.rect_filled(bar, 0.0, color);
+        }
+        if bin.spread > 0.0 {
+            let top = Rect::from_min_max(pos2(x0, chart.bottom() - total), pos2(x1, chart.bottom() - dated));
+            painter.rect_filled(top, 0.0, color.gamma_multiply(0.45));
+        }
     }
 }
 

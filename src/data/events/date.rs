@@ -225,6 +225,106 @@ fn digits(bytes: &[u8]) -> Option<u32> {
     })
 }
 
+/// How closely an event's date is known: the day it names, or only the
+/// week, month or year that holds it. A coarser date stands for every day of
+/// its span (weeks run Monday to Sunday, as ACLED and ISO 8601 count them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub enum DatePrecision {
+    /// The day is known.
+    #[default]
+    Day,
+    /// Some day of the week (Monday–Sunday) that holds the date.
+    Week,
+    /// Some day of the calendar month that holds the date.
+    Month,
+    /// Some day of the calendar year that holds the date.
+    Year,
+}
+
+impl DatePrecision {
+    /// Every precision, finest first.
+    pub const ALL: [Self; 4] = [Self::Day, Self::Week, Self::Month, Self::Year];
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Week => "week",
+            Self::Month => "month",
+            Self::Year => "year",
+        }
+    }
+
+    /// The precision with this name, ignoring case and surrounding space.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The first and last day (inclusive) of the span holding `day`.
+    pub fn span(self, day: i32) -> (i32, i32) {
+        match self {
+            Self::Day => (day, day),
+            Self::Week => {
+                let monday = monday_of(day);
+                (monday, monday + 6)
+            }
+            Self::Month => {
+                let (year, month, _) = civil_from_days(day);
+                let first = days_from_civil(year, month, 1);
+                (first, first + days_in_month(year, month) as i32 - 1)
+            }
+            Self::Year => {
+                let (year, _, _) = civil_from_days(day);
+                (days_from_civil(year, 1, 1), days_from_civil(year, 12, 31))
+            }
+        }
+    }
+
+    /// The span holding `day` in words: `12 April 2021`, `week of 12 April
+    /// 2021`, `April 2021`, `2021`.
+    pub fn describe(self, day: i32) -> String {
+        let (start, _) = self.span(day);
+        let (year, month, date) = civil_from_days(start);
+        let month_name = MONTH_NAMES[(month as usize).saturating_sub(1) % 12];
+        match self {
+            Self::Day => format!("{date} {month_name} {year}"),
+            Self::Week => format!("week of {date} {month_name} {year}"),
+            Self::Month => format!("{month_name} {year}"),
+            Self::Year => year.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for DatePrecision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// English month names, January first.
+const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// The Monday of the week (Monday–Sunday) holding `day`. 1970-01-01 was a
+/// Thursday, so Mondays are the days ≡ 4 (mod 7).
+pub fn monday_of(day: i32) -> i32 {
+    day - (day - 4).rem_euclid(7)
+}
+
 fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -275,6 +375,50 @@ pub fn civil_from_days(days: i32) -> (i32, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coarse_dates_stand_for_their_week_month_or_year() {
+        let day = |y, m, d| days_from_civil(y, m, d);
+        // Wednesday 14 April 2021 is in the week of Monday 12 April.
+        assert_eq!(
+            DatePrecision::Week.span(day(2021, 4, 14)),
+            (day(2021, 4, 12), day(2021, 4, 18))
+        );
+        assert_eq!(
+            DatePrecision::Week.span(day(2021, 4, 12)),
+            (day(2021, 4, 12), day(2021, 4, 18))
+        );
+        assert_eq!(
+            DatePrecision::Week.span(day(2021, 4, 18)),
+            (day(2021, 4, 12), day(2021, 4, 18))
+        );
+        // A week across a year's end; a leap February; a whole year.
+        assert_eq!(
+            DatePrecision::Week.span(day(2021, 1, 1)),
+            (day(2020, 12, 28), day(2021, 1, 3))
+        );
+        assert_eq!(
+            DatePrecision::Month.span(day(2024, 2, 10)),
+            (day(2024, 2, 1), day(2024, 2, 29))
+        );
+        assert_eq!(
+            DatePrecision::Year.span(day(2014, 5, 7)),
+            (day(2014, 1, 1), day(2014, 12, 31))
+        );
+        assert_eq!(
+            DatePrecision::Day.span(day(2014, 5, 7)),
+            (day(2014, 5, 7), day(2014, 5, 7))
+        );
+        assert_eq!(
+            DatePrecision::Week.describe(day(2021, 4, 14)),
+            "week of 12 April 2021"
+        );
+        assert_eq!(DatePrecision::Month.describe(day(2021, 4, 14)), "April 2021");
+        assert_eq!(DatePrecision::Year.describe(day(2021, 4, 14)), "2021");
+        assert_eq!(DatePrecision::Day.describe(day(2014, 5, 7)), "7 May 2014");
+        assert_eq!(DatePrecision::from_name(" Month "), Some(DatePrecision::Month));
+        assert_eq!(DatePrecision::from_name("fortnight"), None);
+    }
 
     #[test]
     fn day_numbers_match_the_calendar() {

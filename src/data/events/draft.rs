@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use geo::Coord;
 
 use super::category::{Categories, CategoryId, EventCategory};
-use super::date::EventDate;
+use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 use super::mapping::{FieldNames, Role, first_sentence};
@@ -45,6 +45,8 @@ pub struct Draft<'a> {
     pub troops: Option<Cow<'a, str>>,
     /// `precision`.
     pub precision: Option<Cow<'a, str>>,
+    /// `date_precision`: `day`, `week`, `month` or `year`.
+    pub date_precision: Option<Cow<'a, str>>,
     /// `sources`: names with optional links.
     pub sources: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)>,
     /// Any other fields, kept for the details.
@@ -146,9 +148,14 @@ impl<'a> RecordRules<'a> {
             None => CategoryId::known(EventCategory::Other),
         };
         let precision = precision(&draft, warnings);
+        let date_precision = date_precision(&draft, warnings);
         let troops = troops(&draft, warnings);
         let declared_region = non_blank(&draft.region);
-        let (region, placement) = self.assign_region(declared_region, position, warnings);
+        let (region, placement) = if precision == Some(Precision::Notional) {
+            (None, self.notional_placement(declared_region, warnings))
+        } else {
+            self.assign_region(declared_region, position, warnings)
+        };
         let generated;
         let id = match non_blank(&draft.id) {
             Some(id) => id,
@@ -173,6 +180,7 @@ impl<'a> RecordRules<'a> {
         };
         let mut event = Event::new(&texts, date, position);
         event.end_date = end_date;
+        event.date_precision = date_precision;
         event.category = category;
         event.precision = precision;
         event.troops = troops;
@@ -327,6 +335,21 @@ impl<'a> RecordRules<'a> {
         (Some(index), Placement::Declared)
     }
 
+    /// A notional event is in no region, whatever its point: the region the
+    /// file names, if loaded, is only what it is about.
+    fn notional_placement(&self, declared: Option<&str>, warnings: &mut Vec<String>) -> Placement {
+        let about = declared.and_then(|declared| {
+            let index = self.region_ids.get(declared).copied();
+            if index.is_none() {
+                warnings.push(format!(
+                    "\"region\" \"{declared}\" is not a loaded region; the notional event is about no tracked region"
+                ));
+            }
+            index
+        });
+        Placement::Notional { about }
+    }
+
     fn region_name(&self, index: Option<u32>) -> String {
         index
             .and_then(|i| self.regions.get(i as usize))
@@ -380,10 +403,24 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
         let precision = Precision::from_name(name);
         if precision.is_none() {
             warnings.push(format!(
-                "\"precision\" \"{name}\" is not one of exact, approximate, region; ignored"
+                "\"precision\" \"{name}\" is not one of exact, approximate, region, notional; ignored"
             ));
         }
         precision
+    })
+}
+
+/// `date_precision`, when it is one borderwatch knows; otherwise a warning
+/// and the date is taken as a day.
+fn date_precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> DatePrecision {
+    let Some(name) = non_blank(&draft.date_precision) else {
+        return DatePrecision::Day;
+    };
+    DatePrecision::from_name(name).unwrap_or_else(|| {
+        warnings.push(format!(
+            "\"date_precision\" \"{name}\" is not one of day, week, month, year; the date is read as a day"
+        ));
+        DatePrecision::Day
     })
 }
 

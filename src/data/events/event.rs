@@ -5,7 +5,7 @@ use std::fmt;
 use geo::Coord;
 
 use super::category::{CategoryId, EventCategory};
-use super::date::EventDate;
+use super::date::{DatePrecision, EventDate};
 
 /// How exactly an event's coordinates locate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -16,6 +16,9 @@ pub enum Precision {
     Approximate,
     /// Somewhere in the region; the point is its centre.
     Region,
+    /// No place is known: the point only stands for where the speaker was
+    /// (a capital, a headquarters). Such an event is in no region.
+    Notional,
 }
 
 impl Precision {
@@ -25,12 +28,19 @@ impl Precision {
             Self::Exact => "exact",
             Self::Approximate => "approximate",
             Self::Region => "region",
+            Self::Notional => "notional",
         }
+    }
+
+    /// Whether the point locates the event to a town or better (`exact`,
+    /// `approximate`, or not said: a file's point is taken at its word).
+    pub fn is_located(precision: Option<Self>) -> bool {
+        matches!(precision, None | Some(Self::Exact | Self::Approximate))
     }
 
     /// The precision with this name, ignoring case.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Exact, Self::Approximate, Self::Region]
+        [Self::Exact, Self::Approximate, Self::Region, Self::Notional]
             .into_iter()
             .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
     }
@@ -55,6 +65,13 @@ pub enum Placement {
     Coastal {
         /// Distance to the coast, in metres.
         offshore_m: u16,
+    },
+    /// Not placed: the event's precision is `notional`, so its point says
+    /// nothing of where it happened. `about` is the region the file named,
+    /// which the event concerns but is not counted in.
+    Notional {
+        /// Index of the region the file named, if it names a loaded one.
+        about: Option<u32>,
     },
 }
 
@@ -228,6 +245,8 @@ pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
 pub struct Event {
     /// When it happened (or began).
     pub date: EventDate,
+    /// How closely [`Self::date`] is known.
+    pub date_precision: DatePrecision,
     /// When it ended, for events that last.
     pub end_date: Option<EventDate>,
     /// WGS84 longitude (`x`) and latitude (`y`).
@@ -256,6 +275,7 @@ impl Event {
     pub fn new(texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Self {
         Self {
             date,
+            date_precision: DatePrecision::Day,
             end_date: None,
             position,
             region: None,
@@ -329,10 +349,22 @@ impl Event {
         ]
     }
 
-    /// The first and last UTC day (days since 1970-01-01) the event covers.
+    /// The first and last UTC day (days since 1970-01-01) the event covers:
+    /// from its date (the first day of the week, month or year a coarse date
+    /// stands for) to its end date or the end of that span, whichever is later.
     pub fn day_span(&self) -> (i32, i32) {
-        let start = self.date.day();
-        (start, self.end_date.map_or(start, |e| e.day().max(start)))
+        let (start, last) = self.date_precision.span(self.date.day());
+        (start, self.end_date.map_or(last, |e| e.day().max(last)))
+    }
+
+    /// Whether the date stands for a week, month or year rather than a day.
+    pub fn date_is_coarse(&self) -> bool {
+        self.date_precision != DatePrecision::Day
+    }
+
+    /// Whether the point is only a stand-in (precision `notional`).
+    pub fn is_notional(&self) -> bool {
+        self.precision == Some(Precision::Notional)
     }
 
     /// Whether the event overlaps the UTC days `from..=to` (inclusive): an

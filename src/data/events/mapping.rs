@@ -26,6 +26,8 @@ pub enum Role {
     Actors,
     Troops,
     Precision,
+    /// `date_precision` (`time_precision` in TimeMap and ACLED).
+    DatePrecision,
     Sources,
     /// `source_urls` in borderwatch's CSV.
     SourceUrls,
@@ -53,6 +55,7 @@ impl Role {
             Self::Actors => "actors",
             Self::Troops => "troops",
             Self::Precision => "precision",
+            Self::DatePrecision => "date_precision",
             Self::Sources => "sources",
             Self::SourceUrls => "source_urls",
             Self::OtherFields => "other_fields",
@@ -78,6 +81,7 @@ pub fn native_role(key: &str) -> Option<Role> {
         "actors" => Role::Actors,
         "troops" => Role::Troops,
         "precision" => Role::Precision,
+        "date_precision" | "time_precision" => Role::DatePrecision,
         "sources" => Role::Sources,
         "source_urls" => Role::SourceUrls,
         "other_fields" => Role::OtherFields,
@@ -88,7 +92,7 @@ pub fn native_role(key: &str) -> Option<Role> {
 
 /// Other names for each role, most likely first, compared ignoring case.
 /// `time` is a date only when it holds dates (checked on the first value).
-const ALIASES: [(Role, &[&str]); 11] = [
+const ALIASES: [(Role, &[&str]); 12] = [
     (
         Role::Lat,
         &[
@@ -168,6 +172,7 @@ const ALIASES: [(Role, &[&str]); 11] = [
     (Role::Category, &["category", "event_type", "kind"]),
     (Role::Actors, &["actors", "actor"]),
     (Role::Sources, &["sources", "source"]),
+    (Role::DatePrecision, &["date_precision", "time_precision"]),
 ];
 
 /// What the user said about a file's fields: `--map lat=Y,lon=X,date=when,title=headline`,
@@ -187,7 +192,8 @@ pub struct ColumnMapping {
 impl ColumnMapping {
     /// Reads `lat=Y,lon=X,date=when,title=headline` (roles: `lat`, `lon`,
     /// `date`, `title`, and also `id`, `end_date`, `category`, `place`,
-    /// `region`, `description`, `actors`, `sources`).
+    /// `region`, `description`, `actors`, `sources`, `precision`,
+    /// `date_precision`).
     pub fn parse_map(text: &str) -> Result<Vec<(Role, String)>, String> {
         let mut fields = Vec::new();
         for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
@@ -207,9 +213,11 @@ impl ColumnMapping {
                 "description" => Role::Description,
                 "actors" => Role::Actors,
                 "sources" => Role::Sources,
+                "precision" => Role::Precision,
+                "date_precision" => Role::DatePrecision,
                 other => {
                     return Err(format!(
-                        "\"{other}\" is not a field --map can set (lat, lon, date, title, id, end_date, category, place, region, description, actors, sources)"
+                        "\"{other}\" is not a field --map can set (lat, lon, date, title, id, end_date, category, place, region, description, actors, sources, precision, date_precision)"
                     ));
                 }
             };

@@ -18,7 +18,7 @@ pub mod set;
 pub mod sources_file;
 
 pub use category::{Categories, CategoryId, EventCategory};
-pub use date::EventDate;
+pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
 pub use event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 pub use read::{FileSummary, LoadProgress};

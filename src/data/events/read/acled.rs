@@ -17,11 +17,10 @@ pub fn is_acled<'a>(names: impl IntoIterator<Item = &'a str>) -> bool {
 }
 
 /// ACLED fields kept with the event, under these names.
-const KEPT: [(&str, &str); 7] = [
+const KEPT: [(&str, &str); 6] = [
     ("sub_event_type", "subcategory"),
     ("event_type", "acled_event_type"),
     ("fatalities", "fatalities"),
-    ("time_precision", "time_precision"),
     ("admin1", "admin1"),
     ("admin2", "admin2"),
     ("country", "country"),
@@ -70,6 +69,13 @@ pub fn acled_draft(fields: &dyn Fields) -> Draft<'static> {
         "3" => Some("region"),
         _ => None,
     });
+    // ACLED's time_precision: 1 the day is known, 2 the week, 3 the month.
+    let date_precision = text("time_precision").and_then(|p| match p.trim() {
+        "1" => Some("day"),
+        "2" => Some("week"),
+        "3" => Some("month"),
+        _ => None,
+    });
     let extra = kept_fields(fields);
     Draft {
         id: text("event_id_cnty").map(Cow::Owned),
@@ -88,6 +94,7 @@ pub fn acled_draft(fields: &dyn Fields) -> Draft<'static> {
         actors,
         troops: None,
         precision: precision.map(Cow::Borrowed),
+        date_precision: date_precision.map(Cow::Borrowed),
         sources,
         extra,
         problems,
@@ -114,7 +121,7 @@ fn kept_fields(fields: &dyn Fields) -> Vec<(String, serde_json::Value)> {
     for (column, name) in KEPT {
         if let Some(value) = fields.text(column) {
             let value = match value.parse::<i64>() {
-                Ok(number) if matches!(column, "fatalities" | "time_precision") => serde_json::json!(number),
+                Ok(number) if column == "fatalities" => serde_json::json!(number),
                 _ => serde_json::Value::String(value.into_owned()),
             };
             extra.push((name.to_string(), value));
@@ -163,6 +170,28 @@ mod tests {
         assert_eq!(category("Strategic developments", "Agreement"), "statement");
         assert_eq!(category("Strategic developments", "Arrests"), "other");
         assert_eq!(category("Protests", "Peaceful protest"), "Protests");
+    }
+
+    #[test]
+    fn acled_precision_codes_map_to_place_and_date_precision() {
+        let draft_with = |geo: &str, time: &str| {
+            let json = format!(
+                r#"{{"event_id_cnty": "RUS1", "event_date": "2024-08-14", "latitude": "50.4", "longitude": "36.9",
+                    "geo_precision": "{geo}", "time_precision": "{time}"}}"#
+            );
+            let record = JsonFields::parse(&json).expect("object");
+            let draft = acled_draft(&record);
+            (
+                draft.precision.map(|p| p.into_owned()),
+                draft.date_precision.map(|p| p.into_owned()),
+            )
+        };
+        let some = |a: &str, b: &str| (Some(a.to_string()), Some(b.to_string()));
+        assert_eq!(draft_with("1", "1"), some("exact", "day"));
+        assert_eq!(draft_with("2", "2"), some("approximate", "week"));
+        assert_eq!(draft_with("3", "3"), some("region", "month"));
+        // A code ACLED does not define is left unsaid, not guessed.
+        assert_eq!(draft_with("7", "9"), (None, None));
     }
 
     #[test]

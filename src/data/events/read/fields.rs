@@ -214,6 +214,7 @@ pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<
         actors: list(Role::Actors).into_iter().map(Cow::Owned).collect(),
         troops: text(Role::Troops),
         precision: text(Role::Precision),
+        date_precision: text(Role::DatePrecision),
         sources,
         extra,
         problems,

@@ -236,6 +236,8 @@ pub struct RecordFields<'a> {
     pub actors: Option<StringList<'a>>,
     pub troops: Option<&'a RawValue>,
     pub precision: Option<JsonStr<'a>>,
+    /// A string, or a number (ACLED's codes).
+    pub date_precision: Option<JsonId<'a>>,
     pub sources: Option<&'a RawValue>,
     pub extra: Vec<(String, Value)>,
     /// Which known fields were met (one bit each), to notice one given twice.
@@ -303,6 +305,7 @@ impl<'a> RecordFields<'a> {
                 .unwrap_or_default(),
             troops: self.troops.map(|raw| Cow::Borrowed(raw.get())),
             precision: self.precision.map(|t| t.0),
+            date_precision: self.date_precision.map(|t| t.0),
             sources: self
                 .sources
                 .map(|raw| read_sources(raw, warnings))
@@ -382,6 +385,10 @@ impl<'de> RecordFields<'de> {
             Role::Precision => {
                 r.mark(12, "precision");
                 r.precision = map.next_value()?;
+            }
+            Role::DatePrecision => {
+                r.mark(14, "date_precision");
+                r.date_precision = map.next_value()?;
             }
             Role::Sources => {
                 r.mark(13, "sources");
