@@ -404,7 +404,9 @@ mod tests {
             "r.json",
             br#"[{"id": "a", "title": "t", "date": "2021-04-22", "lat": 50.595, "lon": 36.587},
                  {"id": "b", "title": "t", "date": "2021-04-22", "lat": 50.595, "lon": 36.587, "region": "belgorod"},
-                 {"id": "c", "title": "t", "date": "2021-04-22", "lat": 55.75, "lon": 37.62}]"#,
+                 {"id": "c", "title": "t", "date": "2021-04-22", "lat": 55.75, "lon": 37.62},
+                 {"id": "d", "title": "t", "date": "2021-04-22", "lat": 50.595, "lon": 36.587, "region": "crimea",
+                  "precision": "notional", "date_precision": "week"}]"#,
         );
         let mut bytes = Vec::new();
         write_events(&set, &regions, 0..set.len(), ExportFormat::Csv, &mut bytes).expect("writes");
@@ -426,6 +428,9 @@ mod tests {
             lines[2]
         );
         assert!(lines[3].ends_with(",,,position"), "{}", lines[3]);
+        // In no region, whatever its point (in Belgorod); about Crimea.
+        assert!(lines[4].ends_with(",,,notional"), "{}", lines[4]);
+        assert!(lines[4].contains(",crimea,") && lines[4].contains(",notional,week,"), "{}", lines[4]);
         let back = load(&regions, "back.csv", text.as_bytes());
         assert_eq!(summary(&back), summary(&set));
     }

@@ -292,3 +292,79 @@ fn export_writes_the_assigned_region_and_loads_back_the_same() {
     assert_eq!(output.status.code(), Some(1));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_timemap_time_precision_dates_an_event_to_its_week_or_month_and_free_text_is_kept() {
+    let dir = std::env::temp_dir().join(format!("bw-timemap-precision-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("timemap.json");
+    // TimeMap's own fields: time_precision is free text there.
+    std::fs::write(
+        &file,
+        r#"[
+ {"id": "M1", "description": "Trenches dug near the border. Seen from satellite images.", "date": "04/12/2022", "time": "",
+  "time_precision": "month", "location": "Near Shebekino", "latitude": "50.41", "longitude": "36.89", "associations": [], "sources": []},
+ {"id": "W1", "description": "Convoy heading south.", "date": "04/13/2022", "time": "",
+  "time_precision": "Week", "location": "Valuyki", "latitude": "50.21", "longitude": "38.10", "associations": [], "sources": []},
+ {"id": "A1", "description": "Explosions heard at night.", "date": "04/28/2022", "time": "",
+  "time_precision": "approximate", "location": "Belgorod", "latitude": "50.60", "longitude": "36.59", "associations": [], "sources": []}
+]"#,
+    )
+    .expect("write");
+    let path = file.display().to_string();
+    let (loaded, rejected, status, messages) = check(&[&path]);
+    assert_eq!((loaded, rejected, status), (3, 0, 0), "{messages:?}");
+    assert!(
+        has(
+            &messages,
+            "\"time_precision\" \"approximate\" is not one of day, week, month, year"
+        ),
+        "{messages:?}"
+    );
+
+    let output = borderwatch(&["export", "--format", "geojson", "-o", "-", &path]);
+    assert_eq!(output.status.code(), Some(0));
+    let exported: serde_json::Value = serde_json::from_slice(&output.stdout).expect("GeoJSON");
+    let properties = |id: &str| {
+        exported["features"]
+            .as_array()
+            .and_then(|f| f.iter().find(|f| f["id"] == id))
+            .map(|f| f["properties"].clone())
+            .expect("exported")
+    };
+    assert_eq!(properties("M1")["date_precision"], "month");
+    assert_eq!(properties("W1")["date_precision"], "week");
+    // Free text is not a precision borderwatch can use: read as a day, kept.
+    assert!(properties("A1")["date_precision"].is_null());
+    assert_eq!(properties("A1")["time_precision"], "approximate");
+
+    // A range in late April overlaps the month (all of April 2022) but not
+    // the week of Monday 11 April.
+    let late_april = borderwatch(&[
+        "check",
+        "--format",
+        "json",
+        "--from",
+        "2022-04-25",
+        "--to",
+        "2022-04-30",
+        &path,
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&late_april.stdout).expect("JSON");
+    assert_eq!(
+        report["matched"], 2,
+        "the month and the night of the 28th: {report}"
+    );
+    let week = borderwatch(&[
+        "check",
+        "--format",
+        "json",
+        "--from",
+        "2022-04-17",
+        "--to",
+        "2022-04-17",
+        &path,
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&week.stdout).expect("JSON");
+    assert_eq!(report["matched"], 2, "Sunday 17 April ends the week: {report}");
+}

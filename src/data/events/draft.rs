@@ -148,7 +148,7 @@ impl<'a> RecordRules<'a> {
             None => CategoryId::known(EventCategory::Other),
         };
         let precision = precision(&draft, warnings);
-        let date_precision = date_precision(&draft, warnings);
+        let (date_precision, kept_precision) = self.date_precision(&draft, warnings);
         let troops = troops(&draft, warnings);
         let declared_region = non_blank(&draft.region);
         let (region, placement) = if precision == Some(Precision::Notional) {
@@ -186,7 +186,9 @@ impl<'a> RecordRules<'a> {
         event.troops = troops;
         event.region = region;
         event.placement = placement;
-        event.extra = (!draft.extra.is_empty()).then(|| Box::new(draft.extra.into_iter().collect()));
+        let mut extra = draft.extra;
+        extra.extend(kept_precision);
+        event.extra = (!extra.is_empty()).then(|| Box::new(extra.into_iter().collect()));
         event.origin = EventOrigin {
             file: self.file_index,
             record: index as u32,
@@ -335,6 +337,29 @@ impl<'a> RecordRules<'a> {
         (Some(index), Placement::Declared)
     }
 
+    /// `date_precision`, when it is one borderwatch knows. Otherwise (TimeMap's
+    /// `time_precision` is free text, "approximate" say) the date is read as
+    /// a day, the text is kept with the event's other fields, and a warning
+    /// says so.
+    fn date_precision(
+        &self,
+        draft: &Draft<'_>,
+        warnings: &mut Vec<String>,
+    ) -> (DatePrecision, Option<(String, serde_json::Value)>) {
+        let Some(name) = non_blank(&draft.date_precision) else {
+            return (DatePrecision::Day, None);
+        };
+        if let Some(precision) = DatePrecision::from_name(name) {
+            return (precision, None);
+        }
+        let field = self.names.label(Role::DatePrecision);
+        warnings.push(format!(
+            "\"{field}\" \"{name}\" is not one of day, week, month, year; the date is read as a day and the text kept with the event's fields"
+        ));
+        let kept = serde_json::Value::String(name.to_string());
+        (DatePrecision::Day, Some((field, kept)))
+    }
+
     /// A notional event is in no region, whatever its point: the region the
     /// file names, if loaded, is only what it is about.
     fn notional_placement(&self, declared: Option<&str>, warnings: &mut Vec<String>) -> Placement {
@@ -407,20 +432,6 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
             ));
         }
         precision
-    })
-}
-
-/// `date_precision`, when it is one borderwatch knows; otherwise a warning
-/// and the date is taken as a day.
-fn date_precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> DatePrecision {
-    let Some(name) = non_blank(&draft.date_precision) else {
-        return DatePrecision::Day;
-    };
-    DatePrecision::from_name(name).unwrap_or_else(|| {
-        warnings.push(format!(
-            "\"date_precision\" \"{name}\" is not one of day, week, month, year; the date is read as a day"
-        ));
-        DatePrecision::Day
     })
 }
 
