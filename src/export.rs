@@ -430,7 +430,11 @@ mod tests {
         assert!(lines[3].ends_with(",,,position"), "{}", lines[3]);
         // In no region, whatever its point (in Belgorod); about Crimea.
         assert!(lines[4].ends_with(",,,notional"), "{}", lines[4]);
-        assert!(lines[4].contains(",crimea,") && lines[4].contains(",notional,week,"), "{}", lines[4]);
+        assert!(
+            lines[4].contains(",crimea,") && lines[4].contains(",notional,week,"),
+            "{}",
+            lines[4]
+        );
         let back = load(&regions, "back.csv", text.as_bytes());
         assert_eq!(summary(&back), summary(&set));
     }
