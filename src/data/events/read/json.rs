@@ -305,11 +305,12 @@ mod tests {
   "not an object",
   {"date": "2014-05-19", "lat": 47.2, "lon": 39.7},
   {"title": "no date", "lat": 47.2, "lon": 39.7},
+  {"title": "coarse", "date": "2014-05-19", "date_precision": ["week"], "lat": 47.2, "lon": 39.7},
   {"title": "ok too", "date": "2014-05-20", "lat": 47.2, "lon": 39.7}
 ]}"#;
         let (events, messages, summary) = read(text).expect("file loads");
         assert_eq!(events.len(), 2);
-        assert_eq!(summary.rejected, 7);
+        assert_eq!(summary.rejected, 8);
         let expect = [
             (1, "missing coordinates"),
             (2, "outside WGS84 degrees"),
@@ -321,6 +322,10 @@ mod tests {
             (5, "must be a JSON object, found the string \"not an object\""),
             (6, "missing required field \"title\""),
             (7, "missing required field \"date\""),
+            (
+                8,
+                "field \"date_precision\" must be a string or a number, found an array",
+            ),
         ];
         assert_eq!(messages.len(), expect.len(), "{messages:?}");
         for (message, (record, text)) in messages.iter().zip(expect) {

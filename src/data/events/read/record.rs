@@ -263,7 +263,7 @@ impl<'a> RecordReader<'a> {
                     !matches!(kind, RawKind::Number | RawKind::String | RawKind::Null),
                     "a number (degrees)",
                 ),
-                "id" | "date" | "end_date" => (
+                "id" | "date" | "end_date" | "date_precision" | "time_precision" => (
                     !matches!(kind, RawKind::String | RawKind::Number | RawKind::Null),
                     "a string or a number",
                 ),
