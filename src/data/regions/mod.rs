@@ -5,6 +5,7 @@
 
 pub mod antimeridian;
 pub mod border;
+pub mod border_distance;
 pub mod coast;
 pub mod context;
 pub mod geojson;
