@@ -71,6 +71,11 @@ fn load(c: &mut Criterion) {
         .expect("loads");
     let events = builder.finish().0;
     drop(bytes);
+    let bundled = RegionSet::bundled().expect("bundled regions");
+    // The distance of every event to the border, on all cores.
+    group.bench_function("border_km/1000000", |b| {
+        b.iter(|| black_box(borderwatch::dataset::border_distances_km(&events, &bundled)))
+    });
     group.bench_function("dataset/1000000", |b| {
         b.iter_batched(
             || (RegionSet::bundled().expect("bundled regions"), events.clone()),

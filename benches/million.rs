@@ -190,7 +190,11 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         located_only: true,
         ..filter
     };
-    let kinds: [(&str, [EventFilter; 2]); 4] = [
+    let near = |km: u32| EventFilter {
+        near_border_m: Some(km * 1000),
+        ..EventFilter::default()
+    };
+    let kinds: [(&str, [EventFilter; 2]); 5] = [
         (
             "date",
             [
@@ -204,6 +208,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             "located",
             [located(EventFilter::default()), located(hide("drill"))],
         ),
+        ("near_border", [near(10), near(50)]),
     ];
     let total = app.filtered().len();
     for (kind, filters) in kinds {
@@ -216,6 +221,15 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             "filter {kind}: {} and {} of {total} shown",
             expected[0], expected[1]
         );
+        if kind == "near_border" {
+            // The first near-border filter measures every event: once per load.
+            let started = std::time::Instant::now();
+            app.set_filter(filters[0].clone());
+            eprintln!(
+                "filter near_border: the first (distances measured) took {:?}",
+                started.elapsed()
+            );
+        }
         if kind == "text" {
             // The first free-text filter builds the search index: once per load.
             let started = std::time::Instant::now();

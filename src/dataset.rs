@@ -26,6 +26,7 @@ pub struct Dataset {
     /// Events per category id, unfiltered.
     pub category_totals: Vec<usize>,
     search: OnceLock<SearchIndex>,
+    border_km: OnceLock<Vec<f32>>,
 }
 
 /// Where the map draws an event: one placed only to its region at the
@@ -39,6 +40,22 @@ pub fn drawn_position(event: &Event, regions: &RegionSet) -> Coord<f64> {
             .map_or(event.position, |region| region.label_point),
         _ => event.position,
     }
+}
+
+/// The distance in km from each event of `events` to the nearest border line
+/// of `regions`, in event order.
+pub fn border_distances_km(events: &EventSet, regions: &RegionSet) -> Vec<f32> {
+    use rayon::prelude::*;
+    let index = regions.border().index();
+    events
+        .events()
+        .par_iter()
+        .map(|event| {
+            index
+                .nearest(event.position)
+                .map_or(f32::INFINITY, |n| (n.metres / 1000.0) as f32)
+        })
+        .collect()
 }
 
 impl Dataset {
@@ -60,6 +77,7 @@ impl Dataset {
             index,
             category_totals,
             search: OnceLock::new(),
+            border_km: OnceLock::new(),
         }
     }
 
@@ -76,6 +94,15 @@ impl Dataset {
         self.search.get_or_init(|| SearchIndex::new(&self.events))
     }
 
+    /// Each event's distance to the nearest border line, in km (infinite
+    /// when there is no border to measure to), measured on all cores the
+    /// first time it is asked for: a near-border filter or the side panel's
+    /// distance bands.
+    pub fn border_km(&self) -> &[f32] {
+        self.border_km
+            .get_or_init(|| border_distances_km(&self.events, &self.regions))
+    }
+
     /// The filter compiled against this data.
     pub fn compile(&self, filter: &EventFilter) -> CompiledFilter {
         filter.compile(self.events.categories(), &self.regions)
@@ -87,10 +114,12 @@ impl Dataset {
         let hits = compiled
             .has_text()
             .then(|| self.search_index().search(&filter.text));
+        let border = compiled.has_near_border().then(|| self.border_km());
         FilteredEvents::compute(
             &self.columns,
             &compiled,
             hits.as_deref(),
+            border,
             self.regions.regions().len(),
             self.events.categories().len(),
         )

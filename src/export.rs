@@ -210,9 +210,11 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
 /// `region_id` and `region_name` (empty outside every region) and
 /// `region_by`, how it was decided (`file`: the file's `region` field;
 /// `position`: its coordinates; `coast`: the sea just off that region's
-/// coast; `notional`: not placed, its point a stand-in). Loading a file
+/// coast; `notional`: not placed, its point a stand-in); `border_km`, the
+/// geodesic distance to the nearest border line, and `border_side`, the
+/// country (or, in none, the tracked region) the point is in. Loading a file
 /// ignores them and works them out again.
-pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 3] {
+pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 5] {
     let region = event.region.and_then(|i| regions.get(i as usize));
     let by = match event.placement {
         Placement::Declared => "file",
@@ -220,10 +222,17 @@ pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, St
         Placement::Coastal { .. } => "coast",
         Placement::Notional { .. } => "notional",
     };
+    let border = regions.border().nearest(event.position);
+    let km = border.map(|n| format!("{:.3}", n.metres / 1000.0));
     [
         ("region_id", region.map(|r| r.id.to_string()).unwrap_or_default()),
         ("region_name", region.map(|r| r.name.clone()).unwrap_or_default()),
         ("region_by", by.to_string()),
+        ("border_km", km.unwrap_or_default()),
+        (
+            "border_side",
+            regions.side_of(event.position).unwrap_or_default().to_string(),
+        ),
     ]
 }
 
@@ -256,10 +265,10 @@ fn write_geojson(
 /// An event's properties with its assigned region after them.
 fn with_region(mut properties: Map<String, Value>, regions: &RegionSet, event: &Event) -> Map<String, Value> {
     for (key, value) in assigned_region(regions, event) {
-        let value = if value.is_empty() {
-            Value::Null
-        } else {
-            json!(value)
+        let value = match key {
+            _ if value.is_empty() => Value::Null,
+            "border_km" => value.parse::<f64>().map_or(Value::Null, |km| json!(km)),
+            _ => json!(value),
         };
         properties.insert(key.into(), value);
     }
@@ -267,7 +276,7 @@ fn with_region(mut properties: Map<String, Value>, regions: &RegionSet, event: &
 }
 
 /// borderwatch's CSV columns, in order.
-pub const CSV_COLUMNS: [&str; 20] = [
+pub const CSV_COLUMNS: [&str; 22] = [
     "id",
     "title",
     "date",
@@ -288,6 +297,8 @@ pub const CSV_COLUMNS: [&str; 20] = [
     "region_id",
     "region_name",
     "region_by",
+    "border_km",
+    "border_side",
 ];
 
 fn write_csv(
@@ -308,7 +319,13 @@ fn write_csv(
             .as_ref()
             .map(|extra| Value::Object((**extra).clone()).to_string())
             .unwrap_or_default();
-        let [(_, region_id), (_, region_name), (_, region_by)] = assigned_region(regions, event);
+        let [
+            (_, region_id),
+            (_, region_name),
+            (_, region_by),
+            (_, border_km),
+            (_, border_side),
+        ] = assigned_region(regions, event);
         writer.write_record([
             event.id().to_string(),
             event.title().to_string(),
@@ -330,6 +347,8 @@ fn write_csv(
             region_id,
             region_name,
             region_by,
+            border_km,
+            border_side,
         ])?;
         written += 1;
     }
@@ -413,23 +432,31 @@ mod tests {
         let text = String::from_utf8(bytes).expect("UTF-8");
         let lines: Vec<&str> = text.lines().collect();
         assert!(
-            lines[0].ends_with(",region_id,region_name,region_by"),
+            lines[0].ends_with(",region_id,region_name,region_by,border_km,border_side"),
             "{}",
             lines[0]
         );
-        assert!(
-            lines[1].ends_with(",belgorod,Belgorod Oblast,position"),
-            "{}",
-            lines[1]
-        );
-        assert!(
-            lines[2].ends_with(",belgorod,Belgorod Oblast,file"),
-            "{}",
-            lines[2]
-        );
-        assert!(lines[3].ends_with(",,,position"), "{}", lines[3]);
+        // Belgorod's centre is about 36 km from the state border, in Russia.
+        let border = |line: &str| {
+            let fields: Vec<&str> = line.rsplitn(3, ',').collect();
+            (
+                fields[1].parse::<f64>().unwrap_or(f64::NAN),
+                fields[0].to_string(),
+            )
+        };
+        for (line, by) in [(lines[1], "position"), (lines[2], "file")] {
+            assert!(
+                line.contains(&format!(",belgorod,Belgorod Oblast,{by},")),
+                "{line}"
+            );
+            let (km, side) = border(line);
+            assert!((30.0..45.0).contains(&km) && side == "Russia", "{line}");
+        }
+        // Moscow: outside every region, hundreds of km from the border.
+        assert!(lines[3].contains(",,,position,"), "{}", lines[3]);
+        assert!(border(lines[3]).0 > 400.0, "{}", lines[3]);
         // In no region, whatever its point (in Belgorod); about Crimea.
-        assert!(lines[4].ends_with(",,,notional"), "{}", lines[4]);
+        assert!(lines[4].contains(",,,notional,"), "{}", lines[4]);
         assert!(
             lines[4].contains(",crimea,") && lines[4].contains(",notional,week,"),
             "{}",

@@ -157,6 +157,18 @@ struct FilterArgs {
     /// approximate or not given (not region or notional).
     #[arg(long)]
     located: bool,
+    /// Count only events within KM kilometres of the Russia–Ukraine state
+    /// border or the Crimea de facto line (geodesic distance, either side).
+    #[arg(long, value_name = "KM", value_parser = parse_km)]
+    near_border: Option<u32>,
+}
+
+/// Kilometres (`10`, `2.5`) as whole metres.
+fn parse_km(text: &str) -> Result<u32, String> {
+    match text.trim().parse::<f64>() {
+        Ok(km) if km.is_finite() && (0.0..=20_000.0).contains(&km) => Ok((km * 1000.0).round() as u32),
+        _ => Err(format!("\"{text}\" is not a distance in km from 0 to 20000")),
+    }
 }
 
 impl FilterArgs {
@@ -178,6 +190,7 @@ impl FilterArgs {
             },
             text: self.search.clone().unwrap_or_default(),
             located_only: self.located,
+            near_border_m: self.near_border,
             ..EventFilter::default()
         }
     }

@@ -47,3 +47,80 @@ fn distances_to_the_border_agree_with_proj_and_geos() {
     }
     eprintln!("largest difference: {:.2} m ({})", worst.0, worst.1);
 }
+
+#[test]
+fn check_and_export_near_border_count_what_proj_and_geos_measure() {
+    let fixture: Value =
+        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
+    // Places not within 20 m of the limits used, so the methods' small
+    // differences cannot decide a count.
+    let places: Vec<&Value> = fixture["places"]
+        .as_array()
+        .expect("places")
+        .iter()
+        .filter(|p| {
+            let km = p["km"].as_f64().unwrap_or_default();
+            [10.0, 50.0].iter().all(|limit: &f64| (km - limit).abs() > 0.02)
+        })
+        .collect();
+    let records: Vec<Value> = places
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            serde_json::json!({"id": format!("p{i}"), "title": p["name"], "date": "2021-04-22",
+                "lat": p["lat"], "lon": p["lon"]})
+        })
+        .collect();
+    let dir = std::env::temp_dir().join(format!("bw-near-border-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join("places.json");
+    std::fs::write(&file, serde_json::to_vec(&records).expect("JSON")).expect("write");
+    let path = file.display().to_string();
+    let run = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+            .args(args)
+            .output()
+            .expect("the binary runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+    for km in ["10", "50"] {
+        let limit: f64 = km.parse().expect("km");
+        let expected = places
+            .iter()
+            .filter(|p| p["km"].as_f64().unwrap_or_default() <= limit)
+            .count();
+        let report: Value =
+            serde_json::from_slice(&run(&["check", "--format", "json", "--near-border", km, &path]))
+                .expect("JSON report");
+        assert_eq!(report["matched"], expected, "within {km} km");
+        let exported: Value = serde_json::from_slice(&run(&[
+            "export",
+            "--format",
+            "geojson",
+            "-o",
+            "-",
+            "--near-border",
+            km,
+            &path,
+        ]))
+        .expect("GeoJSON");
+        let features = exported["features"].as_array().expect("features");
+        assert_eq!(features.len(), expected, "exported within {km} km");
+        for feature in features {
+            let km_written = feature["properties"]["border_km"].as_f64().expect("border_km");
+            assert!(km_written <= limit, "{feature}");
+        }
+    }
+    // A distance that is not one is refused with status 2.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(["check", "--near-border", "far", &path])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(output.status.code(), Some(2));
+}

@@ -2,10 +2,12 @@
 //! loaded data, and the layer switches the user keeps between sessions.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use super::WorldRect;
 use super::mesh::{LineMesh, ShapeMesh};
 use crate::data::regions::BorderKind;
+use crate::data::regions::border_distance::BorderMeasure;
 use crate::data::{ContextKind, ContextLayer, RegionSet};
 
 /// Which layers the map shows (persisted with the session).
@@ -67,6 +69,10 @@ pub struct MapLayers {
     /// The border lines, in drawing order.
     pub(super) borders: Vec<(BorderKind, LineMesh)>,
     region_bounds: Option<WorldRect>,
+    /// What the band along the border is made from.
+    border: Arc<BorderMeasure>,
+    /// The band last drawn, for its half-width in metres.
+    band: Mutex<Option<(u32, Arc<ShapeMesh>)>>,
 }
 
 impl MapLayers {
@@ -101,6 +107,25 @@ impl MapLayers {
                 .map(|b| (b.kind, LineMesh::new(&b.line)))
                 .collect(),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
+            border: regions.border().clone(),
+            band: Mutex::new(None),
+        }
+    }
+
+    /// The area within `metres` of the border lines, triangulated; made the
+    /// first time a distance is drawn and kept until another is.
+    pub(super) fn border_band(&self, metres: u32) -> Arc<ShapeMesh> {
+        let mut band = self
+            .band
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match band.as_ref() {
+            Some((made_for, mesh)) if *made_for == metres => mesh.clone(),
+            _ => {
+                let mesh = Arc::new(ShapeMesh::new(&self.border.band(f64::from(metres))));
+                *band = Some((metres, mesh.clone()));
+                mesh
+            }
         }
     }
 

@@ -26,6 +26,9 @@ impl MapWidget<'_> {
         shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
         self.paint_context(viewport, &visible, &mut shapes);
         self.paint_regions(viewport, &visible, hovered, &mut shapes);
+        if let Some(metres) = self.border_band_m {
+            self.paint_border_band(viewport, metres, &mut shapes);
+        }
         if self.shows(|v| v.border) {
             self.paint_border(viewport, &visible, &mut shapes);
         }
@@ -166,6 +169,18 @@ impl MapWidget<'_> {
                 BorderKind::DeFacto => Shape::dashed_line_many(&line, stroke, 7.0, 4.0, shapes),
             }
         }
+    }
+}
+
+impl MapWidget<'_> {
+    /// The band within `metres` of the border lines: what a near-border
+    /// filter keeps, under the border line and the markers.
+    fn paint_border_band(&self, viewport: &Viewport, metres: u32, shapes: &mut Vec<Shape>) {
+        let band = self.layers.border_band(metres);
+        let mut mesh = Mesh::default();
+        band.fill_into(viewport, self.style.border_band, &mut mesh);
+        shapes.push(Shape::mesh(mesh));
+        band.outline_into(viewport, Stroke::new(1.0, self.style.border_band), shapes);
     }
 }
 

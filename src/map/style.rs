@@ -62,6 +62,8 @@ pub struct MapStyle {
     pub border_line: Color32,
     /// The halo under the border line, so it reads on any fill.
     pub border_casing: Color32,
+    /// The band a near-border filter keeps, either side of the border.
+    pub border_band: Color32,
     /// Names in the context layer.
     pub context_label: Color32,
     /// Sea names.
@@ -107,6 +109,7 @@ impl MapStyle {
             country_border: Color32::from_rgb(0x8E, 0x86, 0x7A),
             border_line: Color32::from_rgb(0x2B, 0x22, 0x2E),
             border_casing: Color32::from_rgba_unmultiplied(0xFF, 0xFF, 0xFF, 0xB0),
+            border_band: Color32::from_rgba_unmultiplied(0x1F, 0x6F, 0xD0, 0x48),
             context_label: Color32::from_rgb(0x7A, 0x74, 0x6B),
             sea_label: Color32::from_rgb(0x4F, 0x74, 0x90),
             region_label: Color32::from_rgb(0x20, 0x20, 0x20),
@@ -134,6 +137,7 @@ impl MapStyle {
             country_border: Color32::from_rgb(0x78, 0x7C, 0x82),
             border_line: Color32::from_rgb(0xF0, 0xE8, 0xDC),
             border_casing: Color32::from_rgba_unmultiplied(0x10, 0x10, 0x10, 0xB0),
+            border_band: Color32::from_rgba_unmultiplied(0xFF, 0xE0, 0x4D, 0x3C),
             context_label: Color32::from_rgb(0x96, 0x99, 0x9E),
             sea_label: Color32::from_rgb(0x6F, 0x93, 0xB0),
             region_label: Color32::from_rgb(0xF2, 0xF2, 0xF2),

@@ -53,6 +53,8 @@ pub struct MapWidget<'a> {
     pub(super) events: Option<EventLayer<'a>>,
     pub(super) visibility: Option<&'a LayerVisibility>,
     pub(super) choropleth: Option<&'a [usize]>,
+    /// Half the width of the band drawn along the border, in metres.
+    pub(super) border_band_m: Option<u32>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -74,6 +76,7 @@ impl<'a> MapWidget<'a> {
             events: None,
             visibility: None,
             choropleth: None,
+            border_band_m: None,
         }
     }
 
@@ -87,6 +90,13 @@ impl<'a> MapWidget<'a> {
     /// sequential scale, and puts the counts on the labels.
     pub fn choropleth(mut self, counts: &'a [usize]) -> Self {
         self.choropleth = Some(counts);
+        self
+    }
+
+    /// Draws the band within `metres` of the border lines (what a
+    /// near-border filter keeps).
+    pub fn border_band(mut self, metres: Option<u32>) -> Self {
+        self.border_band_m = metres;
         self
     }
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use super::search::{event_matches, query_terms};
 use crate::data::events::date::civil_from_days;
+use crate::data::regions::border_distance::BorderMeasure;
 use crate::data::{Categories, CategoryId, Event, EventSet, Precision, RegionSet};
 
 /// The name the region filter uses for events outside every tracked region.
@@ -65,6 +66,9 @@ pub struct EventFilter {
     /// Only events located to a town or better: precision `exact`,
     /// `approximate` or not given (not `region` or `notional`).
     pub located_only: bool,
+    /// Only events within this many metres of a border line (the state
+    /// border or the de facto line), measured along the ellipsoid.
+    pub near_border_m: Option<u32>,
     /// Free text: every whitespace-separated term must occur in the title,
     /// description, place, actors or sources, ignoring case.
     pub text: String,
@@ -78,6 +82,7 @@ impl EventFilter {
             && self.categories.is_all()
             && self.hidden_regions.is_empty()
             && !self.located_only
+            && self.near_border_m.is_none()
             && self.text.trim().is_empty()
     }
 
@@ -150,6 +155,9 @@ impl EventFilter {
         if self.located_only {
             parts.push("located to a town or better".into());
         }
+        if let Some(metres) = self.near_border_m {
+            parts.push(format!("within {} of the border", km_text(metres)));
+        }
         if !self.text.trim().is_empty() {
             parts.push(format!("\"{}\"", self.text.trim()));
         }
@@ -172,10 +180,22 @@ impl EventFilter {
             outside_shown: !self.hidden_regions.contains(OUTSIDE),
             notional_shown: !self.hidden_regions.contains(NOTIONAL),
             located_only: self.located_only,
+            near_border_km: self.near_border_m.map(|m| m as f32 / 1000.0),
+            border: self.near_border_m.map(|_| regions.border().clone()),
             terms: query_terms(&self.text),
         };
         compiled.learn_categories(categories);
         compiled
+    }
+}
+
+/// Metres as km for people: `10 km`, `2.5 km`.
+pub fn km_text(metres: u32) -> String {
+    let km = f64::from(metres) / 1000.0;
+    if km.fract() == 0.0 {
+        format!("{km:.0} km")
+    } else {
+        format!("{km} km")
     }
 }
 
@@ -196,6 +216,10 @@ pub struct CompiledFilter {
     outside_shown: bool,
     notional_shown: bool,
     located_only: bool,
+    /// The near-border limit, in km.
+    near_border_km: Option<f32>,
+    /// What the slow path measures distances with, when there is a limit.
+    border: Option<std::sync::Arc<BorderMeasure>>,
     terms: Vec<String>,
 }
 
@@ -213,6 +237,17 @@ impl CompiledFilter {
     /// [`super::SearchIndex`]).
     pub fn has_text(&self) -> bool {
         !self.terms.is_empty()
+    }
+
+    /// Whether the filter keeps only events near the border (which the fast
+    /// path answers with each event's distance, [`crate::dataset::Dataset::border_km`]).
+    pub fn has_near_border(&self) -> bool {
+        self.near_border_km.is_some()
+    }
+
+    /// Whether an event `km` from the border passes the near-border limit.
+    pub fn border_passes(&self, km: f32) -> bool {
+        self.near_border_km.is_none_or(|limit| km <= limit)
     }
 
     /// Whether the category passes.
@@ -263,7 +298,18 @@ impl CompiledFilter {
                 event.is_notional(),
                 Precision::is_located(event.precision),
             )
+            && self.near_border_passes(event)
             && event_matches(event, &self.terms)
+    }
+
+    /// Whether an event passes the near-border limit, measured now.
+    fn near_border_passes(&self, event: &Event) -> bool {
+        let (Some(limit), Some(border)) = (self.near_border_km, &self.border) else {
+            return true;
+        };
+        border
+            .nearest(event.position)
+            .is_some_and(|n| (n.metres / 1000.0) as f32 <= limit)
     }
 }
 
@@ -418,11 +464,13 @@ impl FilteredEvents {
 
     /// Applies `filter` to the columns; `text_hits` (one flag per event, from
     /// a [`super::SearchIndex`]) answers the free text when the filter has
-    /// any.
+    /// any, and `border_km` (each event's distance to the border) the
+    /// near-border limit.
     pub fn compute(
         columns: &EventColumns,
         filter: &CompiledFilter,
         text_hits: Option<&[bool]>,
+        border_km: Option<&[f32]>,
         regions: usize,
         categories: usize,
     ) -> Self {
@@ -448,6 +496,9 @@ impl FilteredEvents {
                     if !filter.days_pass(start, end)
                         || !filter.place_passes(region, flags & NOTIONAL_EVENT != 0, flags & LOCATED != 0)
                         || text_hits.is_some_and(|hits| !hits.get(index).copied().unwrap_or(false))
+                        || border_km.is_some_and(|km| {
+                            !filter.border_passes(km.get(index).copied().unwrap_or(f32::INFINITY))
+                        })
                     {
                         continue;
                     }
@@ -595,10 +646,14 @@ mod tests {
         let hits = compiled
             .has_text()
             .then(|| SearchIndex::new(set).search(&filter.text));
+        let border = compiled
+            .has_near_border()
+            .then(|| crate::dataset::border_distances_km(set, regions));
         let fast = FilteredEvents::compute(
             &columns,
             &compiled,
             hits.as_deref(),
+            border.as_deref(),
             regions.regions().len(),
             set.categories().len(),
         );
@@ -654,6 +709,41 @@ mod tests {
         filter.toggle_region(NOTIONAL);
         let without = apply(&set, &regions, &filter);
         assert_eq!((without.len(), without.notional), (3, 0));
+    }
+
+    #[test]
+    fn near_border_keeps_the_events_within_the_distance_on_either_side() {
+        let regions = regions();
+        // Hrabovske (Ukraine, ~0.45 km from the line), Shebekino (~6.5 km),
+        // Belgorod (~36 km), Kharkiv (~32 km, Ukraine), Moscow (~450 km).
+        let set = load(
+            &regions,
+            r#"[
+          {"id": "hrabovske", "title": "a", "date": "2021-04-22", "lat": 50.6984, "lon": 35.4544},
+          {"id": "shebekino", "title": "b", "date": "2021-04-22", "lat": 50.4077, "lon": 36.8932},
+          {"id": "belgorod", "title": "c", "date": "2021-04-22", "lat": 50.5954, "lon": 36.5873},
+          {"id": "kharkiv", "title": "d", "date": "2021-04-22", "lat": 49.9935, "lon": 36.2304},
+          {"id": "moscow", "title": "e", "date": "2021-04-22", "lat": 55.7558, "lon": 37.6173}
+        ]"#,
+        );
+        let within = |metres: u32| {
+            let filter = EventFilter {
+                near_border_m: Some(metres),
+                ..EventFilter::default()
+            };
+            let mut kept = ids(&set, &apply(&set, &regions, &filter));
+            kept.sort();
+            kept
+        };
+        assert_eq!(within(1_000), ["hrabovske"]);
+        assert_eq!(within(10_000), ["hrabovske", "shebekino"]);
+        assert_eq!(within(50_000), ["belgorod", "hrabovske", "kharkiv", "shebekino"]);
+        assert_eq!(within(1_000_000).len(), 5);
+        let filter = EventFilter {
+            near_border_m: Some(2_500),
+            ..EventFilter::default()
+        };
+        assert_eq!(filter.describe(), "within 2.5 km of the border");
     }
 
     #[test]

@@ -72,6 +72,9 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         row(ui, "Place", place);
     }
     row(ui, "Coordinates", &format_lonlat(event.position));
+    if let Some(text) = border_text(regions, event) {
+        row(ui, "Border", &text);
+    }
     let region = match event.region.and_then(|r| regions.get(r as usize)) {
         Some(region) => region.name.clone(),
         None if event.is_notional() => "None: not placed (notional)".to_string(),
@@ -119,6 +122,29 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         event.origin.record
     );
     row(ui, "From", &origin);
+}
+
+/// How far the event's point is from the nearest border line, and on which
+/// side: `6.4 km from the Russia–Ukraine state border, in Russia`. A
+/// notional event's point is only a stand-in: `None`.
+pub fn border_text(regions: &RegionSet, event: &Event) -> Option<String> {
+    if event.is_notional() {
+        return None;
+    }
+    let nearest = regions.border().nearest(event.position)?;
+    let km = nearest.metres / 1000.0;
+    let distance = if km < 10.0 {
+        format!("{km:.1} km")
+    } else {
+        format!("{} km", group_thousands(km.round() as u64))
+    };
+    let line = regions.border().line_name(nearest.line);
+    let line = if line.is_empty() { "the border" } else { line };
+    let side = match regions.side_of(event.position) {
+        Some(side) => format!(", in {side}"),
+        None => ", at sea".to_string(),
+    };
+    Some(format!("{distance} from the {line}{side}"))
 }
 
 /// The event's sources: web links open in the browser, others are only shown.

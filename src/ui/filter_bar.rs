@@ -11,6 +11,9 @@ use crate::dataset::Dataset;
 use crate::map::LayerVisibility;
 use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
 
+/// The distance the near-border filter starts at, in km.
+const DEFAULT_NEAR_BORDER_KM: f32 = 10.0;
+
 /// The id of the search field, so `/` can focus it.
 pub fn search_id() -> egui::Id {
     egui::Id::unique("borderwatch-search")
@@ -69,6 +72,7 @@ impl FilterBar<'_> {
                     ..self.filter.clone()
                 }));
             }
+            self.near_border(ui, &mut intent);
             let mut choropleth = self.choropleth;
             if ui
                 .checkbox(&mut choropleth, "Choropleth")
@@ -136,6 +140,53 @@ impl FilterBar<'_> {
                 *intent = Some(PanelIntent::SetFilter(filter));
             }
         });
+    }
+
+    /// "Within N km of the border": a box to switch it on and the distance,
+    /// kept while it is off so switching back restores it.
+    fn near_border(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {
+        let id = egui::Id::unique("near-border-km");
+        let remembered = ui
+            .data(|d| d.get_temp::<f32>(id))
+            .unwrap_or(DEFAULT_NEAR_BORDER_KM);
+        let mut km = self
+            .filter
+            .near_border_m
+            .map_or(remembered, |m| m as f32 / 1000.0);
+        let mut on = self.filter.near_border_m.is_some();
+        let toggled = ui
+            .checkbox(&mut on, "Near border")
+            .on_hover_text(
+                "Only events within a distance of the Russia–Ukraine state border or the Crimea line \
+                 (geodesic, either side); the band is drawn on the map",
+            )
+            .changed();
+        let mut dragged = false;
+        if on {
+            dragged = ui
+                .add(
+                    egui::DragValue::new(&mut km)
+                        .range(0.5..=500.0)
+                        .speed(0.5)
+                        .custom_formatter(|v, _| {
+                            if v.fract() == 0.0 {
+                                format!("{v:.0} km")
+                            } else {
+                                format!("{v:.1} km")
+                            }
+                        })
+                        .custom_parser(|t| t.trim().trim_end_matches("km").trim().parse().ok()),
+                )
+                .on_hover_text("Drag or type the distance from the border")
+                .changed();
+        }
+        ui.data_mut(|d| d.insert_temp(id, km));
+        if toggled || (dragged && on) {
+            *intent = Some(PanelIntent::SetFilter(EventFilter {
+                near_border_m: on.then(|| (km * 1000.0).round() as u32),
+                ..self.filter.clone()
+            }));
+        }
     }
 
     fn layers_menu(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {

@@ -33,7 +33,8 @@ impl BorderwatchApp {
             .selected(self.selection.region_index())
             .obstacles(self.legend_rect)
             .events(layer)
-            .visibility(&self.layers_shown);
+            .visibility(&self.layers_shown)
+            .border_band(self.filter.near_border_m);
         if self.choropleth {
             map = map.choropleth(&self.filtered.region_counts);
         }

@@ -86,6 +86,13 @@ impl SidePanel<'_> {
         };
         let (items, about) = self.items.split_at(split);
         egui::CentralPanel::no_frame().show(ui, |ui| {
+            if matches!(self.focus, Focus::Region(_)) && !items.is_empty() {
+                ui.add_space(4.0);
+                egui::CollapsingHeader::new("By distance from the border")
+                    .id_salt("distance-bands")
+                    .default_open(false)
+                    .show(ui, |ui| distance_bands(ui, self.data, items));
+            }
             if !about.is_empty() {
                 ui.add_space(4.0);
                 let title = format!("Statements about it ({})", group_thousands(about.len() as u64));
@@ -200,6 +207,39 @@ impl SidePanel<'_> {
         }
         ui.add_space(4.0);
     }
+}
+
+/// Upper ends of the distance bands, in km (the last band is beyond).
+const BANDS_KM: [f32; 3] = [5.0, 25.0, 100.0];
+
+/// How many of `items` lie in each band of distance from the border.
+pub fn band_counts(border_km: &[f32], items: &[u32]) -> [usize; 4] {
+    let mut counts = [0; 4];
+    for &index in items {
+        let km = border_km.get(index as usize).copied().unwrap_or(f32::INFINITY);
+        let band = BANDS_KM
+            .iter()
+            .position(|&upper| km <= upper)
+            .unwrap_or(BANDS_KM.len());
+        counts[band] += 1;
+    }
+    counts
+}
+
+/// The listed events counted by distance from the border.
+fn distance_bands(ui: &mut Ui, data: &Dataset, items: &[u32]) {
+    let counts = band_counts(data.border_km(), items);
+    let labels = ["0–5 km", "5–25 km", "25–100 km", "over 100 km"];
+    egui::Grid::new("distance-band-grid")
+        .num_columns(2)
+        .spacing([12.0, 2.0])
+        .show(ui, |ui| {
+            for (label, count) in labels.iter().zip(counts) {
+                ui.label(RichText::new(*label).weak());
+                ui.label(events_count(count));
+                ui.end_row();
+            }
+        });
 }
 
 fn clear_button(ui: &mut Ui, intent: &mut Option<PanelIntent>) {

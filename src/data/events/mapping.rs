@@ -34,7 +34,8 @@ pub enum Role {
     /// `other_fields` in borderwatch's CSV.
     OtherFields,
     /// What the app worked out and `export` writes (`region_id`,
-    /// `region_name`, `region_by`): worked out again on loading, not kept.
+    /// `region_name`, `region_by`, `border_km`, `border_side`): worked out
+    /// again on loading, not kept.
     Derived,
 }
 
@@ -85,7 +86,7 @@ pub fn native_role(key: &str) -> Option<Role> {
         "sources" => Role::Sources,
         "source_urls" => Role::SourceUrls,
         "other_fields" => Role::OtherFields,
-        "region_id" | "region_name" | "region_by" => Role::Derived,
+        "region_id" | "region_name" | "region_by" | "border_km" | "border_side" => Role::Derived,
         _ => return None,
     })
 }

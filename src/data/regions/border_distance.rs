@@ -1,34 +1,39 @@
 //! How far a point is from the border: the geodesic distance, on the WGS84
 //! ellipsoid, to the nearest point of the state border or the de facto line
-//! ([`super::border::BorderLayer`]), found through an R-tree of the lines'
-//! segments.
+//! ([`super::border::BorderLayer`]).
 //!
-//! The segments are indexed with longitude scaled by the cosine of
-//! [`INDEX_LATITUDE`]; the index distance of a segment is therefore a lower
-//! bound of its true distance once scaled by the worst cosine between the
-//! point and the border ([`lower_bound_factor`]). Segments are taken nearest
-//! first until that bound passes the best distance found; each is measured in
-//! a plane tangent at the point, and the distance to the nearest point found
-//! is then measured again along the ellipsoid (Karney's method, `geo`'s
-//! [`Geodesic`]).
+//! The lines' segments are indexed as chords of the unit sphere (an R-tree
+//! in three dimensions), where the nearest chord to a point is its nearest
+//! segment along the sphere, found in a few steps wherever the point is. The
+//! ellipsoid differs from the sphere by under 0.5 %, so every segment within
+//! that margin of the nearest is measured too: each in a plane tangent at
+//! the point, and the nearest point found is measured again along the
+//! ellipsoid (Karney's method, `geo`'s [`Geodesic`]).
 
-use geo::{Coord, Distance, Geodesic, Line, Point};
+use std::sync::OnceLock;
+
+use geo::indexed::IntervalTreeMultiPolygon;
+use geo::{
+    Buffer, Contains, Coord, Distance, Geodesic, Intersects, LineString, MapCoords, MultiPolygon, Point, Rect,
+};
 use rstar::RTree;
-use rstar::primitives::GeomWithData;
+use rstar::primitives::{GeomWithData, Line};
 
 use super::border::{BorderKind, BorderLayer};
+use super::context::{ContextKind, ContextLayer};
 
 /// Metres in a degree of latitude (mean, WGS84).
 const METRES_PER_DEGREE: f64 = 111_195.0;
-/// The segments are indexed with longitude scaled by the cosine of this
-/// latitude (the border runs from 46° to 52.4° N).
-const INDEX_LATITUDE: f64 = 49.0;
-/// Relative slack when comparing a segment's lower bound with the best
-/// distance so far (rounding only).
-const TOLERANCE: f64 = 1e-9;
+/// How much further than the nearest chord a segment may be and still be the
+/// nearest on the ellipsoid. The sphere and the ellipsoid (flattening 1/298)
+/// disagree on distances by up to 0.7 % between opposite directions, far
+/// less between segments seen in nearly the same direction, which are the
+/// only ones this close; tests/border_distance.rs checks the result.
+const ELLIPSOID_MARGIN: f64 = 1.002;
 
-/// A segment of a border line, in index coordinates, with the line's index.
-type Segment = GeomWithData<Line<f64>, u32>;
+/// A segment of a border line as a chord of the unit sphere, with its index
+/// in [`BorderIndex::segments`].
+type Chord = GeomWithData<Line<[f64; 3]>, u32>;
 
 /// The nearest point of the border to some point.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,128 +48,412 @@ pub struct BorderNearest {
     pub foot: Coord<f64>,
 }
 
+/// Side of a grid cell, in degrees: about 2 km by 1.4 km at 50° N.
+const CELL_DEGREES: f64 = 0.02;
+/// How far beyond the lines' bounds the grid reaches, in degrees; points
+/// further out search the R-tree.
+const GRID_MARGIN_DEGREES: f64 = 2.0;
+/// Below this many metres, the last step measures in a plane with the
+/// ellipsoid's radii of curvature at the middle latitude (within 3 m at
+/// 100 km, 0.07 m at 30 km, whatever the direction); beyond, along the
+/// geodesic.
+const PLANE_LIMIT_M: f64 = 100_000.0;
+
+/// Mean radius of the Earth, in metres: chords of the unit sphere to metres.
+const EARTH_RADIUS_M: f64 = 6_371_000.0;
+
+/// A grid over the lines' surroundings: each cell holds, once asked, the
+/// segments that can be nearest to some point in it.
+struct Grid {
+    min: Coord<f64>,
+    columns: usize,
+    rows: usize,
+    cells: Vec<OnceLock<Cell>>,
+}
+
+/// The segments that can be nearest to some point of a grid cell, nearest
+/// to its centre first, each with that distance (metres, along a chord).
+struct Cell {
+    /// From the centre to the farthest corner, in metres (a chord).
+    reach_m: f32,
+    candidates: Box<[(u32, f32)]>,
+}
+
 /// The border lines' segments, indexed for nearest-point queries.
 pub struct BorderIndex {
-    segments: RTree<Segment>,
+    chords: RTree<Chord>,
+    /// Each segment's line and ends (longitude/latitude).
+    segments: Vec<(u32, Coord<f64>, Coord<f64>)>,
     kinds: Vec<BorderKind>,
-    /// The largest |latitude| of any segment.
-    max_latitude: f64,
+    grid: Option<Grid>,
 }
 
 impl BorderIndex {
     /// Indexes every segment of every line of `layer`.
     pub fn new(layer: &BorderLayer) -> Self {
         let mut segments = Vec::new();
-        let mut max_latitude: f64 = 0.0;
         for (index, line) in layer.lines.iter().enumerate() {
             for part in &line.line {
-                for segment in part.lines() {
-                    max_latitude = max_latitude.max(segment.start.y.abs()).max(segment.end.y.abs());
-                    let indexed = Line::new(to_index(segment.start), to_index(segment.end));
-                    segments.push(GeomWithData::new(indexed, index as u32));
-                }
+                segments.extend(part.lines().map(|s| (index as u32, s.start, s.end)));
             }
         }
+        let chords = segments
+            .iter()
+            .enumerate()
+            .map(|(i, (_, start, end))| {
+                GeomWithData::new(Line::new(on_sphere(*start), on_sphere(*end)), i as u32)
+            })
+            .collect();
+        let bounds = layer
+            .lines
+            .iter()
+            .map(|l| l.bounds)
+            .reduce(|a, b| crate::geometry::bounds_union(&a, &b));
         Self {
-            segments: RTree::bulk_load(segments),
+            chords: RTree::bulk_load(chords),
+            segments,
             kinds: layer.lines.iter().map(|l| l.kind).collect(),
-            max_latitude,
+            grid: bounds.map(Grid::around),
         }
     }
 
     /// Whether there is no line to measure to.
     pub fn is_empty(&self) -> bool {
-        self.segments.size() == 0
+        self.segments.is_empty()
     }
 
     /// The nearest point of any line to `point` (longitude/latitude) and its
     /// geodesic distance; `None` when there are no lines or the point is not
     /// a finite coordinate.
     pub fn nearest(&self, point: Coord<f64>) -> Option<BorderNearest> {
-        if !point.x.is_finite() || !point.y.is_finite() {
+        if !point.x.is_finite() || !point.y.is_finite() || self.segments.is_empty() {
             return None;
         }
-        let factor = lower_bound_factor(point.y, self.max_latitude);
+        let tangent = Tangent::at(point);
         let mut best: Option<(f64, Coord<f64>, u32)> = None;
-        let at = Point(to_index(point));
-        for (segment, distance_2) in self.segments.nearest_neighbor_iter_with_distance_2(&at) {
-            let bound = distance_2.sqrt() * METRES_PER_DEGREE * factor;
-            if best.is_some_and(|(metres, _, _)| bound > metres * (1.0 + TOLERANCE)) {
-                break;
+        let consider = |best: &mut Option<(f64, Coord<f64>, u32)>, segment: u32| {
+            if let Some(&(line, start, end)) = self.segments.get(segment as usize) {
+                let (metres, foot) = tangent.distance_to_segment(start, end);
+                if best.is_none_or(|(best_metres, _, _)| metres < best_metres) {
+                    *best = Some((metres, foot, line));
+                }
             }
-            let (metres, foot) = tangent_distance(point, segment.geom());
-            if best.is_none_or(|(best_metres, _, _)| metres < best_metres) {
-                best = Some((metres, foot, segment.data));
+        };
+        match self.grid.as_ref().and_then(|g| g.cell_of(point)) {
+            Some((cell, centre)) => {
+                let cell = cell.get_or_init(|| self.cell(centre));
+                for &(segment, from_centre_m) in cell.candidates.iter() {
+                    // No segment further from the centre can be nearer to
+                    // the point (with room for the plane's and the sphere's
+                    // small differences from the ellipsoid).
+                    let bound = f64::from(from_centre_m - cell.reach_m);
+                    if best.is_some_and(|(best_m, _, _)| bound > best_m * 1.02 + 1.0) {
+                        break;
+                    }
+                    consider(&mut best, segment);
+                }
+            }
+            None => {
+                for segment in self.around(on_sphere(point), 0.0) {
+                    consider(&mut best, segment);
+                }
             }
         }
         let (_, foot, line) = best?;
         Some(BorderNearest {
-            metres: Geodesic.distance(Point(point), Point(foot)),
+            metres: ellipsoid_distance(point, foot),
             line: line as usize,
-            kind: self.kinds.get(line as usize).copied().unwrap_or(BorderKind::State),
+            kind: self
+                .kinds
+                .get(line as usize)
+                .copied()
+                .unwrap_or(BorderKind::State),
             foot,
         })
+    }
+
+    /// The segments that can be nearest to some point of the grid cell
+    /// centred at `centre`, nearest to the centre first.
+    fn cell(&self, centre: Coord<f64>) -> Cell {
+        let at = on_sphere(centre);
+        let half = CELL_DEGREES / 2.0;
+        // The cell's farthest corner from its centre, as a chord.
+        let reach = [(-half, -half), (-half, half), (half, -half), (half, half)]
+            .iter()
+            .map(|(dx, dy)| {
+                chord(
+                    at,
+                    on_sphere(Coord {
+                        x: centre.x + dx,
+                        y: centre.y + dy,
+                    }),
+                )
+            })
+            .fold(0.0, f64::max);
+        let mut candidates: Vec<(u32, f32)> = self
+            .around(at, 2.0 * reach)
+            .into_iter()
+            .map(|segment| {
+                let from_centre =
+                    self.segments
+                        .get(segment as usize)
+                        .map_or(f64::INFINITY, |&(_, start, end)| {
+                            let line = Line::new(on_sphere(start), on_sphere(end));
+                            rstar::PointDistance::distance_2(&line, &at).sqrt()
+                        });
+                (segment, (from_centre * EARTH_RADIUS_M) as f32)
+            })
+            .collect();
+        candidates.sort_by(|a, b| a.1.total_cmp(&b.1));
+        Cell {
+            reach_m: (reach * EARTH_RADIUS_M) as f32,
+            candidates: candidates.into_boxed_slice(),
+        }
+    }
+
+    /// The segments whose chord distance from `at` is within `slack` (a chord
+    /// length) of the nearest one's, with the ellipsoid's margin: for a point
+    /// within `slack / 2` of `at`, its nearest segment is among them (by the
+    /// triangle inequality in three dimensions).
+    fn around(&self, at: [f64; 3], slack: f64) -> Vec<u32> {
+        let Some(nearest) = self.chords.nearest_neighbor(&at) else {
+            return Vec::new();
+        };
+        let radius = (rstar::PointDistance::distance_2(nearest, &at).sqrt() + slack) * ELLIPSOID_MARGIN;
+        self.chords
+            .locate_within_distance(at, radius * radius + 1e-18)
+            .map(|chord| chord.data)
+            .collect()
+    }
+}
+
+impl Grid {
+    /// A grid over `bounds` and [`GRID_MARGIN_DEGREES`] around.
+    fn around(bounds: Rect<f64>) -> Self {
+        let min = Coord {
+            x: bounds.min().x - GRID_MARGIN_DEGREES,
+            y: bounds.min().y - GRID_MARGIN_DEGREES,
+        };
+        let cells = |span: f64| ((span + 2.0 * GRID_MARGIN_DEGREES) / CELL_DEGREES).ceil() as usize;
+        let (columns, rows) = (cells(bounds.width()), cells(bounds.height()));
+        Self {
+            min,
+            columns,
+            rows,
+            cells: std::iter::repeat_with(OnceLock::new)
+                .take(columns * rows)
+                .collect(),
+        }
+    }
+
+    /// The cell holding `point` and its centre; `None` outside the grid.
+    fn cell_of(&self, point: Coord<f64>) -> Option<(&OnceLock<Cell>, Coord<f64>)> {
+        let column = ((point.x - self.min.x) / CELL_DEGREES).floor();
+        let row = ((point.y - self.min.y) / CELL_DEGREES).floor();
+        if !(0.0..self.columns as f64).contains(&column) || !(0.0..self.rows as f64).contains(&row) {
+            return None;
+        }
+        let (column, row) = (column as usize, row as usize);
+        let centre = Coord {
+            x: self.min.x + (column as f64 + 0.5) * CELL_DEGREES,
+            y: self.min.y + (row as f64 + 0.5) * CELL_DEGREES,
+        };
+        Some((self.cells.get(row * self.columns + column)?, centre))
     }
 }
 
 impl std::fmt::Debug for BorderIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BorderIndex")
-            .field("segments", &self.segments.size())
+            .field("segments", &self.segments.len())
             .finish()
     }
 }
 
-/// Longitude/latitude to index coordinates (degrees of latitude both ways).
-fn to_index(point: Coord<f64>) -> Coord<f64> {
-    Coord {
-        x: point.x * INDEX_LATITUDE.to_radians().cos(),
-        y: point.y,
+/// The border lines with what measuring against them needs: their index
+/// (built when first asked) and the countries around, to say which side of
+/// the border a point is on.
+#[derive(Default)]
+pub struct BorderMeasure {
+    layer: BorderLayer,
+    index: OnceLock<BorderIndex>,
+    countries: Vec<(String, Rect<f64>, IntervalTreeMultiPolygon<f64>)>,
+}
+
+impl BorderMeasure {
+    /// Measures against the context's border lines; sides are named by its
+    /// countries.
+    pub fn new(context: &ContextLayer) -> Self {
+        Self {
+            layer: context.border.clone(),
+            index: OnceLock::new(),
+            countries: context
+                .features
+                .iter()
+                .filter(|f| f.kind == ContextKind::Country)
+                .map(|f| (f.name.clone(), f.bounds, IntervalTreeMultiPolygon::new(&f.shape)))
+                .collect(),
+        }
+    }
+
+    /// The nearest point of any border line to `point`, and how far it is.
+    pub fn nearest(&self, point: Coord<f64>) -> Option<BorderNearest> {
+        self.index().nearest(point)
+    }
+
+    /// The index, built the first time it is needed.
+    pub fn index(&self) -> &BorderIndex {
+        self.index.get_or_init(|| BorderIndex::new(&self.layer))
+    }
+
+    /// The area within `metres` of any border line, in longitude/latitude:
+    /// what a near-border filter keeps, to draw. Each stretch of
+    /// [`BAND_STRETCH`] vertices is buffered in a plane true to scale at its
+    /// own latitude (within 0.5 % over a stretch), and the stretches are
+    /// joined into one shape.
+    pub fn band(&self, metres: f64) -> MultiPolygon<f64> {
+        let mut stretches = Vec::new();
+        if metres.is_nan() || metres <= 0.0 {
+            return MultiPolygon(stretches);
+        }
+        for line in &self.layer.lines {
+            for part in &line.line {
+                for stretch in part.0.windows(BAND_STRETCH + 1).step_by(BAND_STRETCH).chain(
+                    // The tail the windows do not reach (or a short line).
+                    std::iter::once(&part.0[part.0.len().saturating_sub(1) / BAND_STRETCH * BAND_STRETCH..]),
+                ) {
+                    if stretch.is_empty() {
+                        continue;
+                    }
+                    stretches.extend(buffer_stretch(stretch, metres));
+                }
+            }
+        }
+        geo::unary_union(&stretches)
+    }
+
+    /// What the line at `index` is called ("Russia–Ukraine state border").
+    pub fn line_name(&self, index: usize) -> &str {
+        self.layer.lines.get(index).map_or("", |l| l.name.as_str())
+    }
+
+    /// The country whose outline contains `point`, if any.
+    pub fn country_at(&self, point: Coord<f64>) -> Option<&str> {
+        self.countries
+            .iter()
+            .find(|(_, bounds, shape)| bounds.intersects(&point) && shape.contains(&point))
+            .map(|(name, _, _)| name.as_str())
     }
 }
 
-/// Index coordinates back to longitude/latitude.
-fn from_index(point: Coord<f64>) -> Coord<f64> {
-    Coord {
-        x: point.x / INDEX_LATITUDE.to_radians().cos(),
-        y: point.y,
+impl std::fmt::Debug for BorderMeasure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BorderMeasure")
+            .field("lines", &self.layer.lines.len())
+            .field("countries", &self.countries.len())
+            .finish()
     }
 }
 
-/// What an index distance is at least worth in true distance, as a share:
-/// east–west distances between the point and the border shrink with the
-/// cosine of the highest latitude between them (north–south ones are exact).
-fn lower_bound_factor(latitude: f64, border_max_latitude: f64) -> f64 {
-    let highest = latitude.abs().max(border_max_latitude).min(89.9);
-    // Slightly under, for the ellipsoid's flattening (≤ 0.7 % here).
-    (highest.to_radians().cos() / INDEX_LATITUDE.to_radians().cos()).min(1.0) * 0.99
-}
+/// Vertices per stretch of border buffered in one plane.
+const BAND_STRETCH: usize = 64;
 
-/// Metres from `point` to a segment in index coordinates, in a plane tangent
-/// at the point, and the segment's nearest point (longitude/latitude).
-fn tangent_distance(point: Coord<f64>, segment: &Line<f64>) -> (f64, Coord<f64>) {
-    let (start, end) = (from_index(segment.start), from_index(segment.end));
-    let mid_latitude = |c: Coord<f64>| ((point.y + c.y) / 2.0).to_radians().cos();
-    // The east–west scale at the latitude halfway to the segment keeps the
-    // plane close to the ellipsoid over hundreds of kilometres.
-    let scale_x = mid_latitude(start).max(mid_latitude(end)) * METRES_PER_DEGREE;
-    let local = |c: Coord<f64>| Coord {
-        x: (c.x - point.x) * scale_x,
-        y: (c.y - point.y) * METRES_PER_DEGREE,
+/// The area within `metres` of a run of border vertices, buffered in a plane
+/// tangent at the run's middle and brought back to longitude/latitude.
+fn buffer_stretch(stretch: &[Coord<f64>], metres: f64) -> MultiPolygon<f64> {
+    let middle = stretch[stretch.len() / 2];
+    let scale_x = middle.y.to_radians().cos() * METRES_PER_DEGREE;
+    let to_plane = |c: &Coord<f64>| Coord {
+        x: (c.x - middle.x) * scale_x,
+        y: (c.y - middle.y) * METRES_PER_DEGREE,
     };
-    let (a, b) = (local(start), local(end));
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let length2 = dx * dx + dy * dy;
-    let t = if length2 > 0.0 {
-        (-(a.x * dx + a.y * dy) / length2).clamp(0.0, 1.0)
+    let buffered = if stretch.len() == 1 {
+        Point(to_plane(&stretch[0])).buffer(metres)
     } else {
-        0.0
+        LineString(stretch.iter().map(to_plane).collect()).buffer(metres)
     };
-    let foot = Coord {
-        x: start.x + t * (end.x - start.x),
-        y: start.y + t * (end.y - start.y),
-    };
-    ((a.x + t * dx).hypot(a.y + t * dy), foot)
+    buffered.map_coords(|c| Coord {
+        x: middle.x + c.x / scale_x,
+        y: middle.y + c.y / METRES_PER_DEGREE,
+    })
+}
+
+/// A longitude/latitude point on the unit sphere.
+fn on_sphere(point: Coord<f64>) -> [f64; 3] {
+    let (lat, lon) = (point.y.to_radians(), point.x.to_radians());
+    [lat.cos() * lon.cos(), lat.cos() * lon.sin(), lat.sin()]
+}
+
+/// The straight distance between two points on the unit sphere.
+fn chord(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
+}
+
+/// Metres between two points along the WGS84 ellipsoid: in a plane with the
+/// ellipsoid's radii of curvature at their middle latitude when they are
+/// near ([`PLANE_LIMIT_M`]), else along the geodesic (Karney's method).
+fn ellipsoid_distance(a: Coord<f64>, b: Coord<f64>) -> f64 {
+    const SEMI_MAJOR_M: f64 = 6_378_137.0;
+    const ECCENTRICITY_2: f64 = 0.006_694_379_990_141_3;
+    let middle = ((a.y + b.y) / 2.0).to_radians();
+    let w = 1.0 - ECCENTRICITY_2 * middle.sin().powi(2);
+    let meridian = SEMI_MAJOR_M * (1.0 - ECCENTRICITY_2) / (w * w.sqrt());
+    let prime_vertical = SEMI_MAJOR_M / w.sqrt();
+    let east = ((b.x - a.x + 540.0).rem_euclid(360.0) - 180.0).to_radians() * prime_vertical * middle.cos();
+    let north = (b.y - a.y).to_radians() * meridian;
+    let plane = east.hypot(north);
+    if plane < PLANE_LIMIT_M {
+        plane
+    } else {
+        Geodesic.distance(Point(a), Point(b))
+    }
+}
+
+/// A plane tangent at a point, in metres east and north of it: where the
+/// nearest of a few segments is chosen.
+#[derive(Clone, Copy)]
+struct Tangent {
+    point: Coord<f64>,
+}
+
+impl Tangent {
+    fn at(point: Coord<f64>) -> Self {
+        Self { point }
+    }
+
+    /// Metres (in the plane) to the segment `start`–`end`, and the
+    /// segment's nearest point (longitude/latitude). The east–west scale is
+    /// taken at the latitude halfway to the segment, which keeps the plane
+    /// close to the ellipsoid over hundreds of kilometres.
+    fn distance_to_segment(&self, start: Coord<f64>, end: Coord<f64>) -> (f64, Coord<f64>) {
+        let point = self.point;
+        let middle = (point.y + (start.y + end.y) / 2.0) / 2.0;
+        let scale_x = middle.to_radians().cos() * METRES_PER_DEGREE;
+        let local = |c: Coord<f64>| {
+            let mut east = c.x - point.x;
+            if east.abs() > 180.0 {
+                // Across the antimeridian, the short way round.
+                east = (east + 540.0).rem_euclid(360.0) - 180.0;
+            }
+            Coord {
+                x: east * scale_x,
+                y: (c.y - point.y) * METRES_PER_DEGREE,
+            }
+        };
+        let (a, b) = (local(start), local(end));
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let length2 = dx * dx + dy * dy;
+        let t = if length2 > 0.0 {
+            (-(a.x * dx + a.y * dy) / length2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let foot = Coord {
+            x: start.x + t * (end.x - start.x),
+            y: start.y + t * (end.y - start.y),
+        };
+        ((a.x + t * dx).hypot(a.y + t * dy), foot)
+    }
 }
 
 #[cfg(test)]
@@ -206,7 +495,11 @@ mod tests {
         assert_eq!((east.line, east.kind), (0, BorderKind::State));
         assert!((east.foot.y - 50.5).abs() < 1e-3, "{east:?}");
         let expected = Geodesic.distance(Point::new(36.5, 50.5), Point::new(36.0, 50.5));
-        assert!((east.metres - expected).abs() < 5.0, "{} vs {expected}", east.metres);
+        assert!(
+            (east.metres - expected).abs() < 5.0,
+            "{} vs {expected}",
+            east.metres
+        );
         // North of the end: the end is the nearest point.
         let north = index.nearest(Coord { x: 36.0, y: 51.3 }).expect("nearest");
         assert!((north.foot.y - 51.0).abs() < 1e-9 && (north.foot.x - 36.0).abs() < 1e-9);
@@ -215,7 +508,107 @@ mod tests {
         assert_eq!((south.line, south.kind), (1, BorderKind::DeFacto));
         assert!(south.metres < 20_000.0);
         assert!(index.nearest(Coord { x: f64::NAN, y: 50.0 }).is_none());
-        assert!(BorderIndex::new(&BorderLayer::default()).nearest(Coord { x: 36.0, y: 50.0 }).is_none());
+        assert!(
+            BorderIndex::new(&BorderLayer::default())
+                .nearest(Coord { x: 36.0, y: 50.0 })
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn the_band_holds_the_points_within_its_distance_and_no_others() {
+        let context = ContextLayer::bundled().expect("context");
+        let measure = BorderMeasure::new(&context);
+        let band = measure.band(10_000.0);
+        assert!(!band.0.is_empty());
+        let (mut inside, mut outside) = (0, 0);
+        // A grid over the border's length, 0.02° apart.
+        for i in 0..300 {
+            for j in 0..60 {
+                let point = Coord {
+                    x: 31.5 + f64::from(i) * 0.03,
+                    y: 46.0 + f64::from(j) * 0.11,
+                };
+                let Some(nearest) = measure.nearest(point) else {
+                    continue;
+                };
+                let contained = band.contains(&Point(point));
+                if nearest.metres < 9_900.0 {
+                    assert!(
+                        contained,
+                        "{point:?} at {:.0} m is outside the band",
+                        nearest.metres
+                    );
+                    inside += 1;
+                } else if nearest.metres > 10_100.0 {
+                    assert!(
+                        !contained,
+                        "{point:?} at {:.0} m is inside the band",
+                        nearest.metres
+                    );
+                    outside += 1;
+                }
+            }
+        }
+        assert!(
+            inside > 100 && outside > 1000,
+            "{inside} inside, {outside} outside"
+        );
+        assert!(measure.band(0.0).0.is_empty());
+    }
+
+    #[test]
+    fn the_plane_of_local_radii_agrees_with_the_geodesic_where_it_is_used() {
+        for (a, b) in [
+            ((36.0, 50.0), (36.3, 50.1)),
+            ((39.7, 47.2), (39.7, 47.45)),
+            ((33.5, 52.3), (33.9, 52.3)),
+            ((34.1, 44.9), (34.0, 45.1)),
+        ] {
+            let (a, b) = (Coord { x: a.0, y: a.1 }, Coord { x: b.0, y: b.1 });
+            let geodesic = Geodesic.distance(Point(a), Point(b));
+            let plane = ellipsoid_distance(a, b);
+            assert!(geodesic < PLANE_LIMIT_M, "{geodesic}");
+            assert!(
+                (plane - geodesic).abs() < geodesic * 3e-5 + 0.01,
+                "{plane} vs {geodesic}"
+            );
+        }
+        // Beyond the limit it is the geodesic itself.
+        let (a, b) = (Coord { x: 30.5, y: 50.45 }, Coord { x: 37.6, y: 55.75 });
+        assert!(Geodesic.distance(Point(a), Point(b)) > PLANE_LIMIT_M);
+        assert_eq!(ellipsoid_distance(a, b), Geodesic.distance(Point(a), Point(b)));
+    }
+
+    #[test]
+    fn the_grid_finds_what_the_tree_finds() {
+        let context = ContextLayer::bundled().expect("context");
+        let index = BorderIndex::new(&context.border);
+        let mut in_grid = 0;
+        for i in 0..400 {
+            // A spread of points over and beyond the grid.
+            let point = Coord {
+                x: 28.0 + f64::from(i % 40) * 0.37,
+                y: 42.0 + f64::from(i / 40) * 1.31,
+            };
+            let nearest = index.nearest(point).expect("nearest");
+            let (mut nearest_tangent, mut by_tree) = (f64::INFINITY, f64::INFINITY);
+            for segment in index.around(on_sphere(point), 0.0) {
+                let (_, start, end) = index.segments[segment as usize];
+                let (metres, foot) = Tangent::at(point).distance_to_segment(start, end);
+                if metres < nearest_tangent {
+                    nearest_tangent = metres;
+                    by_tree = ellipsoid_distance(point, foot);
+                }
+            }
+            assert!(
+                (nearest.metres - by_tree).abs() < 1e-6,
+                "{point:?}: {} vs {by_tree}",
+                nearest.metres
+            );
+            in_grid += usize::from(index.grid.as_ref().is_some_and(|g| g.cell_of(point).is_some()));
+        }
+        assert!(in_grid > 50 && in_grid < 400, "{in_grid}");
     }
 
     #[test]
@@ -239,7 +632,15 @@ mod tests {
         let expected = Geodesic.distance(Point::new(30.0, 52.0), Point::new(33.0, 52.0));
         // The foot on a meridian is a little south of 52° (the great circle);
         // the true minimum is at most the distance to (33, 52).
-        assert!(nearest.metres <= expected + 1.0, "{} vs {expected}", nearest.metres);
-        assert!(nearest.metres > expected - 2_000.0, "{} vs {expected}", nearest.metres);
+        assert!(
+            nearest.metres <= expected + 1.0,
+            "{} vs {expected}",
+            nearest.metres
+        );
+        assert!(
+            nearest.metres > expected - 2_000.0,
+            "{} vs {expected}",
+            nearest.metres
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use geo::{Coord, MultiPolygon, Rect};
 use geojson::JsonObject;
 
+use super::border_distance::BorderMeasure;
 use super::coast::CoastIndex;
 use super::context::{ContextKind, ContextLayer};
 use super::index::RegionIndex;
@@ -91,6 +92,9 @@ pub struct RegionSet {
     /// The coastal rule's index, built from `land` when first needed (most
     /// points are inside a region and never ask).
     coast: std::sync::OnceLock<CoastIndex>,
+    /// The border lines around, to measure how far events are from them
+    /// (none until [`Self::with_land`]).
+    border: std::sync::Arc<BorderMeasure>,
 }
 
 /// Where a point falls among the regions.
@@ -153,6 +157,7 @@ impl RegionSet {
                 index,
                 land: Vec::new(),
                 coast: std::sync::OnceLock::new(),
+                border: std::sync::Arc::default(),
             },
             warnings,
         )
@@ -206,7 +211,25 @@ impl RegionSet {
             .map(|f| (f.shape.clone(), f.bounds))
             .collect();
         self.coast = std::sync::OnceLock::new();
+        self.border = std::sync::Arc::new(BorderMeasure::new(context));
         self
+    }
+
+    /// The border lines to measure distances to (empty before
+    /// [`Self::with_land`]).
+    pub fn border(&self) -> &std::sync::Arc<BorderMeasure> {
+        &self.border
+    }
+
+    /// Which side of the border a point is on: the country containing it,
+    /// else the tracked region containing it (Crimea is in neither of the
+    /// context's countries), else `None` (at sea, or beyond the map).
+    pub fn side_of(&self, point: Coord<f64>) -> Option<&str> {
+        self.border.country_at(point).or_else(|| {
+            self.locate(point)
+                .and_then(|i| self.regions.get(i))
+                .map(|r| r.name.as_str())
+        })
     }
 
     /// The region a point belongs to: the one containing it, else (with the
