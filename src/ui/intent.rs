@@ -5,8 +5,8 @@
 use std::path::PathBuf;
 
 use super::files::{DialogPurpose, EventFilesAnswer};
+use super::focus::Focus;
 use super::session::Theme;
-use super::side_panel::Focus;
 use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
 use crate::map::LayerVisibility;

@@ -5,9 +5,9 @@
 use egui::Ui;
 
 use super::app::BorderwatchApp;
+use super::focus::Focus;
 use super::intent::PanelIntent;
 use super::legend::{Legend, legend};
-use super::side_panel::Focus;
 use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
 use crate::spatial::Cluster;
 

@@ -11,6 +11,7 @@ mod event_list;
 mod exporting;
 pub mod files;
 mod filter_bar;
+mod focus;
 pub mod format;
 mod intent;
 mod legend;
@@ -28,5 +29,5 @@ mod timeline;
 pub mod watch;
 
 pub use app::{BorderwatchApp, StartupOptions};
+pub use focus::Focus;
 pub use intent::PanelIntent;
-pub use side_panel::Focus;

@@ -6,7 +6,7 @@
 
 use geo::Coord;
 
-use super::side_panel::Focus;
+use super::focus::Focus;
 use crate::data::{Placement, Region};
 use crate::dataset::Dataset;
 use crate::query::FilteredEvents;

@@ -7,28 +7,13 @@ use egui::{RichText, Ui};
 
 use super::event_details::{event_details, fields_grid};
 use super::event_list::{about_list, event_list};
+use super::focus::Focus;
 use super::format::{format_area, format_lonlat, group_thousands};
 use super::intent::PanelIntent;
 use crate::data::Region;
 use crate::dataset::Dataset;
 use crate::map::MapStyle;
 use crate::query::FilteredEvents;
-
-/// What the side panel is about.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub enum Focus {
-    /// Nothing: the panel lists the regions.
-    #[default]
-    Nothing,
-    /// A tracked region, by index.
-    Region(usize),
-    /// Events outside every tracked region.
-    Outside,
-    /// The notional events: statements and policies with no known place.
-    Notional,
-    /// Events at one spot on the map (a stack of markers), newest first.
-    Spot(Vec<u32>),
-}
 
 /// Properties shown in their own rows, not again under "Attributes".
 const SHOWN_PROPERTIES: [&str; 6] = ["id", "name", "name_local", "source", "part", "part_local"];
