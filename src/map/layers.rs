@@ -71,8 +71,8 @@ pub struct MapLayers {
     region_bounds: Option<WorldRect>,
     /// What the band along the border is made from.
     border: Arc<BorderMeasure>,
-    /// The band last drawn, for its half-width in metres.
-    band: Mutex<Option<(u32, Arc<ShapeMesh>)>>,
+    /// The bands last drawn, by half-width in metres, the latest last.
+    bands: Mutex<Vec<(u32, Arc<ShapeMesh>)>>,
 }
 
 impl MapLayers {
@@ -108,25 +108,29 @@ impl MapLayers {
                 .collect(),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
             border: regions.border().clone(),
-            band: Mutex::new(None),
+            bands: Mutex::new(Vec::new()),
         }
     }
 
     /// The area within `metres` of the border lines, triangulated; made the
-    /// first time a distance is drawn and kept until another is.
+    /// first time a distance is drawn (10–50 ms) and kept with the last few.
     pub(super) fn border_band(&self, metres: u32) -> Arc<ShapeMesh> {
-        let mut band = self
-            .band
+        const KEPT: usize = 4;
+        let mut bands = self
+            .bands
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match band.as_ref() {
-            Some((made_for, mesh)) if *made_for == metres => mesh.clone(),
-            _ => {
-                let mesh = Arc::new(ShapeMesh::new(&self.border.band(f64::from(metres))));
-                *band = Some((metres, mesh.clone()));
-                mesh
-            }
+        if let Some(at) = bands.iter().position(|(made_for, _)| *made_for == metres) {
+            let band = bands.remove(at);
+            bands.push(band.clone());
+            return band.1;
         }
+        let mesh = Arc::new(ShapeMesh::new(&self.border.band(f64::from(metres))));
+        if bands.len() >= KEPT {
+            bands.remove(0);
+        }
+        bands.push((metres, mesh.clone()));
+        mesh
     }
 
     /// World bounds of all regions: what "Fit" shows.
@@ -150,6 +154,26 @@ pub(super) fn region_shown(regions: &RegionSet, visibility: Option<&LayerVisibil
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn border_bands_are_made_once_per_distance_and_the_last_few_kept() {
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let context = ContextLayer::bundled().expect("bundled context");
+        let layers = MapLayers::new(&regions, &context);
+        let ten = layers.border_band(10_000);
+        assert!(ten.triangle_count() > 0);
+        assert!(Arc::ptr_eq(&ten, &layers.border_band(10_000)), "kept");
+        let fifty = layers.border_band(50_000);
+        assert!(!Arc::ptr_eq(&ten, &fifty));
+        assert!(Arc::ptr_eq(&ten, &layers.border_band(10_000)), "still kept");
+        for km in [1, 2, 3, 4] {
+            layers.border_band(km * 1000);
+        }
+        assert!(
+            !Arc::ptr_eq(&ten, &layers.border_band(10_000)),
+            "made again once dropped"
+        );
+    }
 
     #[test]
     fn the_bundled_border_becomes_lines_and_land_is_filled_once() {

@@ -14,7 +14,8 @@ use std::sync::OnceLock;
 
 use geo::indexed::IntervalTreeMultiPolygon;
 use geo::{
-    Buffer, Contains, Coord, Distance, Geodesic, Intersects, LineString, MapCoords, MultiPolygon, Point, Rect,
+    Buffer, Contains, Coord, Distance, Geodesic, Intersects, LineString, MapCoords, MultiPolygon, Point,
+    Rect, Simplify,
 };
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
@@ -307,17 +308,22 @@ impl BorderMeasure {
     }
 
     /// The area within `metres` of any border line, in longitude/latitude:
-    /// what a near-border filter keeps, to draw. Each stretch of
-    /// [`BAND_STRETCH`] vertices is buffered in a plane true to scale at its
-    /// own latitude (within 0.5 % over a stretch), and the stretches are
-    /// joined into one shape.
+    /// what a near-border filter keeps, to draw. The lines are simplified to
+    /// [`BAND_DETAIL`] of the width; each stretch of [`BAND_STRETCH`]
+    /// vertices is buffered in a plane true to scale at its own latitude
+    /// (within 0.5 % over a stretch), and the stretches are joined into one
+    /// shape.
     pub fn band(&self, metres: f64) -> MultiPolygon<f64> {
         let mut stretches = Vec::new();
         if metres.is_nan() || metres <= 0.0 {
             return MultiPolygon(stretches);
         }
+        // Detail finer than half a hundredth of the band's width does not show in
+        // it (its edge moves by at most that).
+        let tolerance = metres * BAND_DETAIL / METRES_PER_DEGREE;
         for line in &self.layer.lines {
             for part in &line.line {
+                let part = part.simplify(tolerance);
                 for stretch in part.0.windows(BAND_STRETCH + 1).step_by(BAND_STRETCH).chain(
                     // The tail the windows do not reach (or a short line).
                     std::iter::once(&part.0[part.0.len().saturating_sub(1) / BAND_STRETCH * BAND_STRETCH..]),
@@ -357,6 +363,8 @@ impl std::fmt::Debug for BorderMeasure {
 
 /// Vertices per stretch of border buffered in one plane.
 const BAND_STRETCH: usize = 64;
+/// The band is drawn from the lines simplified to this share of its width.
+const BAND_DETAIL: f64 = 0.005;
 
 /// The area within `metres` of a run of border vertices, buffered in a plane
 /// tangent at the run's middle and brought back to longitude/latitude.
@@ -533,14 +541,14 @@ mod tests {
                     continue;
                 };
                 let contained = band.contains(&Point(point));
-                if nearest.metres < 9_900.0 {
+                if nearest.metres < 9_850.0 {
                     assert!(
                         contained,
                         "{point:?} at {:.0} m is outside the band",
                         nearest.metres
                     );
                     inside += 1;
-                } else if nearest.metres > 10_100.0 {
+                } else if nearest.metres > 10_150.0 {
                     assert!(
                         !contained,
                         "{point:?} at {:.0} m is inside the band",
