@@ -43,7 +43,8 @@ pub fn drawn_position(event: &Event, regions: &RegionSet) -> Coord<f64> {
 }
 
 /// The distance in km from each event of `events` to the nearest border line
-/// of `regions`, in event order.
+/// of `regions`, in event order; infinite for a notional event, whose point
+/// says nothing of where it happened (no near-border filter keeps it).
 pub fn border_distances_km(events: &EventSet, regions: &RegionSet) -> Vec<f32> {
     use rayon::prelude::*;
     let index = regions.border().index();
@@ -51,6 +52,9 @@ pub fn border_distances_km(events: &EventSet, regions: &RegionSet) -> Vec<f32> {
         .events()
         .par_iter()
         .map(|event| {
+            if event.is_notional() {
+                return f32::INFINITY;
+            }
             index
                 .nearest(event.position)
                 .map_or(f32::INFINITY, |n| (n.metres / 1000.0) as f32)

@@ -222,7 +222,9 @@ pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, St
         Placement::Coastal { .. } => "coast",
         Placement::Notional { .. } => "notional",
     };
-    let border = regions.border().nearest(event.position);
+    // A notional event's point is a stand-in: no distance, no side.
+    let placed = !event.is_notional();
+    let border = placed.then(|| regions.border().nearest(event.position)).flatten();
     let km = border.map(|n| format!("{:.3}", n.metres / 1000.0));
     [
         ("region_id", region.map(|r| r.id.to_string()).unwrap_or_default()),
@@ -231,7 +233,11 @@ pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, St
         ("border_km", km.unwrap_or_default()),
         (
             "border_side",
-            regions.side_of(event.position).unwrap_or_default().to_string(),
+            placed
+                .then(|| regions.side_of(event.position))
+                .flatten()
+                .unwrap_or_default()
+                .to_string(),
         ),
     ]
 }
@@ -456,7 +462,8 @@ mod tests {
         assert!(lines[3].contains(",,,position,"), "{}", lines[3]);
         assert!(border(lines[3]).0 > 400.0, "{}", lines[3]);
         // In no region, whatever its point (in Belgorod); about Crimea.
-        assert!(lines[4].contains(",,,notional,"), "{}", lines[4]);
+        // …with no distance or side: its point is a stand-in.
+        assert!(lines[4].ends_with(",,,notional,,"), "{}", lines[4]);
         assert!(
             lines[4].contains(",crimea,") && lines[4].contains(",notional,week,"),
             "{}",

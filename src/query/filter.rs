@@ -307,9 +307,11 @@ impl CompiledFilter {
         let (Some(limit), Some(border)) = (self.near_border_km, &self.border) else {
             return true;
         };
-        border
-            .nearest(event.position)
-            .is_some_and(|n| (n.metres / 1000.0) as f32 <= limit)
+        // A notional event's point is a stand-in: it is near nothing.
+        !event.is_notional()
+            && border
+                .nearest(event.position)
+                .is_some_and(|n| (n.metres / 1000.0) as f32 <= limit)
     }
 }
 
@@ -723,7 +725,8 @@ mod tests {
           {"id": "shebekino", "title": "b", "date": "2021-04-22", "lat": 50.4077, "lon": 36.8932},
           {"id": "belgorod", "title": "c", "date": "2021-04-22", "lat": 50.5954, "lon": 36.5873},
           {"id": "kharkiv", "title": "d", "date": "2021-04-22", "lat": 49.9935, "lon": 36.2304},
-          {"id": "moscow", "title": "e", "date": "2021-04-22", "lat": 55.7558, "lon": 37.6173}
+          {"id": "moscow", "title": "e", "date": "2021-04-22", "lat": 55.7558, "lon": 37.6173},
+          {"id": "said", "title": "f", "date": "2021-04-22", "lat": 50.6984, "lon": 35.4544, "precision": "notional"}
         ]"#,
         );
         let within = |metres: u32| {
@@ -735,10 +738,12 @@ mod tests {
             kept.sort();
             kept
         };
+        // The notional one at Hrabovske's point is near nothing.
         assert_eq!(within(1_000), ["hrabovske"]);
         assert_eq!(within(10_000), ["hrabovske", "shebekino"]);
         assert_eq!(within(50_000), ["belgorod", "hrabovske", "kharkiv", "shebekino"]);
         assert_eq!(within(1_000_000).len(), 5);
+        assert_eq!(apply(&set, &regions, &EventFilter::default()).len(), 6);
         let filter = EventFilter {
             near_border_m: Some(2_500),
             ..EventFilter::default()

@@ -1,14 +1,19 @@
 //! How far a point is from the border: the geodesic distance, on the WGS84
 //! ellipsoid, to the nearest point of the state border or the de facto line
-//! ([`super::border::BorderLayer`]).
+//! ([`super::border::BorderLayer`]), and the band within a distance of them.
 //!
 //! The lines' segments are indexed as chords of the unit sphere (an R-tree
 //! in three dimensions), where the nearest chord to a point is its nearest
-//! segment along the sphere, found in a few steps wherever the point is. The
-//! ellipsoid differs from the sphere by under 0.5 %, so every segment within
-//! that margin of the nearest is measured too: each in a plane tangent at
-//! the point, and the nearest point found is measured again along the
-//! ellipsoid (Karney's method, `geo`'s [`Geodesic`]).
+//! segment along the sphere. Around the lines, a grid of small cells keeps
+//! for each cell (made when first asked) the segments that can be nearest to
+//! any point in it, nearest to its centre first, so a point's query looks at
+//! a few segments and stops; beyond the grid the R-tree is asked directly.
+//! Candidates are compared in a plane tangent at the point, with a small
+//! margin for the ellipsoid's difference from the sphere, and the nearest
+//! point found is measured along the ellipsoid: in a plane with its radii of
+//! curvature up to [`PLANE_LIMIT_M`], by Karney's method (`geo`'s
+//! [`Geodesic`]) beyond. tests/border_distance.rs checks the results against
+//! PROJ and GEOS.
 
 use std::sync::OnceLock;
 
@@ -116,11 +121,6 @@ impl BorderIndex {
             kinds: layer.lines.iter().map(|l| l.kind).collect(),
             grid: bounds.map(Grid::around),
         }
-    }
-
-    /// Whether there is no line to measure to.
-    pub fn is_empty(&self) -> bool {
-        self.segments.is_empty()
     }
 
     /// The nearest point of any line to `point` (longitude/latitude) and its
