@@ -1,7 +1,9 @@
 //! Pure geometry shared by the data, the spatial index and the map: the Web
-//! Mercator projection and bounding boxes. No egui, no loaded data.
+//! Mercator projection, bounding boxes and the ruler's measures. No egui, no
+//! loaded data.
 
 pub mod projection;
+pub mod ruler;
 
 pub use projection::{WorldPoint, WorldRect, project, unproject};
 

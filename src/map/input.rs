@@ -101,8 +101,20 @@ pub(super) fn handle_input(
     }
 }
 
-/// Zoom buttons and Fit (of `regions`), top right of the map, as in other
-/// map apps. They act on the next frame.
+/// `M` starts or ends the ruler; `Esc` ends it (and does nothing else then).
+pub(super) fn ruler_keys(ui: &Ui, memory: &mut MapMemory) {
+    if ui.ctx().egui_wants_keyboard_input() {
+        return;
+    }
+    let toggle = ui.input(|i| i.key_pressed(Key::M) && !i.modifiers.command);
+    let end = memory.ruler().is_some() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
+    if toggle || end {
+        memory.toggle_ruler();
+    }
+}
+
+/// Zoom buttons, Fit (of `regions`) and the ruler, top right of the map, as
+/// in other map apps. They act on the next frame.
 pub(super) fn controls(
     ui: &mut Ui,
     rect: Rect,
@@ -135,5 +147,18 @@ pub(super) fn controls(
             }
         }
         y += size.y + 4.0;
+    }
+    let measuring = memory.ruler().is_some();
+    let ruler = ui
+        .put(
+            Rect::from_min_size(pos2(x, y), size),
+            egui::Button::new(egui::RichText::new("Ruler").size(11.0))
+                .wrap_mode(egui::TextWrapMode::Extend)
+                .fill(style.overlay_fill)
+                .selected(measuring),
+        )
+        .on_hover_text("Measure distances and bearings: click points (M); Esc ends");
+    if ruler.clicked() {
+        memory.toggle_ruler();
     }
 }

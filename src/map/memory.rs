@@ -35,9 +35,36 @@ pub struct MapMemory {
     /// moved the view since: the fit follows the map's size until then.
     #[serde(skip)]
     auto_fit: Option<Vec2>,
+    /// The ruler's points (longitude/latitude) while measuring.
+    #[serde(skip)]
+    ruler: Option<Vec<Coord<f64>>>,
 }
 
 impl MapMemory {
+    /// The ruler's points while measuring (`None` when not measuring).
+    pub fn ruler(&self) -> Option<&[Coord<f64>]> {
+        self.ruler.as_deref()
+    }
+
+    /// Starts measuring, or ends it (forgetting the points).
+    pub fn toggle_ruler(&mut self) {
+        self.ruler = match self.ruler {
+            Some(_) => None,
+            None => Some(Vec::new()),
+        };
+    }
+
+    /// Adds a point to the ruler, when measuring; returns whether it did.
+    pub(super) fn measure_to(&mut self, point: Coord<f64>) -> bool {
+        match &mut self.ruler {
+            Some(points) => {
+                points.push(point);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The current view, once the map has been shown.
     pub fn view(&self) -> Option<MapView> {
         self.view

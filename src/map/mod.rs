@@ -11,6 +11,7 @@ pub mod mesh;
 pub mod overlay;
 mod paint;
 mod region_labels;
+pub mod ruler;
 pub mod style;
 pub mod view;
 mod widget;

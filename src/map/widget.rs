@@ -7,10 +7,11 @@
 use egui::{CursorIcon, Pos2, Rect, Response, Sense, Ui};
 use geo::Coord;
 
-use super::input::{controls, handle_input};
+use super::input::{controls, handle_input, ruler_keys};
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
+use super::ruler::paint_ruler;
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
 use crate::spatial::Cluster;
@@ -137,6 +138,11 @@ impl<'a> MapWidget<'a> {
         let viewport = Viewport::new(view, rect);
         memory.remember(viewport);
 
+        // While measuring, a click adds a point to the ruler instead.
+        let measured = response.clicked()
+            && response
+                .interact_pointer_pos()
+                .is_some_and(|p| memory.measure_to(viewport.screen_to_lonlat(p)));
         let clusters: &[Cluster] = match &self.events {
             Some(layer) if self.shows(|v| v.markers) => memory.clusters_for(layer, &viewport),
             _ => &[],
@@ -149,7 +155,7 @@ impl<'a> MapWidget<'a> {
         let hovered_region = cursor
             .filter(|_| hovered_events.is_none())
             .and_then(|c| self.regions.locate_where(c, |i| self.region_shown(i)));
-        let clicked = response.clicked().then(|| {
+        let clicked = (response.clicked() && !measured).then(|| {
             response.interact_pointer_pos().map_or(MapClick::Nothing, |p| {
                 click_at(clusters, &viewport, self.regions, self.visibility, p)
             })
@@ -157,7 +163,11 @@ impl<'a> MapWidget<'a> {
 
         if ui.is_rect_visible(rect) {
             self.paint(ui, &viewport, hovered_region, clusters);
+            if let Some(points) = memory.ruler() {
+                paint_ruler(&ui.painter_at(rect), &viewport, points, cursor, self.style);
+            }
         }
+        ruler_keys(ui, memory);
         controls(ui, rect, self.style, memory, regions);
         let response = self.hover_feedback(ui, response, hovered_region, hovered_events.as_ref());
 
