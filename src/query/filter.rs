@@ -191,12 +191,8 @@ impl EventFilter {
 
 /// Metres as km for people: `10 km`, `2.5 km`.
 pub fn km_text(metres: u32) -> String {
-    let km = f64::from(metres) / 1000.0;
-    if km.fract() == 0.0 {
-        format!("{km:.0} km")
-    } else {
-        format!("{km} km")
-    }
+    // Rust writes whole floats without a fraction: `10`, `2.5`.
+    format!("{} km", f64::from(metres) / 1000.0)
 }
 
 /// `YYYY-MM-DD` of a day number.
@@ -749,6 +745,7 @@ mod tests {
             ..EventFilter::default()
         };
         assert_eq!(filter.describe(), "within 2.5 km of the border");
+        assert_eq!(km_text(10_000), "10 km");
     }
 
     #[test]
