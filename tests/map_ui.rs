@@ -5,7 +5,7 @@ mod common;
 
 use borderwatch::data::{ContextLayer, RegionSet};
 use borderwatch::{BorderwatchApp, StartupOptions};
-use common::{click_at, harness_for, screen_pos};
+use common::{click_at, harness_for, screen_pos, selected_id};
 use egui::{Event, Modifiers, Pos2, Vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -15,10 +15,6 @@ fn harness() -> Harness<'static, BorderwatchApp> {
         RegionSet::bundled().expect("bundled regions"),
         ContextLayer::bundled().expect("bundled context"),
     ))
-}
-
-fn selected_id(harness: &Harness<'_, BorderwatchApp>) -> Option<String> {
-    harness.state().selected_region().map(|r| r.id.to_string())
 }
 
 #[test]

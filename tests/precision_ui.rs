@@ -6,7 +6,7 @@ mod common;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::data::Precision;
-use common::{bundled_app, harness_for};
+use common::{bundled_app, harness_for, selected_id};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use serde_json::Value;
@@ -112,11 +112,7 @@ fn a_region_shows_the_statements_about_it_apart_from_its_events() {
     harness.get_by_label("None: not placed (notional)");
     harness.get_by_label("About");
     assert_eq!(
-        harness
-            .state()
-            .selected_region()
-            .map(|r| r.id.to_string())
-            .as_deref(),
+        selected_id(&harness).as_deref(),
         Some("crimea"),
         "the region stays focused"
     );

@@ -5,9 +5,9 @@
 mod common;
 
 use borderwatch::BorderwatchApp;
-use borderwatch::geometry::ruler::{legs, length_text};
-use borderwatch::map::ruler::ruler_lines;
-use common::{bundled_app, click_at, harness_for, screen_pos};
+use borderwatch::geometry::ruler::legs;
+use borderwatch::map::ruler::{length_text, ruler_lines};
+use common::{bundled_app, click_at, harness_for, screen_pos, selected_id};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -58,14 +58,7 @@ fn clicks_measure_while_the_ruler_is_on_and_select_again_after_esc() {
     );
     let voronezh = screen_pos(&harness, 50.6, 40.6);
     click_at(&mut harness, voronezh);
-    assert_eq!(
-        harness
-            .state()
-            .selected_region()
-            .map(|r| r.id.to_string())
-            .as_deref(),
-        Some("voronezh")
-    );
+    assert_eq!(selected_id(&harness).as_deref(), Some("voronezh"));
 
     harness.key_press(egui::Key::M);
     harness.run();

@@ -27,26 +27,6 @@ pub fn legs(points: &[Coord<f64>]) -> Vec<Leg> {
         .collect()
 }
 
-/// A length as people read it: `850 m`, `12.3 km`, `1,240 km`.
-pub fn length_text(metres: f64) -> String {
-    if metres < 1_000.0 {
-        format!("{metres:.0} m")
-    } else if metres < 100_000.0 {
-        format!("{:.1} km", metres / 1000.0)
-    } else {
-        let km = (metres / 1000.0).round() as u64;
-        let text = km.to_string();
-        let mut grouped = String::new();
-        for (i, digit) in text.chars().enumerate() {
-            if i > 0 && (text.len() - i).is_multiple_of(3) {
-                grouped.push(',');
-            }
-            grouped.push(digit);
-        }
-        format!("{grouped} km")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,12 +60,5 @@ mod tests {
         let total: f64 = legs.iter().map(|l| l.metres).sum();
         assert!((total - 137_086.15).abs() < 0.02, "{total}");
         assert!(super::legs(&points[..1]).is_empty());
-    }
-
-    #[test]
-    fn lengths_read_in_metres_or_km() {
-        assert_eq!(length_text(850.4), "850 m");
-        assert_eq!(length_text(12_340.0), "12.3 km");
-        assert_eq!(length_text(1_240_400.0), "1,240 km");
     }
 }

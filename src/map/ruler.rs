@@ -6,7 +6,8 @@ use egui::{Align2, Color32, FontId, Pos2, Rect, Shape, Stroke, vec2};
 use geo::Coord;
 
 use super::{MapStyle, Viewport};
-use crate::geometry::ruler::{legs, length_text};
+use crate::data::grouped::thousands;
+use crate::geometry::ruler::legs;
 
 /// Paints the path of `points` and, while the pointer is over the map, the
 /// leg to it; returns the box's lines (for tests and the box itself).
@@ -48,8 +49,8 @@ pub fn ruler_lines(points: &[Coord<f64>], pointer: Option<Coord<f64>>) -> Vec<St
     if points.is_empty() {
         return vec!["Ruler: click points on the map · Esc or M ends".to_string()];
     }
-    let legs = legs(points);
-    let mut lines: Vec<String> = legs
+    let path = legs(points);
+    let mut lines: Vec<String> = path
         .iter()
         .enumerate()
         .map(|(i, leg)| {
@@ -61,10 +62,10 @@ pub fn ruler_lines(points: &[Coord<f64>], pointer: Option<Coord<f64>>) -> Vec<St
             )
         })
         .collect();
-    let total: f64 = legs.iter().map(|l| l.metres).sum();
+    let total: f64 = path.iter().map(|l| l.metres).sum();
     lines.push(format!("Total: {}", length_text(total)));
     if let (Some(&last), Some(pointer)) = (points.last(), pointer) {
-        let next = crate::geometry::ruler::legs(&[last, pointer]);
+        let next = legs(&[last, pointer]);
         if let Some(next) = next.first() {
             lines.push(format!(
                 "Next: {}, bearing {:.0}°",
@@ -74,6 +75,17 @@ pub fn ruler_lines(points: &[Coord<f64>], pointer: Option<Coord<f64>>) -> Vec<St
         }
     }
     lines
+}
+
+/// A length as people read it: `850 m`, `12.3 km`, `1,240 km`.
+pub fn length_text(metres: f64) -> String {
+    if metres < 1_000.0 {
+        format!("{metres:.0} m")
+    } else if metres < 100_000.0 {
+        format!("{:.1} km", metres / 1000.0)
+    } else {
+        format!("{} km", thousands((metres / 1000.0).round() as usize))
+    }
 }
 
 /// The box of `lines` at the bottom left of the map, above the scale bar.
@@ -95,5 +107,17 @@ fn paint_box(painter: &egui::Painter, map: Rect, lines: &[String], style: &MapSt
         let size = galley.size();
         painter.galley(Pos2::new(rect.left() + 6.0, y), galley, Color32::PLACEHOLDER);
         y += size.y;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_read_in_metres_or_km() {
+        assert_eq!(length_text(850.4), "850 m");
+        assert_eq!(length_text(12_340.0), "12.3 km");
+        assert_eq!(length_text(1_240_400.0), "1,240 km");
     }
 }

@@ -7,7 +7,7 @@
 use geo::Coord;
 
 use super::focus::Focus;
-use crate::data::{Placement, Region};
+use crate::data::Region;
 use crate::dataset::Dataset;
 use crate::query::FilteredEvents;
 
@@ -105,12 +105,12 @@ impl Selection {
     /// it is listed in); the list scrolls to it. Where the map draws it, for
     /// the map to centre on; `None` for no such event or a notional one.
     pub(super) fn select_event(&mut self, data: &Dataset, index: usize) -> Option<Coord<f64>> {
-        data.events.get(index)?;
+        let event = data.events.get(index)?;
         let position = data.map_position(index);
         let in_spot = matches!(&self.focus, Focus::Spot(members) if members.contains(&(index as u32)));
         // A statement about the focused region stays listed with it.
-        let about_focus = matches!(&self.focus, Focus::Region(region)
-            if data.events.get(index).is_some_and(|e| e.placement == Placement::Notional { about: Some(*region as u32) }));
+        let about_focus =
+            matches!(&self.focus, Focus::Region(region) if event.about() == Some(*region as u32));
         let focus = if in_spot || about_focus {
             self.focus.clone()
         } else {
@@ -135,14 +135,11 @@ impl Selection {
                 // The region's events, then the notional ones about it.
                 Focus::Region(index) => filtered
                     .in_region(&data.columns, Some(*index as u32))
-                    .chain(filtered.notional_events(&data.columns).filter(|&i| {
-                        data.events.get(i).is_some_and(|e| {
-                            e.placement
-                                == Placement::Notional {
-                                    about: Some(*index as u32),
-                                }
-                        })
-                    }))
+                    .chain(
+                        filtered
+                            .notional_events(&data.columns)
+                            .filter(|&i| data.events.get(i).and_then(|e| e.about()) == Some(*index as u32)),
+                    )
                     .map(|i| i as u32)
                     .collect(),
                 Focus::Notional => filtered

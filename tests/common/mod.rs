@@ -41,6 +41,11 @@ pub fn bundled_app() -> BorderwatchApp {
     BorderwatchApp::with_dataset(Dataset::new(regions, context, events))
 }
 
+/// The id of the selected region, if any.
+pub fn selected_id(harness: &Harness<'_, BorderwatchApp>) -> Option<String> {
+    harness.state().selected_region().map(|r| r.id.to_string())
+}
+
 /// Where a latitude/longitude is on screen now, by the app's own projection.
 pub fn screen_pos(harness: &Harness<'_, BorderwatchApp>, lat: f64, lon: f64) -> Pos2 {
     let viewport = harness.state().map_memory().last_viewport().expect("map drawn");

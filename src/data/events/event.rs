@@ -367,6 +367,14 @@ impl Event {
         self.precision == Some(Precision::Notional)
     }
 
+    /// The region a notional event is about (not in), by index.
+    pub fn about(&self) -> Option<u32> {
+        match self.placement {
+            Placement::Notional { about } => about,
+            _ => None,
+        }
+    }
+
     /// Whether the event overlaps the UTC days `from..=to` (inclusive): an
     /// event with an end date is visible while it lasts.
     pub fn overlaps_days(&self, from: i32, to: i32) -> bool {

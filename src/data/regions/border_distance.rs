@@ -27,9 +27,8 @@ use rstar::primitives::{GeomWithData, Line};
 
 use super::border::{BorderKind, BorderLayer};
 use super::context::{ContextKind, ContextLayer};
+use crate::geometry::{METRES_PER_DEGREE, nearest_to_origin};
 
-/// Metres in a degree of latitude (mean, WGS84).
-const METRES_PER_DEGREE: f64 = 111_195.0;
 /// How much further than the nearest chord a segment may be and still be the
 /// nearest on the ellipsoid. The sphere and the ellipsoid (flattening 1/298)
 /// disagree on distances by up to 0.7 % between opposite directions, far
@@ -130,11 +129,10 @@ impl BorderIndex {
         if !point.x.is_finite() || !point.y.is_finite() || self.segments.is_empty() {
             return None;
         }
-        let tangent = Tangent::at(point);
         let mut best: Option<(f64, Coord<f64>, u32)> = None;
         let consider = |best: &mut Option<(f64, Coord<f64>, u32)>, segment: u32| {
             if let Some(&(line, start, end)) = self.segments.get(segment as usize) {
-                let (metres, foot) = tangent.distance_to_segment(start, end);
+                let (metres, foot) = tangent_distance(point, start, end);
                 if best.is_none_or(|(best_metres, _, _)| metres < best_metres) {
                     *best = Some((metres, foot, line));
                 }
@@ -155,8 +153,8 @@ impl BorderIndex {
                 }
             }
             None => {
-                for segment in self.around(on_sphere(point), 0.0) {
-                    consider(&mut best, segment);
+                for chord in self.around(on_sphere(point), 0.0) {
+                    consider(&mut best, chord.data);
                 }
             }
         }
@@ -193,16 +191,9 @@ impl BorderIndex {
             .fold(0.0, f64::max);
         let mut candidates: Vec<(u32, f32)> = self
             .around(at, 2.0 * reach)
-            .into_iter()
-            .map(|segment| {
-                let from_centre =
-                    self.segments
-                        .get(segment as usize)
-                        .map_or(f64::INFINITY, |&(_, start, end)| {
-                            let line = Line::new(on_sphere(start), on_sphere(end));
-                            rstar::PointDistance::distance_2(&line, &at).sqrt()
-                        });
-                (segment, (from_centre * EARTH_RADIUS_M) as f32)
+            .map(|chord| {
+                let from_centre = rstar::PointDistance::distance_2(chord.geom(), &at).sqrt();
+                (chord.data, (from_centre * EARTH_RADIUS_M) as f32)
             })
             .collect();
         candidates.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -216,15 +207,13 @@ impl BorderIndex {
     /// length) of the nearest one's, with the ellipsoid's margin: for a point
     /// within `slack / 2` of `at`, its nearest segment is among them (by the
     /// triangle inequality in three dimensions).
-    fn around(&self, at: [f64; 3], slack: f64) -> Vec<u32> {
-        let Some(nearest) = self.chords.nearest_neighbor(&at) else {
-            return Vec::new();
-        };
-        let radius = (rstar::PointDistance::distance_2(nearest, &at).sqrt() + slack) * ELLIPSOID_MARGIN;
-        self.chords
-            .locate_within_distance(at, radius * radius + 1e-18)
-            .map(|chord| chord.data)
-            .collect()
+    fn around(&self, at: [f64; 3], slack: f64) -> impl Iterator<Item = &Chord> {
+        let radius = self.chords.nearest_neighbor(&at).map(|nearest| {
+            (rstar::PointDistance::distance_2(nearest, &at).sqrt() + slack) * ELLIPSOID_MARGIN
+        });
+        radius
+            .into_iter()
+            .flat_map(move |radius| self.chords.locate_within_distance(at, radius * radius + 1e-18))
     }
 }
 
@@ -417,51 +406,32 @@ fn ellipsoid_distance(a: Coord<f64>, b: Coord<f64>) -> f64 {
     }
 }
 
-/// A plane tangent at a point, in metres east and north of it: where the
-/// nearest of a few segments is chosen.
-#[derive(Clone, Copy)]
-struct Tangent {
-    point: Coord<f64>,
-}
-
-impl Tangent {
-    fn at(point: Coord<f64>) -> Self {
-        Self { point }
-    }
-
-    /// Metres (in the plane) to the segment `start`–`end`, and the
-    /// segment's nearest point (longitude/latitude). The east–west scale is
-    /// taken at the latitude halfway to the segment, which keeps the plane
-    /// close to the ellipsoid over hundreds of kilometres.
-    fn distance_to_segment(&self, start: Coord<f64>, end: Coord<f64>) -> (f64, Coord<f64>) {
-        let point = self.point;
-        let middle = (point.y + (start.y + end.y) / 2.0) / 2.0;
-        let scale_x = middle.to_radians().cos() * METRES_PER_DEGREE;
-        let local = |c: Coord<f64>| {
-            let mut east = c.x - point.x;
-            if east.abs() > 180.0 {
-                // Across the antimeridian, the short way round.
-                east = (east + 540.0).rem_euclid(360.0) - 180.0;
-            }
-            Coord {
-                x: east * scale_x,
-                y: (c.y - point.y) * METRES_PER_DEGREE,
-            }
-        };
-        let (a, b) = (local(start), local(end));
-        let (dx, dy) = (b.x - a.x, b.y - a.y);
-        let length2 = dx * dx + dy * dy;
-        let t = if length2 > 0.0 {
-            (-(a.x * dx + a.y * dy) / length2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        let foot = Coord {
-            x: start.x + t * (end.x - start.x),
-            y: start.y + t * (end.y - start.y),
-        };
-        ((a.x + t * dx).hypot(a.y + t * dy), foot)
-    }
+/// Metres from `point` to the segment `start`–`end` (longitude/latitude)
+/// in a plane tangent at the point, and the segment's nearest point: where
+/// the nearest of a few segments is chosen. The east–west scale is taken at
+/// the latitude halfway to the segment, which keeps the plane close to the
+/// ellipsoid over hundreds of kilometres.
+fn tangent_distance(point: Coord<f64>, start: Coord<f64>, end: Coord<f64>) -> (f64, Coord<f64>) {
+    let middle = (point.y + (start.y + end.y) / 2.0) / 2.0;
+    let scale_x = middle.to_radians().cos() * METRES_PER_DEGREE;
+    let local = |c: Coord<f64>| {
+        let mut east = c.x - point.x;
+        if east.abs() > 180.0 {
+            // Across the antimeridian, the short way round.
+            east = (east + 540.0).rem_euclid(360.0) - 180.0;
+        }
+        Coord {
+            x: east * scale_x,
+            y: (c.y - point.y) * METRES_PER_DEGREE,
+        }
+    };
+    let (a, b) = (local(start), local(end));
+    let t = nearest_to_origin(a, b);
+    let foot = Coord {
+        x: start.x + t * (end.x - start.x),
+        y: start.y + t * (end.y - start.y),
+    };
+    ((a.x + t * (b.x - a.x)).hypot(a.y + t * (b.y - a.y)), foot)
 }
 
 #[cfg(test)]
@@ -601,9 +571,9 @@ mod tests {
             };
             let nearest = index.nearest(point).expect("nearest");
             let (mut nearest_tangent, mut by_tree) = (f64::INFINITY, f64::INFINITY);
-            for segment in index.around(on_sphere(point), 0.0) {
-                let (_, start, end) = index.segments[segment as usize];
-                let (metres, foot) = Tangent::at(point).distance_to_segment(start, end);
+            for chord in index.around(on_sphere(point), 0.0) {
+                let (_, start, end) = index.segments[chord.data as usize];
+                let (metres, foot) = tangent_distance(point, start, end);
                 if metres < nearest_tangent {
                     nearest_tangent = metres;
                     by_tree = ellipsoid_distance(point, foot);

@@ -12,7 +12,7 @@ use geo::{Contains, Intersects};
 use geo::{Coord, Line, MultiPolygon, Rect, indexed::IntervalTreeMultiPolygon};
 use rstar::RTree;
 
-use crate::geometry::bounds_union;
+use crate::geometry::{METRES_PER_DEGREE, bounds_union, nearest_to_origin};
 use rstar::primitives::GeomWithData;
 
 /// How far off a coast a point may be and still count as in its region, in
@@ -20,8 +20,6 @@ use rstar::primitives::GeomWithData;
 /// off the coast, short of open water.
 pub const COASTAL_REACH_M: f64 = 2_000.0;
 
-/// Metres in a degree of latitude (mean, WGS84).
-const METRES_PER_DEGREE: f64 = 111_195.0;
 /// The edges are indexed with longitude scaled by the cosine of this
 /// latitude, so that index distances are close to true ones in the area.
 const INDEX_LATITUDE: f64 = 48.0;
@@ -174,14 +172,8 @@ fn distance_m(point: Coord<f64>, edge: &Line<f64>) -> f64 {
         }
     };
     let (a, b) = (local(edge.start), local(edge.end));
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let length2 = dx * dx + dy * dy;
-    let t = if length2 > 0.0 {
-        (-(a.x * dx + a.y * dy) / length2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (a.x + t * dx).hypot(a.y + t * dy)
+    let t = nearest_to_origin(a, b);
+    (a.x + t * (b.x - a.x)).hypot(a.y + t * (b.y - a.y))
 }
 
 #[cfg(test)]
