@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 use geo::Coord;
 
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
+use crate::geometry::area::AreaTest;
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
 use crate::spatial::EventIndex;
 
@@ -59,6 +60,18 @@ pub fn border_distances_km(events: &EventSet, regions: &RegionSet) -> Vec<f32> {
                 .nearest(event.position)
                 .map_or(f32::INFINITY, |n| (n.metres / 1000.0) as f32)
         })
+        .collect()
+}
+
+/// Whether each event of `events` is inside the drawn `area`, by its
+/// point, in event order; a notional event never is (its point is only a
+/// stand-in).
+pub fn area_hits(events: &EventSet, area: &AreaTest) -> Vec<bool> {
+    use rayon::prelude::*;
+    events
+        .events()
+        .par_iter()
+        .map(|event| !event.is_notional() && area.contains(event.position))
         .collect()
 }
 
@@ -119,10 +132,12 @@ impl Dataset {
             .has_text()
             .then(|| self.search_index().search(&filter.text));
         let border = compiled.has_near_border().then(|| self.border_km());
+        let inside = compiled.area().map(|area| area_hits(&self.events, area));
+        let masks: Vec<&[bool]> = hits.iter().chain(&inside).map(Vec::as_slice).collect();
         FilteredEvents::compute(
             &self.columns,
             &compiled,
-            hits.as_deref(),
+            &masks,
             border,
             self.regions.regions().len(),
             self.events.categories().len(),

@@ -9,9 +9,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use borderwatch::check::{CheckOptions, run_check};
 use borderwatch::data::EventDate;
+use borderwatch::data::area_file::read_area;
 use borderwatch::data::events::DateOrder;
 use borderwatch::data::events::read::{ColumnMapping, Role};
 use borderwatch::export::{ExportFormat, ExportOptions, run_export};
+use borderwatch::geometry::area::DrawnArea;
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
@@ -161,6 +163,22 @@ struct FilterArgs {
     /// border or the Crimea de facto line (geodesic distance, either side).
     #[arg(long, value_name = "KM", value_parser = parse_km)]
     near_border: Option<u32>,
+    /// Count only events whose point is inside the polygon (or saved circle)
+    /// of this GeoJSON file: an area saved from the window, or any polygon
+    /// layer (its first polygon's outer ring).
+    #[arg(long, value_name = "FILE", value_parser = parse_area)]
+    area: Option<DrawnArea>,
+}
+
+/// An area filter read from a GeoJSON file; what was left out of it is said
+/// on stderr.
+fn parse_area(text: &str) -> Result<DrawnArea, String> {
+    let bytes = std::fs::read(text).map_err(|e| format!("{text}: cannot read the file: {e}"))?;
+    let (area, warnings) = read_area(text, &bytes).map_err(|e| e.to_string())?;
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+    Ok(area)
 }
 
 /// Kilometres (`10`, `2.5`) as whole metres.
@@ -191,6 +209,7 @@ impl FilterArgs {
             text: self.search.clone().unwrap_or_default(),
             located_only: self.located,
             near_border_m: self.near_border,
+            area: self.area.clone(),
             ..EventFilter::default()
         }
     }

@@ -220,7 +220,11 @@ fn the_region_filter_hides_a_region_everywhere() {
 #[test]
 fn the_choropleth_colours_regions_by_count_with_a_scale() {
     let mut harness = harness();
+    harness.get_by_label("Layers").click();
+    harness.run();
     harness.get_by_label("Choropleth").click();
+    harness.run();
+    harness.key_press(egui::Key::Escape);
     harness.run();
     assert!(harness.state().choropleth());
     harness.get_by_label("Events per region");
@@ -314,7 +318,11 @@ impl eframe::Storage for MemoryStorage {
 #[test]
 fn view_filters_layers_and_theme_survive_a_restart_and_reset_restores_defaults() {
     let mut harness = harness();
+    harness.get_by_label("Layers").click();
+    harness.run();
     harness.get_by_label("Choropleth").click();
+    harness.run();
+    harness.key_press(egui::Key::Escape);
     harness.run();
     harness.key_press(egui::Key::Plus);
     harness.run();

@@ -5,6 +5,7 @@
 //! reports in), [`json`] (text positions and the record scanner), then
 //! [`regions`] and [`events`] (events are placed in regions as they are read).
 
+pub mod area_file;
 pub mod bundled;
 pub mod container;
 pub mod diagnostic;

@@ -2,6 +2,7 @@
 //! Mercator projection, bounding boxes and the ruler's measures. No egui, no
 //! loaded data.
 
+pub mod area;
 pub mod projection;
 pub mod ruler;
 

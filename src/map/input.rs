@@ -3,7 +3,9 @@
 use egui::{Key, Rect, Response, Ui, Vec2, pos2, vec2};
 
 use super::memory::MapMemory;
+use super::tools::ToolKind;
 use super::{MapStyle, MapView, WorldRect};
+use crate::geometry::area::DrawnArea;
 
 /// How much one wheel point zooms: 100 points (about two notches) is one level.
 const WHEEL_POINTS_PER_LEVEL: f64 = 100.0;
@@ -71,7 +73,9 @@ pub(super) fn handle_input(
             memory.moved_by_user();
         }
     }
+    // With a tool in use a double click is the tool's (it closes a polygon).
     if response.double_clicked()
+        && memory.tool().is_none()
         && let Some(at) = response.interact_pointer_pos()
     {
         memory.add_zoom(1.0, Some(at));
@@ -101,16 +105,26 @@ pub(super) fn handle_input(
     }
 }
 
-/// `M` starts or ends the ruler; `Esc` ends it (and does nothing else then).
-pub(super) fn ruler_keys(ui: &Ui, memory: &mut MapMemory) {
+/// `M` starts or ends the ruler; `Esc` ends any tool (and does nothing
+/// else then); `Enter` closes a polygon being drawn, returning it.
+pub(super) fn tool_keys(ui: &Ui, memory: &mut MapMemory) -> Option<DrawnArea> {
     if ui.ctx().egui_wants_keyboard_input() {
-        return;
+        return None;
     }
-    let toggle = ui.input(|i| i.key_pressed(Key::M) && !i.modifiers.command);
-    let end = memory.ruler().is_some() && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape));
-    if toggle || end {
+    if ui.input(|i| i.key_pressed(Key::M) && !i.modifiers.command) {
         memory.toggle_ruler();
     }
+    let tool = memory.tool()?;
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Escape)) {
+        memory.end_tool();
+        return None;
+    }
+    let area = tool.finish()?;
+    if ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, Key::Enter)) {
+        memory.end_tool();
+        return Some(area);
+    }
+    None
 }
 
 /// Zoom buttons, Fit (of `regions`) and the ruler, top right of the map, as
@@ -148,17 +162,37 @@ pub(super) fn controls(
         }
         y += size.y + 4.0;
     }
-    let measuring = memory.ruler().is_some();
-    let ruler = ui
-        .put(
-            Rect::from_min_size(pos2(x, y), size),
-            egui::Button::new(egui::RichText::new("Ruler").size(11.0))
-                .wrap_mode(egui::TextWrapMode::Extend)
-                .fill(style.overlay_fill)
-                .selected(measuring),
-        )
-        .on_hover_text("Measure distances and bearings: click points (M); Esc ends");
-    if ruler.clicked() {
-        memory.toggle_ruler();
+    let tools: [(&str, &str, ToolKind); 3] = [
+        (
+            "Ruler",
+            "Measure distances and bearings: click points (M); Esc ends",
+            ToolKind::Ruler,
+        ),
+        (
+            "Area",
+            "Draw an area to filter events: click its corners, then the first one again (or double-click, or Enter); Esc cancels",
+            ToolKind::Polygon,
+        ),
+        (
+            "Circle",
+            "Filter events within a radius: click the centre, then a point at the radius; Esc cancels",
+            ToolKind::Circle,
+        ),
+    ];
+    for (text, hint, kind) in tools {
+        let active = memory.tool().is_some_and(|t| t.kind() == kind);
+        let button = ui
+            .put(
+                Rect::from_min_size(pos2(x, y), size),
+                egui::Button::new(egui::RichText::new(text).size(11.0))
+                    .wrap_mode(egui::TextWrapMode::Extend)
+                    .fill(style.overlay_fill)
+                    .selected(active),
+            )
+            .on_hover_text(hint);
+        if button.clicked() {
+            memory.toggle_tool(kind);
+        }
+        y += size.y + 4.0;
     }
 }

@@ -5,6 +5,7 @@ use egui::{Pos2, Rect, Vec2};
 use geo::Coord;
 
 use super::markers::{EventLayer, MarkerCache};
+use super::tools::{MapTool, ToolClick, ToolKind};
 use super::{MapView, Viewport, WorldRect, project};
 use crate::spatial::Cluster;
 
@@ -35,34 +36,58 @@ pub struct MapMemory {
     /// moved the view since: the fit follows the map's size until then.
     #[serde(skip)]
     auto_fit: Option<Vec2>,
-    /// The ruler's points (longitude/latitude) while measuring.
+    /// The ruler or drawing tool in use.
     #[serde(skip)]
-    ruler: Option<Vec<Coord<f64>>>,
+    tool: Option<MapTool>,
 }
 
 impl MapMemory {
     /// The ruler's points while measuring (`None` when not measuring).
     pub fn ruler(&self) -> Option<&[Coord<f64>]> {
-        self.ruler.as_deref()
+        match &self.tool {
+            Some(MapTool::Ruler(points)) => Some(points),
+            _ => None,
+        }
+    }
+
+    /// The tool in use, if any.
+    pub fn tool(&self) -> Option<&MapTool> {
+        self.tool.as_ref()
     }
 
     /// Starts measuring, or ends it (forgetting the points).
     pub fn toggle_ruler(&mut self) {
-        self.ruler = match self.ruler {
-            Some(_) => None,
-            None => Some(Vec::new()),
+        self.toggle_tool(ToolKind::Ruler);
+    }
+
+    /// Starts a tool of this kind (ending any other), or ends it when it is
+    /// the one in use.
+    pub fn toggle_tool(&mut self, kind: ToolKind) {
+        self.tool = match &self.tool {
+            Some(tool) if tool.kind() == kind => None,
+            _ => Some(MapTool::new(kind)),
         };
     }
 
-    /// Adds a point to the ruler, when measuring; returns whether it did.
-    pub(super) fn measure_to(&mut self, point: Coord<f64>) -> bool {
-        match &mut self.ruler {
-            Some(points) => {
-                points.push(point);
-                true
-            }
-            None => false,
+    /// Ends the tool in use, forgetting its points.
+    pub fn end_tool(&mut self) {
+        self.tool = None;
+    }
+
+    /// Gives a click to the tool in use; `None` when there is none (the
+    /// click selects). A finished area ends the tool.
+    pub(super) fn tool_click(
+        &mut self,
+        point: Coord<f64>,
+        at: Pos2,
+        viewport: &Viewport,
+        double: bool,
+    ) -> Option<ToolClick> {
+        let click = self.tool.as_mut()?.click(point, at, viewport, double);
+        if matches!(click, ToolClick::Finished(_)) {
+            self.tool = None;
         }
+        Some(click)
     }
 
     /// The current view, once the map has been shown.

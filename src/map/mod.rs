@@ -13,6 +13,7 @@ mod paint;
 mod region_labels;
 pub mod ruler;
 pub mod style;
+pub mod tools;
 pub mod view;
 mod widget;
 
@@ -21,5 +22,6 @@ pub use layers::{LayerVisibility, MapLayers};
 pub use markers::{EventLayer, paint_single, precision_note};
 pub use memory::MapMemory;
 pub use style::MapStyle;
+pub use tools::{MapTool, ToolKind};
 pub use view::{MAX_ZOOM, MIN_ZOOM, MapView, Viewport};
 pub use widget::{MapClick, MapResponse, MapWidget, click_at};

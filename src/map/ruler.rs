@@ -89,7 +89,7 @@ pub fn length_text(metres: f64) -> String {
 }
 
 /// The box of `lines` at the bottom left of the map, above the scale bar.
-fn paint_box(painter: &egui::Painter, map: Rect, lines: &[String], style: &MapStyle) {
+pub(super) fn paint_box(painter: &egui::Painter, map: Rect, lines: &[String], style: &MapStyle) {
     let font = FontId::proportional(12.0);
     let galleys: Vec<_> = lines
         .iter()

@@ -7,13 +7,15 @@
 use egui::{CursorIcon, Pos2, Rect, Response, Sense, Ui};
 use geo::Coord;
 
-use super::input::{controls, handle_input, ruler_keys};
+use super::input::{controls, handle_input, tool_keys};
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
 use super::ruler::paint_ruler;
+use super::tools::{ToolClick, paint_area, paint_drawing};
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
+use crate::geometry::area::DrawnArea;
 use crate::spatial::Cluster;
 
 /// What happened on the map this frame.
@@ -30,6 +32,8 @@ pub struct MapResponse {
     pub cursor: Option<Coord<f64>>,
     /// How the map was placed this frame.
     pub viewport: Viewport,
+    /// An area the user finished drawing this frame (to filter by).
+    pub drawn: Option<DrawnArea>,
 }
 
 /// What a click on the map hit.
@@ -56,6 +60,8 @@ pub struct MapWidget<'a> {
     pub(super) choropleth: Option<&'a [usize]>,
     /// Half the width of the band drawn along the border, in metres.
     pub(super) border_band_m: Option<u32>,
+    /// The drawn area the events are filtered by, outlined.
+    pub(super) area: Option<&'a DrawnArea>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -78,6 +84,7 @@ impl<'a> MapWidget<'a> {
             visibility: None,
             choropleth: None,
             border_band_m: None,
+            area: None,
         }
     }
 
@@ -98,6 +105,12 @@ impl<'a> MapWidget<'a> {
     /// near-border filter keeps).
     pub fn border_band(mut self, metres: Option<u32>) -> Self {
         self.border_band_m = metres;
+        self
+    }
+
+    /// Outlines the drawn area events are filtered by.
+    pub fn area(mut self, area: Option<&'a DrawnArea>) -> Self {
+        self.area = area;
         self
     }
 
@@ -138,11 +151,24 @@ impl<'a> MapWidget<'a> {
         let viewport = Viewport::new(view, rect);
         memory.remember(viewport);
 
-        // While measuring, a click adds a point to the ruler instead.
-        let measured = response.clicked()
-            && response
-                .interact_pointer_pos()
-                .is_some_and(|p| memory.measure_to(viewport.screen_to_lonlat(p)));
+        // With a tool in use, a click is the tool's instead.
+        let tool_click = response
+            .clicked()
+            .then(|| response.interact_pointer_pos())
+            .flatten()
+            .and_then(|p| {
+                memory.tool_click(
+                    viewport.screen_to_lonlat(p),
+                    p,
+                    &viewport,
+                    response.double_clicked(),
+                )
+            });
+        let measured = tool_click.is_some();
+        let mut drawn = match tool_click {
+            Some(ToolClick::Finished(area)) => Some(area),
+            _ => None,
+        };
         let clusters: &[Cluster] = match &self.events {
             Some(layer) if self.shows(|v| v.markers) => memory.clusters_for(layer, &viewport),
             _ => &[],
@@ -163,11 +189,17 @@ impl<'a> MapWidget<'a> {
 
         if ui.is_rect_visible(rect) {
             self.paint(ui, &viewport, hovered_region, clusters);
+            let painter = ui.painter_at(rect);
+            if let Some(area) = self.area {
+                paint_area(&painter, &viewport, area, self.style);
+            }
             if let Some(points) = memory.ruler() {
-                paint_ruler(&ui.painter_at(rect), &viewport, points, cursor, self.style);
+                paint_ruler(&painter, &viewport, points, cursor, self.style);
+            } else if let Some(tool) = memory.tool() {
+                paint_drawing(&painter, &viewport, tool, cursor, self.style);
             }
         }
-        ruler_keys(ui, memory);
+        drawn = drawn.or_else(|| tool_keys(ui, memory));
         controls(ui, rect, self.style, memory, regions);
         let response = self.hover_feedback(ui, response, hovered_region, hovered_events.as_ref());
 
@@ -178,6 +210,7 @@ impl<'a> MapWidget<'a> {
             clicked,
             cursor,
             viewport,
+            drawn,
         }
     }
 

@@ -9,8 +9,10 @@ use rayon::prelude::*;
 
 use super::search::{event_matches, query_terms};
 use crate::data::events::date::civil_from_days;
+use crate::data::grouped::thousands;
 use crate::data::regions::border_distance::BorderMeasure;
 use crate::data::{Categories, CategoryId, Event, EventSet, Precision, RegionSet};
+use crate::geometry::area::{AreaTest, DrawnArea};
 
 /// The name the region filter uses for events outside every tracked region.
 pub const OUTSIDE: &str = "outside";
@@ -51,7 +53,7 @@ impl CategorySelection {
 
 /// What the user narrowed the events down to. Plain state: persisted with the
 /// session, compared, cleared.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct EventFilter {
     /// First UTC day shown (days since 1970-01-01), inclusive.
@@ -69,6 +71,8 @@ pub struct EventFilter {
     /// Only events within this many metres of a border line (the state
     /// border or the de facto line), measured along the ellipsoid.
     pub near_border_m: Option<u32>,
+    /// Only events whose point is inside this drawn area.
+    pub area: Option<DrawnArea>,
     /// Free text: every whitespace-separated term must occur in the title,
     /// description, place, actors or sources, ignoring case.
     pub text: String,
@@ -83,6 +87,7 @@ impl EventFilter {
             && self.hidden_regions.is_empty()
             && !self.located_only
             && self.near_border_m.is_none()
+            && self.area.is_none()
             && self.text.trim().is_empty()
     }
 
@@ -158,6 +163,9 @@ impl EventFilter {
         if let Some(metres) = self.near_border_m {
             parts.push(format!("within {} of the border", km_text(metres)));
         }
+        if let Some(area) = &self.area {
+            parts.push(format!("inside the {}", area_text(area)));
+        }
         if !self.text.trim().is_empty() {
             parts.push(format!("\"{}\"", self.text.trim()));
         }
@@ -182,6 +190,7 @@ impl EventFilter {
             located_only: self.located_only,
             near_border_km: self.near_border_m.map(|m| m as f32 / 1000.0),
             border: self.near_border_m.map(|_| regions.border().clone()),
+            area: self.area.as_ref().map(|a| std::sync::Arc::new(a.test())),
             terms: query_terms(&self.text),
         };
         compiled.learn_categories(categories);
@@ -193,6 +202,21 @@ impl EventFilter {
 pub fn km_text(metres: u32) -> String {
     // Rust writes whole floats without a fraction: `10`, `2.5`.
     format!("{} km", f64::from(metres) / 1000.0)
+}
+
+/// A drawn area in words: `polygon of 5 points, 1,234 km²`, `circle of
+/// 25 km around 50.60° N 36.59° E, 1,963 km²`.
+pub fn area_text(area: &DrawnArea) -> String {
+    let km2 = thousands(area.area_km2().round() as usize);
+    match area {
+        DrawnArea::Polygon(points) => format!("polygon of {} points, {km2} km²", points.len()),
+        DrawnArea::Circle { centre, radius_m } => format!(
+            "circle of {} km around {:.2}° N {:.2}° E, {km2} km²",
+            (radius_m / 100.0).round() / 10.0,
+            centre.y,
+            centre.x
+        ),
+    }
 }
 
 /// `YYYY-MM-DD` of a day number.
@@ -216,6 +240,8 @@ pub struct CompiledFilter {
     near_border_km: Option<f32>,
     /// What the slow path measures distances with, when there is a limit.
     border: Option<std::sync::Arc<BorderMeasure>>,
+    /// The drawn area events must be inside.
+    area: Option<std::sync::Arc<AreaTest>>,
     terms: Vec<String>,
 }
 
@@ -239,6 +265,12 @@ impl CompiledFilter {
     /// path answers with each event's distance, [`crate::dataset::Dataset::border_km`]).
     pub fn has_near_border(&self) -> bool {
         self.near_border_km.is_some()
+    }
+
+    /// The drawn area events must be inside (which the fast path tests
+    /// once per event, [`crate::dataset::area_hits`]).
+    pub fn area(&self) -> Option<&AreaTest> {
+        self.area.as_deref()
     }
 
     /// Whether an event `km` from the border passes the near-border limit.
@@ -295,6 +327,10 @@ impl CompiledFilter {
                 Precision::is_located(event.precision),
             )
             && self.near_border_passes(event)
+            && self
+                .area
+                .as_ref()
+                .is_none_or(|area| !event.is_notional() && area.contains(event.position))
             && event_matches(event, &self.terms)
     }
 
@@ -460,14 +496,14 @@ impl FilteredEvents {
         }
     }
 
-    /// Applies `filter` to the columns; `text_hits` (one flag per event, from
-    /// a [`super::SearchIndex`]) answers the free text when the filter has
-    /// any, and `border_km` (each event's distance to the border) the
-    /// near-border limit.
+    /// Applies `filter` to the columns; `masks` (one flag per event each:
+    /// a [`super::SearchIndex`]'s hits for the free text, the events inside
+    /// a drawn area) must all be set for an event to pass, and `border_km`
+    /// (each event's distance to the border) answers the near-border limit.
     pub fn compute(
         columns: &EventColumns,
         filter: &CompiledFilter,
-        text_hits: Option<&[bool]>,
+        masks: &[&[bool]],
         border_km: Option<&[f32]>,
         regions: usize,
         categories: usize,
@@ -493,7 +529,9 @@ impl FilteredEvents {
                     let flags = columns.flags[index];
                     if !filter.days_pass(start, end)
                         || !filter.place_passes(region, flags & NOTIONAL_EVENT != 0, flags & LOCATED != 0)
-                        || text_hits.is_some_and(|hits| !hits.get(index).copied().unwrap_or(false))
+                        || masks
+                            .iter()
+                            .any(|mask| !mask.get(index).copied().unwrap_or(false))
                         || border_km.is_some_and(|km| {
                             !filter.border_passes(km.get(index).copied().unwrap_or(f32::INFINITY))
                         })
@@ -647,10 +685,12 @@ mod tests {
         let border = compiled
             .has_near_border()
             .then(|| crate::dataset::border_distances_km(set, regions));
+        let inside = compiled.area().map(|area| crate::dataset::area_hits(set, area));
+        let masks: Vec<&[bool]> = hits.iter().chain(&inside).map(Vec::as_slice).collect();
         let fast = FilteredEvents::compute(
             &columns,
             &compiled,
-            hits.as_deref(),
+            &masks,
             border.as_deref(),
             regions.regions().len(),
             set.categories().len(),
@@ -746,6 +786,49 @@ mod tests {
         };
         assert_eq!(filter.describe(), "within 2.5 km of the border");
         assert_eq!(km_text(10_000), "10 km");
+    }
+
+    #[test]
+    fn a_drawn_area_keeps_the_events_whose_point_is_inside() {
+        use crate::geometry::area::DrawnArea;
+        use geo::Coord;
+        let regions = regions();
+        let set = uncertain(&regions);
+        let c = |x, y| Coord { x, y };
+        let kept = |area: DrawnArea| {
+            let filter = EventFilter {
+                area: Some(area),
+                ..EventFilter::default()
+            };
+            let mut kept = ids(&set, &apply(&set, &regions, &filter));
+            kept.sort();
+            (kept, filter.describe())
+        };
+        // A triangle around Shebekino and the oblast's stand-in point, not
+        // Valuyki; the Kremlin statement's point is far away anyway.
+        let (inside, words) = kept(DrawnArea::Polygon(vec![
+            c(36.3, 50.3),
+            c(37.2, 50.3),
+            c(36.6, 50.9),
+        ]));
+        assert_eq!(inside, ["exact", "oblast"]);
+        assert!(words.starts_with("inside the polygon of 3 points, "), "{words}");
+        // 20 km around Valuyki holds the week-dated drill only.
+        let (inside, words) = kept(DrawnArea::Circle {
+            centre: c(38.10, 50.21),
+            radius_m: 20_000.0,
+        });
+        assert_eq!(inside, ["town"]);
+        assert!(
+            words.starts_with("inside the circle of 20 km around 50.21° N 38.10° E, 1,25"),
+            "{words}"
+        );
+        // A notional event is inside no area, even around its stand-in point.
+        let (inside, _) = kept(DrawnArea::Circle {
+            centre: c(4.38, 50.84),
+            radius_m: 50_000.0,
+        });
+        assert!(inside.is_empty());
     }
 
     #[test]

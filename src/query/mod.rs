@@ -6,6 +6,6 @@ pub mod filter;
 pub mod search;
 pub mod timeline;
 
-pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
+pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE, area_text};
 pub use search::SearchIndex;
 pub use timeline::{BinSize, Histogram, PlayMode, Playback, PlaybackSettings};

@@ -403,6 +403,13 @@ impl BorderwatchApp {
                     self.export_map(path, &ctx);
                 }
             }
+            PanelIntent::StartTool(kind) => {
+                if self.map.tool().map(|t| t.kind()) != Some(kind) {
+                    self.map.toggle_tool(kind);
+                }
+            }
+            PanelIntent::SaveArea(path) => self.save_area(path),
+            PanelIntent::LoadArea(path) => self.load_area(path),
             PanelIntent::Quit => {
                 if let Some(ctx) = &self.ctx {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -527,6 +534,8 @@ impl BorderwatchApp {
                 DialogPurpose::Columns => PanelIntent::OpenColumns(path),
                 DialogPurpose::ExportEvents(format) => PanelIntent::ExportEvents(format, path),
                 DialogPurpose::ExportMap => PanelIntent::ExportMap(path),
+                DialogPurpose::SaveArea => PanelIntent::SaveArea(path),
+                DialogPurpose::LoadArea => PanelIntent::LoadArea(path),
             });
         }
         let pending = self.loader.pending_event_files();

@@ -21,12 +21,17 @@ pub enum DialogPurpose {
     ExportEvents(ExportFormat),
     /// Write the map as a PNG image.
     ExportMap,
+    /// Save the area filter as GeoJSON.
+    SaveArea,
+    /// Load an area filter from GeoJSON.
+    LoadArea,
 }
 
 impl DialogPurpose {
     fn default_name(self) -> Option<String> {
         match self {
-            Self::Open | Self::Columns => None,
+            Self::Open | Self::Columns | Self::LoadArea => None,
+            Self::SaveArea => Some("borderwatch-area.geojson".into()),
             Self::ExportEvents(format) => Some(format!("borderwatch-events.{}", format.extension())),
             Self::ExportMap => Some("borderwatch-map.png".into()),
         }
@@ -54,11 +59,16 @@ impl FileDialogs {
                 FileDialog::save_file().title("Export filtered events as CSV")
             }
             DialogPurpose::ExportMap => FileDialog::save_file().title("Export the map as PNG"),
+            DialogPurpose::SaveArea => FileDialog::save_file().title("Save the area filter as GeoJSON"),
+            DialogPurpose::LoadArea => FileDialog::open_file().title("Load an area filter (GeoJSON polygon)"),
         }
         .anchor(Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .default_size([640.0, 420.0])
         .show_rename(false)
-        .show_new_folder(!matches!(purpose, DialogPurpose::Open | DialogPurpose::Columns));
+        .show_new_folder(!matches!(
+            purpose,
+            DialogPurpose::Open | DialogPurpose::Columns | DialogPurpose::LoadArea
+        ));
         if let Some(folder) = &self.folder {
             dialog = dialog.initial_path(folder.clone());
         }

@@ -1,5 +1,6 @@
 //! The bar above the map: free-text search (`/` focuses it), the region
-//! filter, the choropleth switch, the layers menu, and the filter's state
+//! filter, located only, near border, the area filter, the layers menu
+//! (with the choropleth switch), and the filter's state
 //! ("showing 42 of 310 events") with a one-click Clear.
 
 use egui::{RichText, Ui};
@@ -73,14 +74,7 @@ impl FilterBar<'_> {
                 }));
             }
             self.near_border(ui, &mut intent);
-            let mut choropleth = self.choropleth;
-            if ui
-                .checkbox(&mut choropleth, "Choropleth")
-                .on_hover_text("Colour the regions by their number of shown events")
-                .changed()
-            {
-                intent = Some(PanelIntent::SetChoropleth(choropleth));
-            }
+            super::area_filter::area_menu(ui, self.filter, &mut intent);
             self.layers_menu(ui, &mut intent);
 
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -190,7 +184,18 @@ impl FilterBar<'_> {
     }
 
     fn layers_menu(&self, ui: &mut Ui, intent: &mut Option<PanelIntent>) {
-        ui.menu_button("Layers", |ui| layer_toggles(ui, self.data, self.layers, intent));
+        ui.menu_button("Layers", |ui| {
+            let mut choropleth = self.choropleth;
+            if ui
+                .checkbox(&mut choropleth, "Choropleth")
+                .on_hover_text("Colour the regions by their number of shown events")
+                .changed()
+            {
+                *intent = Some(PanelIntent::SetChoropleth(choropleth));
+            }
+            ui.separator();
+            layer_toggles(ui, self.data, self.layers, intent);
+        });
     }
 }
 

@@ -9,7 +9,7 @@ use super::focus::Focus;
 use super::session::Theme;
 use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
-use crate::map::LayerVisibility;
+use crate::map::{LayerVisibility, ToolKind};
 use crate::query::{EventFilter, PlaybackSettings};
 use crate::spatial::Cluster;
 
@@ -85,6 +85,12 @@ pub enum PanelIntent {
     ExportEvents(ExportFormat, PathBuf),
     /// Write the map, as drawn next, to this PNG file.
     ExportMap(PathBuf),
+    /// Start drawing an area (or measuring) on the map.
+    StartTool(ToolKind),
+    /// Save the area filter as GeoJSON to this file.
+    SaveArea(PathBuf),
+    /// Filter by the area read from this GeoJSON file.
+    LoadArea(PathBuf),
     /// Close the window.
     Quit,
 }

@@ -9,6 +9,7 @@ use super::focus::Focus;
 use super::intent::PanelIntent;
 use super::legend::{Legend, legend};
 use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
+use crate::query::EventFilter;
 use crate::spatial::Cluster;
 
 impl BorderwatchApp {
@@ -34,7 +35,8 @@ impl BorderwatchApp {
             .obstacles(self.legend_rect)
             .events(layer)
             .visibility(&self.layers_shown)
-            .border_band(self.filter.near_border_m);
+            .border_band(self.filter.near_border_m)
+            .area(self.filter.area.as_ref());
         if self.choropleth {
             map = map.choropleth(&self.filtered.region_counts);
         }
@@ -48,6 +50,12 @@ impl BorderwatchApp {
         });
         if let Some(intent) = clicked {
             self.apply(intent);
+        }
+        if let Some(area) = map.drawn {
+            self.apply(PanelIntent::SetFilter(EventFilter {
+                area: Some(area),
+                ..self.filter.clone()
+            }));
         }
         let (rect, intent) = legend(
             ui,

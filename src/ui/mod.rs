@@ -3,6 +3,7 @@
 
 mod about_window;
 mod app;
+mod area_filter;
 pub mod background;
 mod columns;
 pub mod columns_dialog;
