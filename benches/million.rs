@@ -13,9 +13,12 @@ mod support;
 use std::hint::black_box;
 
 use borderwatch::BorderwatchApp;
+use borderwatch::geometry::area::DrawnArea;
+use borderwatch::map::LayerVisibility;
 use borderwatch::map::markers::marker_radius;
 use borderwatch::map::{MapClick, MapView, Viewport, WorldRect, click_at};
 use borderwatch::query::EventFilter;
+use borderwatch::spatial::hexbin::{Density, zoom_level};
 use borderwatch::ui::session::Session;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, pos2};
@@ -40,7 +43,50 @@ fn million(c: &mut Criterion) {
     app.apply_session(Session::default());
     support::settle(&ctx, &mut app);
     filter_benches(c, &ctx, &mut app);
+    density_benches(c, &ctx, &mut app);
     playback_bench(c, &ctx, &mut app);
+}
+
+/// The density layer: counting the shown events per hexagon at the start
+/// view's level, and a filter change with the density layer drawn (which
+/// counts them again for the frame).
+fn density_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchApp) {
+    let level = zoom_level(app.map_memory().view().map_or(0.0, |v| v.zoom));
+    let shown = app.filtered().shown.clone();
+    let total = app.filtered().len() as u64;
+    let mut group = c.benchmark_group("density/1M");
+    group.bench_function("count", |b| {
+        b.iter(|| {
+            let density = Density::compute(&app.dataset().index, black_box(&shown), level);
+            assert_eq!(density.total(), total);
+            density
+        })
+    });
+    app.apply_session(Session {
+        layers: LayerVisibility {
+            density: true,
+            ..LayerVisibility::default()
+        },
+        ..Session::default()
+    });
+    support::settle(ctx, app);
+    let filters = [
+        support::dates("2019-01-01", "2019-12-31"),
+        support::dates("2021-01-01", "2021-12-31"),
+    ];
+    let mut flip = 0;
+    group.bench_function("filter+frame", |b| {
+        b.iter(|| {
+            flip ^= 1;
+            app.set_filter(filters[flip].clone());
+            support::frame(ctx, app, None);
+            let shown = app.filtered().len() as u64;
+            assert_eq!(app.density().map(Density::total), Some(shown));
+        })
+    });
+    group.finish();
+    app.apply_session(Session::default());
+    support::settle(ctx, app);
 }
 
 /// One frame (`run_ui` + `tessellate`) of the current view, nothing changing.
@@ -194,7 +240,24 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         near_border_m: Some(km * 1000),
         ..EventFilter::default()
     };
-    let kinds: [(&str, [EventFilter; 2]); 5] = [
+    let at = |x, y| geo::Coord { x, y };
+    let areas = [
+        DrawnArea::Polygon(vec![
+            at(35.3, 51.05),
+            at(35.9, 50.15),
+            at(38.2, 50.05),
+            at(38.6, 50.95),
+        ]),
+        DrawnArea::Circle {
+            centre: at(39.72, 47.23),
+            radius_m: 80_000.0,
+        },
+    ];
+    let area = |area: &DrawnArea| EventFilter {
+        area: Some(area.clone()),
+        ..EventFilter::default()
+    };
+    let kinds: [(&str, [EventFilter; 2]); 6] = [
         (
             "date",
             [
@@ -209,6 +272,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             [located(EventFilter::default()), located(hide("drill"))],
         ),
         ("near_border", [near(10), near(50)]),
+        ("area", [area(&areas[0]), area(&areas[1])]),
     ];
     let total = app.filtered().len();
     for (kind, filters) in kinds {

@@ -78,6 +78,11 @@ impl WorldRect {
             && other.min.y <= self.max.y
     }
 
+    /// Whether `p` is inside the box (edges included).
+    pub fn contains(&self, p: WorldPoint) -> bool {
+        p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
+    }
+
     /// The box grown by `margin` on every side.
     pub fn expand(&self, margin: f64) -> WorldRect {
         WorldRect {

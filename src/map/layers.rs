@@ -27,6 +27,8 @@ pub struct LayerVisibility {
     pub notional: bool,
     /// Region and context names.
     pub labels: bool,
+    /// Hexagon bins of the shown events instead of their markers.
+    pub density: bool,
 }
 
 impl Default for LayerVisibility {
@@ -38,6 +40,7 @@ impl Default for LayerVisibility {
             markers: true,
             notional: false,
             labels: true,
+            density: false,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! layers, and pan/zoom/click handling. It returns what was clicked or hovered;
 //! it does not know about side panels.
 
+pub mod density;
 mod input;
 mod labels;
 mod layers;

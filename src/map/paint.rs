@@ -5,6 +5,7 @@
 use egui::epaint::Mesh;
 use egui::{Align2, FontId, Pos2, Shape, Stroke, Ui, vec2};
 
+use super::density::paint_density;
 use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
 use super::widget::MapWidget;
@@ -31,6 +32,10 @@ impl MapWidget<'_> {
         }
         if self.shows(|v| v.border) {
             self.paint_border(viewport, &visible, &mut shapes);
+        }
+        if let Some(density) = self.density {
+            painter.extend(std::mem::take(&mut shapes));
+            paint_density(&painter, viewport, density, style);
         }
         if self.shows(|v| v.labels) {
             self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);

@@ -7,6 +7,7 @@
 use egui::{CursorIcon, Pos2, Rect, Response, Sense, Ui};
 use geo::Coord;
 
+use super::density::cell_at;
 use super::input::{controls, handle_input, tool_keys};
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
@@ -17,6 +18,7 @@ use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
 use crate::geometry::area::DrawnArea;
 use crate::spatial::Cluster;
+use crate::spatial::hexbin::{Density, HexCell};
 
 /// What happened on the map this frame.
 pub struct MapResponse {
@@ -43,6 +45,8 @@ pub enum MapClick {
     Events(Cluster),
     /// A tracked region, by index.
     Region(usize),
+    /// A cell of the density layer.
+    Cell(HexCell),
     /// Sea or context: nothing selectable.
     Nothing,
 }
@@ -62,6 +66,8 @@ pub struct MapWidget<'a> {
     pub(super) border_band_m: Option<u32>,
     /// The drawn area the events are filtered by, outlined.
     pub(super) area: Option<&'a DrawnArea>,
+    /// Hexagon bins of the shown events, drawn instead of the markers.
+    pub(super) density: Option<&'a Density>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -85,6 +91,7 @@ impl<'a> MapWidget<'a> {
             choropleth: None,
             border_band_m: None,
             area: None,
+            density: None,
         }
     }
 
@@ -105,6 +112,13 @@ impl<'a> MapWidget<'a> {
     /// near-border filter keeps).
     pub fn border_band(mut self, metres: Option<u32>) -> Self {
         self.border_band_m = metres;
+        self
+    }
+
+    /// Draws these hexagon bins instead of the event markers; a click on a
+    /// cell reports it ([`MapClick::Cell`]).
+    pub fn density(mut self, density: Option<&'a Density>) -> Self {
+        self.density = density;
         self
     }
 
@@ -170,7 +184,9 @@ impl<'a> MapWidget<'a> {
             _ => None,
         };
         let clusters: &[Cluster] = match &self.events {
-            Some(layer) if self.shows(|v| v.markers) => memory.clusters_for(layer, &viewport),
+            Some(layer) if self.shows(|v| v.markers) && self.density.is_none() => {
+                memory.clusters_for(layer, &viewport)
+            }
             _ => &[],
         };
         let pointer = response.hover_pos().filter(|p| rect.contains(*p));
@@ -183,7 +199,10 @@ impl<'a> MapWidget<'a> {
             .and_then(|c| self.regions.locate_where(c, |i| self.region_shown(i)));
         let clicked = (response.clicked() && !measured).then(|| {
             response.interact_pointer_pos().map_or(MapClick::Nothing, |p| {
-                click_at(clusters, &viewport, self.regions, self.visibility, p)
+                match self.density.and_then(|d| cell_at(d, &viewport, p)) {
+                    Some(cell) => MapClick::Cell(cell),
+                    None => click_at(clusters, &viewport, self.regions, self.visibility, p),
+                }
             })
         });
 

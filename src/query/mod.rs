@@ -2,6 +2,7 @@
 //! categories, regions, free text), how they spread over time. No drawing
 //! here; the map and the panels read the answers.
 
+pub mod buildup;
 pub mod filter;
 pub mod search;
 pub mod timeline;

@@ -115,6 +115,16 @@ impl EventIndex {
         self.order.is_empty()
     }
 
+    /// Event indices in the index's (Morton) order.
+    pub fn order(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// The world position of each entry of [`Self::order`].
+    pub fn world(&self) -> &[WorldPoint] {
+        &self.world
+    }
+
     /// The world position of an event.
     pub fn position(&self, event: usize) -> Option<WorldPoint> {
         let at = *self.rank.get(event)?;

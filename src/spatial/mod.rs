@@ -3,5 +3,6 @@
 //! [`crate::data::regions::RegionIndex`].) No drawing here.
 
 pub mod event_index;
+pub mod hexbin;
 
 pub use event_index::{Cluster, EventIndex, cluster_level};

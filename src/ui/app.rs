@@ -13,12 +13,14 @@ use geo::Coord;
 
 use super::about_window::AboutWindow;
 use super::background::Task;
+use super::buildup_chart::BuildUpCache;
 use super::columns_dialog::ColumnsDialog;
 use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
 use super::filter_bar::{FilterBar, search_id};
 use super::focus::Focus;
 use super::intent::PanelIntent;
 use super::loader::Loader;
+use super::map_area::DensityCache;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::selection::Selection;
@@ -71,6 +73,10 @@ pub struct BorderwatchApp {
     pub(super) columns: Option<ColumnsDialog>,
     /// Where the legend was drawn last frame, so map labels avoid it.
     pub(super) legend_rect: Option<egui::Rect>,
+    /// The density layer's bins, counted when first drawn.
+    pub(super) density: DensityCache,
+    /// The build-up chart's weeks.
+    pub(super) buildup: BuildUpCache,
     /// Layers drawn.
     pub(super) layers_shown: LayerVisibility,
     /// Regions coloured by their counts.
@@ -181,6 +187,8 @@ impl BorderwatchApp {
             show_about: false,
             columns: None,
             legend_rect: None,
+            density: DensityCache::default(),
+            buildup: BuildUpCache::default(),
             layers_shown: LayerVisibility::default(),
             choropleth: false,
             theme: Theme::default(),
@@ -512,6 +520,7 @@ impl BorderwatchApp {
     }
 
     fn side_panel(&mut self, ui: &mut Ui) {
+        self.buildup_panel(ui);
         let items = self.focus_items().to_vec();
         let reveal = self.selection.take_reveal();
         let intent = SidePanel {

@@ -44,7 +44,7 @@ impl FilterBar<'_> {
                 egui::TextEdit::singleline(&mut text)
                     .id(search_id())
                     .hint_text("Search events  ( / )")
-                    .desired_width(220.0),
+                    .desired_width(170.0),
             );
             let search = search.on_hover_text(
                 "Title, description, place, actors and sources; every word must occur (any case)",
@@ -263,6 +263,12 @@ pub fn layer_toggles(
         .on_hover_text(
             "Statements and policies with no known place sit at a stand-in point (a capital, a headquarters); \
              they are listed either way",
+        )
+        .changed();
+    any |= ui
+        .checkbox(&mut changed.density, "Density (hexagons instead of markers)")
+        .on_hover_text(
+            "The shown events counted per hexagon, finer as you zoom in; click a hexagon to list its events",
         )
         .changed();
     any |= ui.checkbox(&mut changed.labels, "Labels").changed();

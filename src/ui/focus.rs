@@ -15,4 +15,6 @@ pub enum Focus {
     Notional,
     /// Events at one spot on the map (a stack of markers), newest first.
     Spot(Vec<u32>),
+    /// Events in one cell of the density layer, newest first.
+    Hexagon(Vec<u32>),
 }

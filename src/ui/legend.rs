@@ -8,6 +8,7 @@ use super::intent::PanelIntent;
 use super::side_panel::swatch;
 use crate::data::Precision;
 use crate::dataset::Dataset;
+use crate::map::density::short_count;
 use crate::map::{MapStyle, paint_single, precision_note};
 use crate::query::{EventFilter, FilteredEvents};
 
@@ -25,6 +26,8 @@ pub struct Legend<'a> {
     pub choropleth: bool,
     /// Whether notional events are drawn.
     pub notional_shown: bool,
+    /// The fullest hexagon's count, while the density layer is drawn.
+    pub density_max: Option<u32>,
 }
 
 /// Draws the legend at the top left of `map_rect`; returns its rectangle (so
@@ -37,6 +40,7 @@ pub fn legend(ui: &mut Ui, map_rect: egui::Rect, legend: &Legend<'_>) -> (egui::
         selected_region,
         choropleth,
         notional_shown,
+        density_max,
     } = *legend;
     let style = MapStyle::for_dark_mode(ui.visuals().dark_mode);
     let mut intent = None;
@@ -52,6 +56,13 @@ pub fn legend(ui: &mut Ui, map_rect: egui::Rect, legend: &Legend<'_>) -> (egui::
                     region_entries(ui, data, filtered, selected_region, choropleth, &mut intent);
                     if data.events.is_empty() {
                         return;
+                    }
+                    if let Some(max) = density_max {
+                        ui.add_space(4.0);
+                        ui.label(RichText::new("Events per hexagon").strong())
+                            .on_hover_text("Shown events counted per hexagon; the colour follows the logarithm of the count. Click a hexagon to list its events.");
+                        scale_bar(ui, "1", &short_count(max));
+                        ui.small("log scale; click a hexagon to list it");
                     }
                     ui.add_space(4.0);
                     egui::CollapsingHeader::new(RichText::new("Events").strong())
@@ -80,7 +91,7 @@ fn region_entries(
     let max = filtered.region_counts.iter().copied().max().unwrap_or(0);
     if choropleth {
         ui.label(RichText::new("Events per region").strong());
-        scale_bar(ui, max);
+        scale_bar(ui, "0", &max.to_string());
     } else {
         ui.label(RichText::new("Tracked regions").strong());
     }
@@ -189,7 +200,7 @@ fn placement_entries(ui: &mut Ui, style: &MapStyle, filtered: &FilteredEvents, n
 }
 
 /// The choropleth's colour scale from 0 to `max` events.
-fn scale_bar(ui: &mut Ui, max: usize) {
+fn scale_bar(ui: &mut Ui, low: &str, high: &str) {
     let width = 160.0;
     let (rect, _) = ui.allocate_exact_size(egui::vec2(width, 12.0), egui::Sense::hover());
     let steps = 32;
@@ -205,9 +216,9 @@ fn scale_bar(ui: &mut Ui, max: usize) {
     }
     ui.horizontal(|ui| {
         ui.set_width(width);
-        ui.small("0");
+        ui.small(low);
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            ui.small(max.to_string());
+            ui.small(high);
         });
     });
 }

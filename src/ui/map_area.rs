@@ -10,7 +10,34 @@ use super::intent::PanelIntent;
 use super::legend::{Legend, legend};
 use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
 use crate::query::EventFilter;
-use crate::spatial::Cluster;
+use crate::spatial::hexbin::{Density, zoom_level};
+use crate::spatial::{Cluster, EventIndex};
+
+/// The density layer's bins, kept while the filter, the notional switch
+/// and the zoom level they were counted at stay the same.
+#[derive(Default)]
+pub(crate) struct DensityCache {
+    key: Option<(u64, u32)>,
+    pub(super) density: Density,
+}
+
+impl DensityCache {
+    /// The bins of the events flagged in `shown` at `level`, counted again
+    /// when `generation` (of the flags) or the level changed.
+    pub(super) fn get(
+        &mut self,
+        index: &EventIndex,
+        shown: &[bool],
+        generation: u64,
+        level: u32,
+    ) -> &Density {
+        if self.key != Some((generation, level)) {
+            self.density = Density::compute(index, shown, level);
+            self.key = Some((generation, level));
+        }
+        &self.density
+    }
+}
 
 impl BorderwatchApp {
     /// Draws the map and the legend, and applies what was clicked on them.
@@ -37,6 +64,13 @@ impl BorderwatchApp {
             .visibility(&self.layers_shown)
             .border_band(self.filter.near_border_m)
             .area(self.filter.area.as_ref());
+        let zoom = self.map.view().map_or(0.0, |v| v.zoom);
+        let key = self.generation * 2 + u64::from(self.layers_shown.notional);
+        let density = self.layers_shown.density.then(|| {
+            let shown = self.filtered.on_map(self.layers_shown.notional);
+            self.density.get(&self.data.index, shown, key, zoom_level(zoom))
+        });
+        map = map.density(density);
         if self.choropleth {
             map = map.choropleth(&self.filtered.region_counts);
         }
@@ -46,6 +80,11 @@ impl BorderwatchApp {
         let clicked = map.clicked.map(|click| match click {
             MapClick::Events(cluster) => PanelIntent::OpenCluster(cluster),
             MapClick::Region(index) => PanelIntent::FocusRegion(index),
+            MapClick::Cell(cell) => {
+                let shown = self.filtered.on_map(self.layers_shown.notional);
+                let members = self.density.density.members(&self.data.index, shown, cell);
+                PanelIntent::FocusGroup(Focus::Hexagon(members))
+            }
             MapClick::Nothing => PanelIntent::ClearSelection,
         });
         if let Some(intent) = clicked {
@@ -67,12 +106,18 @@ impl BorderwatchApp {
                 selected_region: self.selection.region_index(),
                 choropleth: self.choropleth,
                 notional_shown: self.layers_shown.notional,
+                density_max: self.layers_shown.density.then_some(self.density.density.max),
             },
         );
         self.legend_rect = Some(rect);
         if let Some(intent) = intent {
             self.apply(intent);
         }
+    }
+
+    /// The density layer's bins as last drawn, while the layer is on.
+    pub fn density(&self) -> Option<&Density> {
+        self.layers_shown.density.then_some(&self.density.density)
     }
 
     /// One event: select it. Several at one spot (or at the deepest zoom):

@@ -5,6 +5,7 @@ mod about_window;
 mod app;
 mod area_filter;
 pub mod background;
+pub mod buildup_chart;
 mod columns;
 pub mod columns_dialog;
 mod event_details;

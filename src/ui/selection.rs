@@ -107,7 +107,7 @@ impl Selection {
     pub(super) fn select_event(&mut self, data: &Dataset, index: usize) -> Option<Coord<f64>> {
         let event = data.events.get(index)?;
         let position = data.map_position(index);
-        let in_spot = matches!(&self.focus, Focus::Spot(members) if members.contains(&(index as u32)));
+        let in_spot = matches!(&self.focus, Focus::Spot(members) | Focus::Hexagon(members) if members.contains(&(index as u32)));
         // A statement about the focused region stays listed with it.
         let about_focus =
             matches!(&self.focus, Focus::Region(region) if event.about() == Some(*region as u32));
@@ -150,7 +150,7 @@ impl Selection {
                     .in_region(&data.columns, None)
                     .map(|i| i as u32)
                     .collect(),
-                Focus::Spot(members) => members
+                Focus::Spot(members) | Focus::Hexagon(members) => members
                     .iter()
                     .copied()
                     .filter(|&i| filtered.is_shown(i as usize))
@@ -176,7 +176,7 @@ impl Selection {
                 .as_ref()
                 .and_then(|id| after.regions.index_of(id.as_str()))
                 .map_or(Focus::Nothing, Focus::Region),
-            Focus::Spot(_) => Focus::Nothing,
+            Focus::Spot(_) | Focus::Hexagon(_) => Focus::Nothing,
             other => other.clone(),
         };
         let event = event_id

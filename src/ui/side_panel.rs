@@ -185,6 +185,11 @@ impl SidePanel<'_> {
                 }
                 clear_button(ui, intent);
             }
+            Focus::Hexagon(members) => {
+                ui.heading(format!("{} events in this hexagon", members.len()));
+                ui.label(RichText::new("A cell of the density layer; its events are listed below.").weak());
+                clear_button(ui, intent);
+            }
             Focus::Nothing => {
                 ui.heading("Selected event");
                 clear_button(ui, intent);

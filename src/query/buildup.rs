@@ -1,0 +1,133 @@
+//! How activity built up: a list of events counted per Monday–Sunday week
+//! and per category colour slot, with the troops they report summed per
+//! week. The side panel's build-up chart draws it.
+
+use crate::data::events::date::monday_of;
+use crate::data::{CategoryId, EventSet};
+
+/// One week of a [`BuildUp`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Week {
+    /// The Monday (days since 1970-01-01).
+    pub start: i32,
+    /// Events starting in the week, by category slot ([`CategoryId::slot`]).
+    pub by_slot: [u32; CategoryId::SLOTS],
+    /// The troops the week's events report, summed (events with no figure
+    /// add nothing).
+    pub troops: u64,
+    /// How many of the week's events report troops.
+    pub with_troops: u32,
+}
+
+impl Week {
+    /// Events starting in the week.
+    pub fn count(&self) -> u32 {
+        self.by_slot.iter().sum()
+    }
+}
+
+/// Events per week from the first event's week to the last's, no week
+/// left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildUp {
+    /// The weeks, in time order.
+    pub weeks: Vec<Week>,
+    /// The busiest week's count.
+    pub max_count: u32,
+    /// The largest weekly troop sum.
+    pub max_troops: u64,
+}
+
+impl BuildUp {
+    /// Counts the events at `indices` of `events` by the week their span
+    /// starts in (an event dated to a week or a month is counted in the
+    /// week its span starts).
+    pub fn new(events: &EventSet, indices: &[u32]) -> Self {
+        let all = events.events();
+        let starts = indices
+            .iter()
+            .filter_map(|&i| all.get(i as usize))
+            .map(|e| monday_of(e.day_span().0));
+        let (Some(first), Some(last)) = (starts.clone().min(), starts.max()) else {
+            return Self::default();
+        };
+        let mut weeks: Vec<Week> = (0..=(last - first) / 7)
+            .map(|n| Week {
+                start: first + 7 * n,
+                ..Week::default()
+            })
+            .collect();
+        for event in indices.iter().filter_map(|&i| all.get(i as usize)) {
+            let at = ((monday_of(event.day_span().0) - first) / 7) as usize;
+            if let Some(week) = weeks.get_mut(at) {
+                week.by_slot[event.category.slot()] += 1;
+                if let Some(troops) = event.troops {
+                    week.troops = week.troops.saturating_add(troops);
+                    week.with_troops += 1;
+                }
+            }
+        }
+        let max_count = weeks.iter().map(Week::count).max().unwrap_or(0);
+        let max_troops = weeks.iter().map(|w| w.troops).max().unwrap_or(0);
+        Self {
+            weeks,
+            max_count,
+            max_troops,
+        }
+    }
+
+    /// The week holding `day`, if the chart spans it.
+    pub fn week_of(&self, day: i32) -> Option<&Week> {
+        let first = self.weeks.first()?.start;
+        let at = (day - first).div_euclid(7);
+        usize::try_from(at).ok().and_then(|at| self.weeks.get(at))
+    }
+
+    /// Events counted over all weeks.
+    pub fn total(&self) -> u64 {
+        self.weeks.iter().map(|w| u64::from(w.count())).sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{EventSetBuilder, RegionSet};
+
+    #[test]
+    fn weeks_count_events_by_category_and_sum_their_troops() {
+        let regions = RegionSet::bundled().expect("regions");
+        let mut builder = EventSetBuilder::new(&regions);
+        // 2021-04-12 is a Monday; the 18th its Sunday; the 26th two weeks on.
+        let json = r#"[
+          {"id": "a", "title": "a", "date": "2021-04-12", "category": "drill", "lat": 50.6, "lon": 36.6, "troops": 3000},
+          {"id": "b", "title": "b", "date": "2021-04-18", "category": "deployment", "lat": 50.6, "lon": 36.6, "troops": 40000},
+          {"id": "c", "title": "c", "date": "2021-04-26", "category": "drill", "lat": 50.6, "lon": 36.6},
+          {"id": "d", "title": "d", "date": "2021-04-14", "date_precision": "week", "category": "drill", "lat": 50.6, "lon": 36.6}
+        ]"#;
+        builder
+            .add_reader("w.json", None, json.as_bytes(), None)
+            .expect("loads");
+        let set = builder.finish().0;
+        let indices: Vec<u32> = (0..set.len() as u32).collect();
+        let buildup = BuildUp::new(&set, &indices);
+        assert_eq!(buildup.weeks.len(), 3, "{buildup:?}");
+        let monday = crate::data::EventDate::parse_iso("2021-04-12")
+            .expect("date")
+            .day();
+        let drill = set.categories().find("drill").expect("drill").slot();
+        let deployment = set.categories().find("deployment").expect("deployment").slot();
+        let first = buildup.week_of(monday + 6).expect("the first week");
+        assert_eq!(first.start, monday);
+        assert_eq!((first.by_slot[drill], first.by_slot[deployment]), (2, 1));
+        assert_eq!((first.troops, first.with_troops), (43_000, 2));
+        assert_eq!(buildup.weeks[1].count(), 0, "a quiet week is kept");
+        assert_eq!(buildup.weeks[2].count(), 1);
+        assert_eq!(
+            (buildup.max_count, buildup.max_troops, buildup.total()),
+            (3, 43_000, 4)
+        );
+        assert!(buildup.week_of(monday - 1).is_none());
+        assert_eq!(BuildUp::new(&set, &[]), BuildUp::default());
+    }
+}
