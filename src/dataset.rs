@@ -120,6 +120,19 @@ impl Dataset {
             .get_or_init(|| border_distances_km(&self.events, &self.regions))
     }
 
+    /// Measures every event's distance to the border on a thread of its
+    /// own, so that a load is not held up by it and the first near-border
+    /// filter or distance band finds it done (or waits only for the rest).
+    pub fn measure_border_in_background(data: &std::sync::Arc<Self>) {
+        let data = std::sync::Arc::clone(data);
+        let spawned = std::thread::Builder::new()
+            .name("borderwatch-border".into())
+            .spawn(move || data.border_km().len());
+        if let Err(error) = spawned {
+            log::warn!("distances to the border will be measured when first needed: {error}");
+        }
+    }
+
     /// The filter compiled against this data.
     pub fn compile(&self, filter: &EventFilter) -> CompiledFilter {
         filter.compile(self.events.categories(), &self.regions)

@@ -68,6 +68,8 @@ pub struct MapWidget<'a> {
     pub(super) area: Option<&'a DrawnArea>,
     /// Hexagon bins of the shown events, drawn instead of the markers.
     pub(super) density: Option<&'a Density>,
+    /// A picture only: no buttons, no pan, zoom or tools (an exported frame).
+    pub(super) still: bool,
 }
 
 impl<'a> MapWidget<'a> {
@@ -92,6 +94,7 @@ impl<'a> MapWidget<'a> {
             border_band_m: None,
             area: None,
             density: None,
+            still: false,
         }
     }
 
@@ -119,6 +122,13 @@ impl<'a> MapWidget<'a> {
     /// cell reports it ([`MapClick::Cell`]).
     pub fn density(mut self, density: Option<&'a Density>) -> Self {
         self.density = density;
+        self
+    }
+
+    /// Draws the map as a picture: without its buttons, and deaf to the
+    /// pointer and keys (for exported images).
+    pub fn still(mut self) -> Self {
+        self.still = true;
         self
     }
 
@@ -161,7 +171,9 @@ impl<'a> MapWidget<'a> {
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let regions = self.layers.region_bounds();
         let mut view = memory.view_for(regions, rect.size());
-        handle_input(ui, &response, rect, &mut view, memory, regions);
+        if !self.still {
+            handle_input(ui, &response, rect, &mut view, memory, regions);
+        }
         let viewport = Viewport::new(view, rect);
         memory.remember(viewport);
 
@@ -218,8 +230,10 @@ impl<'a> MapWidget<'a> {
                 paint_drawing(&painter, &viewport, tool, cursor, self.style);
             }
         }
-        drawn = drawn.or_else(|| tool_keys(ui, memory));
-        controls(ui, rect, self.style, memory, regions);
+        if !self.still {
+            drawn = drawn.or_else(|| tool_keys(ui, memory));
+            controls(ui, rect, self.style, memory, regions);
+        }
         let response = self.hover_feedback(ui, response, hovered_region, hovered_events.as_ref());
 
         MapResponse {

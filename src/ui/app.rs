@@ -167,8 +167,10 @@ impl BorderwatchApp {
         let layers = MapLayers::new(&data.regions, &data.context);
         let filter = EventFilter::default();
         let filtered = data.apply(&filter);
+        let data = Arc::new(data);
+        Dataset::measure_border_in_background(&data);
         Self {
-            data: Arc::new(data),
+            data,
             loader: Loader::default(),
             dialogs: FileDialogs::default(),
             tasks: Vec::new(),

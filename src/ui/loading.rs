@@ -170,6 +170,7 @@ impl BorderwatchApp {
     /// Shows new data, keeping the filter, the view, and the selected region
     /// and event where they still exist.
     fn replace_data(&mut self, data: Arc<Dataset>, layers: MapLayers) {
+        Dataset::measure_border_in_background(&data);
         let before = std::mem::replace(&mut self.data, data);
         self.layers = layers;
         self.undated = None;
