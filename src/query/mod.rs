@@ -4,9 +4,11 @@
 
 pub mod buildup;
 pub mod filter;
+mod filter_text;
 pub mod search;
 pub mod timeline;
 
-pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE, area_text};
+pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
+pub use filter_text::{area_text, day_text, km_text};
 pub use search::SearchIndex;
 pub use timeline::{BinSize, Histogram, PlayMode, Playback, PlaybackSettings};

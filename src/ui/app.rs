@@ -24,7 +24,7 @@ use super::map_area::DensityCache;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::selection::Selection;
-use super::session::{Session, Theme};
+use super::session::Theme;
 use super::side_panel::SidePanel;
 use super::status_bar::StatusBar;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
@@ -82,8 +82,8 @@ pub struct BorderwatchApp {
     /// Regions coloured by their counts.
     pub(super) choropleth: bool,
     /// The colour theme, applied on the next frame when `theme_pending`.
-    theme: Theme,
-    theme_pending: bool,
+    pub(super) theme: Theme,
+    pub(super) theme_pending: bool,
     /// How playback moves, and where it is when it runs.
     pub(super) playback_settings: PlaybackSettings,
     pub(super) playback: Option<Playback>,
@@ -202,64 +202,6 @@ impl BorderwatchApp {
         }
     }
 
-    /// Restores the saved session (view, filter, layers, choropleth, theme,
-    /// playback); a session that cannot be read is ignored with a warning.
-    pub fn restore(&mut self, storage: &dyn eframe::Storage) {
-        match Session::load(storage) {
-            Ok(Some(session)) => self.apply_session(session),
-            Ok(None) => {}
-            Err(warning) => {
-                log::warn!("{warning}");
-                self.messages.push(warning);
-            }
-        }
-    }
-
-    /// The state worth keeping across restarts.
-    pub fn session(&self) -> Session {
-        Session {
-            view: self.map.view(),
-            filter: self.filter.clone(),
-            layers: self.layers_shown.clone(),
-            choropleth: self.choropleth,
-            theme: self.theme,
-            playback: self.playback_settings,
-            recent: self.loader.recent().to_vec(),
-        }
-    }
-
-    /// Puts a session in place: everything it holds, at once.
-    pub fn apply_session(&mut self, session: Session) {
-        match session.view {
-            Some(view) => self.map.set_view(view),
-            None => self.map.request_fit(),
-        }
-        self.set_filter(session.filter);
-        self.layers_shown = session.layers;
-        self.choropleth = session.choropleth;
-        self.set_theme(session.theme);
-        self.playback_settings = session.playback;
-        self.playback = None;
-        self.loader.set_recent(session.recent);
-    }
-
-    /// Back to the defaults: the regions fitted, no filter, every layer,
-    /// no choropleth, the system's theme, default playback.
-    pub fn reset(&mut self) {
-        let recent = self.loader.recent().to_vec();
-        self.apply_session(Session {
-            recent,
-            ..Session::default()
-        });
-        self.clear_selection();
-    }
-
-    /// Uses this colour theme from the next frame.
-    fn set_theme(&mut self, theme: Theme) {
-        self.theme = theme;
-        self.theme_pending = true;
-    }
-
     /// Layers drawn.
     pub fn layers_shown(&self) -> &LayerVisibility {
         &self.layers_shown
@@ -345,7 +287,7 @@ impl BorderwatchApp {
         }
     }
 
-    fn clear_selection(&mut self) {
+    pub(super) fn clear_selection(&mut self) {
         self.selection.clear(&self.data);
     }
 
@@ -407,6 +349,11 @@ impl BorderwatchApp {
             PanelIntent::AnswerEventFiles(answer) => self.answer_event_files(answer),
             PanelIntent::Reload => self.reload(),
             PanelIntent::CancelLoad => self.loader.cancel(),
+            PanelIntent::CancelTask(index) => {
+                if let Some(progress) = self.tasks.get(index).and_then(|t| t.progress.as_ref()) {
+                    progress.cancel();
+                }
+            }
             PanelIntent::ExportEvents(format, path) => self.export_events(format, path),
             PanelIntent::ExportMap(path) => {
                 if let Some(ctx) = self.ctx.clone() {

@@ -4,6 +4,7 @@
 //! responsive, and swaps the new data in at once.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Instant;
 
@@ -164,10 +165,47 @@ impl LoadJob {
     }
 }
 
+/// How far a long task got, and whether the user asked it to stop: the
+/// task writes, the status bar reads.
+#[derive(Debug, Default)]
+pub struct TaskProgress {
+    done: AtomicUsize,
+    total: AtomicUsize,
+    cancelled: AtomicBool,
+}
+
+impl TaskProgress {
+    /// `done` of `total` steps are done.
+    pub fn set(&self, done: usize, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+        self.done.store(done, Ordering::Relaxed);
+    }
+
+    /// Steps done and in all.
+    pub fn steps(&self) -> (usize, usize) {
+        (
+            self.done.load(Ordering::Relaxed),
+            self.total.load(Ordering::Relaxed),
+        )
+    }
+
+    /// Asks the task to stop at its next step.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether it was asked to stop.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::Relaxed)
+    }
+}
+
 /// A piece of work with a line of text as its result (an export).
 pub struct Task {
     /// What it does, for the status bar.
     pub label: String,
+    /// How far it got, for work that says so (and can be cancelled).
+    pub progress: Option<Arc<TaskProgress>>,
     receiver: Receiver<Result<String, Diagnostic>>,
 }
 
@@ -192,20 +230,41 @@ impl Task {
                 format!("cannot start a thread: {error}"),
             )));
         }
-        Self { label, receiver }
+        Self {
+            label,
+            progress: None,
+            receiver,
+        }
+    }
+
+    /// This task, showing `progress` (which its work updates) with a Cancel.
+    pub fn with_progress(mut self, progress: Arc<TaskProgress>) -> Self {
+        self.progress = Some(progress);
+        self
     }
 
     /// A task whose result someone else sends (a screenshot callback).
     pub fn waiting(label: String) -> (Self, Sender<Result<String, Diagnostic>>) {
         let (sender, receiver) = channel();
-        (Self { label, receiver }, sender)
+        (
+            Self {
+                label,
+                progress: None,
+                receiver,
+            },
+            sender,
+        )
     }
 
     /// A task that is already done (for work quick enough to do at once).
     pub fn done(label: String, result: Result<String, Diagnostic>) -> Self {
         let (sender, receiver) = channel();
         let _ = sender.send(result);
-        Self { label, receiver }
+        Self {
+            label,
+            progress: None,
+            receiver,
+        }
     }
 
     /// The result, once it is there.

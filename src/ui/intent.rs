@@ -81,6 +81,8 @@ pub enum PanelIntent {
     Reload,
     /// Stop the load under way; the data shown stays.
     CancelLoad,
+    /// Stop the task (an export) at this index of the tasks under way.
+    CancelTask(usize),
     /// Write the filtered events to this file.
     ExportEvents(ExportFormat, PathBuf),
     /// Write the map, as drawn next, to this PNG file.

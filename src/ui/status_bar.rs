@@ -60,8 +60,28 @@ impl StatusBar<'_> {
                 {
                     ui.weak(notice);
                 }
-                for task in self.tasks {
-                    ui.spinner();
+                for (index, task) in self.tasks.iter().enumerate() {
+                    match &task.progress {
+                        Some(progress) => {
+                            if ui.small_button("Cancel").clicked() {
+                                intent = Some(PanelIntent::CancelTask(index));
+                            }
+                            let (done, total) = progress.steps();
+                            let share = if total == 0 {
+                                0.0
+                            } else {
+                                done as f32 / total as f32
+                            };
+                            ui.add(
+                                egui::ProgressBar::new(share)
+                                    .desired_width(120.0)
+                                    .text(format!("{done} of {total}")),
+                            );
+                        }
+                        None => {
+                            ui.spinner();
+                        }
+                    }
                     ui.weak(&task.label);
                 }
                 if let Some(view) = self.view {

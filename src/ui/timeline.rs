@@ -5,7 +5,7 @@
 use egui::{Align2, Color32, CursorIcon, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, pos2, vec2};
 
 use super::intent::PanelIntent;
-use crate::query::filter::day_text;
+use crate::query::day_text;
 use crate::query::{BinSize, Histogram, PlayMode, PlaybackSettings};
 
 /// Height of the histogram, in points.
