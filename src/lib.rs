@@ -14,6 +14,7 @@ pub mod geometry;
 pub mod load;
 pub mod map;
 pub mod query;
+pub mod render;
 pub mod spatial;
 pub mod ui;
 
