@@ -15,6 +15,7 @@ pub mod load;
 pub mod map;
 pub mod query;
 pub mod render;
+pub mod render_command;
 pub mod spatial;
 pub mod ui;
 

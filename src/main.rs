@@ -16,6 +16,10 @@ use borderwatch::export::{ExportFormat, ExportOptions, run_export};
 use borderwatch::geometry::area::DrawnArea;
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
+use borderwatch::render_command::{
+    PictureError, PictureOptions, PictureReport, PlaybackSpec, run_render, run_report,
+};
+use borderwatch::ui::pictures::PlaybackOutput;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
 
 /// A map of military activity in the Russian regions bordering Ukraine.
@@ -47,6 +51,92 @@ enum Command {
     /// back into borderwatch). Exit status: 0 written, 1 a file could not be
     /// loaded or the output could not be written, 2 usage error.
     Export(ExportArgs),
+    /// Draw the playback as an animated GIF (`-o out.gif`) or numbered PNGs
+    /// (`-o folder`): the map, legend, scale bar and each frame's dates,
+    /// from --from (or the first event) to --to (or the last), --step days
+    /// apart. Exit status: 0 written, 1 nothing loaded or the output could
+    /// not be written, 2 usage error.
+    Render(RenderArgs),
+    /// Draw a one-page PNG report: the map of the filtered events with its
+    /// legend, the filter in words, the counts per region and category.
+    /// Exit status as for render.
+    Report(ReportArgs),
+}
+
+/// What both picture commands take.
+#[derive(Debug, Args)]
+struct PictureArgs {
+    /// Region layer instead of the bundled five (file or folder). Repeatable.
+    #[arg(long, value_name = "PATH")]
+    regions: Vec<PathBuf>,
+    /// Image size in pixels.
+    #[arg(long, value_name = "WxH", default_value = "1280x800", value_parser = parse_size)]
+    size: (u32, u32),
+    /// Draw in the dark theme.
+    #[arg(long)]
+    dark: bool,
+    /// Where to write.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: PathBuf,
+    #[command(flatten)]
+    filter: FilterArgs,
+    #[command(flatten)]
+    mapping: MappingArgs,
+    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED).
+    #[arg(required = true, value_name = "EVENTS")]
+    events: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct RenderArgs {
+    /// Time between frames: days (`7`, `7d`) or weeks (`2w`).
+    #[arg(long, value_name = "SPAN", default_value = "7d", value_parser = parse_span)]
+    step: i32,
+    /// Days each frame shows (`30d`, `4w`); the step when not given.
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    window: Option<i32>,
+    /// Each frame shows everything from the first day on.
+    #[arg(long, conflicts_with = "window")]
+    cumulative: bool,
+    /// How long each GIF frame shows, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 500)]
+    frame_ms: u32,
+    #[command(flatten)]
+    picture: PictureArgs,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    #[command(flatten)]
+    picture: PictureArgs,
+}
+
+/// `960x600` as pixels, each side 64 to 8192.
+fn parse_size(text: &str) -> Result<(u32, u32), String> {
+    let parsed = text
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.trim().parse::<u32>().ok()?, h.trim().parse::<u32>().ok()?)));
+    match parsed {
+        Some((w, h)) if (64..=8192).contains(&w) && (64..=8192).contains(&h) => Ok((w, h)),
+        _ => Err(format!(
+            "\"{text}\" is not a size like 1280x800 (64 to 8192 pixels a side)"
+        )),
+    }
+}
+
+/// `7`, `7d` (days) or `2w` (weeks) as days, 1 to 3660.
+fn parse_span(text: &str) -> Result<i32, String> {
+    let text = text.trim();
+    let (number, days) = match text.strip_suffix(['w', 'W']) {
+        Some(weeks) => (weeks, 7),
+        None => (text.strip_suffix(['d', 'D']).unwrap_or(text), 1),
+    };
+    match number.trim().parse::<i32>() {
+        Ok(n) if n >= 1 && n * days <= 3660 => Ok(n * days),
+        _ => Err(format!(
+            "\"{text}\" is not a span like 7d or 2w (1 day to 10 years)"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -235,6 +325,8 @@ fn main() -> ExitCode {
     match cli.command {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Export(args)) => export(&args),
+        Some(Command::Render(args)) => render(&args),
+        Some(Command::Report(args)) => report(&args),
         None => run_app(StartupOptions {
             regions: cli.regions,
             events: cli.events,
@@ -314,6 +406,81 @@ fn export(args: &ExportArgs) -> ExitCode {
             eprintln!(
                 "borderwatch export: cannot write {}: {error}",
                 args.output.display()
+            );
+            ExitCode::from(1)
+        }
+    }
+}
+
+impl PictureArgs {
+    fn options(&self) -> PictureOptions {
+        PictureOptions {
+            regions: self.regions.clone(),
+            events: self.events.clone(),
+            mapping: self.mapping.to_mapping(),
+            filter: self.filter.to_filter(),
+            size: egui::vec2(self.size.0 as f32, self.size.1 as f32),
+            dark: self.dark,
+        }
+    }
+}
+
+fn render(args: &RenderArgs) -> ExitCode {
+    if let Err(message) = args.picture.filter.validate() {
+        eprintln!("borderwatch render: {message}");
+        return ExitCode::from(2);
+    }
+    let spec = PlaybackSpec {
+        step_days: args.step,
+        window_days: args.window,
+        cumulative: args.cumulative,
+        frame_ms: args.frame_ms,
+    };
+    let output = PlaybackOutput::for_path(args.picture.output.clone());
+    let result = run_render(&args.picture.options(), &spec, &output);
+    picture_outcome("render", "frames", &args.picture.output, result)
+}
+
+fn report(args: &ReportArgs) -> ExitCode {
+    if let Err(message) = args.picture.filter.validate() {
+        eprintln!("borderwatch report: {message}");
+        return ExitCode::from(2);
+    }
+    let result = run_report(&args.picture.options(), &args.picture.output);
+    picture_outcome("report", "page", &args.picture.output, result)
+}
+
+/// Says what a picture command did, and its exit status.
+fn picture_outcome(
+    command: &str,
+    what: &str,
+    output: &std::path::Path,
+    result: Result<PictureReport, PictureError>,
+) -> ExitCode {
+    match result {
+        Ok(report) => {
+            for message in &report.messages {
+                eprintln!("{message}");
+            }
+            eprintln!(
+                "borderwatch {command}: wrote {} {what} of {} events to {}",
+                report.written,
+                report.loaded,
+                output.display()
+            );
+            ExitCode::from(u8::from(report.failed_files > 0 || report.written == 0))
+        }
+        Err(PictureError::NoEvents(messages)) => {
+            for message in &messages {
+                eprintln!("{message}");
+            }
+            eprintln!("borderwatch {command}: no events loaded: nothing written");
+            ExitCode::from(1)
+        }
+        Err(PictureError::Render(error)) => {
+            eprintln!(
+                "borderwatch {command}: cannot write {}: {error}",
+                output.display()
             );
             ExitCode::from(1)
         }

@@ -23,6 +23,8 @@ use super::loader::Loader;
 use super::map_area::DensityCache;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
+use super::pictures::PlaybackOutput;
+use super::playback_export::PlaybackExport;
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
@@ -77,6 +79,8 @@ pub struct BorderwatchApp {
     pub(super) density: DensityCache,
     /// The build-up chart's weeks.
     pub(super) buildup: BuildUpCache,
+    /// The Export playback window's choices, while it is open.
+    pub(super) playback_export: Option<PlaybackExport>,
     /// Layers drawn.
     pub(super) layers_shown: LayerVisibility,
     /// Regions coloured by their counts.
@@ -191,6 +195,7 @@ impl BorderwatchApp {
             legend_rect: None,
             density: DensityCache::default(),
             buildup: BuildUpCache::default(),
+            playback_export: None,
             layers_shown: LayerVisibility::default(),
             choropleth: false,
             theme: Theme::default(),
@@ -349,24 +354,19 @@ impl BorderwatchApp {
             PanelIntent::AnswerEventFiles(answer) => self.answer_event_files(answer),
             PanelIntent::Reload => self.reload(),
             PanelIntent::CancelLoad => self.loader.cancel(),
-            PanelIntent::CancelTask(index) => {
-                if let Some(progress) = self.tasks.get(index).and_then(|t| t.progress.as_ref()) {
-                    progress.cancel();
-                }
-            }
-            PanelIntent::ExportEvents(format, path) => self.export_events(format, path),
-            PanelIntent::ExportMap(path) => {
-                if let Some(ctx) = self.ctx.clone() {
-                    self.export_map(path, &ctx);
-                }
-            }
             PanelIntent::StartTool(kind) => {
                 if self.map.tool().map(|t| t.kind()) != Some(kind) {
                     self.map.toggle_tool(kind);
                 }
             }
-            PanelIntent::SaveArea(path) => self.save_area(path),
-            PanelIntent::LoadArea(path) => self.load_area(path),
+            intent @ (PanelIntent::CancelTask(_)
+            | PanelIntent::ExportEvents(..)
+            | PanelIntent::ExportMap(_)
+            | PanelIntent::SaveArea(_)
+            | PanelIntent::LoadArea(_)
+            | PanelIntent::ShowPlaybackExport
+            | PanelIntent::ExportPlayback(_)
+            | PanelIntent::ExportReport(_)) => self.apply_file_intent(intent),
             PanelIntent::Quit => {
                 if let Some(ctx) = &self.ctx {
                     ctx.send_viewport_cmd(egui::ViewportCommand::Close);
@@ -434,6 +434,7 @@ impl BorderwatchApp {
         .show(ui.ctx());
         self.apply_some(intent);
         self.columns_window(ui.ctx());
+        self.playback_export_window(ui.ctx());
         self.dialogs(&ui.ctx().clone());
         self.typing = ui.ctx().egui_wants_keyboard_input();
     }
@@ -494,6 +495,13 @@ impl BorderwatchApp {
                 DialogPurpose::ExportMap => PanelIntent::ExportMap(path),
                 DialogPurpose::SaveArea => PanelIntent::SaveArea(path),
                 DialogPurpose::LoadArea => PanelIntent::LoadArea(path),
+                DialogPurpose::ExportPlayback { gif: true } => {
+                    PanelIntent::ExportPlayback(PlaybackOutput::Gif(path))
+                }
+                DialogPurpose::ExportPlayback { gif: false } => {
+                    PanelIntent::ExportPlayback(PlaybackOutput::Pngs(path))
+                }
+                DialogPurpose::ExportReport => PanelIntent::ExportReport(path),
             });
         }
         let pending = self.loader.pending_event_files();

@@ -1,5 +1,6 @@
 //! Exports, each on a thread of its own: the filtered events as GeoJSON or
-//! CSV, and the map as a PNG from the next frame's screenshot. The status
+//! CSV, and the map as a PNG from the next frame's screenshot (the playback
+//! and the report are in `playback_export`, the area in `area_filter`). The status
 //! bar shows them while they run; their results become the notice.
 
 use std::path::PathBuf;
@@ -8,10 +9,38 @@ use std::sync::Arc;
 use super::app::BorderwatchApp;
 use super::background::Task;
 use super::files::{file_name, png_of};
+use super::intent::PanelIntent;
 use crate::data::{Diagnostic, Location};
 use crate::export::{ExportFormat, write_atomically, write_events};
 
 impl BorderwatchApp {
+    /// Applies an intent that writes or reads a file the user chose, or
+    /// stops such work.
+    pub(super) fn apply_file_intent(&mut self, intent: PanelIntent) {
+        match intent {
+            PanelIntent::CancelTask(index) => {
+                if let Some(progress) = self.tasks.get(index).and_then(|t| t.progress.as_ref()) {
+                    progress.cancel();
+                }
+            }
+            PanelIntent::ExportEvents(format, path) => self.export_events(format, path),
+            PanelIntent::ExportMap(path) => {
+                if let Some(ctx) = self.ctx.clone() {
+                    self.export_map(path, &ctx);
+                }
+            }
+            PanelIntent::SaveArea(path) => self.save_area(path),
+            PanelIntent::LoadArea(path) => self.load_area(path),
+            PanelIntent::ShowPlaybackExport => {
+                self.playback_export = Some(self.playback_export.unwrap_or_default());
+            }
+            PanelIntent::ExportPlayback(output) => self.export_playback(output),
+            PanelIntent::ExportReport(path) => self.export_report(path),
+            // The app applies every other intent itself.
+            _ => {}
+        }
+    }
+
     /// Writes the filtered events to `path` on a thread of its own.
     pub fn export_events(&mut self, format: ExportFormat, path: PathBuf) {
         let data = Arc::clone(&self.data);

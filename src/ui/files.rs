@@ -25,6 +25,13 @@ pub enum DialogPurpose {
     SaveArea,
     /// Load an area filter from GeoJSON.
     LoadArea,
+    /// Write the playback as a GIF (or PNG frames in a folder).
+    ExportPlayback {
+        /// A GIF, not PNG frames.
+        gif: bool,
+    },
+    /// Write the snapshot report as a PNG.
+    ExportReport,
 }
 
 impl DialogPurpose {
@@ -32,6 +39,9 @@ impl DialogPurpose {
         match self {
             Self::Open | Self::Columns | Self::LoadArea => None,
             Self::SaveArea => Some("borderwatch-area.geojson".into()),
+            Self::ExportPlayback { gif: true } => Some("borderwatch-playback.gif".into()),
+            Self::ExportPlayback { gif: false } => Some("borderwatch-frames".into()),
+            Self::ExportReport => Some("borderwatch-report.png".into()),
             Self::ExportEvents(format) => Some(format!("borderwatch-events.{}", format.extension())),
             Self::ExportMap => Some("borderwatch-map.png".into()),
         }
@@ -61,6 +71,13 @@ impl FileDialogs {
             DialogPurpose::ExportMap => FileDialog::save_file().title("Export the map as PNG"),
             DialogPurpose::SaveArea => FileDialog::save_file().title("Save the area filter as GeoJSON"),
             DialogPurpose::LoadArea => FileDialog::open_file().title("Load an area filter (GeoJSON polygon)"),
+            DialogPurpose::ExportPlayback { gif: true } => {
+                FileDialog::save_file().title("Export the playback as a GIF")
+            }
+            DialogPurpose::ExportPlayback { gif: false } => {
+                FileDialog::save_file().title("Export the playback as PNG frames (a folder)")
+            }
+            DialogPurpose::ExportReport => FileDialog::save_file().title("Export a snapshot report as PNG"),
         }
         .anchor(Align2::CENTER_CENTER, egui::Vec2::ZERO)
         .default_size([640.0, 420.0])

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::files::{DialogPurpose, EventFilesAnswer};
 use super::focus::Focus;
+use super::pictures::PlaybackOutput;
 use super::session::Theme;
 use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
@@ -87,6 +88,12 @@ pub enum PanelIntent {
     ExportEvents(ExportFormat, PathBuf),
     /// Write the map, as drawn next, to this PNG file.
     ExportMap(PathBuf),
+    /// Open the Export playback window.
+    ShowPlaybackExport,
+    /// Draw the playback and write it here.
+    ExportPlayback(PlaybackOutput),
+    /// Write the snapshot report to this PNG file.
+    ExportReport(PathBuf),
     /// Start drawing an area (or measuring) on the map.
     StartTool(ToolKind),
     /// Save the area filter as GeoJSON to this file.

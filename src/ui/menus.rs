@@ -95,6 +95,12 @@ impl MenuBar<'_> {
             if ui.button("Map as PNG…").clicked() {
                 *intent = Some(PanelIntent::OpenDialog(DialogPurpose::ExportMap));
             }
+            if ui.button("Playback as GIF or PNG frames…").clicked() {
+                *intent = Some(PanelIntent::ShowPlaybackExport);
+            }
+            if ui.button("Snapshot report (PNG)…").clicked() {
+                *intent = Some(PanelIntent::OpenDialog(DialogPurpose::ExportReport));
+            }
         });
         ui.separator();
         if ui.button("Quit").clicked() {
