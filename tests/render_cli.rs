@@ -69,7 +69,7 @@ fn a_gif_has_a_frame_per_step_at_the_size_asked_for() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("wrote 5 frames"));
     let (width, height, frames) = gif_frames(&out);
     assert_eq!((width, height), (480, 300));
-    // 1–7, 8–14, 15–21, 22–28 and 23–30 April.
+    // 1–7, 8–14, 15–21, 22–28 and 24–30 April.
     assert_eq!(frames.len(), 5);
     // The weeks differ (their dates, their markers), and a frame is a
     // picture, not a flat fill.
