@@ -387,7 +387,7 @@ mod tests {
         assert_eq!(ranges[3], (day("2021-04-22"), day("2021-04-28")));
         assert_eq!(
             ranges[4],
-            (day("2021-04-23"), day("2021-04-30")),
+            (day("2021-04-24"), day("2021-04-30")),
             "the last ends on the last day"
         );
         let cumulative = FramePlan {
