@@ -101,6 +101,12 @@ impl BorderwatchApp {
     /// Takes in the exports that finished: a notice for each success, the
     /// messages for each failure.
     pub(super) fn poll_exports(&mut self) {
+        // Work that reports progress is shown moving, not only when it ends.
+        if let Some(ctx) = &self.ctx
+            && self.tasks.iter().any(|t| t.progress.is_some())
+        {
+            ctx.request_repaint_after(std::time::Duration::from_millis(150));
+        }
         let mut finished = Vec::new();
         self.tasks.retain(|task| match task.poll() {
             Some(result) => {

@@ -142,6 +142,7 @@ impl BorderwatchApp {
         };
         let job = self.picture_job(self.filter.without_dates());
         let progress = Arc::new(TaskProgress::default());
+        progress.set(0, plan.ranges().len());
         let task_progress = Arc::clone(&progress);
         let (path, label) = match &output {
             PlaybackOutput::Gif(path) | PlaybackOutput::Pngs(path) => (
