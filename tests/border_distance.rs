@@ -71,9 +71,9 @@ fn check_and_export_near_border_count_what_proj_and_geos_measure() {
                 "lat": p["lat"], "lon": p["lon"]})
         })
         .collect();
-    let dir = std::env::temp_dir().join(format!("bw-near-border-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("places.json");
+    // Removed when the test ends.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("places.json");
     std::fs::write(&file, serde_json::to_vec(&records).expect("JSON")).expect("write");
     let path = file.display().to_string();
     let run = |args: &[&str]| {
