@@ -16,10 +16,10 @@ use borderwatch::export::{ExportFormat, ExportOptions, run_export};
 use borderwatch::geometry::area::DrawnArea;
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
+use borderwatch::render::PlaybackOutput;
 use borderwatch::render_command::{
     PictureError, PictureOptions, PictureReport, PlaybackSpec, run_render, run_report,
 };
-use borderwatch::ui::pictures::PlaybackOutput;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
 
 /// A map of military activity in the Russian regions bordering Ukraine.

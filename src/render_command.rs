@@ -10,8 +10,9 @@ use crate::data::Diagnostic;
 use crate::load::{OnError, Sources, load_sources};
 use crate::map::MapLayers;
 use crate::query::EventFilter;
+use crate::render::PlaybackOutput;
 use crate::render::RenderError;
-use crate::ui::pictures::{FramePlan, PlaybackOutput, Scene, write_playback, write_report};
+use crate::ui::pictures::{FramePlan, Scene, write_playback, write_report};
 
 /// What to load and how to draw it.
 #[derive(Debug, Clone)]

@@ -6,7 +6,7 @@
 
 mod common;
 
-use borderwatch::ui::pictures::PlaybackOutput;
+use borderwatch::render::PlaybackOutput;
 use common::{bundled_app, harness_for, wait_until};
 use egui_kittest::kittest::Queryable;
 

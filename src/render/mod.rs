@@ -9,8 +9,10 @@
 
 mod animation;
 mod headless;
+mod output;
 mod raster;
 
 pub use animation::{GifWriter, RenderError, write_png};
 pub use headless::Renderer;
+pub use output::PlaybackOutput;
 pub use raster::{Textures, rasterize};

@@ -188,6 +188,27 @@ impl Density {
     }
 }
 
+/// The density layer's bins, kept while the filter, the notional switch
+/// and the zoom level they were counted at stay the same.
+#[derive(Default)]
+pub struct DensityCache {
+    key: Option<(u64, u32)>,
+    /// The bins last counted.
+    pub density: Density,
+}
+
+impl DensityCache {
+    /// The bins of the events flagged in `shown` at `level`, counted again
+    /// when `generation` (of the flags) or the level changed.
+    pub fn get(&mut self, index: &EventIndex, shown: &[bool], generation: u64, level: u32) -> &Density {
+        if self.key != Some((generation, level)) {
+            self.density = Density::compute(index, shown, level);
+            self.key = Some((generation, level));
+        }
+        &self.density
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,11 +20,9 @@ use super::filter_bar::{FilterBar, search_id};
 use super::focus::Focus;
 use super::intent::PanelIntent;
 use super::loader::Loader;
-use super::map_area::DensityCache;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
-use super::pictures::PlaybackOutput;
-use super::playback_export::PlaybackExport;
+use super::pictures::PlaybackExport;
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
@@ -34,6 +32,8 @@ use crate::dataset::Dataset;
 use crate::load::{LoadedRegions, OnError, Sources, load_regions, load_sources};
 use crate::map::{LayerVisibility, MapLayers, MapMemory};
 use crate::query::{EventFilter, FilteredEvents, Histogram, Playback, PlaybackSettings};
+use crate::render::PlaybackOutput;
+use crate::spatial::hexbin::DensityCache;
 
 /// What the command line asked the app to load.
 #[derive(Debug, Clone, Default)]

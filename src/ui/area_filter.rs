@@ -1,83 +1,14 @@
-//! The drawn-area filter in the filter bar: draw a polygon or a circle on
-//! the map, change a circle's radius, save the area as GeoJSON, load one
-//! back (or any polygon layer's first polygon), remove it.
+//! Saving the drawn-area filter as GeoJSON and loading one back (or any
+//! polygon layer's first polygon); the filter bar's Area menu asks for it.
 
 use std::path::PathBuf;
 
-use egui::Ui;
-
 use super::app::BorderwatchApp;
-use super::files::DialogPurpose;
 use super::intent::PanelIntent;
 use crate::data::area_file::{read_area, write_area};
 use crate::data::{Diagnostic, LoadError, Location, Problem};
 use crate::export::write_atomically;
-use crate::geometry::area::DrawnArea;
-use crate::map::ToolKind;
 use crate::query::{EventFilter, area_text};
-
-/// The "Area" menu of the filter bar.
-pub(super) fn area_menu(ui: &mut Ui, filter: &EventFilter, intent: &mut Option<PanelIntent>) {
-    let title = match &filter.area {
-        None => "Area filter".to_string(),
-        Some(DrawnArea::Polygon(_)) => "Area: polygon".to_string(),
-        Some(DrawnArea::Circle { radius_m, .. }) => {
-            format!("Area: {} km circle", (radius_m / 100.0).round() / 10.0)
-        }
-    };
-    let set = |area: Option<DrawnArea>| {
-        PanelIntent::SetFilter(EventFilter {
-            area,
-            ..filter.clone()
-        })
-    };
-    let menu = ui.menu_button(title, |ui| {
-        if let Some(area) = &filter.area {
-            ui.label(format!("Inside the {}", area_text(area)));
-            if let DrawnArea::Circle { centre, radius_m } = area {
-                let mut km = radius_m / 1000.0;
-                let changed = ui
-                    .horizontal(|ui| {
-                        ui.label("Radius");
-                        ui.add(
-                            egui::DragValue::new(&mut km)
-                                .range(0.1..=2000.0)
-                                .speed(0.5)
-                                .suffix(" km"),
-                        )
-                        .changed()
-                    })
-                    .inner;
-                if changed {
-                    *intent = Some(set(Some(DrawnArea::Circle {
-                        centre: *centre,
-                        radius_m: km * 1000.0,
-                    })));
-                }
-            }
-            if ui.button("Save as GeoJSON…").clicked() {
-                *intent = Some(PanelIntent::OpenDialog(DialogPurpose::SaveArea));
-            }
-            if ui.button("Remove the area filter").clicked() {
-                *intent = Some(set(None));
-            }
-            ui.separator();
-        }
-        if ui.button("Draw a polygon on the map").clicked() {
-            *intent = Some(PanelIntent::StartTool(ToolKind::Polygon));
-        }
-        if ui.button("Draw a circle on the map").clicked() {
-            *intent = Some(PanelIntent::StartTool(ToolKind::Circle));
-        }
-        if ui.button("Load an area (GeoJSON)…").clicked() {
-            *intent = Some(PanelIntent::OpenDialog(DialogPurpose::LoadArea));
-        }
-    });
-    menu.response.on_hover_text(
-        "Only events whose point is inside an area drawn on the map (the Area and Circle buttons on the map) \
-         or loaded from a GeoJSON polygon",
-    );
-}
 
 impl BorderwatchApp {
     /// Writes the area filter in use to `path` as GeoJSON.

@@ -5,12 +5,14 @@
 
 use egui::{RichText, Ui};
 
+use super::files::DialogPurpose;
 use super::format::group_thousands;
 use super::intent::PanelIntent;
 use crate::data::RegionLayer;
 use crate::dataset::Dataset;
-use crate::map::LayerVisibility;
-use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
+use crate::geometry::area::DrawnArea;
+use crate::map::{LayerVisibility, ToolKind};
+use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE, area_text};
 
 /// The distance the near-border filter starts at, in km.
 const DEFAULT_NEAR_BORDER_KM: f32 = 10.0;
@@ -74,7 +76,7 @@ impl FilterBar<'_> {
                 }));
             }
             self.near_border(ui, &mut intent);
-            super::area_filter::area_menu(ui, self.filter, &mut intent);
+            area_menu(ui, self.filter, &mut intent);
             self.layers_menu(ui, &mut intent);
 
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
@@ -197,6 +199,69 @@ impl FilterBar<'_> {
             layer_toggles(ui, self.data, self.layers, intent);
         });
     }
+}
+
+/// The "Area" menu of the filter bar.
+pub(super) fn area_menu(ui: &mut Ui, filter: &EventFilter, intent: &mut Option<PanelIntent>) {
+    let title = match &filter.area {
+        None => "Area filter".to_string(),
+        Some(DrawnArea::Polygon(_)) => "Area: polygon".to_string(),
+        Some(DrawnArea::Circle { radius_m, .. }) => {
+            format!("Area: {} km circle", (radius_m / 100.0).round() / 10.0)
+        }
+    };
+    let set = |area: Option<DrawnArea>| {
+        PanelIntent::SetFilter(EventFilter {
+            area,
+            ..filter.clone()
+        })
+    };
+    let menu = ui.menu_button(title, |ui| {
+        if let Some(area) = &filter.area {
+            ui.label(format!("Inside the {}", area_text(area)));
+            if let DrawnArea::Circle { centre, radius_m } = area {
+                let mut km = radius_m / 1000.0;
+                let changed = ui
+                    .horizontal(|ui| {
+                        ui.label("Radius");
+                        ui.add(
+                            egui::DragValue::new(&mut km)
+                                .range(0.1..=2000.0)
+                                .speed(0.5)
+                                .suffix(" km"),
+                        )
+                        .changed()
+                    })
+                    .inner;
+                if changed {
+                    *intent = Some(set(Some(DrawnArea::Circle {
+                        centre: *centre,
+                        radius_m: km * 1000.0,
+                    })));
+                }
+            }
+            if ui.button("Save as GeoJSON…").clicked() {
+                *intent = Some(PanelIntent::OpenDialog(DialogPurpose::SaveArea));
+            }
+            if ui.button("Remove the area filter").clicked() {
+                *intent = Some(set(None));
+            }
+            ui.separator();
+        }
+        if ui.button("Draw a polygon on the map").clicked() {
+            *intent = Some(PanelIntent::StartTool(ToolKind::Polygon));
+        }
+        if ui.button("Draw a circle on the map").clicked() {
+            *intent = Some(PanelIntent::StartTool(ToolKind::Circle));
+        }
+        if ui.button("Load an area (GeoJSON)…").clicked() {
+            *intent = Some(PanelIntent::OpenDialog(DialogPurpose::LoadArea));
+        }
+    });
+    menu.response.on_hover_text(
+        "Only events whose point is inside an area drawn on the map (the Area and Circle buttons on the map) \
+         or loaded from a GeoJSON polygon",
+    );
 }
 
 /// For a layer read from a file: which of its properties names its regions

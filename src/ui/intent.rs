@@ -6,12 +6,12 @@ use std::path::PathBuf;
 
 use super::files::{DialogPurpose, EventFilesAnswer};
 use super::focus::Focus;
-use super::pictures::PlaybackOutput;
 use super::session::Theme;
 use crate::data::events::read::ColumnMapping;
 use crate::export::ExportFormat;
 use crate::map::{LayerVisibility, ToolKind};
 use crate::query::{EventFilter, PlaybackSettings};
+use crate::render::PlaybackOutput;
 use crate::spatial::Cluster;
 
 /// A request from the side panel, the legend, the filter bar, the timeline,

@@ -10,34 +10,8 @@ use super::intent::PanelIntent;
 use super::legend::{Legend, legend};
 use crate::map::{EventLayer, MAX_ZOOM, MapClick, MapStyle, MapWidget};
 use crate::query::EventFilter;
+use crate::spatial::Cluster;
 use crate::spatial::hexbin::{Density, zoom_level};
-use crate::spatial::{Cluster, EventIndex};
-
-/// The density layer's bins, kept while the filter, the notional switch
-/// and the zoom level they were counted at stay the same.
-#[derive(Default)]
-pub(crate) struct DensityCache {
-    key: Option<(u64, u32)>,
-    pub(super) density: Density,
-}
-
-impl DensityCache {
-    /// The bins of the events flagged in `shown` at `level`, counted again
-    /// when `generation` (of the flags) or the level changed.
-    pub(super) fn get(
-        &mut self,
-        index: &EventIndex,
-        shown: &[bool],
-        generation: u64,
-        level: u32,
-    ) -> &Density {
-        if self.key != Some((generation, level)) {
-            self.density = Density::compute(index, shown, level);
-            self.key = Some((generation, level));
-        }
-        &self.density
-    }
-}
 
 impl BorderwatchApp {
     /// Draws the map and the legend, and applies what was clicked on them.

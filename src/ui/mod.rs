@@ -3,9 +3,11 @@
 
 mod about_window;
 mod app;
+mod app_session;
 mod area_filter;
 pub mod background;
 pub mod buildup_chart;
+mod buildup_panel;
 mod columns;
 pub mod columns_dialog;
 mod event_details;

@@ -6,7 +6,7 @@
 //! no GPU) make the same images.
 
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use egui::{Align2, Color32, FontId, RichText, Ui, Vec2, vec2};
 
@@ -15,7 +15,7 @@ use crate::dataset::Dataset;
 use crate::export::write_atomically;
 use crate::map::{EventLayer, LayerVisibility, MapLayers, MapMemory, MapStyle, MapView, MapWidget};
 use crate::query::{EventFilter, FilteredEvents, day_text};
-use crate::render::{GifWriter, RenderError, Renderer, write_png};
+use crate::render::{GifWriter, PlaybackOutput, RenderError, Renderer, write_png};
 
 /// Which days each frame of a playback shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,20 +114,27 @@ pub fn render_playback(
     Ok(ranges.len())
 }
 
-/// Where a playback is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PlaybackOutput {
-    /// An animated GIF, looping.
-    Gif(PathBuf),
-    /// Numbered PNGs (`frame-0001.png`, …) in this folder (made if missing).
-    Pngs(PathBuf),
+/// Sizes offered for exported frames, in pixels.
+pub const SIZES: [(u32, u32); 4] = [(640, 400), (960, 600), (1280, 800), (1920, 1080)];
+
+/// The choices of the Export playback window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlaybackExport {
+    /// Frame size in pixels.
+    pub size: (u32, u32),
+    /// Days between frames.
+    pub step_days: i32,
+    /// How long each frame shows in the GIF, in milliseconds.
+    pub frame_ms: u32,
 }
 
-impl PlaybackOutput {
-    /// A GIF for a path ending in `.gif`, else PNGs in that folder.
-    pub fn for_path(path: PathBuf) -> Self {
-        let gif = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gif"));
-        if gif { Self::Gif(path) } else { Self::Pngs(path) }
+impl Default for PlaybackExport {
+    fn default() -> Self {
+        Self {
+            size: (960, 600),
+            step_days: 7,
+            frame_ms: 500,
+        }
     }
 }
 

@@ -13,39 +13,16 @@ use super::app::BorderwatchApp;
 use super::background::{Task, TaskProgress};
 use super::files::DialogPurpose;
 use super::intent::PanelIntent;
-use super::pictures::{FramePlan, PlaybackOutput, Scene, write_playback, write_report};
+use super::pictures::{FramePlan, SIZES, Scene, write_playback, write_report};
 use crate::data::{Diagnostic, Location};
 use crate::dataset::Dataset;
 use crate::map::{MapLayers, MapView};
 use crate::query::{EventFilter, PlayMode, day_text};
+use crate::render::PlaybackOutput;
 use crate::render::RenderError;
 
 /// Size of the snapshot report, in pixels.
 const REPORT_SIZE: egui::Vec2 = egui::vec2(1600.0, 1000.0);
-
-/// Sizes offered for exported frames, in pixels.
-const SIZES: [(u32, u32); 4] = [(640, 400), (960, 600), (1280, 800), (1920, 1080)];
-
-/// The choices of the Export playback window.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PlaybackExport {
-    /// Frame size in pixels.
-    pub size: (u32, u32),
-    /// Days between frames.
-    pub step_days: i32,
-    /// How long each frame shows in the GIF, in milliseconds.
-    pub frame_ms: u32,
-}
-
-impl Default for PlaybackExport {
-    fn default() -> Self {
-        Self {
-            size: (960, 600),
-            step_days: 7,
-            frame_ms: 500,
-        }
-    }
-}
 
 impl BorderwatchApp {
     /// The Export playback window, while open.
