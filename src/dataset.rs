@@ -3,7 +3,7 @@
 //! (built on first use) the free-text index. Immutable: loading new files
 //! makes a new `Dataset`.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::Coord;
 
@@ -27,6 +27,9 @@ pub struct Dataset {
     /// Events per category id, unfiltered.
     pub category_totals: Vec<usize>,
     search: OnceLock<SearchIndex>,
+    /// The last free text searched and its hits: the map's filter and the
+    /// timeline's (the same filter without dates) ask for the same text.
+    last_search: Mutex<Option<(String, Arc<Vec<bool>>)>>,
     border_km: OnceLock<Vec<f32>>,
 }
 
@@ -94,6 +97,7 @@ impl Dataset {
             index,
             category_totals,
             search: OnceLock::new(),
+            last_search: Mutex::new(None),
             border_km: OnceLock::new(),
         }
     }
@@ -133,6 +137,23 @@ impl Dataset {
         }
     }
 
+    /// Which events the free `text` finds, from the last search when the
+    /// text is the same.
+    fn text_hits(&self, text: &str) -> Arc<Vec<bool>> {
+        let mut last = self
+            .last_search
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((searched, hits)) if searched == text => Arc::clone(hits),
+            _ => {
+                let hits = Arc::new(self.search_index().search(text));
+                *last = Some((text.to_string(), Arc::clone(&hits)));
+                hits
+            }
+        }
+    }
+
     /// The filter compiled against this data.
     pub fn compile(&self, filter: &EventFilter) -> CompiledFilter {
         filter.compile(self.events.categories(), &self.regions)
@@ -141,12 +162,14 @@ impl Dataset {
     /// The events that pass `filter`, with their counts.
     pub fn apply(&self, filter: &EventFilter) -> FilteredEvents {
         let compiled = self.compile(filter);
-        let hits = compiled
-            .has_text()
-            .then(|| self.search_index().search(&filter.text));
+        let hits = compiled.has_text().then(|| self.text_hits(&filter.text));
         let border = compiled.has_near_border().then(|| self.border_km());
         let inside = compiled.area().map(|area| area_hits(&self.events, area));
-        let masks: Vec<&[bool]> = hits.iter().chain(&inside).map(Vec::as_slice).collect();
+        let masks: Vec<&[bool]> = hits
+            .iter()
+            .map(|h| h.as_slice())
+            .chain(inside.iter().map(Vec::as_slice))
+            .collect();
         FilteredEvents::compute(
             &self.columns,
             &compiled,

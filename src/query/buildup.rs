@@ -2,8 +2,11 @@
 //! and per category colour slot, with the troops they report summed per
 //! week. The side panel's build-up chart draws it.
 
+use rayon::prelude::*;
+
+use super::EventColumns;
+use crate::data::CategoryId;
 use crate::data::events::date::monday_of;
-use crate::data::{CategoryId, EventSet};
 
 /// One week of a [`BuildUp`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -39,33 +42,38 @@ pub struct BuildUp {
 }
 
 impl BuildUp {
-    /// Counts the events at `indices` of `events` by the week their span
-    /// starts in (an event dated to a week or a month is counted in the
-    /// week its span starts).
-    pub fn new(events: &EventSet, indices: &[u32]) -> Self {
-        let all = events.events();
-        let starts = indices
-            .iter()
-            .filter_map(|&i| all.get(i as usize))
-            .map(|e| monday_of(e.day_span().0));
-        let (Some(first), Some(last)) = (starts.clone().min(), starts.max()) else {
+    /// Counts the events at `indices` of the `columns`
+    /// by the week their span starts in (an event dated to a week or a
+    /// month is counted in the week its span starts), on all cores.
+    pub fn new(columns: &EventColumns, indices: &[u32]) -> Self {
+        let start = |i: u32| monday_of(columns.days(i as usize).0);
+        let (first, last) = indices
+            .par_iter()
+            .map(|&i| (start(i), start(i)))
+            .reduce(|| (i32::MAX, i32::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        if indices.is_empty() {
             return Self::default();
-        };
-        let mut weeks: Vec<Week> = (0..=(last - first) / 7)
-            .map(|n| Week {
-                start: first + 7 * n,
-                ..Week::default()
-            })
-            .collect();
-        for event in indices.iter().filter_map(|&i| all.get(i as usize)) {
-            let at = ((monday_of(event.day_span().0) - first) / 7) as usize;
-            if let Some(week) = weeks.get_mut(at) {
-                week.by_slot[event.category.slot()] += 1;
-                if let Some(troops) = event.troops {
-                    week.troops = week.troops.saturating_add(troops);
-                    week.with_troops += 1;
+        }
+        let count = ((last - first) / 7 + 1) as usize;
+        let mut weeks = indices
+            .par_chunks(1 << 15)
+            .map(|chunk| {
+                let mut weeks = vec![Week::default(); count];
+                for &i in chunk {
+                    let Some(week) = weeks.get_mut(((start(i) - first) / 7) as usize) else {
+                        continue;
+                    };
+                    week.by_slot[columns.category(i as usize).slot()] += 1;
+                    if let Some(troops) = columns.troops(i as usize) {
+                        week.troops = week.troops.saturating_add(u64::from(troops));
+                        week.with_troops += 1;
+                    }
                 }
-            }
+                weeks
+            })
+            .reduce(|| vec![Week::default(); count], add_weeks);
+        for (n, week) in weeks.iter_mut().enumerate() {
+            week.start = first + 7 * n as i32;
         }
         let max_count = weeks.iter().map(Week::count).max().unwrap_or(0);
         let max_troops = weeks.iter().map(|w| w.troops).max().unwrap_or(0);
@@ -89,6 +97,18 @@ impl BuildUp {
     }
 }
 
+/// Two runs' counts of the same weeks, added.
+fn add_weeks(mut a: Vec<Week>, b: Vec<Week>) -> Vec<Week> {
+    for (x, y) in a.iter_mut().zip(b) {
+        for (slot, n) in x.by_slot.iter_mut().zip(y.by_slot) {
+            *slot += n;
+        }
+        x.troops = x.troops.saturating_add(y.troops);
+        x.with_troops += y.with_troops;
+    }
+    a
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +130,7 @@ mod tests {
             .expect("loads");
         let set = builder.finish().0;
         let indices: Vec<u32> = (0..set.len() as u32).collect();
-        let buildup = BuildUp::new(&set, &indices);
+        let buildup = BuildUp::new(&EventColumns::new(&set), &indices);
         assert_eq!(buildup.weeks.len(), 3, "{buildup:?}");
         let monday = crate::data::EventDate::parse_iso("2021-04-12")
             .expect("date")
@@ -128,6 +148,6 @@ mod tests {
             (3, 43_000, 4)
         );
         assert!(buildup.week_of(monday - 1).is_none());
-        assert_eq!(BuildUp::new(&set, &[]), BuildUp::default());
+        assert_eq!(BuildUp::new(&EventColumns::new(&set), &[]), BuildUp::default());
     }
 }

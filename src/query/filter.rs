@@ -280,8 +280,12 @@ pub struct EventColumns {
     days: Vec<(i32, i32)>,
     category: Vec<CategoryId>,
     region: Vec<u32>,
-    /// [`LOCATED`], [`NOTIONAL_EVENT`] and [`COARSE_DATE`] per event.
+    /// [`LOCATED`], [`NOTIONAL_EVENT`], [`COARSE_DATE`] and [`HAS_TROOPS`]
+    /// per event.
     flags: Vec<u8>,
+    /// Troops reported per event (0 when none; the build-up chart sums
+    /// them without reading whole events).
+    troops: Vec<u32>,
     /// First and last day of all events.
     day_range: Option<(i32, i32)>,
     /// Whether the events are newest first by start day (as an
@@ -299,6 +303,8 @@ const LOCATED: u8 = 1;
 const NOTIONAL_EVENT: u8 = 2;
 /// An event dated only to a week, month or year.
 const COARSE_DATE: u8 = 4;
+/// An event that reports a number of troops.
+const HAS_TROOPS: u8 = 8;
 
 impl EventColumns {
     /// Columns for the events of `set`, in its order.
@@ -315,6 +321,10 @@ impl EventColumns {
             category: events.iter().map(|e| e.category).collect(),
             region: events.iter().map(|e| e.region.unwrap_or(NO_REGION)).collect(),
             flags: events.iter().map(event_flags).collect(),
+            troops: events
+                .iter()
+                .map(|e| e.troops.map_or(0, |t| u32::try_from(t).unwrap_or(u32::MAX)))
+                .collect(),
         }
     }
 
@@ -351,6 +361,11 @@ impl EventColumns {
         self.days.get(index).copied().unwrap_or_default()
     }
 
+    /// The category of the event at `index`.
+    pub fn category(&self, index: usize) -> CategoryId {
+        self.category.get(index).copied().unwrap_or(CategoryId(u16::MAX))
+    }
+
     /// An event's region (`None` outside, and for notional events).
     pub fn region(&self, index: usize) -> Option<u32> {
         self.region.get(index).copied().filter(|&r| r != NO_REGION)
@@ -364,6 +379,15 @@ impl EventColumns {
     /// Whether the event is dated only to a week, month or year.
     pub fn has_coarse_date(&self, index: usize) -> bool {
         self.flag(index, COARSE_DATE)
+    }
+
+    /// The troops the event reports, if it does (at most `u32::MAX`).
+    pub fn troops(&self, index: usize) -> Option<u32> {
+        if self.flag(index, HAS_TROOPS) {
+            self.troops.get(index).copied()
+        } else {
+            None
+        }
     }
 
     fn flag(&self, index: usize, flag: u8) -> bool {
@@ -382,6 +406,9 @@ fn event_flags(event: &Event) -> u8 {
     }
     if event.date_is_coarse() {
         flags |= COARSE_DATE;
+    }
+    if event.troops.is_some() {
+        flags |= HAS_TROOPS;
     }
     flags
 }

@@ -27,7 +27,7 @@ impl BorderwatchApp {
         };
         if self.buildup.key.as_ref() != Some(&(key.clone(), focus.clone())) {
             let indices = focus_indices(&self.data, undated, &focus);
-            self.buildup.buildup = BuildUp::new(&self.data.events, &indices);
+            self.buildup.buildup = BuildUp::new(&self.data.columns, &indices);
             self.buildup.key = Some((key.clone(), focus.clone()));
         }
         let title = match &focus {
