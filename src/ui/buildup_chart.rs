@@ -25,8 +25,9 @@ const MIN_WEEKS: usize = 26;
 /// focus stay the same.
 #[derive(Default)]
 pub(crate) struct BuildUpCache {
-    /// The filter (without dates) and focus the weeks were counted for.
-    pub(super) key: Option<(EventFilter, Focus)>,
+    /// The data (by address: a reload makes a new one), the filter
+    /// (without dates) and the focus the weeks were counted for.
+    pub(super) key: Option<(usize, EventFilter, Focus)>,
     /// The weeks.
     pub(super) buildup: BuildUp,
 }

@@ -25,10 +25,11 @@ impl BorderwatchApp {
         let Some((key, undated, _)) = &self.undated else {
             return;
         };
-        if self.buildup.key.as_ref() != Some(&(key.clone(), focus.clone())) {
+        let data = std::sync::Arc::as_ptr(&self.data) as usize;
+        if self.buildup.key.as_ref() != Some(&(data, key.clone(), focus.clone())) {
             let indices = focus_indices(&self.data, undated, &focus);
             self.buildup.buildup = BuildUp::new(&self.data.columns, &indices);
-            self.buildup.key = Some((key.clone(), focus.clone()));
+            self.buildup.key = Some((data, key.clone(), focus.clone()));
         }
         let title = match &focus {
             Focus::Region(index) => self
