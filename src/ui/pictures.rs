@@ -92,7 +92,7 @@ pub fn render_playback(
             ..scene.filter.clone()
         };
         let filtered = scene.data.apply(&filter);
-        let caption = frame_caption(first, last, filtered.len());
+        let caption = frame_caption(first, last, filtered.len(), filtered.notional);
         let image = renderer.frame(|ui| {
             prepare(ui.ctx(), scene.dark);
             egui::CentralPanel::no_frame().show(ui, |ui| {
@@ -226,15 +226,24 @@ fn prepare(ctx: &egui::Context, dark: bool) {
     ctx.all_styles_mut(|style| style.animation_time = 0.0);
 }
 
-/// A frame's days and count in words: `12 April 2021 – 18 April 2021 · 35
-/// events`.
-pub fn frame_caption(first: i32, last: i32, count: usize) -> String {
+/// A frame's days and count in words: `2021-04-12 – 2021-04-18 · 35
+/// events`, with how many of them are notional (listed, not drawn):
+/// `· 7 events (2 not placed)`.
+pub fn frame_caption(first: i32, last: i32, count: usize, notional: usize) -> String {
     let days = if first == last {
         day_text(first)
     } else {
         format!("{} – {}", day_text(first), day_text(last))
     };
-    format!("{days} · {count} event{}", if count == 1 { "" } else { "s" })
+    let unplaced = if notional > 0 {
+        format!(" ({notional} not placed)")
+    } else {
+        String::new()
+    };
+    format!(
+        "{days} · {count} event{}{unplaced}",
+        if count == 1 { "" } else { "s" }
+    )
 }
 
 /// The still map filling `ui`, its legend, and a caption at the top.
@@ -410,8 +419,12 @@ mod tests {
         .ranges();
         assert_eq!(one, [(plan.from, plan.from)]);
         assert_eq!(
-            frame_caption(day("2021-04-01"), day("2021-04-07"), 1),
+            frame_caption(day("2021-04-01"), day("2021-04-07"), 1, 0),
             "2021-04-01 – 2021-04-07 · 1 event"
+        );
+        assert_eq!(
+            frame_caption(day("2021-04-22"), day("2021-04-22"), 7, 2),
+            "2021-04-22 · 7 events (2 not placed)"
         );
     }
 }
