@@ -192,3 +192,46 @@ fn a_circle_takes_its_centre_and_radius_from_two_clicks_and_esc_cancels() {
         Some(DrawnArea::Circle { .. })
     ));
 }
+
+#[test]
+fn a_region_outline_loaded_as_an_area_keeps_that_regions_events() {
+    // The bundled Belgorod outline (1,287 points) as an area filter, on the
+    // fixture's places: the events inside it are those `check` assigns to
+    // Belgorod by its region index (a different path to the same answer;
+    // Belgorod has no coast, so the coastal rule plays no part).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = dir.path().join("places.json");
+    let records: Vec<Value> = places()
+        .iter()
+        .enumerate()
+        .map(|(i, (lat, lon))| serde_json::json!({"id": format!("p{i}"), "title": "t", "date": "2021-04-22", "lat": lat, "lon": lon}))
+        .collect();
+    std::fs::write(&events, serde_json::to_vec(&records).expect("JSON")).expect("write");
+    let check = |extra: &[&str]| -> Value {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+            .args(["check", "--format", "json"])
+            .args(extra)
+            .arg(&events)
+            .output()
+            .expect("the binary runs");
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("JSON report")
+    };
+    let all = check(&[]);
+    let belgorod = all["regions"]
+        .as_array()
+        .expect("regions")
+        .iter()
+        .find(|r| r["id"] == "belgorod")
+        .map(|r| r["events"].as_u64().unwrap_or_default())
+        .expect("Belgorod's row");
+    assert!(belgorod >= 5, "{belgorod}");
+    let outline = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/regions/belgorod.geojson");
+    let inside = check(&["--area", outline]);
+    assert_eq!(inside["matched"].as_u64(), Some(belgorod));
+}
