@@ -8,11 +8,9 @@ mod common;
 use std::collections::HashMap;
 
 use borderwatch::BorderwatchApp;
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
-use borderwatch::dataset::Dataset;
 use borderwatch::query::EventFilter;
 use borderwatch::ui::session::{SESSION_KEY, Session, Theme};
-use common::{bundled_app, click_at, harness_for, screen_pos};
+use common::{app_with_events, bundled_app, click_at, harness_for, screen_pos};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -270,21 +268,11 @@ fn hiding_markers_lets_clicks_reach_the_region_underneath() {
 
 #[test]
 fn a_bubble_zooms_in_until_its_events_separate() {
-    let regions = RegionSet::bundled().expect("regions");
-    let mut builder = EventSetBuilder::new(&regions);
-    builder
-        .add_reader(
-            "near.json",
-            None,
-            br#"[{"id": "a", "title": "North", "date": "2021-04-22", "lat": 48.60, "lon": 41.20},
-                {"id": "b", "title": "South", "date": "2021-04-22", "lat": 48.45, "lon": 41.25}]"#
-                .as_slice(),
-            None,
-        )
-        .expect("loads");
-    let events = builder.finish().0;
-    let data = Dataset::new(regions, ContextLayer::bundled().expect("context"), events);
-    let mut harness = harness_for(BorderwatchApp::with_dataset(data));
+    let mut harness = harness_for(app_with_events(
+        "near.json",
+        br#"[{"id": "a", "title": "North", "date": "2021-04-22", "lat": 48.60, "lon": 41.20},
+            {"id": "b", "title": "South", "date": "2021-04-22", "lat": 48.45, "lon": 41.25}]"#,
+    ));
     let clusters = harness.state().map_memory().clusters().to_vec();
     assert_eq!(clusters.len(), 1, "two nearby events make one bubble");
     assert_eq!(clusters[0].count, 2);

@@ -8,13 +8,14 @@
 
 mod common;
 
+use std::ffi::OsStr;
+use std::path::Path;
+
 use borderwatch::BorderwatchApp;
 use borderwatch::data::area_file::write_area;
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
-use borderwatch::dataset::Dataset;
 use borderwatch::geometry::area::DrawnArea;
 use borderwatch::map::MapTool;
-use common::{click_at, harness_for, screen_pos};
+use common::{app_with_events, border_places, click_at, harness_for, screen_pos};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use geo::Coord;
@@ -22,11 +23,7 @@ use serde_json::Value;
 
 /// The fixture's places as (latitude, longitude).
 fn places() -> Vec<(f64, f64)> {
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
-    fixture["places"]
-        .as_array()
-        .expect("places")
+    border_places()
         .iter()
         .map(|p| {
             (
@@ -37,8 +34,8 @@ fn places() -> Vec<(f64, f64)> {
         .collect()
 }
 
-/// The places as events, written to a JSON file and loaded in the app.
-fn harness(places: &[(f64, f64)]) -> (Harness<'static, BorderwatchApp>, Vec<u8>) {
+/// The places as event records (JSON).
+fn records(places: &[(f64, f64)]) -> Vec<u8> {
     let records: Vec<Value> = places
         .iter()
         .enumerate()
@@ -46,15 +43,31 @@ fn harness(places: &[(f64, f64)]) -> (Harness<'static, BorderwatchApp>, Vec<u8>)
             serde_json::json!({"id": format!("p{i}"), "title": format!("Place {i}"), "date": "2021-04-22", "lat": lat, "lon": lon})
         })
         .collect();
-    let json = serde_json::to_vec(&records).expect("JSON");
-    let regions = RegionSet::bundled().expect("regions");
-    let mut builder = EventSetBuilder::new(&regions);
-    builder
-        .add_reader("places.json", None, json.as_slice(), None)
-        .expect("loads");
-    let events = builder.finish().0;
-    let data = Dataset::new(regions, ContextLayer::bundled().expect("context"), events);
-    (harness_for(BorderwatchApp::with_dataset(data)), json)
+    serde_json::to_vec(&records).expect("JSON")
+}
+
+/// The places as events loaded in the app, and their records.
+fn harness(places: &[(f64, f64)]) -> (Harness<'static, BorderwatchApp>, Vec<u8>) {
+    let json = records(places);
+    (harness_for(app_with_events("places.json", &json)), json)
+}
+
+/// `borderwatch check --format json` on `events` with `options`; it must
+/// succeed.
+fn check_json(events: &Path, options: &[&OsStr]) -> Value {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
+        .args(["check", "--format", "json"])
+        .args(options)
+        .arg(events)
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON report")
 }
 
 /// Even-odd point in polygon on longitude/latitude; `None` when the point
@@ -126,19 +139,7 @@ fn a_polygon_drawn_on_the_map_filters_the_events_inside_it() {
     write_area(&DrawnArea::Polygon(ring), &mut saved).expect("writes");
     std::fs::write(&area_path, saved).expect("area file");
     std::fs::write(&events_path, json).expect("events file");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-        .args(["check", "--format", "json", "--area"])
-        .arg(&area_path)
-        .arg(&events_path)
-        .output()
-        .expect("the binary runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let report: Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let report = check_json(&events_path, &["--area".as_ref(), area_path.as_os_str()]);
     assert_eq!(report["matched"], shown);
 }
 
@@ -201,28 +202,8 @@ fn a_region_outline_loaded_as_an_area_keeps_that_regions_events() {
     // Belgorod has no coast, so the coastal rule plays no part).
     let dir = tempfile::tempdir().expect("temp dir");
     let events = dir.path().join("places.json");
-    let records: Vec<Value> = places()
-        .iter()
-        .enumerate()
-        .map(|(i, (lat, lon))| serde_json::json!({"id": format!("p{i}"), "title": "t", "date": "2021-04-22", "lat": lat, "lon": lon}))
-        .collect();
-    std::fs::write(&events, serde_json::to_vec(&records).expect("JSON")).expect("write");
-    let check = |extra: &[&str]| -> Value {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-            .args(["check", "--format", "json"])
-            .args(extra)
-            .arg(&events)
-            .output()
-            .expect("the binary runs");
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        serde_json::from_slice(&output.stdout).expect("JSON report")
-    };
-    let all = check(&[]);
+    std::fs::write(&events, records(&places())).expect("write");
+    let all = check_json(&events, &[]);
     let belgorod = all["regions"]
         .as_array()
         .expect("regions")
@@ -232,6 +213,6 @@ fn a_region_outline_loaded_as_an_area_keeps_that_regions_events() {
         .expect("Belgorod's row");
     assert!(belgorod >= 5, "{belgorod}");
     let outline = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/regions/belgorod.geojson");
-    let inside = check(&["--area", outline]);
+    let inside = check_json(&events, &["--area".as_ref(), outline.as_ref()]);
     assert_eq!(inside["matched"].as_u64(), Some(belgorod));
 }

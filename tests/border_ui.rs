@@ -7,9 +7,7 @@
 mod common;
 
 use borderwatch::BorderwatchApp;
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
-use borderwatch::dataset::Dataset;
-use common::harness_for;
+use common::{app_with_events, border_places, harness_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use serde_json::Value;
@@ -21,11 +19,7 @@ type Place = (String, f64, f64, f64);
 /// those within 20 m of the filter's 10 km are left out, so that the
 /// methods' small differences cannot decide a count.
 fn fixture_places() -> Vec<Place> {
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
-    fixture["places"]
-        .as_array()
-        .expect("places")
+    border_places()
         .iter()
         .map(|p| {
             (
@@ -51,14 +45,7 @@ fn harness() -> (Harness<'static, BorderwatchApp>, Vec<Place>) {
         })
         .collect();
     let json = serde_json::to_vec(&records).expect("JSON");
-    let regions = RegionSet::bundled().expect("regions");
-    let mut builder = EventSetBuilder::new(&regions);
-    builder
-        .add_reader("places.json", None, json.as_slice(), None)
-        .expect("loads");
-    let events = builder.finish().0;
-    let data = Dataset::new(regions, ContextLayer::bundled().expect("context"), events);
-    (harness_for(BorderwatchApp::with_dataset(data)), places)
+    (harness_for(app_with_events("places.json", &json)), places)
 }
 
 #[test]

@@ -6,10 +6,9 @@
 mod common;
 
 use borderwatch::BorderwatchApp;
-use borderwatch::data::{ContextLayer, EventDate, EventSetBuilder, RegionSet};
-use borderwatch::dataset::Dataset;
+use borderwatch::data::EventDate;
 use borderwatch::ui::buildup_chart::plot_area;
-use common::{click_at, harness_for};
+use common::{app_with_events, click_at, harness_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -27,14 +26,7 @@ fn harness() -> Harness<'static, BorderwatchApp> {
       {"id": "b3", "title": "Deployment near Shebekino", "date": "2021-04-27", "category": "deployment", "lat": 50.41, "lon": 36.89, "troops": 40000},
       {"id": "r1", "title": "Lights over Rostov-on-Don", "date": "2021-04-22", "category": "incident", "lat": 47.23, "lon": 39.72}
     ]"#;
-    let regions = RegionSet::bundled().expect("regions");
-    let mut builder = EventSetBuilder::new(&regions);
-    builder
-        .add_reader("weeks.json", None, json.as_bytes(), None)
-        .expect("loads");
-    let events = builder.finish().0;
-    let data = Dataset::new(regions, ContextLayer::bundled().expect("context"), events);
-    harness_for(BorderwatchApp::with_dataset(data))
+    harness_for(app_with_events("weeks.json", json.as_bytes()))
 }
 
 #[test]

@@ -6,34 +6,21 @@
 mod common;
 
 use borderwatch::BorderwatchApp;
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet};
-use borderwatch::dataset::Dataset;
 use borderwatch::spatial::hexbin::HexGrid;
-use common::{click_at, harness_for};
+use common::{app_with_events, border_places, click_at, harness_for};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use serde_json::Value;
 
 /// The border fixture's 207 places as events, and the app showing them.
 fn harness() -> Harness<'static, BorderwatchApp> {
-    let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
-    let records: Vec<Value> = fixture["places"]
-        .as_array()
-        .expect("places")
+    let records: Vec<Value> = border_places()
         .iter()
         .enumerate()
         .map(|(i, p)| serde_json::json!({"id": format!("p{i}"), "title": p["name"], "date": "2021-04-22", "lat": p["lat"], "lon": p["lon"]}))
         .collect();
     let json = serde_json::to_vec(&records).expect("JSON");
-    let regions = RegionSet::bundled().expect("regions");
-    let mut builder = EventSetBuilder::new(&regions);
-    builder
-        .add_reader("places.json", None, json.as_slice(), None)
-        .expect("loads");
-    let events = builder.finish().0;
-    let data = Dataset::new(regions, ContextLayer::bundled().expect("context"), events);
-    harness_for(BorderwatchApp::with_dataset(data))
+    harness_for(app_with_events("places.json", &json))
 }
 
 fn density_total(harness: &Harness<'_, BorderwatchApp>) -> u64 {

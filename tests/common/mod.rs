@@ -41,6 +41,27 @@ pub fn bundled_app() -> BorderwatchApp {
     BorderwatchApp::with_dataset(Dataset::new(regions, context, events))
 }
 
+/// The app on the bundled regions and context, with the events of the
+/// JSON `records` (named `file` in messages).
+pub fn app_with_events(file: &str, records: &[u8]) -> BorderwatchApp {
+    let regions = borderwatch::data::RegionSet::bundled().expect("bundled regions");
+    let context = borderwatch::data::ContextLayer::bundled().expect("bundled context");
+    let mut builder = borderwatch::data::EventSetBuilder::new(&regions);
+    builder
+        .add_reader(file, None, records, None)
+        .expect("the events load");
+    let events = builder.finish().0;
+    BorderwatchApp::with_dataset(Dataset::new(regions, context, events))
+}
+
+/// The places of `tests/fixtures/border_distances.json` (name, lat, lon,
+/// km: their distance to the border measured with PROJ/GEOS).
+pub fn border_places() -> Vec<serde_json::Value> {
+    let fixture: serde_json::Value =
+        serde_json::from_str(include_str!("../fixtures/border_distances.json")).expect("fixture");
+    fixture["places"].as_array().expect("places").clone()
+}
+
 /// The id of the selected region, if any.
 pub fn selected_id(harness: &Harness<'_, BorderwatchApp>) -> Option<String> {
     harness.state().selected_region().map(|r| r.id.to_string())
