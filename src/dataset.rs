@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use geo::Coord;
 
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
-use crate::geometry::area::AreaTest;
+use crate::geometry::area::{AreaTest, DrawnArea};
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
 use crate::spatial::EventIndex;
 
@@ -27,10 +27,36 @@ pub struct Dataset {
     /// Events per category id, unfiltered.
     pub category_totals: Vec<usize>,
     search: OnceLock<SearchIndex>,
-    /// The last free text searched and its hits: the map's filter and the
-    /// timeline's (the same filter without dates) ask for the same text.
-    last_search: Mutex<Option<(String, Arc<Vec<bool>>)>>,
+    /// The last free text searched, and the last drawn area, with the
+    /// events each lets through.
+    last_search: LastMask<String>,
+    last_area: LastMask<DrawnArea>,
     border_km: OnceLock<Vec<f32>>,
+}
+
+/// The last mask (one flag per event) made for a key: the map's filter and
+/// the timeline's (the same filter without its dates) ask for the same one
+/// in one frame, and it is made once.
+struct LastMask<K>(Mutex<Option<(K, Arc<Vec<bool>>)>>);
+
+impl<K: PartialEq + Clone> LastMask<K> {
+    fn new() -> Self {
+        Self(Mutex::new(None))
+    }
+
+    /// The mask for `key`: the last one when the key is the same, else
+    /// `make`'s, kept for next time.
+    fn get(&self, key: &K, make: impl FnOnce() -> Vec<bool>) -> Arc<Vec<bool>> {
+        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*last {
+            Some((made_for, mask)) if made_for == key => Arc::clone(mask),
+            _ => {
+                let mask = Arc::new(make());
+                *last = Some((key.clone(), Arc::clone(&mask)));
+                mask
+            }
+        }
+    }
 }
 
 /// Where the map draws an event: one placed only to its region at the
@@ -97,7 +123,8 @@ impl Dataset {
             index,
             category_totals,
             search: OnceLock::new(),
-            last_search: Mutex::new(None),
+            last_search: LastMask::new(),
+            last_area: LastMask::new(),
             border_km: OnceLock::new(),
         }
     }
@@ -127,30 +154,13 @@ impl Dataset {
     /// Measures every event's distance to the border on a thread of its
     /// own, so that a load is not held up by it and the first near-border
     /// filter or distance band finds it done (or waits only for the rest).
-    pub fn measure_border_in_background(data: &std::sync::Arc<Self>) {
-        let data = std::sync::Arc::clone(data);
+    pub fn measure_border_in_background(data: &Arc<Self>) {
+        let data = Arc::clone(data);
         let spawned = std::thread::Builder::new()
             .name("borderwatch-border".into())
             .spawn(move || data.border_km().len());
         if let Err(error) = spawned {
             log::warn!("distances to the border will be measured when first needed: {error}");
-        }
-    }
-
-    /// Which events the free `text` finds, from the last search when the
-    /// text is the same.
-    fn text_hits(&self, text: &str) -> Arc<Vec<bool>> {
-        let mut last = self
-            .last_search
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match &*last {
-            Some((searched, hits)) if searched == text => Arc::clone(hits),
-            _ => {
-                let hits = Arc::new(self.search_index().search(text));
-                *last = Some((text.to_string(), Arc::clone(&hits)));
-                hits
-            }
         }
     }
 
@@ -162,14 +172,17 @@ impl Dataset {
     /// The events that pass `filter`, with their counts.
     pub fn apply(&self, filter: &EventFilter) -> FilteredEvents {
         let compiled = self.compile(filter);
-        let hits = compiled.has_text().then(|| self.text_hits(&filter.text));
+        let hits = compiled.has_text().then(|| {
+            self.last_search
+                .get(&filter.text, || self.search_index().search(&filter.text))
+        });
         let border = compiled.has_near_border().then(|| self.border_km());
-        let inside = compiled.area().map(|area| area_hits(&self.events, area));
-        let masks: Vec<&[bool]> = hits
-            .iter()
-            .map(|h| h.as_slice())
-            .chain(inside.iter().map(Vec::as_slice))
-            .collect();
+        let inside = filter
+            .area
+            .as_ref()
+            .zip(compiled.area())
+            .map(|(area, test)| self.last_area.get(area, || area_hits(&self.events, test)));
+        let masks: Vec<&[bool]> = hits.iter().chain(&inside).map(|m| m.as_slice()).collect();
         FilteredEvents::compute(
             &self.columns,
             &compiled,
