@@ -7,7 +7,6 @@ use egui::Ui;
 use super::app::BorderwatchApp;
 use super::buildup_chart::buildup_chart;
 use super::focus::Focus;
-use crate::query::FilteredEvents;
 use crate::query::buildup::BuildUp;
 
 impl BorderwatchApp {
@@ -27,7 +26,10 @@ impl BorderwatchApp {
         };
         let data = std::sync::Arc::as_ptr(&self.data) as usize;
         if self.buildup.key.as_ref() != Some(&(data, key.clone(), focus.clone())) {
-            let indices = focus_indices(&self.data, undated, &focus);
+            // The focus's own events, or all of them with nothing focused.
+            let indices = focus
+                .own_events(&self.data, undated)
+                .unwrap_or_else(|| undated.indices.clone());
             self.buildup.buildup = BuildUp::new(&self.data.columns, &indices);
             self.buildup.key = Some((data, key.clone(), focus.clone()));
         }
@@ -54,22 +56,4 @@ impl BorderwatchApp {
         });
         self.apply_some(intent);
     }
-}
-
-/// The events the chart counts for `focus`: of those passing every filter
-/// but the dates (`undated`), the focus's own.
-fn focus_indices(data: &crate::dataset::Dataset, undated: &FilteredEvents, focus: &Focus) -> Vec<u32> {
-    let columns = &data.columns;
-    let indices: Vec<usize> = match focus {
-        Focus::Region(index) => undated.in_region(columns, Some(*index as u32)).collect(),
-        Focus::Outside => undated.in_region(columns, None).collect(),
-        Focus::Notional => undated.notional_events(columns).collect(),
-        Focus::Spot(members) | Focus::Hexagon(members) => members
-            .iter()
-            .map(|&i| i as usize)
-            .filter(|&i| undated.is_shown(i))
-            .collect(),
-        Focus::Nothing => return undated.indices.clone(),
-    };
-    indices.into_iter().map(|i| i as u32).collect()
 }

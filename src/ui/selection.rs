@@ -130,32 +130,16 @@ impl Selection {
     pub(super) fn items(&mut self, data: &Dataset, filtered: &FilteredEvents, generation: u64) -> &[u32] {
         let fresh = matches!(&self.items, Some((made_for, focus, _)) if *made_for == generation && *focus == self.focus);
         if !fresh {
-            let items: Vec<u32> = match &self.focus {
-                Focus::Nothing => Vec::new(),
-                // The region's events, then the notional ones about it.
-                Focus::Region(index) => filtered
-                    .in_region(&data.columns, Some(*index as u32))
-                    .chain(
-                        filtered
-                            .notional_events(&data.columns)
-                            .filter(|&i| data.events.get(i).and_then(|e| e.about()) == Some(*index as u32)),
-                    )
-                    .map(|i| i as u32)
-                    .collect(),
-                Focus::Notional => filtered
-                    .notional_events(&data.columns)
-                    .map(|i| i as u32)
-                    .collect(),
-                Focus::Outside => filtered
-                    .in_region(&data.columns, None)
-                    .map(|i| i as u32)
-                    .collect(),
-                Focus::Spot(members) | Focus::Hexagon(members) => members
-                    .iter()
-                    .copied()
-                    .filter(|&i| filtered.is_shown(i as usize))
-                    .collect(),
-            };
+            let mut items = self.focus.own_events(data, filtered).unwrap_or_default();
+            // A region's events, then the notional ones about it.
+            if let Focus::Region(index) = self.focus {
+                items.extend(
+                    filtered
+                        .notional_events(&data.columns)
+                        .filter(|&i| data.events.get(i).and_then(|e| e.about()) == Some(index as u32))
+                        .map(|i| i as u32),
+                );
+            }
             self.items = Some((generation, self.focus.clone(), items));
         }
         self.items.as_ref().map_or(&[], |(_, _, items)| items)
