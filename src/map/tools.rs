@@ -5,9 +5,10 @@
 use egui::{Pos2, Shape, Stroke};
 use geo::{Coord, Distance, Geodesic, Point};
 
-use super::ruler::{length_text, paint_box};
+use super::ruler::{length_text, paint_box, paint_ruler};
 use super::{MapStyle, Viewport};
 use crate::geometry::area::DrawnArea;
+use crate::query::km2_text;
 
 /// Screen distance (points) within which a click on the first point closes
 /// a polygon.
@@ -114,10 +115,7 @@ impl MapTool {
                     if points.len() == 1 { "" } else { "s" }
                 )];
                 if let Some(area) = self.finish() {
-                    lines.push(format!(
-                        "Area so far: {} km²",
-                        crate::data::grouped::thousands(area.area_km2().round() as usize)
-                    ));
+                    lines.push(format!("Area so far: {}", km2_text(area.area_km2())));
                 }
                 lines
             }
@@ -133,9 +131,9 @@ impl MapTool {
     }
 }
 
-/// Paints a polygon or circle being drawn, its rubber band to the pointer,
-/// and the tool's box.
-pub(super) fn paint_drawing(
+/// Paints the tool in use: the ruler's path, or a polygon or circle being
+/// drawn with its rubber band to the pointer; and the tool's box.
+pub(super) fn paint_tool(
     painter: &egui::Painter,
     viewport: &Viewport,
     tool: &MapTool,
@@ -145,7 +143,10 @@ pub(super) fn paint_drawing(
     let color = style.marker_selection;
     let mut shapes = Vec::new();
     match tool {
-        MapTool::Ruler(_) => return,
+        MapTool::Ruler(points) => {
+            paint_ruler(painter, viewport, points, pointer, style);
+            return;
+        }
         MapTool::Polygon(points) => {
             let screen: Vec<Pos2> = points.iter().map(|&p| viewport.lonlat_to_screen(p)).collect();
             if screen.len() >= 2 {

@@ -12,8 +12,7 @@ use super::input::{controls, handle_input, tool_keys};
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
-use super::ruler::paint_ruler;
-use super::tools::{ToolClick, paint_area, paint_drawing};
+use super::tools::{ToolClick, paint_area, paint_tool};
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
 use crate::geometry::area::DrawnArea;
@@ -224,10 +223,8 @@ impl<'a> MapWidget<'a> {
             if let Some(area) = self.area {
                 paint_area(&painter, &viewport, area, self.style);
             }
-            if let Some(points) = memory.ruler() {
-                paint_ruler(&painter, &viewport, points, cursor, self.style);
-            } else if let Some(tool) = memory.tool() {
-                paint_drawing(&painter, &viewport, tool, cursor, self.style);
+            if let Some(tool) = memory.tool() {
+                paint_tool(&painter, &viewport, tool, cursor, self.style);
             }
         }
         if !self.still {

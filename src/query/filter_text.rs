@@ -62,16 +62,26 @@ pub fn km_text(metres: u32) -> String {
 /// A drawn area in words: `polygon of 5 points, 1,234 km²`, `circle of
 /// 25 km around 50.60° N 36.59° E, 1,963 km²`.
 pub fn area_text(area: &DrawnArea) -> String {
-    let km2 = thousands(area.area_km2().round() as usize);
+    let km2 = km2_text(area.area_km2());
     match area {
-        DrawnArea::Polygon(points) => format!("polygon of {} points, {km2} km²", points.len()),
+        DrawnArea::Polygon(points) => format!("polygon of {} points, {km2}", points.len()),
         DrawnArea::Circle { centre, radius_m } => format!(
-            "circle of {} km around {:.2}° N {:.2}° E, {km2} km²",
-            (radius_m / 100.0).round() / 10.0,
+            "circle of {} km around {:.2}° N {:.2}° E, {km2}",
+            radius_km(*radius_m),
             centre.y,
             centre.x
         ),
     }
+}
+
+/// An area in whole km²: `1,234 km²`.
+pub fn km2_text(km2: f64) -> String {
+    format!("{} km²", thousands(km2.max(0.0).round() as usize))
+}
+
+/// A radius in km to a tenth: `25`, `2.5`.
+pub fn radius_km(radius_m: f64) -> f64 {
+    (radius_m / 100.0).round() / 10.0
 }
 
 /// `YYYY-MM-DD` of a day number.

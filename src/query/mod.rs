@@ -9,6 +9,6 @@ pub mod search;
 pub mod timeline;
 
 pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};
-pub use filter_text::{area_text, day_text, km_text};
+pub use filter_text::{area_text, day_text, km_text, km2_text, radius_km};
 pub use search::SearchIndex;
 pub use timeline::{BinSize, Histogram, PlayMode, Playback, PlaybackSettings};

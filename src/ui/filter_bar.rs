@@ -12,7 +12,7 @@ use crate::data::RegionLayer;
 use crate::dataset::Dataset;
 use crate::geometry::area::DrawnArea;
 use crate::map::{LayerVisibility, ToolKind};
-use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE, area_text};
+use crate::query::{EventFilter, FilteredEvents, NOTIONAL, OUTSIDE, area_text, radius_km};
 
 /// The distance the near-border filter starts at, in km.
 const DEFAULT_NEAR_BORDER_KM: f32 = 10.0;
@@ -207,7 +207,7 @@ pub(super) fn area_menu(ui: &mut Ui, filter: &EventFilter, intent: &mut Option<P
         None => "Area filter".to_string(),
         Some(DrawnArea::Polygon(_)) => "Area: polygon".to_string(),
         Some(DrawnArea::Circle { radius_m, .. }) => {
-            format!("Area: {} km circle", (radius_m / 100.0).round() / 10.0)
+            format!("Area: {} km circle", radius_km(*radius_m))
         }
     };
     let set = |area: Option<DrawnArea>| {
