@@ -355,17 +355,17 @@ fn report_text(ui: &mut Ui, scene: &Scene<'_>, filtered: &FilteredEvents) {
                 if total == 0 {
                     continue;
                 }
-                let shown = filtered
-                    .indices
-                    .iter()
-                    .filter(|&&i| {
-                        scene
-                            .data
-                            .events
-                            .get(i as usize)
-                            .is_some_and(|e| e.category == id)
-                    })
-                    .count();
+                // What passes all but the category filter is shown when the
+                // category passes too (as the legend counts).
+                let shown = if scene.filter.categories.passes(name) {
+                    filtered
+                        .category_counts
+                        .get(usize::from(id.0))
+                        .copied()
+                        .unwrap_or(0)
+                } else {
+                    0
+                };
                 ui.label(name.to_string());
                 ui.label(shown.to_string());
                 ui.end_row();
