@@ -10,6 +10,7 @@ pub mod bundled;
 pub mod container;
 pub mod diagnostic;
 pub mod events;
+pub mod formats;
 pub mod grouped;
 pub mod json;
 pub mod regions;

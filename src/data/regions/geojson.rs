@@ -33,7 +33,7 @@ pub struct GeoFeature {
 }
 
 /// The geometry of a [`GeoFeature`], sorted by what borderwatch can use.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FeatureGeometry {
     /// Polygon or MultiPolygon (or the polygons of a GeometryCollection),
     /// exteriors counter-clockwise and holes clockwise, every ring closed.

@@ -1,0 +1,101 @@
+//! What every GIS format reader gives and every writer takes: a table of
+//! features, each a row of named text fields with its geometry. Events and
+//! region layers are made from it by the same rules as from GeoJSON and CSV.
+
+use geo::Coord;
+
+pub use crate::data::regions::geojson::FeatureGeometry;
+
+/// The features of one layer (a GeoPackage table, a KML document, a
+/// Shapefile, a Parquet file or one of its row groups).
+#[derive(Debug, Clone, Default)]
+pub struct FeatureTable {
+    /// The layer's name: the table, the document's `<name>`, the file stem.
+    pub name: String,
+    /// The field names, in order.
+    pub fields: Vec<String>,
+    /// The features, in file order.
+    pub rows: Vec<FeatureRow>,
+    /// Things skipped or repaired, each with the record it is about.
+    pub notes: Vec<RowNote>,
+}
+
+/// One feature: one value per field of its table, and its geometry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureRow {
+    /// 0-based index of the record in its file (the placemark, the table
+    /// row, the shape record), as messages name it.
+    pub index: usize,
+    /// One value per [`FeatureTable::fields`], `None` when null or empty.
+    /// Numbers are written as text the way Rust prints them.
+    pub values: Vec<Option<String>>,
+    /// `None` when the record has no geometry (or an unreadable one,
+    /// with a [`RowNote`] saying why).
+    pub geometry: Option<FeatureGeometry>,
+}
+
+/// A note about the file or one record of it: what was skipped or repaired.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowNote {
+    /// The record's index, `None` for the file as a whole.
+    pub record: Option<usize>,
+    /// What happened, in words.
+    pub message: String,
+}
+
+/// Why a file could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// The record at which reading failed, if it was one.
+    pub record: Option<usize>,
+    /// The problem, in words.
+    pub message: String,
+}
+
+impl FormatError {
+    /// A problem with the file as a whole.
+    pub fn file(message: impl Into<String>) -> Self {
+        Self {
+            record: None,
+            message: message.into(),
+        }
+    }
+
+    /// A problem at record `index`.
+    pub fn at(index: usize, message: impl Into<String>) -> Self {
+        Self {
+            record: Some(index),
+            message: message.into(),
+        }
+    }
+}
+
+impl FeatureTable {
+    /// The value of `field` in `row`.
+    pub fn value<'a>(&self, row: &'a FeatureRow, field: &str) -> Option<&'a str> {
+        let column = self.fields.iter().position(|f| f == field)?;
+        row.values.get(column)?.as_deref()
+    }
+}
+
+/// How a written column is typed where the format types columns
+/// (GeoPackage, Parquet); KML writes every value as text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Text.
+    Text,
+    /// A whole number (`troops`).
+    Integer,
+    /// A real number (`border_km`).
+    Real,
+}
+
+/// One point feature to write: its position (longitude, latitude) and one
+/// text per column, empty for none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointRow {
+    /// Longitude (`x`) and latitude (`y`), WGS 84.
+    pub position: Coord<f64>,
+    /// One text per column; empty means null.
+    pub values: Vec<String>,
+}
