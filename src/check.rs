@@ -11,9 +11,7 @@ use crate::data::events::id::IdRegistry;
 use crate::data::events::merge::{Keyed, merge_file};
 use std::sync::Arc;
 
-use crate::data::events::read::{
-    ColumnMapping, ReadContext, SourceCatalog, open_event_file, read_any_event_stream,
-};
+use crate::data::events::read::{ColumnMapping, ReadContext, SourceCatalog, read_event_path};
 use crate::data::grouped::group_messages;
 use crate::data::{Categories, CategoryId, Diagnostic, EventOrigin, RegionSet, Severity};
 use crate::load::{LoadedRegions, Sources, load_catalog, load_region_sources};
@@ -105,6 +103,8 @@ pub fn run_check(options: &CheckOptions) -> CheckReport {
         &Sources::new(&options.regions, &[]).regions,
         options.mapping.name_field.as_deref(),
         &std::collections::BTreeMap::new(),
+        options.mapping.layer.as_deref(),
+        &std::collections::BTreeMap::new(),
     );
     let mut messages = messages;
     let catalog = load_catalog(&options.mapping).unwrap_or_else(|error| {
@@ -158,23 +158,15 @@ struct Tally<'m> {
 impl Tally<'_> {
     /// Reads one event file and merges its events by id, as the app does.
     fn add_file(&mut self, regions: &RegionSet, file_index: usize, path: &Path) {
-        let (name, file) = match open_event_file(path, None) {
-            Ok(opened) => opened,
-            Err(error) => {
-                self.failed_files += 1;
-                self.messages.push(error.into());
-                return;
-            }
-        };
+        let name = path.display().to_string();
         // As in the app, a file that fails adds nothing, not even categories.
         let mut file_categories = self.categories.clone();
         let mut staged = Vec::new();
         let mut hashes = Vec::new();
         let mut file_messages = Vec::new();
         let filter = &self.filter;
-        let result = read_any_event_stream(
-            &name,
-            io::BufReader::with_capacity(1 << 20, file),
+        let result = read_event_path(
+            path,
             ReadContext {
                 regions,
                 file_index: file_index as u32,
@@ -198,7 +190,7 @@ impl Tally<'_> {
                 file_messages.extend(batch.messages);
             },
         );
-        match result {
+        match result.map(|(_, summary)| summary) {
             Ok(summary) => {
                 self.rejected += summary.rejected;
                 if summary.records > 0 && summary.rejected == summary.records {

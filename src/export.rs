@@ -1,7 +1,7 @@
 //! Writing events out: a GeoJSON FeatureCollection of Points (which
-//! borderwatch loads back as the same events) or CSV in borderwatch's own
-//! columns (which it loads back too). Streams, so a million events need no
-//! more memory than they already take.
+//! borderwatch loads back as the same events), CSV in borderwatch's own
+//! columns (which it loads back too), or the GIS formats (`export_gis`).
+//! Streams, so a million events need no more memory than they already take.
 
 use std::io::{self, Write};
 
@@ -18,6 +18,14 @@ pub enum ExportFormat {
     GeoJson,
     /// CSV with a header row.
     Csv,
+    /// A GeoPackage with one point table, `events`.
+    GeoPackage,
+    /// KML placemarks (Google Earth).
+    Kml,
+    /// KML zipped (`doc.kml` in a `.kmz`).
+    Kmz,
+    /// GeoParquet: WKB points and typed columns.
+    Parquet,
 }
 
 impl ExportFormat {
@@ -26,7 +34,38 @@ impl ExportFormat {
         match self {
             Self::GeoJson => "geojson",
             Self::Csv => "csv",
+            Self::GeoPackage => "gpkg",
+            Self::Kml => "kml",
+            Self::Kmz => "kmz",
+            Self::Parquet => "parquet",
         }
+    }
+
+    /// The format's name in menus and titles.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::GeoJson => "GeoJSON",
+            Self::Csv => "CSV",
+            Self::GeoPackage => "GeoPackage",
+            Self::Kml => "KML",
+            Self::Kmz => "KMZ",
+            Self::Parquet => "GeoParquet",
+        }
+    }
+
+    /// Every format, in menu order.
+    pub const ALL: [Self; 6] = [
+        Self::GeoJson,
+        Self::Csv,
+        Self::GeoPackage,
+        Self::Kml,
+        Self::Kmz,
+        Self::Parquet,
+    ];
+
+    /// Whether the format can only be written to a file (not a stream).
+    pub fn needs_file(self) -> bool {
+        matches!(self, Self::GeoPackage | Self::Parquet)
     }
 }
 
@@ -70,6 +109,25 @@ impl ExportReport {
 /// Loads the files as the app does and writes the events that pass the
 /// filter, newest first, to `out`.
 pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<ExportReport> {
+    run_export_with(options, |events, regions, indices| {
+        write_events(events, regions, indices.iter().copied(), options.format, out)
+    })
+}
+
+/// [`run_export`] into the file at `path`, written atomically: the way to
+/// write the formats that need a file (GeoPackage, Parquet), and any other.
+pub fn run_export_to_path(options: &ExportOptions, path: &std::path::Path) -> io::Result<ExportReport> {
+    run_export_with(options, |events, regions, indices| {
+        write_events_to_path(events, regions, indices, options.format, path)
+    })
+}
+
+/// Loads the files as the app does, then has `write` write the events that
+/// pass the filter (their indices, newest first).
+fn run_export_with(
+    options: &ExportOptions,
+    write: impl FnOnce(&EventSet, &RegionSet, &[usize]) -> io::Result<usize>,
+) -> io::Result<ExportReport> {
     let sources = Sources::new(&options.regions, &options.events).with_mapping(options.mapping.clone());
     let loaded = match load_sources(&sources, OnError::Skip, None) {
         Ok(loaded) => loaded,
@@ -99,13 +157,8 @@ pub fn run_export(options: &ExportOptions, out: &mut impl Write) -> io::Result<E
         }
     }
     let shown = data.apply(&options.filter);
-    let written = write_events(
-        &data.events,
-        &data.regions,
-        shown.indices.iter().map(|&i| i as usize),
-        options.format,
-        out,
-    )?;
+    let indices: Vec<usize> = shown.indices.iter().map(|&i| i as usize).collect();
+    let written = write(&data.events, &data.regions, &indices)?;
     Ok(ExportReport {
         written,
         loaded: data.events.len(),
@@ -123,23 +176,53 @@ pub fn write_atomically<T>(
     path: &std::path::Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<T>,
 ) -> io::Result<T> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    let result = std::fs::File::create(&partial).and_then(|file| {
-        let mut out = io::BufWriter::new(file);
+    write_file_atomically(path, |partial| {
+        let mut out = io::BufWriter::new(std::fs::File::create(partial)?);
         let value = write(&mut out)?;
         out.flush()?;
         out.into_inner()
             .map_err(io::IntoInnerError::into_error)?
             .sync_all()?;
-        std::fs::rename(&partial, path)?;
         Ok(value)
-    });
+    })
+}
+
+/// Has `write` make the file at `path.partial`, then renames it over `path`;
+/// on any error the partial file is removed and `path` left as it was. For
+/// writers that need a file of their own (GeoPackage, Parquet).
+pub fn write_file_atomically<T>(
+    path: &std::path::Path,
+    write: impl FnOnce(&std::path::Path) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let _ = std::fs::remove_file(&partial);
+    let result = write(&partial).and_then(|value| std::fs::rename(&partial, path).map(|()| value));
     if result.is_err() {
         let _ = std::fs::remove_file(&partial);
     }
     result
+}
+
+/// Writes the events at `indices` to the file at `path` in `format`,
+/// atomically (see [`write_atomically`]); returns how many were written.
+pub fn write_events_to_path(
+    events: &EventSet,
+    regions: &RegionSet,
+    indices: &[usize],
+    format: ExportFormat,
+    path: &std::path::Path,
+) -> io::Result<usize> {
+    let indices = indices.iter().copied();
+    match format {
+        ExportFormat::GeoPackage | ExportFormat::Parquet => write_file_atomically(path, |partial| {
+            crate::export_gis::write_gis_file(events, regions, indices, format, partial)
+        }),
+        _ => write_atomically(path, |mut out| {
+            write_events(events, regions, indices, format, &mut out)
+        }),
+    }
 }
 
 /// Writes the events at `indices` of `events` in `format`; returns how many
@@ -154,6 +237,13 @@ pub fn write_events(
     match format {
         ExportFormat::GeoJson => write_geojson(events, regions, indices, out),
         ExportFormat::Csv => write_csv(events, regions, indices, out),
+        ExportFormat::Kml | ExportFormat::Kmz => {
+            crate::export_gis::write_kml_events(events, regions, indices, format == ExportFormat::Kmz, out)
+        }
+        ExportFormat::GeoPackage | ExportFormat::Parquet => Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is written to a file, not a stream", format.extension()),
+        )),
     }
 }
 
@@ -307,6 +397,48 @@ pub const CSV_COLUMNS: [&str; 22] = [
     "border_side",
 ];
 
+/// An event as a record of [`CSV_COLUMNS`].
+pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [String; 22] {
+    let joined = |items: Vec<&str>| items.join("; ");
+    let sources: Vec<_> = event.sources().collect();
+    let other = event
+        .extra
+        .as_ref()
+        .map(|extra| Value::Object((**extra).clone()).to_string())
+        .unwrap_or_default();
+    let [
+        (_, region_id),
+        (_, region_name),
+        (_, region_by),
+        (_, border_km),
+        (_, border_side),
+    ] = assigned_region(regions, event);
+    [
+        event.id().to_string(),
+        event.title().to_string(),
+        event.date.to_iso(),
+        event.end_date.map(|d| d.to_iso()).unwrap_or_default(),
+        events.categories().name(event.category).to_string(),
+        event.position.y.to_string(),
+        event.position.x.to_string(),
+        event.place().unwrap_or_default().to_string(),
+        event.declared_region().unwrap_or_default().to_string(),
+        event.description().unwrap_or_default().to_string(),
+        joined(event.actors().collect()),
+        event.troops.map(|t| t.to_string()).unwrap_or_default(),
+        event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
+        event.date_precision.name().to_string(),
+        joined(sources.iter().map(|s| s.name).collect()),
+        joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
+        other,
+        region_id,
+        region_name,
+        region_by,
+        border_km,
+        border_side,
+    ]
+}
+
 fn write_csv(
     events: &EventSet,
     regions: &RegionSet,
@@ -318,44 +450,7 @@ fn write_csv(
     let mut written = 0;
     for index in indices {
         let Some(event) = events.get(index) else { continue };
-        let joined = |items: Vec<&str>| items.join("; ");
-        let sources: Vec<_> = event.sources().collect();
-        let other = event
-            .extra
-            .as_ref()
-            .map(|extra| Value::Object((**extra).clone()).to_string())
-            .unwrap_or_default();
-        let [
-            (_, region_id),
-            (_, region_name),
-            (_, region_by),
-            (_, border_km),
-            (_, border_side),
-        ] = assigned_region(regions, event);
-        writer.write_record([
-            event.id().to_string(),
-            event.title().to_string(),
-            event.date.to_iso(),
-            event.end_date.map(|d| d.to_iso()).unwrap_or_default(),
-            events.categories().name(event.category).to_string(),
-            event.position.y.to_string(),
-            event.position.x.to_string(),
-            event.place().unwrap_or_default().to_string(),
-            event.declared_region().unwrap_or_default().to_string(),
-            event.description().unwrap_or_default().to_string(),
-            joined(event.actors().collect()),
-            event.troops.map(|t| t.to_string()).unwrap_or_default(),
-            event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
-            event.date_precision.name().to_string(),
-            joined(sources.iter().map(|s| s.name).collect()),
-            joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
-            other,
-            region_id,
-            region_name,
-            region_by,
-            border_km,
-            border_side,
-        ])?;
+        writer.write_record(csv_record(events, regions, event))?;
         written += 1;
     }
     writer.flush()?;

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::data::events::read::preview::TablePreview;
 use crate::data::events::read::{ColumnMapping, SourceCatalog};
+use crate::data::formats::{GisFormat, LayerUse, file_use, load_error};
 use crate::data::json::strip_bom;
 use crate::data::regions::{LayerRegions, bundled_layers, read_layer_paths};
 use crate::data::{
@@ -23,7 +24,13 @@ use crate::dataset::Dataset;
 /// The region layers at `paths` (`--regions`), or the bundled five when none
 /// are given or none loads; layers that fail are left out and counted.
 pub fn load_regions(paths: &[PathBuf]) -> LoadedRegions {
-    load_region_sources(&Sources::new(paths, &[]).regions, None, &BTreeMap::new())
+    load_region_sources(
+        &Sources::new(paths, &[]).regions,
+        None,
+        &BTreeMap::new(),
+        None,
+        &BTreeMap::new(),
+    )
 }
 
 /// The bundled context layer (an empty one, with a message, if it fails).
@@ -201,11 +208,15 @@ pub struct LoadedRegions {
 /// counted; when none loads, the bundled regions are used, with a warning if
 /// files were named.
 /// `name_field` is the property that names the regions (`--name-field`);
-/// `name_fields` the one chosen for a file in the window, in its place.
+/// `name_fields` the one chosen for a file in the window, in its place;
+/// `layer` the layer to read from files with several (`--layer`),
+/// `chosen_layers` the one chosen for a file in the window.
 pub fn load_region_sources(
     sources: &[RegionSource],
     name_field: Option<&str>,
     name_fields: &BTreeMap<PathBuf, String>,
+    layer: Option<&str>,
+    chosen_layers: &BTreeMap<PathBuf, ColumnMapping>,
 ) -> LoadedRegions {
     let mut messages = Vec::new();
     let mut failed = 0;
@@ -216,7 +227,8 @@ pub fn load_region_sources(
             RegionSource::Bundled => bundled_layers().map_err(|error| messages.push(error.into())),
             RegionSource::File(path) => {
                 let field = name_fields.get(path).map(String::as_str).or(name_field);
-                let read = read_layer_paths(std::slice::from_ref(path), field);
+                let chosen = chosen_layers.get(path).and_then(|m| m.layer.as_deref()).or(layer);
+                let read = read_layer_paths(std::slice::from_ref(path), field, chosen);
                 messages.extend(read.messages);
                 // A file that gives no layer (no polygons) has failed too.
                 if read.failed == 0 && read.layers.is_empty() {
@@ -283,6 +295,8 @@ pub fn load_sources(
         &sources.regions,
         sources.mapping.name_field.as_deref(),
         &sources.name_fields,
+        sources.mapping.layer.as_deref(),
+        &sources.columns,
     );
     if failed > 0 && on_error == OnError::Abort {
         return Err(LoadAborted::failed(messages));
@@ -385,9 +399,17 @@ pub fn sniff(head: &[u8]) -> FileKind {
     FileKind::Events
 }
 
-/// [`sniff`] on the file at `path`.
+/// [`sniff`] on the file at `path`; a GIS file (GeoPackage, KML, Shapefile,
+/// Parquet) is judged by its layers: events when it has points.
 pub fn sniff_path(path: &Path) -> Result<FileKind, LoadError> {
     let name = path.display().to_string();
+    if let Some(format) = GisFormat::of(path) {
+        let (wanted, _) = file_use(path, format).map_err(|e| load_error(&name, format, e))?;
+        return Ok(match wanted {
+            LayerUse::Events => FileKind::Events,
+            LayerUse::Regions => FileKind::Regions,
+        });
+    }
     let io = |error: std::io::Error| LoadError::new(Location::file(&name), Problem::Io(error.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
     let mut head = Vec::with_capacity(SNIFF_BYTES);

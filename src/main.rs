@@ -12,7 +12,7 @@ use borderwatch::data::EventDate;
 use borderwatch::data::area_file::read_area;
 use borderwatch::data::events::DateOrder;
 use borderwatch::data::events::read::{ColumnMapping, Role};
-use borderwatch::export::{ExportFormat, ExportOptions, run_export};
+use borderwatch::export::{ExportFormat, ExportOptions, run_export, run_export_to_path};
 use borderwatch::geometry::area::DrawnArea;
 use borderwatch::query::EventFilter;
 use borderwatch::query::filter::CategorySelection;
@@ -82,7 +82,8 @@ struct PictureArgs {
     filter: FilterArgs,
     #[command(flatten)]
     mapping: MappingArgs,
-    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED).
+    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED, GeoPackage,
+    /// KML/KMZ, Shapefile or a zip of them, Parquet/GeoParquet).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
 }
@@ -154,7 +155,8 @@ struct ExportArgs {
     filter: FilterArgs,
     #[command(flatten)]
     mapping: MappingArgs,
-    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED).
+    /// Event files to read (JSON, GeoJSON points, CSV/TSV, ACLED, GeoPackage,
+    /// KML/KMZ, Shapefile or a zip of them, Parquet/GeoParquet).
     #[arg(required = true, value_name = "EVENTS")]
     events: Vec<PathBuf>,
 }
@@ -163,6 +165,12 @@ struct ExportArgs {
 enum ExportFormatArg {
     Geojson,
     Csv,
+    /// A GeoPackage (one point table, `events`); needs `-o FILE`.
+    Gpkg,
+    Kml,
+    Kmz,
+    /// GeoParquet (WKB points); needs `-o FILE`.
+    Parquet,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +212,10 @@ struct MappingArgs {
     /// shapeName, name, ..., Latin script first).
     #[arg(long, value_name = "PROPERTY")]
     name_field: Option<String>,
+    /// The layer to read from a file that holds several: a GeoPackage's
+    /// table, a zip's Shapefile (by its name without .shp).
+    #[arg(long, value_name = "NAME")]
+    layer: Option<String>,
 }
 
 impl MappingArgs {
@@ -213,6 +225,7 @@ impl MappingArgs {
             date_order: self.date_order,
             timemap_sources: self.sources.clone(),
             name_field: self.name_field.clone(),
+            layer: self.layer.clone(),
         }
     }
 }
@@ -374,17 +387,29 @@ fn export(args: &ExportArgs) -> ExitCode {
         format: match args.format {
             ExportFormatArg::Geojson => ExportFormat::GeoJson,
             ExportFormatArg::Csv => ExportFormat::Csv,
+            ExportFormatArg::Gpkg => ExportFormat::GeoPackage,
+            ExportFormatArg::Kml => ExportFormat::Kml,
+            ExportFormatArg::Kmz => ExportFormat::Kmz,
+            ExportFormatArg::Parquet => ExportFormat::Parquet,
         },
         mapping: args.mapping.to_mapping(),
     };
     let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && options.format.needs_file() {
+        eprintln!(
+            "borderwatch export: {} is written to a file: give -o FILE.{}",
+            options.format.name(),
+            options.format.extension()
+        );
+        return ExitCode::from(2);
+    }
     let result = if to_stdout {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         run_export(&options, &mut out).and_then(|report| out.flush().map(|()| report))
     } else {
         // Written beside the target and renamed, so a failed export never
         // leaves half a file where a good one was.
-        borderwatch::export::write_atomically(&args.output, |mut out| run_export(&options, &mut out))
+        run_export_to_path(&options, &args.output)
     };
     match result {
         Ok(report) => {

@@ -1,4 +1,4 @@
-//! Where a file keeps its records: shared by the readers (JSON and CSV), the
+//! Where a file keeps its records: shared by the readers (JSON, CSV, the GIS formats), the
 //! merge of a file's events and the messages that name a record
 //! (`features[3]`, `rows[12]`).
 
@@ -15,6 +15,12 @@ pub enum Container {
     Data,
     /// The rows of a CSV file (not JSON: named here so messages read alike).
     CsvRows,
+    /// The rows of a table: a GeoPackage table or a Parquet file.
+    TableRows,
+    /// The Placemarks of a KML or KMZ file.
+    Placemarks,
+    /// The shape records of a Shapefile.
+    ShapeRecords,
 }
 
 impl Container {
@@ -25,7 +31,9 @@ impl Container {
             Self::Events => "events",
             Self::Features => "features",
             Self::Data => "data",
-            Self::CsvRows => "rows",
+            Self::CsvRows | Self::TableRows => "rows",
+            Self::Placemarks => "placemarks",
+            Self::ShapeRecords => "shapes",
         }
     }
 

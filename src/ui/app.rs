@@ -19,6 +19,7 @@ use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
 use super::filter_bar::{FilterBar, search_id};
 use super::focus::Focus;
 use super::intent::PanelIntent;
+use super::layer_choice::ask_layer;
 use super::loader::Loader;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
@@ -352,6 +353,7 @@ impl BorderwatchApp {
             PanelIntent::OpenDialog(purpose) => self.dialogs.open(purpose),
             PanelIntent::OpenPaths(paths) => self.open_paths(paths),
             PanelIntent::AnswerEventFiles(answer) => self.answer_event_files(answer),
+            PanelIntent::ChooseLayer(layer) => self.loader.open_layer(layer, self.ctx.as_ref()),
             PanelIntent::Reload => self.reload(),
             PanelIntent::CancelLoad => self.loader.cancel(),
             PanelIntent::StartTool(kind) => {
@@ -509,6 +511,10 @@ impl BorderwatchApp {
             let answer = ask_add_or_replace(ctx, pending, self.loader.loaded_event_files());
             self.apply_some(answer.map(PanelIntent::AnswerEventFiles));
         }
+        if let Some(choice) = &self.loader.pending_layer {
+            let answer = ask_layer(ctx, choice);
+            self.apply_some(answer.map(PanelIntent::ChooseLayer));
+        }
     }
 
     /// `/` focuses the search, Space plays or pauses, Esc clears the
@@ -520,6 +526,7 @@ impl BorderwatchApp {
         if ui.ctx().egui_wants_keyboard_input()
             || self.dialogs.is_open()
             || !self.loader.pending_event_files().is_empty()
+            || self.loader.pending_layer.is_some()
         {
             return;
         }

@@ -11,7 +11,7 @@ use super::background::Task;
 use super::files::{file_name, png_of};
 use super::intent::PanelIntent;
 use crate::data::{Diagnostic, Location};
-use crate::export::{ExportFormat, write_atomically, write_events};
+use crate::export::{ExportFormat, write_atomically, write_events_to_path};
 
 impl BorderwatchApp {
     /// Applies an intent that writes or reads a file the user chose, or
@@ -53,16 +53,9 @@ impl BorderwatchApp {
                     format!("cannot write the export: {error}"),
                 )
             };
-            let written = write_atomically(&path, |mut out| {
-                write_events(
-                    &data.events,
-                    &data.regions,
-                    indices.iter().map(|&i| i as usize),
-                    format,
-                    &mut out,
-                )
-            })
-            .map_err(failed)?;
+            let indices: Vec<usize> = indices.iter().map(|&i| i as usize).collect();
+            let written =
+                write_events_to_path(&data.events, &data.regions, &indices, format, &path).map_err(failed)?;
             Ok(format!("exported {written} events to {}", path.display()))
         };
         self.tasks.push(match &self.ctx {

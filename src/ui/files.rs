@@ -62,11 +62,8 @@ impl FileDialogs {
         let mut dialog = match purpose {
             DialogPurpose::Open => FileDialog::open_file().title("Open region layer or events"),
             DialogPurpose::Columns => FileDialog::open_file().title("Open a table and choose its columns"),
-            DialogPurpose::ExportEvents(ExportFormat::GeoJson) => {
-                FileDialog::save_file().title("Export filtered events as GeoJSON")
-            }
-            DialogPurpose::ExportEvents(ExportFormat::Csv) => {
-                FileDialog::save_file().title("Export filtered events as CSV")
+            DialogPurpose::ExportEvents(format) => {
+                FileDialog::save_file().title(&format!("Export filtered events as {}", format.name()))
             }
             DialogPurpose::ExportMap => FileDialog::save_file().title("Export the map as PNG"),
             DialogPurpose::SaveArea => FileDialog::save_file().title("Save the area filter as GeoJSON"),

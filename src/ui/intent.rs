@@ -78,6 +78,8 @@ pub enum PanelIntent {
     OpenPaths(Vec<PathBuf>),
     /// What to do with the event files waiting for an answer.
     AnswerEventFiles(EventFilesAnswer),
+    /// The layer chosen from a file with several (`None`: do not open it).
+    ChooseLayer(Option<String>),
     /// Read every loaded file again.
     Reload,
     /// Stop the load under way; the data shown stays.

@@ -7,9 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::background::{LoadJob, LoadOutcome, LoadReason};
+use super::layer_choice::LayerChoice;
 use super::watch::FileWatcher;
 use crate::data::Diagnostic;
 use crate::data::events::read::ColumnMapping;
+use crate::data::formats::{GisFormat, LayerUse, file_use, load_error};
 use crate::load::{EventSource, FileKind, OnError, Sources, sniff_path};
 
 /// How many files File > Open recent lists.
@@ -25,6 +27,8 @@ pub(super) enum SourceChange {
     EventsWithColumns(PathBuf, ColumnMapping),
     /// A region layer file read again with its regions named by a property.
     NameField(PathBuf, String),
+    /// A region layer read from the named layer of its file.
+    RegionLayer(PathBuf, String),
     ReplaceEvents(Vec<PathBuf>),
     Reload,
 }
@@ -41,6 +45,8 @@ pub(super) struct Loader {
     watcher: Option<FileWatcher>,
     /// Event files waiting for the user to say: add or replace?
     pub(super) pending_event_files: Vec<PathBuf>,
+    /// A file waiting for the user to choose one of its layers.
+    pub(super) pending_layer: Option<LayerChoice>,
     /// Files opened lately, newest first.
     recent: Vec<PathBuf>,
 }
@@ -124,6 +130,23 @@ impl Loader {
         let mut failures = Vec::new();
         for path in paths {
             self.remember_recent(&path);
+            if let Some(format) = GisFormat::of(&path) {
+                match file_use(&path, format) {
+                    Ok((wanted, layers)) if layers.len() > 1 => {
+                        self.pending_layer = Some(LayerChoice {
+                            path,
+                            regions: wanted == LayerUse::Regions,
+                            layers,
+                        });
+                        continue;
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        failures.push(load_error(&path.display().to_string(), format, error).into());
+                        continue;
+                    }
+                }
+            }
             match sniff_path(&path) {
                 Ok(FileKind::Regions) => self.request(SourceChange::AddRegions(path), ctx),
                 Ok(FileKind::Events) => {
@@ -171,6 +194,22 @@ impl Loader {
         self.request(SourceChange::EventsWithColumns(path, mapping), ctx);
     }
 
+    /// Opens the layer the user chose from the file waiting for that choice.
+    pub(super) fn open_layer(&mut self, layer: Option<String>, ctx: Option<&egui::Context>) {
+        let (Some(choice), Some(layer)) = (self.pending_layer.take(), layer) else {
+            return;
+        };
+        if choice.regions {
+            self.request(SourceChange::RegionLayer(choice.path, layer), ctx);
+        } else {
+            let mapping = ColumnMapping {
+                layer: Some(layer),
+                ..self.sources.mapping.clone()
+            };
+            self.open_with_columns(choice.path, mapping, ctx);
+        }
+    }
+
     /// Reads the region layer file at `path` again, naming its regions by `field`.
     pub(super) fn set_name_field(&mut self, path: PathBuf, field: String, ctx: Option<&egui::Context>) {
         self.request(SourceChange::NameField(path, field), ctx);
@@ -215,6 +254,15 @@ impl Loader {
                 }
                 SourceChange::NameField(path, field) => {
                     sources.name_fields.insert(path, field);
+                    reason = LoadReason::Open;
+                }
+                SourceChange::RegionLayer(path, layer) => {
+                    let mapping = ColumnMapping {
+                        layer: Some(layer),
+                        ..sources.mapping.clone()
+                    };
+                    sources.columns.insert(path.clone(), mapping);
+                    sources.add_regions(path);
                     reason = LoadReason::Open;
                 }
                 SourceChange::EventsWithColumns(path, mapping) => {

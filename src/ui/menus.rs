@@ -83,14 +83,11 @@ impl MenuBar<'_> {
         ui.menu_button("Export", |ui| {
             let count = self.filtered_count;
             let export = |format| PanelIntent::OpenDialog(DialogPurpose::ExportEvents(format));
-            if ui
-                .button(format!("Filtered events as GeoJSON…  ({count})"))
-                .clicked()
-            {
-                *intent = Some(export(ExportFormat::GeoJson));
-            }
-            if ui.button(format!("Filtered events as CSV…  ({count})")).clicked() {
-                *intent = Some(export(ExportFormat::Csv));
+            for format in ExportFormat::ALL {
+                let label = format!("Filtered events as {}…  ({count})", format.name());
+                if ui.button(label).clicked() {
+                    *intent = Some(export(format));
+                }
             }
             if ui.button("Map as PNG…").clicked() {
                 *intent = Some(PanelIntent::OpenDialog(DialogPurpose::ExportMap));

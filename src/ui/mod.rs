@@ -18,6 +18,7 @@ mod filter_bar;
 mod focus;
 pub mod format;
 mod intent;
+pub mod layer_choice;
 mod legend;
 mod loader;
 mod loading;

@@ -188,6 +188,9 @@ pub struct ColumnMapping {
     pub timemap_sources: Option<PathBuf>,
     /// The property that names the regions of `--regions` layers.
     pub name_field: Option<String>,
+    /// The layer to read from a file that holds several (a GeoPackage's
+    /// table, a zip's Shapefile): `--layer`.
+    pub layer: Option<String>,
 }
 
 impl ColumnMapping {
@@ -238,6 +241,7 @@ impl ColumnMapping {
             && self.date_order.is_none()
             && self.timemap_sources.is_none()
             && self.name_field.is_none()
+            && self.layer.is_none()
     }
 
     /// The field named for `role`.

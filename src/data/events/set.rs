@@ -14,7 +14,7 @@ use super::id::IdRegistry;
 use super::merge::merge_file;
 use super::read::{ColumnMapping, SourceCatalog};
 use super::read::{
-    EventBatch, FileSummary, LoadProgress, ReadContext, open_event_file, read_any_event_stream,
+    EventBatch, FileSummary, LoadProgress, ReadContext, read_any_event_stream, read_event_path,
 };
 use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Problem};
@@ -168,17 +168,16 @@ impl<'r> EventSetBuilder<'r> {
         }
     }
 
-    /// Reads the file at `path`.
+    /// Reads the file at `path` (any format borderwatch reads).
     pub fn add_path(
         &mut self,
         path: &Path,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
-        let (name, file) = match open_event_file(path, progress) {
-            Ok(opened) => opened,
-            Err(error) => return Err(self.fail(error)),
-        };
-        self.add_reader(&name, Some(path.to_path_buf()), file, progress)
+        let name = path.display().to_string();
+        self.add_with(&name, Some(path.to_path_buf()), progress, |context, on_batch| {
+            read_event_path(path, context, on_batch).map(|(_, summary)| summary)
+        })
     }
 
     /// Reads a file from `reader`; `name` names it in messages. On error
@@ -190,6 +189,20 @@ impl<'r> EventSetBuilder<'r> {
         reader: impl Read + Send,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
+        self.add_with(name, path, progress, |context, on_batch| {
+            read_any_event_stream(name, reader, context, on_batch)
+        })
+    }
+
+    /// Adds the events `read` reads (given the context and where to hand
+    /// each batch), merged by id; on error nothing of the file is kept.
+    fn add_with(
+        &mut self,
+        name: &str,
+        path: Option<PathBuf>,
+        progress: Option<&LoadProgress>,
+        read: impl FnOnce(ReadContext<'_>, &mut dyn FnMut(EventBatch)) -> Result<FileSummary, LoadError>,
+    ) -> Result<FileSummary, LoadError> {
         let file_index = self.files.len() as u32;
         // Categories met in a file that fails must not reach the legend.
         let mut categories = self.categories.clone();
@@ -198,9 +211,7 @@ impl<'r> EventSetBuilder<'r> {
         let mut batches: Vec<Vec<Event>> = Vec::new();
         let mut hashes: Vec<Vec<u128>> = Vec::new();
         let mut messages = Vec::new();
-        let result = read_any_event_stream(
-            name,
-            reader,
+        let result = read(
             ReadContext {
                 regions: self.regions,
                 file_index,
@@ -209,7 +220,7 @@ impl<'r> EventSetBuilder<'r> {
                 mapping: &self.mapping,
                 catalog: self.catalog.clone(),
             },
-            |batch: EventBatch| {
+            &mut |batch: EventBatch| {
                 batches.extend(batch.parts);
                 hashes.extend(batch.id_hashes);
                 messages.extend(batch.messages);

@@ -2,9 +2,7 @@
 //! features, each a row of named text fields with its geometry. Events and
 //! region layers are made from it by the same rules as from GeoJSON and CSV.
 
-use geo::Coord;
-
-pub use crate::data::regions::geojson::FeatureGeometry;
+use geo::{Coord, MultiLineString, MultiPolygon};
 
 /// The features of one layer (a GeoPackage table, a KML document, a
 /// Shapefile, a Parquet file or one of its row groups).
@@ -98,4 +96,18 @@ pub struct PointRow {
     pub position: Coord<f64>,
     /// One text per column; empty means null.
     pub values: Vec<String>,
+}
+
+/// The geometry of a feature, sorted by what borderwatch can use.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FeatureGeometry {
+    /// Polygon or MultiPolygon (or the polygons of a GeometryCollection),
+    /// exteriors counter-clockwise and holes clockwise, every ring closed.
+    Polygons(MultiPolygon<f64>),
+    /// A Point, as longitude/latitude.
+    Point(Coord<f64>),
+    /// LineString or MultiLineString (a border line).
+    Lines(MultiLineString<f64>),
+    /// Anything else, by GeoJSON type name (`LineString`, `null`, ...).
+    Other(&'static str),
 }

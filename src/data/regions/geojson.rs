@@ -32,19 +32,7 @@ pub struct GeoFeature {
     pub geometry: FeatureGeometry,
 }
 
-/// The geometry of a [`GeoFeature`], sorted by what borderwatch can use.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FeatureGeometry {
-    /// Polygon or MultiPolygon (or the polygons of a GeometryCollection),
-    /// exteriors counter-clockwise and holes clockwise, every ring closed.
-    Polygons(MultiPolygon<f64>),
-    /// A Point, as longitude/latitude.
-    Point(Coord<f64>),
-    /// LineString or MultiLineString (a border line).
-    Lines(MultiLineString<f64>),
-    /// Anything else, by GeoJSON type name (`LineString`, `null`, ...).
-    Other(&'static str),
-}
+pub use crate::data::formats::table::FeatureGeometry;
 
 /// The features of one GeoJSON file and what was noticed while reading them.
 #[derive(Debug, Clone, Default)]

@@ -1,4 +1,4 @@
-//! Reading region layers from GeoJSON: a layer is one file. Features of a
+//! Reading region layers from GeoJSON and the GIS formats: a layer is one file. Features of a
 //! layer that share an `id` property form one region (Crimea is the Republic
 //! of Crimea feature plus the Sevastopol one); a file with a single unnamed
 //! feature is a region named after the file.
@@ -12,11 +12,13 @@ use serde_json::Value;
 
 use super::antimeridian::{split_at_antimeridian, unsplit_crossing};
 use super::context::ContextLayer;
-use super::geojson::{FeatureGeometry, GeoFeature, read_geojson};
+use super::geojson::{FeatureGeometry, GeoFeature, GeoFile, read_geojson};
 use super::names;
 use super::region::{LayerRegions, Region, RegionId, RegionLayer, RegionSet};
 use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::formats::table::FeatureTable;
+use crate::data::formats::{GisFormat, LayerUse, load_error, note_messages, read_layer};
 
 impl RegionSet {
     /// The five bundled layers: Bryansk, Belgorod, Voronezh, Rostov, Crimea,
@@ -57,16 +59,26 @@ pub struct LayersRead {
     pub failed: usize,
 }
 
-/// Reads the region layers at `paths` (folders expanded to their
-/// `.geojson`/`.json` files). A file that fails is left out, counted, with
+/// Reads the region layers at `paths` (folders expanded to their GeoJSON,
+/// GeoPackage, KML/KMZ, Shapefile and zip files); `layer` chooses among a
+/// file's layers (`--layer`). A file that fails is left out, counted, with
 /// its error among the messages.
-pub fn read_layer_paths(paths: &[PathBuf], name_field: Option<&str>) -> LayersRead {
+pub fn read_layer_paths(paths: &[PathBuf], name_field: Option<&str>, layer: Option<&str>) -> LayersRead {
     let mut read = LayersRead::default();
     for path in expand_layer_paths(paths, &mut read) {
         let file = path.display().to_string();
-        let result = std::fs::read(&path)
-            .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
-            .and_then(|bytes| read_named_region_layer(&file, &layer_id_from_path(&path), &bytes, name_field));
+        let id = layer_id_from_path(&path);
+        let result = match GisFormat::of(&path) {
+            Some(format) => read_layer(&path, format, LayerUse::Regions, layer)
+                .map_err(|e| load_error(&file, format, e))
+                .and_then(|table| {
+                    let geo = table_features(&file, format, table);
+                    region_layer_from(&file, &id, geo, name_field)
+                }),
+            None => std::fs::read(&path)
+                .map_err(|e| LoadError::new(Location::file(&file), Problem::Io(e.to_string())))
+                .and_then(|bytes| read_named_region_layer(&file, &id, &bytes, name_field)),
+        };
         match result {
             Ok(layer) => {
                 read.messages.extend(layer.warnings.iter().cloned());
@@ -95,7 +107,48 @@ pub fn read_named_region_layer(
     bytes: &[u8],
     name_field: Option<&str>,
 ) -> Result<LayerRegions, LoadError> {
-    let mut geo = read_geojson(file, bytes)?;
+    region_layer_from(file, layer_id, read_geojson(file, bytes)?, name_field)
+}
+
+/// A GIS table's features as GeoJSON features: its fields as text
+/// properties, its notes as warnings.
+fn table_features(file: &str, format: GisFormat, table: FeatureTable) -> GeoFile {
+    let mut fields = table.fields;
+    // A KML placemark's <name> is read as an event's title; a region's is its name.
+    let kml = matches!(format, GisFormat::Kml | GisFormat::Kmz);
+    if kml
+        && !fields.iter().any(|f| f == "name")
+        && let Some(title) = fields.iter_mut().find(|f| *f == "title")
+    {
+        *title = "name".into();
+    }
+    let features = table
+        .rows
+        .into_iter()
+        .map(|row| GeoFeature {
+            index: row.index,
+            id: None,
+            properties: fields
+                .iter()
+                .zip(row.values)
+                .filter_map(|(name, value)| Some((name.clone(), serde_json::Value::String(value?))))
+                .collect(),
+            geometry: row.geometry.unwrap_or(FeatureGeometry::Other("null")),
+        })
+        .collect();
+    GeoFile {
+        features,
+        warnings: note_messages(file, format, table.notes),
+    }
+}
+
+/// The region layer of a file's features.
+fn region_layer_from(
+    file: &str,
+    layer_id: &str,
+    mut geo: GeoFile,
+    name_field: Option<&str>,
+) -> Result<LayerRegions, LoadError> {
     if geo.polygon_count() == 0 {
         return Err(LoadError::new(
             Location::file(file),
@@ -286,6 +339,9 @@ pub fn layer_id_from_path(path: &Path) -> String {
 
 /// Files to read for `--regions` arguments: files as given, folders expanded
 /// to their `.geojson`/`.json` files sorted by name.
+/// The extensions of the files a folder of region layers is read for.
+const LAYER_EXTENSIONS: [&str; 7] = ["geojson", "json", "gpkg", "kml", "kmz", "shp", "zip"];
+
 fn expand_layer_paths(paths: &[PathBuf], read: &mut LayersRead) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
@@ -311,7 +367,7 @@ fn expand_layer_paths(paths: &[PathBuf], read: &mut LayersRead) -> Vec<PathBuf> 
                 p.is_file()
                     && p.extension()
                         .and_then(|e| e.to_str())
-                        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"))
+                        .is_some_and(|e| LAYER_EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
             })
             .collect();
         found.sort();
@@ -319,7 +375,7 @@ fn expand_layer_paths(paths: &[PathBuf], read: &mut LayersRead) -> Vec<PathBuf> 
             read.failed += 1;
             read.messages.push(Diagnostic::error(
                 Location::file(path.display().to_string()),
-                "the folder has no .geojson or .json files",
+                "the folder has no region layer files (.geojson, .json, .gpkg, .kml, .kmz, .shp, .zip)",
             ));
         }
         files.extend(found);
@@ -424,7 +480,7 @@ mod tests {
         .expect("write");
         std::fs::write(dir.join("bad.json"), "{ nope").expect("write");
         std::fs::write(dir.join("notes.txt"), "ignored").expect("write");
-        let read = read_layer_paths(std::slice::from_ref(&dir), None);
+        let read = read_layer_paths(std::slice::from_ref(&dir), None, None);
         assert_eq!(read.failed, 1);
         let messages = read.messages;
         let (set, _) = RegionSet::from_layers(read.layers);
@@ -434,7 +490,7 @@ mod tests {
         assert!(messages[0].location.file.ends_with("bad.json"));
         assert_eq!(messages[0].location.line, Some(1));
 
-        let read = read_layer_paths(&[dir.join("missing.geojson")], None);
+        let read = read_layer_paths(&[dir.join("missing.geojson")], None, None);
         assert!(read.layers.is_empty());
         let messages = read.messages;
         assert!(messages[0].message.starts_with("cannot read the file"));

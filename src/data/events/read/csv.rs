@@ -1,50 +1,16 @@
-//! Reading CSV event files: ACLED exports (recognised by `event_id_cnty` and
-//! `event_date`) and borderwatch's own columns (what `borderwatch export
-//! --format csv` writes). Rows stream in batches parsed on all cores and go
-//! through the same rules as JSON records.
+//! Reading CSV event files: ACLED exports and borderwatch's own columns
+//! (what `borderwatch export --format csv` writes), or any table with
+//! recognisable columns; the rows go through the table reader.
 
-use std::collections::HashMap;
 use std::io::Read;
-use std::sync::atomic::Ordering;
 
-use rayon::prelude::*;
-
-use super::acled::{ACLED_NAMES, acled_draft, is_acled};
-use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
-use super::fields::{Fields, mapped_draft, trimmed};
+use super::batch::{EventBatch, FileSummary, ReadContext};
+use super::table::{RowSource, Table, TableRow, read_table_stream};
 use crate::data::container::Container;
-use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use crate::data::events::category::Categories;
-use crate::data::events::date_forms::DateOrder;
-use crate::data::events::draft::RecordRules;
-use crate::data::events::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
+use crate::data::diagnostic::{LoadError, Location, Problem};
 
 /// Rows handed to the parallel parser at a time.
 const ROWS_PER_BATCH: usize = 16_384;
-/// Rows per parallel task.
-const ROWS_PER_TASK: usize = 2_048;
-
-/// A row under its header.
-pub struct Row<'a> {
-    columns: &'a HashMap<String, usize>,
-    header: &'a csv::StringRecord,
-    record: &'a csv::StringRecord,
-}
-
-impl Fields for Row<'_> {
-    fn text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
-        let index = *self.columns.get(name)?;
-        trimmed(self.record.get(index)?.into())
-    }
-
-    fn all(&self) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
-        self.header
-            .iter()
-            .zip(self.record.iter())
-            .filter_map(|(name, value)| trimmed(value.into()).map(|v| (name.trim(), v)))
-            .collect()
-    }
-}
 
 /// Reads a CSV event file whose fields are separated by `delimiter`, handing
 /// each batch of rows' events to `on_batch` in file order. On `Err` the
@@ -54,273 +20,47 @@ pub fn read_csv_stream<R: Read>(
     reader: R,
     delimiter: u8,
     context: ReadContext<'_>,
-    mut on_batch: impl FnMut(EventBatch),
+    on_batch: impl FnMut(EventBatch),
 ) -> Result<FileSummary, LoadError> {
-    let ReadContext {
-        regions,
-        file_index,
-        categories,
-        progress,
-        mapping,
-        catalog,
-    } = context;
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(reader);
     let header = csv.headers().map_err(|e| csv_error(file, e))?.clone();
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
-    if names.iter().all(|n| n.is_empty()) {
-        return Err(LoadError::new(Location::file(file), Problem::Empty));
-    }
-    let columns = column_indices(names.iter().copied());
-    let mut reported = 0u64;
-    let mut rows = next_rows(file, &mut csv, 0)?;
-    let (flavour, rules, mut file_messages) = file_rules(
-        CsvFile {
-            file,
-            header: &header,
-            columns: &columns,
-            rows: &rows,
-            mapping,
-        },
-        RecordRules::new(file, regions, file_index).with_catalog(catalog),
-    )?;
-    let mut records = 0;
-    let mut rejected = 0;
-    loop {
-        if progress.is_some_and(LoadProgress::is_cancelled) {
-            return Err(LoadError::new(Location::file(file), Problem::Cancelled));
-        }
-        if records > 0 {
-            rows = next_rows(file, &mut csv, records)?;
-        }
-        if let Some(progress) = progress {
-            let at = csv.position().byte();
-            progress.bytes.fetch_add(at - reported, Ordering::Relaxed);
-            progress.records.fetch_add(rows.len() as u64, Ordering::Relaxed);
-            reported = at;
-        }
-        if rows.is_empty() {
-            if !file_messages.is_empty() {
-                on_batch(EventBatch {
-                    messages: std::mem::take(&mut file_messages),
-                    ..EventBatch::default()
-                });
-            }
-            break;
-        }
-        records += rows.len();
-        let mut batch = read_rows(file, &rules, flavour, &header, &rows, categories);
-        if !file_messages.is_empty() {
-            file_messages.append(&mut batch.messages);
-            batch.messages = std::mem::take(&mut file_messages);
-        }
-        rejected += batch.rejected;
-        on_batch(batch);
-    }
-    Ok(FileSummary {
-        records,
-        rejected,
-        container: Container::CsvRows,
-    })
-}
-
-/// What deciding a CSV file's fields looks at.
-struct CsvFile<'a> {
-    file: &'a str,
-    header: &'a csv::StringRecord,
-    columns: &'a HashMap<String, usize>,
-    rows: &'a [(usize, u32, csv::StringRecord)],
-    mapping: &'a ColumnMapping,
-}
-
-/// Decides once what a CSV file's columns mean (ACLED's, borderwatch's, the
-/// usual names or `--map`) and the order of day and month of its dates from
-/// the first rows; `rules` are given those, and what was decided is said in
-/// the messages returned.
-fn file_rules<'r>(
-    spec: CsvFile<'_>,
-    rules: RecordRules<'r>,
-) -> Result<(Flavour, RecordRules<'r>, Vec<Diagnostic>), LoadError> {
-    let CsvFile {
-        file,
+    let mut rows = CsvRows { file, csv };
+    let table = Table {
         header,
-        columns,
-        rows,
-        mapping,
-    } = spec;
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
-    let first_row = rows.first().map(|(_, _, record)| record);
-    let value =
-        |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
-    let invalid = |e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e));
-    let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
-    let (flavour, field_names) = if acled {
-        let names =
-            FieldNames::resolve(&ACLED_NAMES, |_| None, &ColumnMapping::default()).map_err(invalid)?;
-        (Flavour::Acled, names)
-    } else {
-        let names = FieldNames::resolve(&names, value, mapping).map_err(invalid)?;
-        check_header(file, header, &names)?;
-        (Flavour::Native, names)
+        rows: &mut rows,
+        container: Container::CsvRows,
     };
-    let date_key = if acled {
-        Some("event_date")
-    } else {
-        field_names.key(Role::Date)
-    };
-    let date_column = date_key.and_then(|key| columns.get(key).copied());
-    let (date_order, order_note) = file_date_order(
-        &field_names.label(Role::Date),
-        rows.iter().filter_map(|(_, _, record)| record.get(date_column?)),
-        mapping.date_order,
-        acled.then_some(DateOrder::Dmy),
-    );
-    let mut messages: Vec<Diagnostic> = Vec::new();
-    let described = field_names.described();
-    if !acled && !described.is_empty() {
-        messages.push(Diagnostic::info(
-            Location::file(file).at(1, 1),
-            format!("fields read by meaning: {described}; set --map to choose others"),
-        ));
-    }
-    if let Some((severity, text)) = order_note {
-        messages.push(Diagnostic {
-            severity,
-            location: Location::file(file),
-            message: text,
-        });
-    }
-    let rules = rules.with_names(field_names).with_date_order(date_order);
-    Ok((flavour, rules, messages))
+    read_table_stream(file, table, context, on_batch)
 }
 
-/// The next batch of rows, numbered from `first`.
-fn next_rows<R: Read>(
-    file: &str,
-    csv: &mut csv::Reader<R>,
-    first: usize,
-) -> Result<Vec<(usize, u32, csv::StringRecord)>, LoadError> {
-    let mut rows = Vec::with_capacity(ROWS_PER_BATCH.min(1024));
-    let mut record = csv::StringRecord::new();
-    while rows.len() < ROWS_PER_BATCH && csv.read_record(&mut record).map_err(|e| csv_error(file, e))? {
-        let line = record.position().map_or(0, |p| p.line()) as u32;
-        rows.push((first + rows.len(), line, std::mem::take(&mut record)));
-    }
-    Ok(rows)
+/// The rows of a CSV file.
+struct CsvRows<'f, R> {
+    file: &'f str,
+    csv: csv::Reader<R>,
 }
 
-/// A header with no column for the coordinates, the date or the title (nor
-/// a description to take it from) is not an event table: one message names
-/// what is missing and how to map it, rather than one per row.
-fn check_header(file: &str, header: &csv::StringRecord, names: &FieldNames) -> Result<(), LoadError> {
-    let mut missing = Vec::new();
-    for (role, what) in [
-        (Role::Lat, "latitude"),
-        (Role::Lon, "longitude"),
-        (Role::Date, "date"),
-    ] {
-        if names.key(role).is_none() && !names.native {
-            missing.push((role, what));
+impl<R: Read> RowSource for CsvRows<'_, R> {
+    fn next_rows(&mut self, first: usize) -> Result<Vec<TableRow>, LoadError> {
+        let mut rows = Vec::with_capacity(ROWS_PER_BATCH.min(1024));
+        let mut record = csv::StringRecord::new();
+        while rows.len() < ROWS_PER_BATCH
+            && self
+                .csv
+                .read_record(&mut record)
+                .map_err(|e| csv_error(self.file, e))?
+        {
+            let line = record.position().map_or(0, |p| p.line()) as u32;
+            rows.push((first + rows.len(), line, std::mem::take(&mut record)));
         }
+        Ok(rows)
     }
-    if names.key(Role::Title).is_none() && !names.derive_title && !names.native {
-        missing.push((Role::Title, "title"));
-    }
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let flags: Vec<String> = missing
-        .iter()
-        .map(|(role, _)| format!("{}=COLUMN", role.name()))
-        .collect();
-    let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
-    Err(LoadError::new(
-        Location::file(file).at(1, 1),
-        Problem::Invalid(format!(
-            "no column recognised as the {} (an ACLED export, borderwatch's columns, or the usual names such as lat/latitude/y, lon/lng/x, date/event_date, title/headline); name them with --map {}; the header has: {}",
-            what.join(", "),
-            flags.join(","),
-            header
-                .iter()
-                .map(str::trim)
-                .take(20)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )),
-    ))
-}
 
-fn read_rows(
-    file: &str,
-    rules: &RecordRules<'_>,
-    flavour: Flavour,
-    header: &csv::StringRecord,
-    rows: &[(usize, u32, csv::StringRecord)],
-    categories: &mut Categories,
-) -> EventBatch {
-    let columns = column_indices(header.iter());
-    let columns = &columns;
-    let outputs: Vec<TaskOutput> = rows
-        .par_chunks(ROWS_PER_TASK)
-        .map(|chunk| {
-            let mut output = TaskOutput::with_capacity(chunk.len());
-            for (index, line, record) in chunk {
-                let location = || {
-                    Location::file(file)
-                        .at(*line as usize, 1)
-                        .record(Container::CsvRows.collection(), *index)
-                };
-                let row = Row {
-                    columns,
-                    header,
-                    record,
-                };
-                let mut warnings = Vec::new();
-                if record.len() != header.len() {
-                    warnings.push(format!(
-                        "the row has {} fields where the header has {}",
-                        record.len(),
-                        header.len()
-                    ));
-                }
-                let draft = match flavour {
-                    Flavour::Acled => acled_draft(&row),
-                    Flavour::Native => mapped_draft(&row, rules.names(), &mut warnings),
-                };
-                let event = rules.event(draft, *index, *line, &mut output.categories, &mut warnings);
-                match event {
-                    Ok(event) => {
-                        if let Some(note) = rules.note(&event) {
-                            output.messages.push(Diagnostic::info(location(), note));
-                        }
-                        output.push(event);
-                    }
-                    Err(problems) => {
-                        output.rejected += 1;
-                        output.messages.extend(problems.into_iter().map(|problem| {
-                            Diagnostic::error(location(), format!("record rejected: {problem}"))
-                        }));
-                    }
-                }
-                output
-                    .messages
-                    .extend(warnings.into_iter().map(|w| Diagnostic::warning(location(), w)));
-            }
-            output
-        })
-        .collect();
-    join_outputs(outputs, categories)
-}
-
-/// Each column's index by its trimmed name; a name given twice is the first.
-fn column_indices<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
-    let mut columns = HashMap::new();
-    for (i, name) in names.enumerate() {
-        columns.entry(name.trim().to_string()).or_insert(i);
+    fn bytes_read(&self) -> u64 {
+        self.csv.position().byte()
     }
-    columns
 }
 
 /// A CSV error as a file-level load error with its line.

@@ -6,12 +6,14 @@ pub mod acled;
 pub mod batch;
 pub mod csv;
 pub mod encoding;
+pub mod features;
 pub mod fields;
 pub mod json;
 mod json_fields;
 mod json_names;
 pub mod preview;
 pub mod record;
+pub mod table;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -22,6 +24,7 @@ pub use batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext};
 pub use json::read_event_stream;
 
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::formats::GisFormat;
 use crate::data::json::position::{BOM, strip_bom};
 
 /// Opens an event file: the one place files are opened, so the app, `check`
@@ -38,6 +41,28 @@ pub fn open_event_file(
         progress.expect_bytes(meta.len());
     }
     Ok((name, file))
+}
+
+/// Reads the event file at `path`, of any kind borderwatch knows: the GIS
+/// formats (GeoPackage, KML/KMZ, Shapefile, Parquet) by their extension,
+/// everything else through [`read_any_event_stream`]. Returns the file's
+/// name as messages give it, with what was read.
+pub fn read_event_path(
+    path: &Path,
+    context: ReadContext<'_>,
+    on_batch: impl FnMut(EventBatch),
+) -> Result<(String, FileSummary), LoadError> {
+    if let Some(format) = GisFormat::of(path) {
+        let name = path.display().to_string();
+        if let (Some(progress), Ok(meta)) = (context.progress, std::fs::metadata(path)) {
+            progress.expect_bytes(meta.len());
+        }
+        let summary = features::read_gis_events(path, &name, format, context, on_batch)?;
+        return Ok((name, summary));
+    }
+    let (name, file) = open_event_file(path, context.progress)?;
+    let summary = read_any_event_stream(&name, file, context, on_batch)?;
+    Ok((name, summary))
 }
 
 /// Reads an event file of any kind borderwatch knows: JSON (events,

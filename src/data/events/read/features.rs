@@ -1,0 +1,219 @@
+//! Events from the GIS formats (GeoPackage, KML/KMZ, Shapefile, Parquet):
+//! each feature's fields become a table row, its point the `lat` and `lon`
+//! columns, and the rows go through the table reader, so columns are
+//! recognised, mapped (`--map`) and checked as a CSV file's are. Parquet is
+//! streamed: its row groups are decoded on a thread while the previous one
+//! becomes events.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::mpsc;
+
+use super::batch::{EventBatch, FileSummary, ReadContext};
+use super::table::{RowSource, Table, TableRow, read_table_stream};
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::formats::table::{FeatureGeometry, FeatureRow, FeatureTable};
+use crate::data::formats::{GisFormat, LayerUse, load_error, note_messages, parquet, read_layer};
+
+/// Rows handed to the table reader at a time.
+const ROWS_PER_BATCH: usize = 16_384;
+
+/// Reads the events of the GIS file at `path`; `file` names it in messages.
+pub fn read_gis_events(
+    path: &Path,
+    file: &str,
+    format: GisFormat,
+    context: ReadContext<'_>,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    if format == GisFormat::Parquet {
+        return read_parquet_events(path, file, context, on_batch);
+    }
+    let layer = context.mapping.layer.clone();
+    let mut table = read_layer(path, format, LayerUse::Events, layer.as_deref())
+        .map_err(|e| load_error(file, format, e))?;
+    let size = std::fs::metadata(path).map_or(0, |m| m.len());
+    let notes = note_messages(file, format, std::mem::take(&mut table.notes));
+    let (header, point_columns) = header_of(&table.fields);
+    let mut rows = FeatureRows {
+        pending: table.rows.into(),
+        next_group: Box::new(|| Ok(None)),
+        point_columns,
+        bytes: size,
+        messages: notes,
+    };
+    let summary = read_table_stream(
+        file,
+        Table {
+            header,
+            rows: &mut rows,
+            container: format.container(),
+        },
+        context,
+        &mut on_batch,
+    )?;
+    finish(&mut rows, summary, file, on_batch)
+}
+
+/// Hands the reader's own messages over after the rows, and says so when a
+/// file held no feature at all.
+fn finish(
+    rows: &mut FeatureRows<'_>,
+    summary: FileSummary,
+    file: &str,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let mut messages = std::mem::take(&mut rows.messages);
+    if summary.records == 0 {
+        messages.push(Diagnostic::warning(
+            Location::file(file),
+            "the file holds no features",
+        ));
+    }
+    if !messages.is_empty() {
+        on_batch(EventBatch {
+            messages,
+            ..EventBatch::default()
+        });
+    }
+    Ok(summary)
+}
+
+/// The table's header: its fields, then the point's `lat` and `lon` unless
+/// fields of those names exist (then the fields are read, not the point).
+fn header_of(fields: &[String]) -> (csv::StringRecord, bool) {
+    let mut header = csv::StringRecord::from(fields.to_vec());
+    let taken = fields
+        .iter()
+        .any(|f| f.eq_ignore_ascii_case("lat") || f.eq_ignore_ascii_case("lon"));
+    if !taken {
+        header.push_field("lat");
+        header.push_field("lon");
+    }
+    (header, !taken)
+}
+
+/// The next group of features with the bytes it took; `None` at the end.
+type NextGroup<'a> = Box<dyn FnMut() -> Result<Option<(Vec<FeatureRow>, u64)>, LoadError> + 'a>;
+
+/// The features of a GIS file as table rows, group after group.
+struct FeatureRows<'a> {
+    pending: VecDeque<FeatureRow>,
+    /// The next group of features (Parquet's row groups); `None` at the end.
+    next_group: NextGroup<'a>,
+    /// Whether the point fills the last two columns.
+    point_columns: bool,
+    /// Bytes read so far.
+    bytes: u64,
+    /// The reader's notes, handed over at the end.
+    messages: Vec<Diagnostic>,
+}
+
+impl RowSource for FeatureRows<'_> {
+    fn next_rows(&mut self, _first: usize) -> Result<Vec<TableRow>, LoadError> {
+        while self.pending.is_empty() {
+            match (self.next_group)()? {
+                Some((rows, bytes)) => {
+                    self.pending.extend(rows);
+                    self.bytes += bytes;
+                }
+                None => return Ok(Vec::new()),
+            }
+        }
+        let take = self.pending.len().min(ROWS_PER_BATCH);
+        Ok(self
+            .pending
+            .drain(..take)
+            .map(|row| table_row(row, self.point_columns))
+            .collect())
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.bytes
+    }
+}
+
+/// A feature as a row: its values, then its point's latitude and longitude
+/// (empty when it has no point).
+fn table_row(row: FeatureRow, point_columns: bool) -> TableRow {
+    let mut record = csv::StringRecord::with_capacity(64, row.values.len() + 2);
+    for value in &row.values {
+        record.push_field(value.as_deref().unwrap_or_default());
+    }
+    if point_columns {
+        match row.geometry {
+            Some(FeatureGeometry::Point(point)) => {
+                record.push_field(&point.y.to_string());
+                record.push_field(&point.x.to_string());
+            }
+            _ => {
+                record.push_field("");
+                record.push_field("");
+            }
+        }
+    }
+    (row.index, 0, record)
+}
+
+/// Reads a Parquet file's events, its row groups decoded on a thread while
+/// the previous group's rows become events.
+fn read_parquet_events(
+    path: &Path,
+    file: &str,
+    context: ReadContext<'_>,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let format = GisFormat::Parquet;
+    let opened = std::fs::File::open(path)
+        .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
+    // Two groups in flight at most: memory stays at a few groups' rows.
+    let (sender, receiver) = mpsc::sync_channel::<(FeatureTable, u64)>(1);
+    let decoder = std::thread::spawn(move || {
+        parquet::read_parquet(opened, &mut |group, bytes| sender.send((group, bytes)).is_ok())
+    });
+    let first = receiver.recv().ok();
+    let fields = first.as_ref().map(|(t, _)| t.fields.clone()).unwrap_or_default();
+    let (header, point_columns) = header_of(&fields);
+    let mut first_rows = first.map(|(table, bytes)| (table.rows, bytes));
+    let mut rows = FeatureRows {
+        pending: VecDeque::new(),
+        next_group: Box::new(move || {
+            Ok(first_rows
+                .take()
+                .or_else(|| receiver.recv().ok().map(|(t, bytes)| (t.rows, bytes))))
+        }),
+        point_columns,
+        bytes: 0,
+        messages: Vec::new(),
+    };
+    let summary = read_table_stream(
+        file,
+        Table {
+            header,
+            rows: &mut rows,
+            container: format.container(),
+        },
+        context,
+        &mut on_batch,
+    );
+    // Dropping the receiver stops the decoder at its next group.
+    let messages = std::mem::take(&mut rows.messages);
+    drop(rows);
+    let decoded = decoder.join().map_err(|_| {
+        LoadError::new(
+            Location::file(file),
+            Problem::Invalid("the Parquet reader failed".into()),
+        )
+    })?;
+    let summary = summary?;
+    let info = decoded.map_err(|e| load_error(file, format, e))?;
+    let mut rows = FeatureRows {
+        pending: VecDeque::new(),
+        next_group: Box::new(|| Ok(None)),
+        point_columns,
+        bytes: 0,
+        messages,
+    };
+    rows.messages.extend(note_messages(file, format, info.notes));
+    finish(&mut rows, summary, file, on_batch)
+}

@@ -1,0 +1,347 @@
+//! Reading event tables: rows of named text fields under a header, however
+//! the file stores them (CSV, a GeoPackage table, KML placemarks, a
+//! Shapefile's records, Parquet row groups). ACLED's columns are recognised
+//! by `event_id_cnty` and `event_date`, borderwatch's own by name, others by
+//! meaning or `--map`. Rows come in batches parsed on all cores and go
+//! through the same rules as JSON records.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+
+use rayon::prelude::*;
+
+use super::acled::{ACLED_NAMES, acled_draft, is_acled};
+use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
+use super::fields::{Fields, mapped_draft, trimmed};
+use crate::data::container::Container;
+use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
+use crate::data::events::category::Categories;
+use crate::data::events::date_forms::DateOrder;
+use crate::data::events::draft::RecordRules;
+use crate::data::events::mapping::{ColumnMapping, FieldNames, Role, file_date_order};
+
+/// Rows per parallel task.
+const ROWS_PER_TASK: usize = 2_048;
+
+/// One row of a table: its 0-based index, its line in a text file (0 when
+/// the file has no lines) and its fields.
+pub type TableRow = (usize, u32, csv::StringRecord);
+
+/// Where a table's rows come from.
+pub trait RowSource {
+    /// The next rows, numbered from `first`; none at the end.
+    fn next_rows(&mut self, first: usize) -> Result<Vec<TableRow>, LoadError>;
+    /// How many bytes of the file have been read so far (for progress).
+    fn bytes_read(&self) -> u64;
+}
+
+/// A table to read: its header, its rows and what its records are called.
+pub struct Table<'s> {
+    /// The field names.
+    pub header: csv::StringRecord,
+    /// The rows.
+    pub rows: &'s mut dyn RowSource,
+    /// What a row is called in messages (`rows[3]`, `placemarks[3]`).
+    pub container: Container,
+}
+
+/// A row under its header.
+pub struct Row<'a> {
+    columns: &'a HashMap<String, usize>,
+    header: &'a csv::StringRecord,
+    record: &'a csv::StringRecord,
+}
+
+impl Fields for Row<'_> {
+    fn text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        let index = *self.columns.get(name)?;
+        trimmed(self.record.get(index)?.into())
+    }
+
+    fn all(&self) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
+        self.header
+            .iter()
+            .zip(self.record.iter())
+            .filter_map(|(name, value)| trimmed(value.into()).map(|v| (name.trim(), v)))
+            .collect()
+    }
+}
+
+/// Reads the events of a table, handing each batch of rows' events to
+/// `on_batch` in file order. On `Err` the batches already handed out must be
+/// discarded.
+pub fn read_table_stream(
+    file: &str,
+    table: Table<'_>,
+    context: ReadContext<'_>,
+    mut on_batch: impl FnMut(EventBatch),
+) -> Result<FileSummary, LoadError> {
+    let ReadContext {
+        regions,
+        file_index,
+        categories,
+        progress,
+        mapping,
+        catalog,
+    } = context;
+    let Table {
+        header,
+        rows: source,
+        container,
+    } = table;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    if names.iter().all(|n| n.is_empty()) {
+        return Err(LoadError::new(Location::file(file), Problem::Empty));
+    }
+    let columns = column_indices(names.iter().copied());
+    let mut reported = 0u64;
+    let mut rows = source.next_rows(0)?;
+    let (flavour, rules, mut file_messages) = file_rules(
+        TableFile {
+            file,
+            header: &header,
+            columns: &columns,
+            rows: &rows,
+            mapping,
+        },
+        RecordRules::new(file, regions, file_index).with_catalog(catalog),
+    )?;
+    let mut records = 0;
+    let mut rejected = 0;
+    loop {
+        if progress.is_some_and(LoadProgress::is_cancelled) {
+            return Err(LoadError::new(Location::file(file), Problem::Cancelled));
+        }
+        if records > 0 {
+            rows = source.next_rows(records)?;
+        }
+        if let Some(progress) = progress {
+            let at = source.bytes_read();
+            progress.bytes.fetch_add(at - reported, Ordering::Relaxed);
+            progress.records.fetch_add(rows.len() as u64, Ordering::Relaxed);
+            reported = at;
+        }
+        if rows.is_empty() {
+            if !file_messages.is_empty() {
+                on_batch(EventBatch {
+                    messages: std::mem::take(&mut file_messages),
+                    ..EventBatch::default()
+                });
+            }
+            break;
+        }
+        records += rows.len();
+        let mut batch = read_rows(
+            RowsRead {
+                file,
+                rules: &rules,
+                flavour,
+                header: &header,
+                container,
+            },
+            &rows,
+            categories,
+        );
+        if !file_messages.is_empty() {
+            file_messages.append(&mut batch.messages);
+            batch.messages = std::mem::take(&mut file_messages);
+        }
+        rejected += batch.rejected;
+        on_batch(batch);
+    }
+    Ok(FileSummary {
+        records,
+        rejected,
+        container,
+    })
+}
+
+/// What deciding a table's fields looks at.
+struct TableFile<'a> {
+    file: &'a str,
+    header: &'a csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+    rows: &'a [TableRow],
+    mapping: &'a ColumnMapping,
+}
+
+/// Decides once what a table's columns mean (ACLED's, borderwatch's, the
+/// usual names or `--map`) and the order of day and month of its dates from
+/// the first rows; `rules` are given those, and what was decided is said in
+/// the messages returned.
+fn file_rules<'r>(
+    spec: TableFile<'_>,
+    rules: RecordRules<'r>,
+) -> Result<(Flavour, RecordRules<'r>, Vec<Diagnostic>), LoadError> {
+    let TableFile {
+        file,
+        header,
+        columns,
+        rows,
+        mapping,
+    } = spec;
+    let names: Vec<&str> = header.iter().map(str::trim).collect();
+    let first_row = rows.first().map(|(_, _, record)| record);
+    let value =
+        |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
+    let invalid = |e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e));
+    let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
+    let (flavour, field_names) = if acled {
+        let names =
+            FieldNames::resolve(&ACLED_NAMES, |_| None, &ColumnMapping::default()).map_err(invalid)?;
+        (Flavour::Acled, names)
+    } else {
+        let names = FieldNames::resolve(&names, value, mapping).map_err(invalid)?;
+        check_header(file, header, &names)?;
+        (Flavour::Native, names)
+    };
+    let date_key = if acled {
+        Some("event_date")
+    } else {
+        field_names.key(Role::Date)
+    };
+    let date_column = date_key.and_then(|key| columns.get(key).copied());
+    let (date_order, order_note) = file_date_order(
+        &field_names.label(Role::Date),
+        rows.iter().filter_map(|(_, _, record)| record.get(date_column?)),
+        mapping.date_order,
+        acled.then_some(DateOrder::Dmy),
+    );
+    let mut messages: Vec<Diagnostic> = Vec::new();
+    let described = field_names.described();
+    if !acled && !described.is_empty() {
+        messages.push(Diagnostic::info(
+            Location::file(file).at(1, 1),
+            format!("fields read by meaning: {described}; set --map to choose others"),
+        ));
+    }
+    if let Some((severity, text)) = order_note {
+        messages.push(Diagnostic {
+            severity,
+            location: Location::file(file),
+            message: text,
+        });
+    }
+    let rules = rules.with_names(field_names).with_date_order(date_order);
+    Ok((flavour, rules, messages))
+}
+
+/// A header with no column for the coordinates, the date or the title (nor
+/// a description to take it from) is not an event table: one message names
+/// what is missing and how to map it, rather than one per row.
+fn check_header(file: &str, header: &csv::StringRecord, names: &FieldNames) -> Result<(), LoadError> {
+    let mut missing = Vec::new();
+    for (role, what) in [
+        (Role::Lat, "latitude"),
+        (Role::Lon, "longitude"),
+        (Role::Date, "date"),
+    ] {
+        if names.key(role).is_none() && !names.native {
+            missing.push((role, what));
+        }
+    }
+    if names.key(Role::Title).is_none() && !names.derive_title && !names.native {
+        missing.push((Role::Title, "title"));
+    }
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let flags: Vec<String> = missing
+        .iter()
+        .map(|(role, _)| format!("{}=COLUMN", role.name()))
+        .collect();
+    let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
+    Err(LoadError::new(
+        Location::file(file).at(1, 1),
+        Problem::Invalid(format!(
+            "no column recognised as the {} (an ACLED export, borderwatch's columns, or the usual names such as lat/latitude/y, lon/lng/x, date/event_date, title/headline); name them with --map {}; the header has: {}",
+            what.join(", "),
+            flags.join(","),
+            header
+                .iter()
+                .map(str::trim)
+                .take(20)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    ))
+}
+
+/// What reading a table's rows needs besides the rows.
+struct RowsRead<'a> {
+    file: &'a str,
+    rules: &'a RecordRules<'a>,
+    flavour: Flavour,
+    header: &'a csv::StringRecord,
+    container: Container,
+}
+
+fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories) -> EventBatch {
+    let RowsRead {
+        file,
+        rules,
+        flavour,
+        header,
+        container,
+    } = read;
+    let columns = column_indices(header.iter());
+    let columns = &columns;
+    let outputs: Vec<TaskOutput> = rows
+        .par_chunks(ROWS_PER_TASK)
+        .map(|chunk| {
+            let mut output = TaskOutput::with_capacity(chunk.len());
+            for (index, line, record) in chunk {
+                let location = || {
+                    let at = Location::file(file).record(container.collection(), *index);
+                    if *line > 0 { at.at(*line as usize, 1) } else { at }
+                };
+                let row = Row {
+                    columns,
+                    header,
+                    record,
+                };
+                let mut warnings = Vec::new();
+                if record.len() != header.len() {
+                    warnings.push(format!(
+                        "the row has {} fields where the header has {}",
+                        record.len(),
+                        header.len()
+                    ));
+                }
+                let draft = match flavour {
+                    Flavour::Acled => acled_draft(&row),
+                    Flavour::Native => mapped_draft(&row, rules.names(), &mut warnings),
+                };
+                let event = rules.event(draft, *index, *line, &mut output.categories, &mut warnings);
+                match event {
+                    Ok(event) => {
+                        if let Some(note) = rules.note(&event) {
+                            output.messages.push(Diagnostic::info(location(), note));
+                        }
+                        output.push(event);
+                    }
+                    Err(problems) => {
+                        output.rejected += 1;
+                        output.messages.extend(problems.into_iter().map(|problem| {
+                            Diagnostic::error(location(), format!("record rejected: {problem}"))
+                        }));
+                    }
+                }
+                output
+                    .messages
+                    .extend(warnings.into_iter().map(|w| Diagnostic::warning(location(), w)));
+            }
+            output
+        })
+        .collect();
+    join_outputs(outputs, categories)
+}
+
+/// Each column's index by its trimmed name; a name given twice is the first.
+fn column_indices<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, usize> {
+    let mut columns = HashMap::new();
+    for (i, name) in names.enumerate() {
+        columns.entry(name.trim().to_string()).or_insert(i);
+    }
+    columns
+}
