@@ -1,15 +1,17 @@
 //! Loading events: parse + validate + place in regions (`EventSetBuilder`,
 //! the app's and `check`'s path) for 10k, 100k and 1M generated events, next
-//! to parsing the same bytes into a bare `serde_json::Value`; and building
-//! the dataset's indexes for 1M.
+//! to parsing the same bytes into a bare `serde_json::Value`; 1M events read
+//! from a file as JSON, GeoParquet and GeoPackage; and building the
+//! dataset's indexes for 1M.
 
 mod support;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use borderwatch::data::{ContextLayer, EventSetBuilder, RegionSet, Severity};
+use borderwatch::data::{ContextLayer, EventSet, EventSetBuilder, RegionSet, Severity};
 use borderwatch::dataset::Dataset;
+use borderwatch::export::{ExportFormat, write_events_to_path};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 fn load(c: &mut Criterion) {
@@ -62,15 +64,16 @@ fn load(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut group = c.benchmark_group("index");
-    group.sample_size(10);
     let bytes = support::event_file(1_000_000);
     let mut builder = EventSetBuilder::new(&regions);
     builder
         .add_reader("generated.json", None, bytes.as_slice(), None)
         .expect("loads");
     let events = builder.finish().0;
+    load_files(c, &regions, &events, &bytes);
     drop(bytes);
+    let mut group = c.benchmark_group("index");
+    group.sample_size(10);
     let bundled = RegionSet::bundled().expect("bundled regions");
     // The distance of every event to the border, on all cores.
     group.bench_function("border_km/1000000", |b| {
@@ -83,6 +86,39 @@ fn load(c: &mut Criterion) {
             criterion::BatchSize::LargeInput,
         )
     });
+    group.finish();
+}
+
+/// The same million events read from a file on disk as JSON, GeoParquet and
+/// GeoPackage (written by borderwatch's own export): `add_path`, the app's
+/// and `check`'s path, format by format.
+fn load_files(c: &mut Criterion, regions: &RegionSet, events: &EventSet, json: &[u8]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let indices: Vec<usize> = (0..events.len()).collect();
+    let mut files = vec![dir.path().join("events.json")];
+    std::fs::write(&files[0], json).expect("JSON written");
+    for format in [ExportFormat::Parquet, ExportFormat::GeoPackage] {
+        let path = dir.path().join(format!("events.{}", format.extension()));
+        write_events_to_path(events, regions, &indices, format, &path).expect("written");
+        files.push(path);
+    }
+    let mut group = c.benchmark_group("load_file");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    for path in &files {
+        let format = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        group.throughput(Throughput::Bytes(size));
+        group.bench_function(BenchmarkId::new(format, events.len()), |b| {
+            b.iter_with_large_drop(|| {
+                let mut builder = EventSetBuilder::new(regions);
+                builder.add_path(path, None).expect("loads");
+                let (set, messages) = builder.finish();
+                assert_eq!(set.len(), events.len(), "{format}");
+                (set, messages)
+            })
+        });
+    }
     group.finish();
 }
 
