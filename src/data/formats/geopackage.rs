@@ -105,15 +105,54 @@ fn layers_of(connection: &Connection) -> Result<Vec<GpkgLayer>, FormatError> {
     rows.collect::<Result<Vec<_>, _>>().map_err(sql_error)
 }
 
-/// Reads the feature table `table` of the GeoPackage at `path`.
+/// Rows handed over at a time by [`read_gpkg_groups`].
+const GROUP_ROWS: usize = 65_536;
+
+/// Reads the feature table `table` of the GeoPackage at `path` whole.
 pub fn read_gpkg_table(path: &Path, table: &str) -> Result<FeatureTable, FormatError> {
+    let mut whole: Option<FeatureTable> = None;
+    let notes = read_gpkg_groups(path, table, &mut |group, _| {
+        match &mut whole {
+            Some(table) => {
+                table.rows.extend(group.rows);
+                table.notes.extend(group.notes);
+            }
+            None => whole = Some(group),
+        }
+        true
+    })?;
+    let mut table = whole.unwrap_or_else(|| FeatureTable {
+        name: table.to_string(),
+        ..FeatureTable::default()
+    });
+    table.notes.extend(notes);
+    Ok(table)
+}
+
+/// Reads the feature table `table` of the GeoPackage at `path`, handing
+/// `on_group` its rows a group at a time (with the rows' share of the
+/// file's size, for progress); `on_group` returns false to stop. Returns
+/// the notes about the table as a whole.
+pub fn read_gpkg_groups(
+    path: &Path,
+    table: &str,
+    on_group: &mut dyn FnMut(FeatureTable, u64) -> bool,
+) -> Result<Vec<RowNote>, FormatError> {
     let connection = open(path)?;
     let layers = layers_of(&connection)?;
     let Some(layer) = layers.iter().find(|l| l.table == table) else {
         return Err(FormatError::file(format!("no feature table \"{table}\"")));
     };
     let crs = layer_crs(&connection, layer)?;
-    let (fields, columns) = attribute_columns(&connection, layer)?;
+    let columns = attribute_columns(&connection, layer)?;
+    let total: i64 = connection
+        .query_row(
+            &format!("SELECT count(*) FROM {}", quoted(&layer.table)),
+            [],
+            |row| row.get(0),
+        )
+        .map_err(sql_error)?;
+    let bytes_per_row = std::fs::metadata(path).map_or(0, |m| m.len()) / total.max(1) as u64;
     let select = format!(
         "SELECT {}{} FROM {}",
         quoted(&layer.column),
@@ -125,28 +164,27 @@ pub fn read_gpkg_table(path: &Path, table: &str) -> Result<FeatureTable, FormatE
     );
     let mut statement = connection.prepare(&select).map_err(sql_error)?;
     let mut rows = statement.query([]).map_err(sql_error)?;
-    let mut out = FeatureTable {
+    let empty = || FeatureTable {
         name: layer.table.clone(),
-        fields,
+        fields: columns.clone(),
         ..FeatureTable::default()
     };
+    let mut group = empty();
+    let mut index = 0;
     let mut binary_fields = false;
-    while let Some(row) = rows
-        .next()
-        .map_err(|e| FormatError::at(out.rows.len(), e.to_string()))?
-    {
-        let index = out.rows.len();
+    while let Some(row) = rows.next().map_err(|e| FormatError::at(index, e.to_string()))? {
         let geometry = match row.get_ref(0) {
-            Ok(ValueRef::Blob(blob)) => match gpkg_geometry(blob).and_then(|g| crs.convert(g)) {
-                Ok(geometry) => geometry,
-                Err(message) => {
-                    out.notes.push(RowNote {
-                        record: Some(index),
-                        message: format!("geometry not read: {message}"),
-                    });
-                    None
-                }
-            },
+            Ok(ValueRef::Blob(blob)) => {
+                gpkg_geometry(blob)
+                    .and_then(|g| crs.convert(g))
+                    .unwrap_or_else(|message| {
+                        group.notes.push(RowNote {
+                            record: Some(index),
+                            message: format!("geometry not read: {message}"),
+                        });
+                        None
+                    })
+            }
             _ => None,
         };
         let mut values = Vec::with_capacity(columns.len());
@@ -157,19 +195,31 @@ pub fn read_gpkg_table(path: &Path, table: &str) -> Result<FeatureTable, FormatE
             binary_fields |= matches!(value, ValueRef::Blob(_));
             values.push(value_text(value));
         }
-        out.rows.push(FeatureRow {
+        group.rows.push(FeatureRow {
             index,
             values,
             geometry,
         });
+        index += 1;
+        if group.rows.len() == GROUP_ROWS {
+            let bytes = bytes_per_row * group.rows.len() as u64;
+            if !on_group(std::mem::replace(&mut group, empty()), bytes) {
+                return Ok(Vec::new());
+            }
+        }
     }
+    if !group.rows.is_empty() {
+        let bytes = bytes_per_row * group.rows.len() as u64;
+        on_group(group, bytes);
+    }
+    let mut notes = Vec::new();
     if binary_fields {
-        out.notes.push(RowNote {
+        notes.push(RowNote {
             record: None,
             message: "binary (BLOB) fields left out".into(),
         });
     }
-    Ok(out)
+    Ok(notes)
 }
 
 /// A column value as text: numbers as Rust writes them, BLOBs as none.
@@ -188,12 +238,9 @@ fn quoted(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// The table's columns other than its geometry and its integer key: names
-/// for the table's fields and for the SELECT.
-fn attribute_columns(
-    connection: &Connection,
-    layer: &GpkgLayer,
-) -> Result<(Vec<String>, Vec<String>), FormatError> {
+/// The table's columns other than its geometry and its integer key: the
+/// table's fields, read by the SELECT.
+fn attribute_columns(connection: &Connection, layer: &GpkgLayer) -> Result<Vec<String>, FormatError> {
     let mut statement = connection
         .prepare(&format!("PRAGMA table_info({})", quoted(&layer.table)))
         .map_err(sql_error)?;
@@ -207,14 +254,13 @@ fn attribute_columns(
         .map_err(sql_error)?
         .collect::<Result<Vec<_>, _>>()
         .map_err(sql_error)?;
-    let names: Vec<String> = columns
+    Ok(columns
         .into_iter()
         .filter(|(name, kind, key)| {
             *name != layer.column && !(*key > 0 && kind.eq_ignore_ascii_case("INTEGER"))
         })
         .map(|(name, _, _)| name)
-        .collect();
-    Ok((names.clone(), names))
+        .collect())
 }
 
 /// How the layer's coordinates become longitude and latitude.

@@ -190,6 +190,17 @@ fn choose_layer(layers: &[String], layer: Option<&str>, wanted: LayerUse) -> Res
     }
 }
 
+/// The name of the layer of the file at `path` to read for `wanted`: the
+/// one `layer` names, or the only one.
+pub fn chosen_layer(
+    path: &Path,
+    format: GisFormat,
+    wanted: LayerUse,
+    layer: Option<&str>,
+) -> Result<String, FormatError> {
+    choose_layer(&layer_names(path, format, wanted)?, layer, wanted)
+}
+
 /// Reads the layer of the file at `path` that `wanted` needs; `layer`
 /// names it when the file holds several. Parquet is read whole here (the
 /// event reader streams it instead).
@@ -202,8 +213,7 @@ pub fn read_layer(
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     let mut table = match format {
         GisFormat::GeoPackage => {
-            let name = choose_layer(&layer_names(path, format, wanted)?, layer, wanted)?;
-            geopackage::read_gpkg_table(path, &name)?
+            geopackage::read_gpkg_table(path, &chosen_layer(path, format, wanted, layer)?)?
         }
         GisFormat::Kml => kml::read_kml(&read_bytes(path)?)?,
         GisFormat::Kmz => kml::read_kmz(&read_bytes(path)?)?,

@@ -12,8 +12,10 @@ use std::sync::mpsc;
 use super::batch::{EventBatch, FileSummary, ReadContext};
 use super::table::{RowSource, Table, TableRow, read_table_stream};
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use crate::data::formats::table::{FeatureGeometry, FeatureRow, FeatureTable};
-use crate::data::formats::{GisFormat, LayerUse, load_error, note_messages, parquet, read_layer};
+use crate::data::formats::table::{FeatureGeometry, FeatureRow, FeatureTable, FormatError, RowNote};
+use crate::data::formats::{
+    GisFormat, LayerUse, chosen_layer, geopackage, load_error, note_messages, parquet, read_layer,
+};
 
 /// Rows handed to the table reader at a time.
 const ROWS_PER_BATCH: usize = 16_384;
@@ -26,10 +28,27 @@ pub fn read_gis_events(
     context: ReadContext<'_>,
     mut on_batch: impl FnMut(EventBatch),
 ) -> Result<FileSummary, LoadError> {
-    if format == GisFormat::Parquet {
-        return read_parquet_events(path, file, context, on_batch);
-    }
     let layer = context.mapping.layer.clone();
+    let io = |e: std::io::Error| LoadError::new(Location::file(file), Problem::Io(e.to_string()));
+    match format {
+        GisFormat::Parquet => {
+            let opened = std::fs::File::open(path).map_err(io)?;
+            let decode = move |on_group: &mut dyn FnMut(FeatureTable, u64) -> bool| {
+                parquet::read_parquet(opened, on_group).map(|info| info.notes)
+            };
+            return read_streamed(file, format, decode, context, on_batch);
+        }
+        GisFormat::GeoPackage => {
+            let table = chosen_layer(path, format, LayerUse::Events, layer.as_deref())
+                .map_err(|e| load_error(file, format, e))?;
+            let path = path.to_path_buf();
+            let decode = move |on_group: &mut dyn FnMut(FeatureTable, u64) -> bool| {
+                geopackage::read_gpkg_groups(&path, &table, on_group)
+            };
+            return read_streamed(file, format, decode, context, on_batch);
+        }
+        _ => {}
+    }
     let mut table = read_layer(path, format, LayerUse::Events, layer.as_deref())
         .map_err(|e| load_error(file, format, e))?;
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
@@ -41,6 +60,7 @@ pub fn read_gis_events(
         point_columns,
         bytes: size,
         messages: notes,
+        notes: Vec::new(),
     };
     let summary = read_table_stream(
         file,
@@ -93,8 +113,9 @@ fn header_of(fields: &[String]) -> (csv::StringRecord, bool) {
     (header, !taken)
 }
 
-/// The next group of features with the bytes it took; `None` at the end.
-type NextGroup<'a> = Box<dyn FnMut() -> Result<Option<(Vec<FeatureRow>, u64)>, LoadError> + 'a>;
+/// The next group of features with its notes and the bytes it took; `None`
+/// at the end.
+type NextGroup<'a> = Box<dyn FnMut() -> Result<Option<(Vec<FeatureRow>, Vec<RowNote>, u64)>, LoadError> + 'a>;
 
 /// The features of a GIS file as table rows, group after group.
 struct FeatureRows<'a> {
@@ -107,14 +128,17 @@ struct FeatureRows<'a> {
     bytes: u64,
     /// The reader's notes, handed over at the end.
     messages: Vec<Diagnostic>,
+    /// The notes of the groups read so far.
+    notes: Vec<RowNote>,
 }
 
 impl RowSource for FeatureRows<'_> {
     fn next_rows(&mut self, _first: usize) -> Result<Vec<TableRow>, LoadError> {
         while self.pending.is_empty() {
             match (self.next_group)()? {
-                Some((rows, bytes)) => {
+                Some((rows, notes, bytes)) => {
                     self.pending.extend(rows);
+                    self.notes.extend(notes);
                     self.bytes += bytes;
                 }
                 None => return Ok(Vec::new()),
@@ -155,36 +179,36 @@ fn table_row(row: FeatureRow, point_columns: bool) -> TableRow {
     (row.index, 0, record)
 }
 
-/// Reads a Parquet file's events, its row groups decoded on a thread while
-/// the previous group's rows become events.
-fn read_parquet_events(
-    path: &Path,
+/// Reads the events of a file decoded in groups of rows by `decode` (a
+/// Parquet file's row groups, a GeoPackage table's rows) on a thread of its
+/// own, while the previous group's rows become events. `decode` hands each
+/// group over with the bytes it took and returns the notes about the file.
+fn read_streamed(
     file: &str,
+    format: GisFormat,
+    decode: impl FnOnce(&mut dyn FnMut(FeatureTable, u64) -> bool) -> Result<Vec<RowNote>, FormatError>
+    + Send
+    + 'static,
     context: ReadContext<'_>,
     mut on_batch: impl FnMut(EventBatch),
 ) -> Result<FileSummary, LoadError> {
-    let format = GisFormat::Parquet;
-    let opened = std::fs::File::open(path)
-        .map_err(|e| LoadError::new(Location::file(file), Problem::Io(e.to_string())))?;
-    // Two groups in flight at most: memory stays at a few groups' rows.
+    // One group waiting at most: memory stays at a few groups' rows.
     let (sender, receiver) = mpsc::sync_channel::<(FeatureTable, u64)>(1);
-    let decoder = std::thread::spawn(move || {
-        parquet::read_parquet(opened, &mut |group, bytes| sender.send((group, bytes)).is_ok())
-    });
+    let decoder = std::thread::spawn(move || decode(&mut |group, bytes| sender.send((group, bytes)).is_ok()));
     let first = receiver.recv().ok();
     let fields = first.as_ref().map(|(t, _)| t.fields.clone()).unwrap_or_default();
     let (header, point_columns) = header_of(&fields);
-    let mut first_rows = first.map(|(table, bytes)| (table.rows, bytes));
+    let mut first_rows = first;
     let mut rows = FeatureRows {
         pending: VecDeque::new(),
         next_group: Box::new(move || {
-            Ok(first_rows
-                .take()
-                .or_else(|| receiver.recv().ok().map(|(t, bytes)| (t.rows, bytes))))
+            let group = first_rows.take().or_else(|| receiver.recv().ok());
+            Ok(group.map(|(table, bytes)| (table.rows, table.notes, bytes)))
         }),
         point_columns,
         bytes: 0,
         messages: Vec::new(),
+        notes: Vec::new(),
     };
     let summary = read_table_stream(
         file,
@@ -196,24 +220,27 @@ fn read_parquet_events(
         context,
         &mut on_batch,
     );
+    let mut messages = std::mem::take(&mut rows.messages);
+    let group_notes = std::mem::take(&mut rows.notes);
     // Dropping the receiver stops the decoder at its next group.
-    let messages = std::mem::take(&mut rows.messages);
     drop(rows);
     let decoded = decoder.join().map_err(|_| {
         LoadError::new(
             Location::file(file),
-            Problem::Invalid("the Parquet reader failed".into()),
+            Problem::Invalid(format!("the {} reader failed", format.name())),
         )
     })?;
     let summary = summary?;
-    let info = decoded.map_err(|e| load_error(file, format, e))?;
+    let notes = decoded.map_err(|e| load_error(file, format, e))?;
+    messages.extend(note_messages(file, format, group_notes));
+    messages.extend(note_messages(file, format, notes));
     let mut rows = FeatureRows {
         pending: VecDeque::new(),
         next_group: Box::new(|| Ok(None)),
         point_columns,
         bytes: 0,
         messages,
+        notes: Vec::new(),
     };
-    rows.messages.extend(note_messages(file, format, info.notes));
     finish(&mut rows, summary, file, on_batch)
 }
