@@ -173,33 +173,9 @@ pub fn read_gpkg_groups(
     let mut index = 0;
     let mut binary_fields = false;
     while let Some(row) = rows.next().map_err(|e| FormatError::at(index, e.to_string()))? {
-        let geometry = match row.get_ref(0) {
-            Ok(ValueRef::Blob(blob)) => {
-                gpkg_geometry(blob)
-                    .and_then(|g| crs.convert(g))
-                    .unwrap_or_else(|message| {
-                        group.notes.push(RowNote {
-                            record: Some(index),
-                            message: format!("geometry not read: {message}"),
-                        });
-                        None
-                    })
-            }
-            _ => None,
-        };
-        let mut values = Vec::with_capacity(columns.len());
-        for column in 1..=columns.len() {
-            let value = row
-                .get_ref(column)
-                .map_err(|e| FormatError::at(index, e.to_string()))?;
-            binary_fields |= matches!(value, ValueRef::Blob(_));
-            values.push(value_text(value));
-        }
-        group.rows.push(FeatureRow {
-            index,
-            values,
-            geometry,
-        });
+        let (feature, binary) = read_row(row, index, crs, columns.len(), &mut group.notes)?;
+        binary_fields |= binary;
+        group.rows.push(feature);
         index += 1;
         if group.rows.len() == GROUP_ROWS {
             let bytes = bytes_per_row * group.rows.len() as u64;
@@ -220,6 +196,46 @@ pub fn read_gpkg_groups(
         });
     }
     Ok(notes)
+}
+
+/// A row of a feature table as a feature, and whether a field was a BLOB
+/// (left out).
+fn read_row(
+    row: &rusqlite::Row<'_>,
+    index: usize,
+    crs: Crs,
+    columns: usize,
+    notes: &mut Vec<RowNote>,
+) -> Result<(FeatureRow, bool), FormatError> {
+    let geometry = match row.get_ref(0) {
+        Ok(ValueRef::Blob(blob)) => {
+            gpkg_geometry(blob)
+                .and_then(|g| crs.convert(g))
+                .unwrap_or_else(|message| {
+                    notes.push(RowNote {
+                        record: Some(index),
+                        message: format!("geometry not read: {message}"),
+                    });
+                    None
+                })
+        }
+        _ => None,
+    };
+    let mut values = Vec::with_capacity(columns);
+    let mut binary = false;
+    for column in 1..=columns {
+        let value = row
+            .get_ref(column)
+            .map_err(|e| FormatError::at(index, e.to_string()))?;
+        binary |= matches!(value, ValueRef::Blob(_));
+        values.push(value_text(value));
+    }
+    let feature = FeatureRow {
+        index,
+        values,
+        geometry,
+    };
+    Ok((feature, binary))
 }
 
 /// A column value as text: numbers as Rust writes them, BLOBs as none.

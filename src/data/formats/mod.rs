@@ -10,6 +10,8 @@ pub mod dbf;
 pub mod geopackage;
 pub mod kml;
 pub mod parquet;
+mod parquet_text;
+pub mod parquet_write;
 pub mod shapefile;
 pub mod table;
 pub mod wkb;

@@ -3,32 +3,25 @@
 //! one, every other column as text; writing events as GeoParquet 1.1 points.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 
-use geo::Coord;
-use parquet::basic::{
-    Compression, CompressionCodec, ConvertedType, LogicalType, Repetition, TimeUnit, Type as Physical,
-};
+use parquet::basic::{CompressionCodec, ConvertedType, LogicalType, TimeUnit, Type as Physical};
 use parquet::column::reader::{ColumnReader, ColumnReaderImpl};
-use parquet::data_type::{ByteArray, ByteArrayType, DataType, DoubleType, Int64Type};
-use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::data_type::DataType;
 use parquet::file::reader::{FileReader, RowGroupReader};
 use parquet::file::serialized_reader::SerializedFileReader;
-use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter, SerializedRowGroupWriter};
-use parquet::schema::types::{ColumnDescriptor, Type};
-use serde_json::{Value, json};
+use parquet::schema::types::ColumnDescriptor;
+use serde_json::Value;
 
 use super::crs::{Crs, crs_from_epsg};
-use super::table::{ColumnKind, FeatureRow, FeatureTable, FormatError, PointRow, RowNote};
-use super::wkb::{read_wkb, write_point_wkb};
+use super::parquet_text::{Kind, bytes_text, int96_text, integer_text};
+use super::table::{FeatureRow, FeatureTable, FormatError, RowNote};
+use super::wkb::read_wkb;
 
 /// Values decoded per call into a column reader: bounds memory whatever a page claims.
 const BATCH: usize = 8192;
-/// Rows per written row group: small enough to buffer, large enough to compress well.
-const GROUP_ROWS: usize = 65_536;
 /// A row group claiming more rows than this is corrupt (or would not fit in memory anyway).
 const MAX_GROUP_ROWS: usize = 1 << 26;
 /// The codecs the `parquet` features in Cargo.toml build.
@@ -54,18 +47,6 @@ pub struct ParquetInfo {
     pub geometry: Option<String>,
     /// Things about the file as a whole: columns skipped or left empty.
     pub notes: Vec<RowNote>,
-}
-
-/// How a leaf column's values become text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Plain,            // numbers and booleans as Rust prints them
-    Date,             // days since 1970-01-01
-    Clock(u32, bool), // time of day, or (true) an instant, in 10^-digits seconds
-    Decimal(i32),     // an unscaled integer and its scale
-    Text,             // declared UTF-8
-    MaybeText,        // unannotated bytes: text when they are UTF-8
-    Binary,           // bytes with no text form: left empty
 }
 
 /// One column of the output table: its leaf in the schema and how to print it.
@@ -524,243 +505,23 @@ fn read_field(
     }
 }
 
-/// An integer column's value as text, by its logical type.
-fn integer_text(value: i64, kind: Kind) -> String {
-    match kind {
-        Kind::Date => date_text(value),
-        Kind::Clock(digits, instant) => {
-            let unit = 10i64.pow(digits);
-            let nanos = value.rem_euclid(unit) * 10i64.pow(9 - digits);
-            let seconds = value.div_euclid(unit);
-            if instant {
-                datetime_text(seconds, nanos)
-            } else {
-                time_text(seconds, nanos)
-            }
-        }
-        Kind::Decimal(scale) => decimal_text(value.into(), scale),
-        _ => value.to_string(),
-    }
-}
-
-/// A legacy Impala/Spark INT96 timestamp: nanoseconds of the day, then the Julian day.
-fn int96_text(words: &[u32]) -> Option<String> {
-    let [low, high, day] = *words else { return None };
-    let nanos = (u64::from(high) << 32 | u64::from(low)) as i64;
-    let seconds = (i64::from(day) - 2_440_588) * 86_400 + nanos.div_euclid(1_000_000_000);
-    Some(datetime_text(seconds, nanos.rem_euclid(1_000_000_000)))
-}
-
-/// A binary value as text by its logical type; `None` (and `binary` set) for raw bytes.
-fn bytes_text(data: &[u8], kind: Kind, binary: &mut bool) -> Option<String> {
-    let text = match kind {
-        Kind::Text | Kind::MaybeText => std::str::from_utf8(data).ok(),
-        _ => None,
-    };
-    match kind {
-        _ if text.is_some() => text.map(str::to_owned),
-        Kind::Text => Some(String::from_utf8_lossy(data).into_owned()),
-        Kind::Decimal(scale) if (1..=16).contains(&data.len()) => {
-            // Big-endian two's complement: start from the sign, shift bytes in.
-            let sign = -i128::from(data.first().is_some_and(|b| b & 0x80 != 0));
-            let unscaled = data.iter().fold(sign, |acc, &b| acc << 8 | i128::from(b));
-            Some(decimal_text(unscaled, scale))
-        }
-        _ => {
-            *binary = true;
-            None
-        }
-    }
-}
-
-/// A decimal's unscaled value with its point placed `scale` digits from the right.
-fn decimal_text(unscaled: i128, scale: i32) -> String {
-    let sign = if unscaled < 0 { "-" } else { "" };
-    let digits = unscaled.unsigned_abs().to_string();
-    match usize::try_from(scale) {
-        Ok(0) => format!("{sign}{digits}"),
-        Ok(scale) if scale <= 76 => {
-            let padded = format!("{digits:0>width$}", width = scale + 1);
-            let (whole, fraction) = padded.split_at(padded.len() - scale);
-            format!("{sign}{whole}.{fraction}")
-        }
-        // Negative or absurd scales: exponent notation rather than millions of zeros.
-        _ => format!("{sign}{digits}e{}", -i64::from(scale)),
-    }
-}
-
-/// `YYYY-MM-DD` for a count of days since 1970-01-01 (proleptic Gregorian).
-fn date_text(days: i64) -> String {
-    // Howard Hinnant's civil-from-days: eras of 400 years starting on 0000-03-01.
-    let z = days + 719_468;
-    let (era, day_of_era) = (z.div_euclid(146_097), z.rem_euclid(146_097));
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = (shifted_month + 2) % 12 + 1;
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// `HH:MM:SS`, with the fraction (trailing zeros dropped) when it is not zero.
-fn time_text(seconds: i64, nanos: i64) -> String {
-    let (hours, minutes) = (seconds / 3600, seconds / 60 % 60);
-    let mut text = format!("{hours:02}:{minutes:02}:{:02}", seconds % 60);
-    if nanos != 0 {
-        text.push_str(format!(".{nanos:09}").trim_end_matches('0'));
-    }
-    text
-}
-
-/// `YYYY-MM-DDTHH:MM:SS[.fff]Z` for seconds since the epoch and a fraction in nanoseconds.
-fn datetime_text(seconds: i64, nanos: i64) -> String {
-    let (days, of_day) = (seconds.div_euclid(86_400), seconds.rem_euclid(86_400));
-    format!("{}T{}Z", date_text(days), time_text(of_day, nanos))
-}
-
-/// Writes points as a GeoParquet 1.1 file: a WKB `geometry` column, then one optional
-/// column per entry of `columns` (Text: UTF-8; Integer: INT64; Real: DOUBLE; empty
-/// text is null), SNAPPY-compressed, in row groups of 65 536 rows streamed from `rows`.
-/// Returns the rows written. An Integer or Real column with a value that does not
-/// parse in the first row group is written as Text; such a value in a later group
-/// fails with `InvalidData` naming the row, as the schema is then already written.
-pub fn write_geoparquet<W: Write + Send>(
-    out: W,
-    columns: &[(&str, ColumnKind)],
-    rows: &mut dyn Iterator<Item = PointRow>,
-) -> io::Result<usize> {
-    let mut group: Vec<PointRow> = rows.take(GROUP_ROWS).collect();
-    let parses = |i: usize, kind| {
-        group
-            .iter()
-            .all(|row| parse_value(row.values.get(i), kind).is_ok())
-    };
-    let kinds: Vec<ColumnKind> = (columns.iter().enumerate())
-        .map(|(i, &(_, kind))| if parses(i, kind) { kind } else { ColumnKind::Text })
-        .collect();
-    let properties = WriterProperties::builder().set_compression(Compression::SNAPPY);
-    let properties = Arc::new(properties.set_created_by("borderwatch".into()).build());
-    let schema = Arc::new(write_schema(columns, &kinds)?);
-    let mut writer = SerializedFileWriter::new(out, schema, properties).map_err(io::Error::other)?;
-    let (mut written, mut bbox) = (0, [f64::MAX, f64::MAX, f64::MIN, f64::MIN]);
-    while !group.is_empty() {
-        write_group(&mut writer, columns, &kinds, &group, written)?;
-        for Coord { x, y } in group.iter().map(|row| row.position) {
-            if x.is_finite() && y.is_finite() {
-                bbox = [bbox[0].min(x), bbox[1].min(y), bbox[2].max(x), bbox[3].max(y)];
-            }
-        }
-        written += group.len();
-        group.clear();
-        group.extend(rows.take(GROUP_ROWS));
-    }
-    let mut geometry = json!({"encoding": "WKB", "geometry_types": ["Point"]});
-    if bbox[0] <= bbox[2] {
-        geometry["bbox"] = json!(bbox);
-    }
-    let geo = json!({"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": geometry}});
-    writer.append_key_value_metadata(KeyValue::new("geo".to_owned(), geo.to_string()));
-    writer.close().map_err(io::Error::other)?;
-    Ok(written)
-}
-
-/// The schema: a required `geometry`, then the columns as typed, each optional.
-fn write_schema(columns: &[(&str, ColumnKind)], kinds: &[ColumnKind]) -> io::Result<Type> {
-    let geometry = Type::primitive_type_builder("geometry", Physical::BYTE_ARRAY);
-    let geometry = geometry.with_repetition(Repetition::REQUIRED).build();
-    let mut fields = vec![Arc::new(geometry.map_err(io::Error::other)?)];
-    for (i, (&(name, _), kind)) in columns.iter().zip(kinds).enumerate() {
-        if name == "geometry" || columns[..i].iter().any(|(earlier, _)| *earlier == name) {
-            let message = format!("column name '{name}' is used twice (the points are 'geometry')");
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, message));
-        }
-        let builder = match kind {
-            ColumnKind::Text => Type::primitive_type_builder(name, Physical::BYTE_ARRAY)
-                .with_logical_type(Some(LogicalType::String))
-                .with_converted_type(ConvertedType::UTF8),
-            ColumnKind::Integer => Type::primitive_type_builder(name, Physical::INT64),
-            ColumnKind::Real => Type::primitive_type_builder(name, Physical::DOUBLE),
-        };
-        let field = builder.with_repetition(Repetition::OPTIONAL).build();
-        fields.push(Arc::new(field.map_err(io::Error::other)?));
-    }
-    let schema = Type::group_type_builder("schema").with_fields(fields).build();
-    schema.map_err(io::Error::other)
-}
-
-/// A value parsed for its column: `None` for empty (null), `Err` when it does not parse.
-fn parse_value(text: Option<&String>, kind: ColumnKind) -> Result<Option<(i64, f64)>, ()> {
-    let text = text.map(String::as_str).unwrap_or_default();
-    match kind {
-        _ if text.is_empty() => Ok(None),
-        ColumnKind::Text => Ok(Some((0, 0.0))),
-        ColumnKind::Integer => text.trim().parse().map(|v| Some((v, 0.0))).map_err(|_| ()),
-        ColumnKind::Real => text.trim().parse().map(|v| Some((0, v))).map_err(|_| ()),
-    }
-}
-
-/// Writes the next column of a row group being written.
-fn write_column<W: Write + Send>(
-    group: &mut SerializedRowGroupWriter<'_, W>,
-    write: impl FnOnce(&mut SerializedColumnWriter<'_>) -> parquet::errors::Result<usize>,
-) -> io::Result<()> {
-    let column = group.next_column().map_err(io::Error::other)?;
-    let mut column = column.ok_or_else(|| io::Error::other("the schema has fewer columns than written"))?;
-    write(&mut column).map_err(io::Error::other)?;
-    column.close().map_err(io::Error::other)
-}
-
-/// Writes one row group: the WKB points, then each column with its nulls.
-fn write_group<W: Write + Send>(
-    writer: &mut SerializedFileWriter<W>,
-    columns: &[(&str, ColumnKind)],
-    kinds: &[ColumnKind],
-    rows: &[PointRow],
-    first: usize,
-) -> io::Result<()> {
-    let mut group = writer.next_row_group().map_err(io::Error::other)?;
-    let mut wkb = Vec::with_capacity(21);
-    let mut point = |row: &PointRow| {
-        wkb.clear();
-        write_point_wkb(&mut wkb, row.position);
-        ByteArray::from(wkb.as_slice())
-    };
-    let points: Vec<ByteArray> = rows.iter().map(&mut point).collect();
-    write_column(&mut group, |c| {
-        c.typed::<ByteArrayType>().write_batch(&points, None, None)
-    })?;
-    for (i, (&kind, &(name, _))) in kinds.iter().zip(columns).enumerate() {
-        let (mut defs, mut texts, mut integers, mut reals) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (r, row) in rows.iter().enumerate() {
-            let value = row.values.get(i);
-            let parsed = parse_value(value, kind).map_err(|()| {
-                let text = value.map(String::as_str).unwrap_or_default();
-                let message = format!("row {}: column '{name}': '{text}' is not a {kind:?}", first + r);
-                io::Error::new(io::ErrorKind::InvalidData, message)
-            })?;
-            defs.push(i16::from(parsed.is_some()));
-            match (parsed, kind) {
-                (Some(_), ColumnKind::Text) => texts.extend(value.map(|t| ByteArray::from(t.as_str()))),
-                (Some((v, _)), ColumnKind::Integer) => integers.push(v),
-                (Some((_, v)), ColumnKind::Real) => reals.push(v),
-                (None, _) => {}
-            }
-        }
-        write_column(&mut group, |c| match kind {
-            ColumnKind::Text => c.typed::<ByteArrayType>().write_batch(&texts, Some(&defs), None),
-            ColumnKind::Integer => c.typed::<Int64Type>().write_batch(&integers, Some(&defs), None),
-            ColumnKind::Real => c.typed::<DoubleType>().write_batch(&reals, Some(&defs), None),
-        })?;
-    }
-    group.close().map_err(io::Error::other)?;
-    Ok(())
-}
+pub use super::parquet_write::write_geoparquet;
 
 #[cfg(test)]
 mod tests {
     use super::super::table::FeatureGeometry;
     use super::*;
+    use crate::data::formats::parquet_text::{date_text, datetime_text, decimal_text};
+    use crate::data::formats::table::{ColumnKind, PointRow};
+    use geo::Coord;
+    use parquet::basic::Compression;
+    use parquet::data_type::{ByteArray, ByteArrayType, DoubleType, Int64Type};
+    use parquet::file::metadata::KeyValue;
+    use parquet::file::properties::WriterProperties;
+    use parquet::file::writer::SerializedFileWriter;
+
+    /// Rows per written row group, as the writer groups them.
+    const GROUP_ROWS: usize = 65_536;
     use parquet::data_type::{BoolType, Int32Type};
     use parquet::file::writer::SerializedRowGroupWriter;
     use parquet::schema::parser::parse_message_type;

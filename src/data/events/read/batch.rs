@@ -94,6 +94,16 @@ pub struct EventBatch {
     pub rejected: usize,
 }
 
+impl EventBatch {
+    /// A batch of messages only (no events).
+    pub fn messages(messages: Vec<Diagnostic>) -> Self {
+        Self {
+            messages,
+            ..Self::default()
+        }
+    }
+}
+
 /// What reading a whole file found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileSummary {

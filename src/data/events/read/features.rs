@@ -91,10 +91,7 @@ fn finish(
         ));
     }
     if !messages.is_empty() {
-        on_batch(EventBatch {
-            messages,
-            ..EventBatch::default()
-        });
+        on_batch(EventBatch::messages(messages));
     }
     Ok(summary)
 }

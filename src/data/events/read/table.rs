@@ -89,11 +89,10 @@ pub fn read_table_stream(
         rows: source,
         container,
     } = table;
-    let names: Vec<&str> = header.iter().map(str::trim).collect();
-    if names.iter().all(|n| n.is_empty()) {
+    if header.iter().all(|n| n.trim().is_empty()) {
         return Err(LoadError::new(Location::file(file), Problem::Empty));
     }
-    let columns = column_indices(names.iter().copied());
+    let columns = column_indices(header.iter());
     let mut reported = 0u64;
     let mut rows = source.next_rows(0)?;
     let (flavour, rules, mut file_messages) = file_rules(
@@ -116,17 +115,12 @@ pub fn read_table_stream(
             rows = source.next_rows(records)?;
         }
         if let Some(progress) = progress {
-            let at = source.bytes_read();
-            progress.bytes.fetch_add(at - reported, Ordering::Relaxed);
-            progress.records.fetch_add(rows.len() as u64, Ordering::Relaxed);
-            reported = at;
+            reported = report_progress(progress, reported, source.bytes_read(), rows.len());
         }
         if rows.is_empty() {
-            if !file_messages.is_empty() {
-                on_batch(EventBatch {
-                    messages: std::mem::take(&mut file_messages),
-                    ..EventBatch::default()
-                });
+            let messages = std::mem::take(&mut file_messages);
+            if !messages.is_empty() {
+                on_batch(EventBatch::messages(messages));
             }
             break;
         }
@@ -154,6 +148,16 @@ pub fn read_table_stream(
         rejected,
         container,
     })
+}
+
+/// Adds the bytes read since `reported` (now `at`) and `rows` records to
+/// `progress`; returns `at`.
+fn report_progress(progress: &LoadProgress, reported: u64, at: u64, rows: usize) -> u64 {
+    progress
+        .bytes
+        .fetch_add(at.saturating_sub(reported), Ordering::Relaxed);
+    progress.records.fetch_add(rows as u64, Ordering::Relaxed);
+    at
 }
 
 /// What deciding a table's fields looks at.
