@@ -9,7 +9,7 @@ use std::path::Path;
 use crate::data::formats::table::{ColumnKind, PointRow};
 use crate::data::formats::{geopackage, kml, parquet};
 use crate::data::{EventSet, RegionSet};
-use crate::export::{CSV_COLUMNS, ExportFormat, csv_record};
+use crate::export_fields::{CSV_COLUMNS, csv_record};
 
 /// The name of the table (GeoPackage) or document (KML) written.
 pub const LAYER_NAME: &str = "events";
@@ -70,24 +70,27 @@ pub fn write_kml_events(
     Ok(written)
 }
 
-/// Writes the events as a GeoPackage or GeoParquet file at `path` (a new
-/// file: the caller renames it into place).
-pub fn write_gis_file(
+/// Writes the events as a GeoPackage at `path` (a new file: the caller
+/// renames it into place).
+pub fn write_gpkg_events(
     events: &EventSet,
     regions: &RegionSet,
     indices: impl IntoIterator<Item = usize>,
-    format: ExportFormat,
     path: &Path,
 ) -> io::Result<usize> {
-    let columns = gis_columns();
     let mut rows = point_rows(events, regions, indices);
-    match format {
-        ExportFormat::GeoPackage => geopackage::write_gpkg(path, LAYER_NAME, &columns, &mut rows)
-            .map_err(|e| io::Error::other(e.message)),
-        ExportFormat::Parquet => parquet::write_geoparquet(std::fs::File::create(path)?, &columns, &mut rows),
-        _ => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{} is not written here", format.extension()),
-        )),
-    }
+    geopackage::write_gpkg(path, LAYER_NAME, &gis_columns(), &mut rows)
+        .map_err(|e| io::Error::other(e.message))
+}
+
+/// Writes the events as GeoParquet at `path` (a new file: the caller
+/// renames it into place).
+pub fn write_parquet_events(
+    events: &EventSet,
+    regions: &RegionSet,
+    indices: impl IntoIterator<Item = usize>,
+    path: &Path,
+) -> io::Result<usize> {
+    let mut rows = point_rows(events, regions, indices);
+    parquet::write_geoparquet(std::fs::File::create(path)?, &gis_columns(), &mut rows)
 }

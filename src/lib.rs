@@ -10,6 +10,7 @@ pub mod check;
 pub mod data;
 pub mod dataset;
 pub mod export;
+pub mod export_fields;
 pub mod export_gis;
 pub mod geometry;
 pub mod load;
