@@ -282,3 +282,37 @@ fn a_geopackage_with_several_tables_asks_for_one() {
             .all(|e| set.categories().name(e.category) == "drill")
     );
 }
+
+/// The Columns dialog's preview of a GIS file: its fields and the point's
+/// `lat`/`lon`, and a count of what would load that agrees with loading it.
+#[test]
+fn the_columns_preview_of_a_gis_file_counts_what_loads() {
+    use borderwatch::data::events::read::features::preview_features;
+    let regions = RegionSet::bundled().expect("regions");
+    for name in ["events.kml", "events.gpkg", "events.shp", "events.parquet"] {
+        let path = fixture(name);
+        let preview = preview_features(&path, None, 500).expect(name);
+        for column in ["title", "date", "lat", "lon"] {
+            assert!(
+                preview.headers.iter().any(|h| h == column),
+                "{name}: {:?}",
+                preview.headers
+            );
+        }
+        let (loaded, _) = load_path(&regions, &path, ColumnMapping::default());
+        assert_eq!(preview.rows.len(), loaded.len(), "{name}");
+        let (count, problem) =
+            borderwatch::load::count_loadable(&regions, name, &preview, &ColumnMapping::default());
+        assert_eq!(count, loaded.len(), "{name}: {problem:?}");
+        // A column chosen as the title is what the events are called.
+        let chosen = ColumnMapping {
+            fields: vec![(borderwatch::data::events::read::Role::Title, "place".into())],
+            ..ColumnMapping::default()
+        };
+        let (renamed, messages) = load_path(&regions, &path, chosen);
+        assert!(
+            renamed.events().iter().any(|e| e.title() == "Pogonovo"),
+            "{name}: {messages:?}"
+        );
+    }
+}

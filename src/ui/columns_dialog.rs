@@ -11,8 +11,10 @@ use super::files::file_name;
 use super::intent::PanelIntent;
 use crate::data::RegionSet;
 use crate::data::events::DateOrder;
+use crate::data::events::read::features::preview_features;
 use crate::data::events::read::preview::{TablePreview, preview_table};
 use crate::data::events::read::{ColumnMapping, Role};
+use crate::data::formats::GisFormat;
 use crate::load::count_loadable;
 
 /// How much of the file the dialog reads.
@@ -47,6 +49,15 @@ impl ColumnsDialog {
     /// columns chosen before, or the command line's).
     pub fn open(path: &Path, mapping: ColumnMapping) -> Result<Self, String> {
         let name = file_name(path);
+        if GisFormat::of(path).is_some() {
+            let preview = preview_features(path, mapping.layer.as_deref(), PREVIEW_ROWS)?;
+            return Ok(Self {
+                path: path.to_path_buf(),
+                preview,
+                mapping,
+                loadable: None,
+            });
+        }
         let mut head = Vec::new();
         std::fs::File::open(path)
             .and_then(|file| file.take(HEAD_BYTES).read_to_end(&mut head))

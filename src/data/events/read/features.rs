@@ -10,6 +10,7 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use super::batch::{EventBatch, FileSummary, ReadContext};
+use super::preview::TablePreview;
 use super::table::{RowSource, Table, TableRow, read_table_stream};
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::formats::table::{FeatureGeometry, FeatureRow, FeatureTable, FormatError, RowNote};
@@ -240,4 +241,46 @@ fn read_streamed(
         notes: Vec::new(),
     };
     finish(&mut rows, summary, file, on_batch)
+}
+
+/// The first `max_rows` features of the GIS file at `path` (its layer
+/// `layer` when it has several) as the Columns dialog shows a table: the
+/// fields and the point's `lat` and `lon`, and the same rows as CSV text,
+/// which loads as the file would under the same columns.
+pub fn preview_features(path: &Path, layer: Option<&str>, max_rows: usize) -> Result<TablePreview, String> {
+    let name = path.display().to_string();
+    let format = GisFormat::of(path).ok_or_else(|| format!("{name}: not a GIS file"))?;
+    let table = if format == GisFormat::Parquet {
+        let file = std::fs::File::open(path).map_err(|e| format!("{name}: {e}"))?;
+        let mut first = None;
+        parquet::read_parquet(file, &mut |group, _| {
+            first = Some(group);
+            false
+        })
+        .map_err(|e| load_error(&name, format, e).to_string())?;
+        first.unwrap_or_default()
+    } else {
+        read_layer(path, format, LayerUse::Events, layer)
+            .map_err(|e| load_error(&name, format, e).to_string())?
+    };
+    let (header, point_columns) = header_of(&table.fields);
+    let rows: Vec<csv::StringRecord> = table
+        .rows
+        .into_iter()
+        .take(max_rows)
+        .map(|row| table_row(row, point_columns).2)
+        .collect();
+    let mut text = csv::Writer::from_writer(Vec::new());
+    for record in std::iter::once(&header).chain(&rows) {
+        text.write_record(record).map_err(|e| format!("{name}: {e}"))?;
+    }
+    let text = text.into_inner().map_err(|e| format!("{name}: {e}"))?;
+    Ok(TablePreview {
+        headers: header.iter().map(str::to_string).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.iter().map(str::to_string).collect())
+            .collect(),
+        text: String::from_utf8_lossy(&text).into_owned(),
+    })
 }
