@@ -5,6 +5,8 @@ files an independent writer made:
 
 - events.parquet: tests/fixtures/formats/events.geojson as GeoParquet (WKB points,
   SNAPPY, the `geo` metadata GeoPandas writes, troops as a nullable integer).
+- belgorod.parquet: the bundled Belgorod outline (belgorod.geojson) as GeoParquet
+  polygons, a region layer.
 - types.parquet: one value of each type pandas/GeoPandas users write (text, Cyrillic,
   nullable integers, doubles, dates, timestamps with a fraction, categories,
   decimals, booleans, a list column, the pandas index, a GeoParquet 1.1 bbox
@@ -56,3 +58,6 @@ types = pd.DataFrame(
 shapes = [shapely.Point(35.1 + i / 8, 50.2 + i / 16) for i in range(rows)]
 gdf = gpd.GeoDataFrame(types, geometry=shapes, crs="EPSG:4326")
 gdf.to_parquet(f"{out}/types.parquet", compression="snappy", row_group_size=4, write_covering_bbox=True)
+
+# A region layer: the bundled Belgorod outline (run make_format_fixtures.sh first).
+gpd.read_file(f"{out}/belgorod.geojson").to_parquet(f"{out}/belgorod.parquet", compression="snappy")

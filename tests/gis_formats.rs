@@ -234,7 +234,7 @@ fn a_windows_1251_shapefile_reads_its_cyrillic() {
     );
 }
 
-/// The bundled Belgorod outline, converted by GDAL into each format, loads
+/// The bundled Belgorod outline, converted by GDAL (and GeoPandas) into each format, loads
 /// as a region layer with the same region: the same name, the same area
 /// and the same events inside it.
 #[test]
