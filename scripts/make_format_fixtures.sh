@@ -52,6 +52,11 @@ rm -f "$out"/belgorod.* "$out"/belgorod-*
 cp assets/regions/belgorod.geojson "$out/belgorod.geojson"
 ogr2ogr -f GPKG "$out/belgorod.gpkg" "$out/belgorod.geojson" -nln belgorod
 ogr2ogr -f KML "$out/belgorod.kml" "$out/belgorod.geojson"
+# Two polygon tables: the window asks which to open.
+rm -f "$out/two-regions.gpkg"
+ogr2ogr -f GPKG "$out/two-regions.gpkg" "$out/belgorod.geojson" -nln oblast -lco SPATIAL_INDEX=NO
+ogr2ogr -f GPKG -update "$out/two-regions.gpkg" "$out/belgorod.geojson" -nln oblast_copy -lco SPATIAL_INDEX=NO \
+  -sql "SELECT name, 'belgorod-copy' AS id FROM belgorod"
 (cd "$tmp" && cp "$OLDPWD/$out/belgorod.kml" doc.kml && zip -q -X belgorod.kmz doc.kml) && cp "$tmp/belgorod.kmz" "$out"/
 ogr2ogr -f "ESRI Shapefile" "$out/belgorod.shp" "$out/belgorod.geojson" -lco ENCODING=UTF-8
 mkdir -p "$tmp/zip/belgorod" "$tmp/zip/__MACOSX"

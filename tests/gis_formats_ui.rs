@@ -166,3 +166,24 @@ fn export_writes_each_format_and_check_counts_it_as_the_source() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+#[test]
+fn a_geopackage_with_two_polygon_tables_asks_which_layer_to_add() {
+    let mut harness = harness_for(bundled_app());
+    let path = fixture("two-regions.gpkg");
+    harness.state_mut().open_paths([path.clone()]);
+    harness.run();
+    harness.get_by_label_contains("2 polygon layers");
+    harness.get_by_label("oblast_copy").click();
+    harness.step();
+    wait_until(&mut harness, 30, "the chosen layer loading", |app| {
+        !app.is_loading()
+    });
+    let app = harness.state();
+    assert!(app.sources().regions.contains(&RegionSource::File(path)));
+    assert!(
+        app.regions().index_of("belgorod-copy").is_some(),
+        "the table chosen"
+    );
+    assert_eq!(app.regions().layers().len(), 6);
+}
