@@ -45,6 +45,11 @@ rm -f "$tmp/events-cp1251.cpg"
 cp "$tmp"/events-cp1251.* "$out"/
 (cd "$out" && zip -q -X "$tmp/events-shp.zip" events.shp events.shx events.dbf events.prj events.cpg) && cp "$tmp/events-shp.zip" "$out"/
 ogr2ogr -f GPKG "$out/two-layers.gpkg" "$ev" -nln drills -where "category = 'drill'"
+# Projected: Web Mercator is converted back to degrees, UTM refused by name.
+ogr2ogr -f GPKG "$out/events-3857.gpkg" "$ev" -nln events -t_srs EPSG:3857
+ogr2ogr -f GPKG "$out/events-utm.gpkg" "$ev" -nln events -t_srs EPSG:32637
+ogr2ogr -f "ESRI Shapefile" "$out/events-3857.shp" "$ev" -t_srs EPSG:3857 -lco ENCODING=UTF-8
+ogr2ogr -f "ESRI Shapefile" "$out/events-utm.shp" "$ev" -t_srs EPSG:32637 -lco ENCODING=UTF-8
 ogr2ogr -f GPKG -update "$out/two-layers.gpkg" "$ev" -nln statements -where "category <> 'drill'"
 
 # A region layer: the bundled Belgorod outline.

@@ -225,6 +225,26 @@ fn files_written_by_gdal_load_as_events() {
 }
 
 #[test]
+fn projected_files_other_than_web_mercator_are_refused_by_name() {
+    let regions = RegionSet::bundled().expect("regions");
+    for (name, system) in [
+        ("events-utm.gpkg", "EPSG:32637"),
+        ("events-utm.shp", "UTM_Zone_37N"),
+    ] {
+        let path = fixture(name);
+        let (set, messages) = load_path(&regions, &path, ColumnMapping::default());
+        assert!(set.is_empty(), "{name}");
+        let file = path.display().to_string();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.starts_with(&file) && m.contains(system) && m.contains("-t_srs EPSG:4326")),
+            "{name}: {messages:?}"
+        );
+    }
+}
+
+#[test]
 fn a_windows_1251_shapefile_reads_its_cyrillic() {
     let regions = RegionSet::bundled().expect("regions");
     let (set, messages) = load_path(&regions, &fixture("events-cp1251.shp"), ColumnMapping::default());

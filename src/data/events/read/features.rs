@@ -193,10 +193,26 @@ fn read_streamed(
     // One group waiting at most: memory stays at a few groups' rows.
     let (sender, receiver) = mpsc::sync_channel::<(FeatureTable, u64)>(1);
     let decoder = std::thread::spawn(move || decode(&mut |group, bytes| sender.send((group, bytes)).is_ok()));
-    let first = receiver.recv().ok();
-    let fields = first.as_ref().map(|(t, _)| t.fields.clone()).unwrap_or_default();
-    let (header, point_columns) = header_of(&fields);
-    let mut first_rows = first;
+    let Ok(first) = receiver.recv() else {
+        // No group at all: the decoder failed, or the table is empty.
+        let notes = join_decoder(file, format, decoder)?;
+        let summary = FileSummary {
+            records: 0,
+            rejected: 0,
+            container: format.container(),
+        };
+        let mut rows = FeatureRows {
+            pending: VecDeque::new(),
+            next_group: Box::new(|| Ok(None)),
+            point_columns: false,
+            bytes: 0,
+            messages: note_messages(file, format, notes),
+            notes: Vec::new(),
+        };
+        return finish(&mut rows, summary, file, on_batch);
+    };
+    let (header, point_columns) = header_of(&first.0.fields);
+    let mut first_rows = Some(first);
     let mut rows = FeatureRows {
         pending: VecDeque::new(),
         next_group: Box::new(move || {
@@ -222,14 +238,9 @@ fn read_streamed(
     let group_notes = std::mem::take(&mut rows.notes);
     // Dropping the receiver stops the decoder at its next group.
     drop(rows);
-    let decoded = decoder.join().map_err(|_| {
-        LoadError::new(
-            Location::file(file),
-            Problem::Invalid(format!("the {} reader failed", format.name())),
-        )
-    })?;
+    let decoded = join_decoder(file, format, decoder);
     let summary = summary?;
-    let notes = decoded.map_err(|e| load_error(file, format, e))?;
+    let notes = decoded?;
     messages.extend(note_messages(file, format, group_notes));
     messages.extend(note_messages(file, format, notes));
     let mut rows = FeatureRows {
@@ -283,4 +294,20 @@ pub fn preview_features(path: &Path, layer: Option<&str>, max_rows: usize) -> Re
             .collect(),
         text: String::from_utf8_lossy(&text).into_owned(),
     })
+}
+
+/// What the decoder thread ended with: the notes about the file, or its
+/// error as a load error.
+fn join_decoder(
+    file: &str,
+    format: GisFormat,
+    decoder: std::thread::JoinHandle<Result<Vec<RowNote>, FormatError>>,
+) -> Result<Vec<RowNote>, LoadError> {
+    let decoded = decoder.join().map_err(|_| {
+        LoadError::new(
+            Location::file(file),
+            Problem::Invalid(format!("the {} reader failed", format.name())),
+        )
+    })?;
+    decoded.map_err(|e| load_error(file, format, e))
 }

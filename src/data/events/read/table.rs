@@ -98,6 +98,11 @@ pub fn read_table_stream(
     let (flavour, rules, mut file_messages) = file_rules(
         TableFile {
             file,
+            header_at: if container == Container::CsvRows {
+                Location::file(file).at(1, 1)
+            } else {
+                Location::file(file)
+            },
             header: &header,
             columns: &columns,
             rows: &rows,
@@ -163,6 +168,8 @@ fn report_progress(progress: &LoadProgress, reported: u64, at: u64, rows: usize)
 /// What deciding a table's fields looks at.
 struct TableFile<'a> {
     file: &'a str,
+    /// Where the header is, as messages about it say (line 1 of a CSV file).
+    header_at: Location,
     header: &'a csv::StringRecord,
     columns: &'a HashMap<String, usize>,
     rows: &'a [TableRow],
@@ -179,6 +186,7 @@ fn file_rules<'r>(
 ) -> Result<(Flavour, RecordRules<'r>, Vec<Diagnostic>), LoadError> {
     let TableFile {
         file,
+        header_at,
         header,
         columns,
         rows,
@@ -188,7 +196,7 @@ fn file_rules<'r>(
     let first_row = rows.first().map(|(_, _, record)| record);
     let value =
         |key: &str| -> Option<String> { first_row?.get(*columns.get(key)?).map(|v| v.trim().to_string()) };
-    let invalid = |e| LoadError::new(Location::file(file).at(1, 1), Problem::Invalid(e));
+    let invalid = |e| LoadError::new(header_at.clone(), Problem::Invalid(e));
     let acled = is_acled(names.iter().copied()) && mapping.fields.is_empty();
     let (flavour, field_names) = if acled {
         let names =
@@ -196,7 +204,7 @@ fn file_rules<'r>(
         (Flavour::Acled, names)
     } else {
         let names = FieldNames::resolve(&names, value, mapping).map_err(invalid)?;
-        check_header(file, header, &names)?;
+        check_header(&header_at, header, &names)?;
         (Flavour::Native, names)
     };
     let date_key = if acled {
@@ -215,7 +223,7 @@ fn file_rules<'r>(
     let described = field_names.described();
     if !acled && !described.is_empty() {
         messages.push(Diagnostic::info(
-            Location::file(file).at(1, 1),
+            header_at.clone(),
             format!("fields read by meaning: {described}; set --map to choose others"),
         ));
     }
@@ -233,7 +241,11 @@ fn file_rules<'r>(
 /// A header with no column for the coordinates, the date or the title (nor
 /// a description to take it from) is not an event table: one message names
 /// what is missing and how to map it, rather than one per row.
-fn check_header(file: &str, header: &csv::StringRecord, names: &FieldNames) -> Result<(), LoadError> {
+fn check_header(
+    header_at: &Location,
+    header: &csv::StringRecord,
+    names: &FieldNames,
+) -> Result<(), LoadError> {
     let mut missing = Vec::new();
     for (role, what) in [
         (Role::Lat, "latitude"),
@@ -256,7 +268,7 @@ fn check_header(file: &str, header: &csv::StringRecord, names: &FieldNames) -> R
         .collect();
     let what: Vec<&str> = missing.iter().map(|(_, what)| *what).collect();
     Err(LoadError::new(
-        Location::file(file).at(1, 1),
+        header_at.clone(),
         Problem::Invalid(format!(
             "no column recognised as the {} (an ACLED export, borderwatch's columns, or the usual names such as lat/latitude/y, lon/lng/x, date/event_date, title/headline); name them with --map {}; the header has: {}",
             what.join(", "),
