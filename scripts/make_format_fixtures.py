@@ -5,6 +5,7 @@ files an independent writer made:
 
 - events.parquet: tests/fixtures/formats/events.geojson as GeoParquet (WKB points,
   SNAPPY, the `geo` metadata GeoPandas writes, troops as a nullable integer).
+- acled-columns.parquet: two ACLED rows, latitude/longitude columns and no geometry.
 - belgorod.parquet: the bundled Belgorod outline (belgorod.geojson) as GeoParquet
   polygons, a region layer.
 - types.parquet: one value of each type pandas/GeoPandas users write (text, Cyrillic,
@@ -61,3 +62,23 @@ gdf.to_parquet(f"{out}/types.parquet", compression="snappy", row_group_size=4, w
 
 # A region layer: the bundled Belgorod outline (run make_format_fixtures.sh first).
 gpd.read_file(f"{out}/belgorod.geojson").to_parquet(f"{out}/belgorod.parquet", compression="snappy")
+
+# ACLED's columns saved as Parquet, no geometry: latitude/longitude are fields.
+pd.DataFrame(
+    {
+        "event_id_cnty": ["RUS1001", "RUS1002"],
+        "event_date": ["2024-08-06", "2024-08-07"],
+        "event_type": ["Battles", "Explosions/Remote violence"],
+        "sub_event_type": ["Armed clash", "Shelling/artillery/missile attack"],
+        "actor1": ["Military Forces of Ukraine", "Military Forces of Russia"],
+        "country": ["Russia", "Russia"],
+        "admin1": ["Kursk", "Belgorod"],
+        "location": ["Sudzha", "Belgorod"],
+        "latitude": [51.1917, 50.5977],
+        "longitude": [35.2708, 36.5872],
+        "geo_precision": [1, 1],
+        "source": ["Ukrainska Pravda", "Kommersant"],
+        "notes": ["Clashes near Sudzha.", "Shelling of Belgorod."],
+        "fatalities": [0, 1],
+    }
+).to_parquet(f"{out}/acled-columns.parquet", compression="snappy", index=False)

@@ -336,3 +336,28 @@ fn the_columns_preview_of_a_gis_file_counts_what_loads() {
         );
     }
 }
+
+/// ACLED's export saved as Parquet by pandas: no geometry, its
+/// `latitude`/`longitude` columns give the points and its columns are
+/// recognised as ACLED's.
+#[test]
+fn a_parquet_table_with_coordinate_columns_loads_as_acled() {
+    let regions = RegionSet::bundled().expect("regions");
+    let (set, messages) = load_path(
+        &regions,
+        &fixture("acled-columns.parquet"),
+        ColumnMapping::default(),
+    );
+    assert_eq!(set.len(), 2, "{messages:?}");
+    let belgorod = set
+        .events()
+        .iter()
+        .find(|e| e.place() == Some("Belgorod"))
+        .expect("Belgorod");
+    let region = belgorod
+        .region
+        .and_then(|r| regions.get(r as usize))
+        .map(|r| r.id.as_str());
+    assert_eq!(region, Some("belgorod"));
+    assert_eq!(belgorod.date.to_iso(), "2024-08-07");
+}
