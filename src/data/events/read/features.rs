@@ -1,9 +1,9 @@
 //! Events from the GIS formats (GeoPackage, KML/KMZ, Shapefile, Parquet):
 //! each feature's fields become a table row, its point the `lat` and `lon`
 //! columns, and the rows go through the table reader, so columns are
-//! recognised, mapped (`--map`) and checked as a CSV file's are. Parquet is
-//! streamed: its row groups are decoded on a thread while the previous one
-//! becomes events.
+//! recognised, mapped (`--map`) and checked as a CSV file's are. Parquet and
+//! GeoPackage are streamed: a group of rows is decoded on a thread while the
+//! previous one becomes events, so memory holds a few groups, not the file.
 
 use std::collections::VecDeque;
 use std::path::Path;
