@@ -399,22 +399,26 @@ pub fn sniff(head: &[u8]) -> FileKind {
     FileKind::Events
 }
 
-/// [`sniff`] on the file at `path`; a GIS file (GeoPackage, KML, Shapefile,
-/// Parquet) is judged by its layers: events when it has points.
-pub fn sniff_path(path: &Path) -> Result<FileKind, LoadError> {
+/// [`sniff`] on the file at `path`, with the layers of that kind a GIS file
+/// holds (empty for other files): a GIS file (GeoPackage, KML, Shapefile,
+/// Parquet) is judged by its layers, events when it has points. What opening
+/// a file in the window decides from, and asks about when there are several
+/// layers, from one read of the file.
+pub fn sniff_path(path: &Path) -> Result<(FileKind, Vec<String>), LoadError> {
     let name = path.display().to_string();
     if let Some(format) = GisFormat::of(path) {
-        let (wanted, _) = file_use(path, format).map_err(|e| load_error(&name, format, e))?;
-        return Ok(match wanted {
+        let (wanted, layers) = file_use(path, format).map_err(|e| load_error(&name, format, e))?;
+        let kind = match wanted {
             LayerUse::Events => FileKind::Events,
             LayerUse::Regions => FileKind::Regions,
-        });
+        };
+        return Ok((kind, layers));
     }
     let io = |error: std::io::Error| LoadError::new(Location::file(&name), Problem::Io(error.to_string()));
     let file = std::fs::File::open(path).map_err(io)?;
     let mut head = Vec::with_capacity(SNIFF_BYTES);
     file.take(SNIFF_BYTES as u64).read_to_end(&mut head).map_err(io)?;
-    Ok(sniff(&head))
+    Ok((sniff(&head), Vec::new()))
 }
 
 /// How many of a preview's rows would load as events under `mapping`, and

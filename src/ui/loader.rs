@@ -11,7 +11,6 @@ use super::layer_choice::LayerChoice;
 use super::watch::FileWatcher;
 use crate::data::Diagnostic;
 use crate::data::events::read::ColumnMapping;
-use crate::data::formats::{GisFormat, LayerUse, file_use, load_error};
 use crate::load::{EventSource, FileKind, OnError, Sources, sniff_path};
 
 /// How many files File > Open recent lists.
@@ -130,26 +129,16 @@ impl Loader {
         let mut failures = Vec::new();
         for path in paths {
             self.remember_recent(&path);
-            if let Some(format) = GisFormat::of(&path) {
-                match file_use(&path, format) {
-                    Ok((wanted, layers)) if layers.len() > 1 => {
-                        self.pending_layer = Some(LayerChoice {
-                            path,
-                            regions: wanted == LayerUse::Regions,
-                            layers,
-                        });
-                        continue;
-                    }
-                    Ok(_) => {}
-                    Err(error) => {
-                        failures.push(load_error(&path.display().to_string(), format, error).into());
-                        continue;
-                    }
-                }
-            }
             match sniff_path(&path) {
-                Ok(FileKind::Regions) => self.request(SourceChange::AddRegions(path), ctx),
-                Ok(FileKind::Events) => {
+                Ok((kind, layers)) if layers.len() > 1 => {
+                    self.pending_layer = Some(LayerChoice {
+                        path,
+                        regions: kind == FileKind::Regions,
+                        layers,
+                    });
+                }
+                Ok((FileKind::Regions, _)) => self.request(SourceChange::AddRegions(path), ctx),
+                Ok((FileKind::Events, _)) => {
                     if !self.pending_event_files.contains(&path) {
                         self.pending_event_files.push(path);
                     }

@@ -62,6 +62,35 @@ impl LayerUse {
             Self::Regions => matches!(geometry, FeatureGeometry::Polygons(_)),
         }
     }
+
+    /// Whether a feature of `table` has the geometry this use needs.
+    fn found_in(self, table: &FeatureTable) -> bool {
+        table
+            .rows
+            .iter()
+            .any(|r| r.geometry.as_ref().is_some_and(|g| self.fits(g)))
+    }
+}
+
+/// The names of a GeoPackage's feature tables that declare what `wanted` needs.
+fn gpkg_layer_names(layers: &[geopackage::GpkgLayer], wanted: LayerUse) -> Vec<String> {
+    layers
+        .iter()
+        .filter(|layer| match wanted {
+            LayerUse::Events => layer.has_points(),
+            LayerUse::Regions => layer.has_polygons(),
+        })
+        .map(|layer| layer.table.clone())
+        .collect()
+}
+
+/// The names of the `tables` (a zip's Shapefiles) that hold what `wanted` needs.
+fn fitting_layers(tables: &[FeatureTable], wanted: LayerUse) -> Vec<String> {
+    tables
+        .iter()
+        .filter(|t| wanted.found_in(t))
+        .map(|t| t.name.clone())
+        .collect()
 }
 
 impl GisFormat {
@@ -129,26 +158,11 @@ pub fn note_messages(file: &str, format: GisFormat, notes: Vec<RowNote>) -> Vec<
 /// zip's Shapefiles; one unnamed layer for the other formats.
 pub fn layer_names(path: &Path, format: GisFormat, wanted: LayerUse) -> Result<Vec<String>, FormatError> {
     match format {
-        GisFormat::GeoPackage => Ok(geopackage::gpkg_layers(path)?
-            .into_iter()
-            .filter(|layer| match wanted {
-                LayerUse::Events => layer.has_points(),
-                LayerUse::Regions => layer.has_polygons(),
-            })
-            .map(|layer| layer.table)
-            .collect()),
-        GisFormat::ShapefileZip => {
-            let tables = shapefile::read_shapefile_zip(&read_bytes(path)?)?;
-            Ok(tables
-                .into_iter()
-                .filter(|t| {
-                    t.rows
-                        .iter()
-                        .any(|r| r.geometry.as_ref().is_some_and(|g| wanted.fits(g)))
-                })
-                .map(|t| t.name)
-                .collect())
-        }
+        GisFormat::GeoPackage => Ok(gpkg_layer_names(&geopackage::gpkg_layers(path)?, wanted)),
+        GisFormat::ShapefileZip => Ok(fitting_layers(
+            &shapefile::read_shapefile_zip(&read_bytes(path)?)?,
+            wanted,
+        )),
         _ => Ok(vec![String::new()]),
     }
 }
@@ -222,16 +236,7 @@ pub fn read_layer(
         GisFormat::Shapefile => shapefile::read_shapefile_path(path)?,
         GisFormat::ShapefileZip => {
             let tables = shapefile::read_shapefile_zip(&read_bytes(path)?)?;
-            let fitting: Vec<String> = tables
-                .iter()
-                .filter(|t| {
-                    t.rows
-                        .iter()
-                        .any(|r| r.geometry.as_ref().is_some_and(|g| wanted.fits(g)))
-                })
-                .map(|t| t.name.clone())
-                .collect();
-            let name = choose_layer(&fitting, layer, wanted)?;
+            let name = choose_layer(&fitting_layers(&tables, wanted), layer, wanted)?;
             tables
                 .into_iter()
                 .find(|t| t.name == name)
@@ -267,31 +272,39 @@ fn read_parquet_whole(path: &Path) -> Result<FeatureTable, FormatError> {
 /// opening it in the window decides from, and what it asks about when
 /// there are several.
 pub fn file_use(path: &Path, format: GisFormat) -> Result<(LayerUse, Vec<String>), FormatError> {
-    match format {
-        GisFormat::GeoPackage | GisFormat::ShapefileZip => {
-            let points = layer_names(path, format, LayerUse::Events)?;
-            if !points.is_empty() {
-                return Ok((LayerUse::Events, points));
-            }
-            let polygons = layer_names(path, format, LayerUse::Regions)?;
-            Ok((LayerUse::Regions, polygons))
+    // Both lists from one read of the file; a file with points is read for its events.
+    let (points, polygons) = match format {
+        GisFormat::GeoPackage => {
+            let layers = geopackage::gpkg_layers(path)?;
+            let names = |wanted| gpkg_layer_names(&layers, wanted);
+            (names(LayerUse::Events), names(LayerUse::Regions))
         }
-        GisFormat::Parquet => Ok((LayerUse::Events, vec![String::new()])),
-        GisFormat::Kml | GisFormat::Kmz | GisFormat::Shapefile => {
-            let table = read_layer(path, format, LayerUse::Events, None)?;
-            let has = |wanted: LayerUse| {
-                table
-                    .rows
-                    .iter()
-                    .any(|r| r.geometry.as_ref().is_some_and(|g| wanted.fits(g)))
-            };
-            let regions = has(LayerUse::Regions) && !has(LayerUse::Events);
-            let wanted = if regions {
-                LayerUse::Regions
-            } else {
-                LayerUse::Events
-            };
-            Ok((wanted, vec![String::new()]))
+        GisFormat::ShapefileZip => {
+            let tables = shapefile::read_shapefile_zip(&read_bytes(path)?)?;
+            let names = |wanted| fitting_layers(&tables, wanted);
+            (names(LayerUse::Events), names(LayerUse::Regions))
         }
-    }
+        _ => return single_layer_use(path, format),
+    };
+    Ok(if points.is_empty() {
+        (LayerUse::Regions, polygons)
+    } else {
+        (LayerUse::Events, points)
+    })
+}
+
+/// [`file_use`] of a format with one layer: Parquet is read for events;
+/// KML and a Shapefile for events unless they hold only polygons.
+fn single_layer_use(path: &Path, format: GisFormat) -> Result<(LayerUse, Vec<String>), FormatError> {
+    let wanted = if format == GisFormat::Parquet {
+        LayerUse::Events
+    } else {
+        let table = read_layer(path, format, LayerUse::Events, None)?;
+        if LayerUse::Regions.found_in(&table) && !LayerUse::Events.found_in(&table) {
+            LayerUse::Regions
+        } else {
+            LayerUse::Events
+        }
+    };
+    Ok((wanted, vec![String::new()]))
 }
