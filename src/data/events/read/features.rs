@@ -50,41 +50,53 @@ pub fn read_gis_events(
         }
         _ => {}
     }
-    let mut table = read_layer(path, format, LayerUse::Events, layer.as_deref())
+    let FeatureTable {
+        fields, rows, notes, ..
+    } = read_layer(path, format, LayerUse::Events, layer.as_deref())
         .map_err(|e| load_error(file, format, e))?;
     let size = std::fs::metadata(path).map_or(0, |m| m.len());
-    let notes = note_messages(file, format, std::mem::take(&mut table.notes));
-    let (header, point_columns) = header_of(&table.fields);
+    let mut whole = Some((rows, notes, size));
+    let next_group = Box::new(move || Ok(whole.take()));
+    let (summary, notes) = read_groups(file, format, &fields, next_group, context, &mut on_batch);
+    finish(note_messages(file, format, notes), summary?, file, on_batch)
+}
+
+/// Reads the events of the groups of features `next_group` gives, under
+/// the header their `fields` make; returns what was read and the groups'
+/// notes. `next_group` is dropped before this returns.
+fn read_groups(
+    file: &str,
+    format: GisFormat,
+    fields: &[String],
+    next_group: NextGroup<'_>,
+    context: ReadContext<'_>,
+    on_batch: &mut dyn FnMut(EventBatch),
+) -> (Result<FileSummary, LoadError>, Vec<RowNote>) {
+    let (header, point_columns) = header_of(fields);
     let mut rows = FeatureRows {
-        pending: table.rows.into(),
-        next_group: Box::new(|| Ok(None)),
+        pending: VecDeque::new(),
+        next_group,
         point_columns,
-        bytes: size,
-        messages: notes,
+        bytes: 0,
         notes: Vec::new(),
     };
-    let summary = read_table_stream(
-        file,
-        Table {
-            header,
-            rows: &mut rows,
-            container: format.container(),
-        },
-        context,
-        &mut on_batch,
-    )?;
-    finish(&mut rows, summary, file, on_batch)
+    let table = Table {
+        header,
+        rows: &mut rows,
+        container: format.container(),
+    };
+    let summary = read_table_stream(file, table, context, on_batch);
+    (summary, rows.notes)
 }
 
 /// Hands the reader's own messages over after the rows, and says so when a
 /// file held no feature at all.
 fn finish(
-    rows: &mut FeatureRows<'_>,
+    mut messages: Vec<Diagnostic>,
     summary: FileSummary,
     file: &str,
     mut on_batch: impl FnMut(EventBatch),
 ) -> Result<FileSummary, LoadError> {
-    let mut messages = std::mem::take(&mut rows.messages);
     if summary.records == 0 {
         messages.push(Diagnostic::warning(
             Location::file(file),
@@ -124,8 +136,6 @@ struct FeatureRows<'a> {
     point_columns: bool,
     /// Bytes read so far.
     bytes: u64,
-    /// The reader's notes, handed over at the end.
-    messages: Vec<Diagnostic>,
     /// The notes of the groups read so far.
     notes: Vec<RowNote>,
 }
@@ -201,57 +211,22 @@ fn read_streamed(
             rejected: 0,
             container: format.container(),
         };
-        let mut rows = FeatureRows {
-            pending: VecDeque::new(),
-            next_group: Box::new(|| Ok(None)),
-            point_columns: false,
-            bytes: 0,
-            messages: note_messages(file, format, notes),
-            notes: Vec::new(),
-        };
-        return finish(&mut rows, summary, file, on_batch);
+        return finish(note_messages(file, format, notes), summary, file, on_batch);
     };
-    let (header, point_columns) = header_of(&first.0.fields);
-    let mut first_rows = Some(first);
-    let mut rows = FeatureRows {
-        pending: VecDeque::new(),
-        next_group: Box::new(move || {
-            let group = first_rows.take().or_else(|| receiver.recv().ok());
-            Ok(group.map(|(table, bytes)| (table.rows, table.notes, bytes)))
-        }),
-        point_columns,
-        bytes: 0,
-        messages: Vec::new(),
-        notes: Vec::new(),
-    };
-    let summary = read_table_stream(
-        file,
-        Table {
-            header,
-            rows: &mut rows,
-            container: format.container(),
-        },
-        context,
-        &mut on_batch,
-    );
-    let mut messages = std::mem::take(&mut rows.messages);
-    let group_notes = std::mem::take(&mut rows.notes);
-    // Dropping the receiver stops the decoder at its next group.
-    drop(rows);
+    let fields = first.0.fields.clone();
+    let mut first = Some(first);
+    // The receiver goes with `next_group`: dropping it stops the decoder at
+    // its next group, should reading stop early.
+    let next_group = Box::new(move || {
+        let group = first.take().or_else(|| receiver.recv().ok());
+        Ok(group.map(|(table, bytes)| (table.rows, table.notes, bytes)))
+    });
+    let (summary, group_notes) = read_groups(file, format, &fields, next_group, context, &mut on_batch);
     let decoded = join_decoder(file, format, decoder);
     let summary = summary?;
-    let notes = decoded?;
-    messages.extend(note_messages(file, format, group_notes));
-    messages.extend(note_messages(file, format, notes));
-    let mut rows = FeatureRows {
-        pending: VecDeque::new(),
-        next_group: Box::new(|| Ok(None)),
-        point_columns,
-        bytes: 0,
-        messages,
-        notes: Vec::new(),
-    };
-    finish(&mut rows, summary, file, on_batch)
+    let mut messages = note_messages(file, format, group_notes);
+    messages.extend(note_messages(file, format, decoded?));
+    finish(messages, summary, file, on_batch)
 }
 
 /// The first `max_rows` features of the GIS file at `path` (its layer

@@ -98,11 +98,7 @@ pub fn read_table_stream(
     let (flavour, rules, mut file_messages) = file_rules(
         TableFile {
             file,
-            header_at: if container == Container::CsvRows {
-                Location::file(file).at(1, 1)
-            } else {
-                Location::file(file)
-            },
+            header_at: header_location(file, container),
             header: &header,
             columns: &columns,
             rows: &rows,
@@ -163,6 +159,17 @@ fn report_progress(progress: &LoadProgress, reported: u64, at: u64, rows: usize)
         .fetch_add(at.saturating_sub(reported), Ordering::Relaxed);
     progress.records.fetch_add(rows as u64, Ordering::Relaxed);
     at
+}
+
+/// Where a table's header is, as messages about it say: line 1 of a CSV
+/// file; the file alone where records have no lines.
+fn header_location(file: &str, container: Container) -> Location {
+    let at = Location::file(file);
+    if container == Container::CsvRows {
+        at.at(1, 1)
+    } else {
+        at
+    }
 }
 
 /// What deciding a table's fields looks at.
