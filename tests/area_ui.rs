@@ -9,12 +9,12 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::path::Path;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::data::area_file::write_area;
 use borderwatch::geometry::area::DrawnArea;
 use borderwatch::map::MapTool;
+use common::cli::check_json;
 use common::{app_with_events, border_places, click_at, harness_for, screen_pos};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -50,24 +50,6 @@ fn records(places: &[(f64, f64)]) -> Vec<u8> {
 fn harness(places: &[(f64, f64)]) -> (Harness<'static, BorderwatchApp>, Vec<u8>) {
     let json = records(places);
     (harness_for(app_with_events("places.json", &json)), json)
-}
-
-/// `borderwatch check --format json` on `events` with `options`; it must
-/// succeed.
-fn check_json(events: &Path, options: &[&OsStr]) -> Value {
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-        .args(["check", "--format", "json"])
-        .args(options)
-        .arg(events)
-        .output()
-        .expect("the binary runs");
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON report")
 }
 
 /// Even-odd point in polygon on longitude/latitude; `None` when the point
@@ -139,7 +121,11 @@ fn a_polygon_drawn_on_the_map_filters_the_events_inside_it() {
     write_area(&DrawnArea::Polygon(ring), &mut saved).expect("writes");
     std::fs::write(&area_path, saved).expect("area file");
     std::fs::write(&events_path, json).expect("events file");
-    let report = check_json(&events_path, &["--area".as_ref(), area_path.as_os_str()]);
+    let report = check_json(&[
+        OsStr::new("--area"),
+        area_path.as_os_str(),
+        events_path.as_os_str(),
+    ]);
     assert_eq!(report["matched"], shown);
 }
 
@@ -203,7 +189,7 @@ fn a_region_outline_loaded_as_an_area_keeps_that_regions_events() {
     let dir = tempfile::tempdir().expect("temp dir");
     let events = dir.path().join("places.json");
     std::fs::write(&events, records(&places())).expect("write");
-    let all = check_json(&events, &[]);
+    let all = check_json(&[&events]);
     let belgorod = all["regions"]
         .as_array()
         .expect("regions")
@@ -213,6 +199,6 @@ fn a_region_outline_loaded_as_an_area_keeps_that_regions_events() {
         .expect("Belgorod's row");
     assert!(belgorod >= 5, "{belgorod}");
     let outline = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/regions/belgorod.geojson");
-    let inside = check_json(&events, &["--area".as_ref(), outline.as_ref()]);
+    let inside = check_json(&[OsStr::new("--area"), outline.as_ref(), events.as_os_str()]);
     assert_eq!(inside["matched"].as_u64(), Some(belgorod));
 }

@@ -13,7 +13,7 @@ use borderwatch::data::{EventSetBuilder, RegionSet};
 use borderwatch::load::{EventSource, RegionSource};
 use borderwatch::ui::session::Session;
 use borderwatch::{BorderwatchApp, StartupOptions};
-use common::{bundled_app, click_at, harness_for, screen_pos, wait_until};
+use common::{bundled_app, click_at, event_ids, harness_for, screen_pos, wait_until};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
@@ -30,18 +30,6 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).expect("writes the temporary file");
     path
-}
-
-fn event_ids(app: &BorderwatchApp) -> Vec<String> {
-    let mut ids: Vec<String> = app
-        .dataset()
-        .events
-        .events()
-        .iter()
-        .map(|e| e.id().to_string())
-        .collect();
-    ids.sort();
-    ids
 }
 
 #[derive(Debug)]

@@ -10,7 +10,8 @@ use std::process::{Command, Output};
 
 use borderwatch::export::ExportFormat;
 use borderwatch::load::RegionSource;
-use common::{bundled_app, harness_for, wait_until};
+use common::cli::check_json;
+use common::{bundled_app, event_ids, harness_for, wait_until};
 use egui_kittest::kittest::Queryable;
 
 fn fixture(name: &str) -> PathBuf {
@@ -19,22 +20,10 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn ids(app: &borderwatch::BorderwatchApp) -> Vec<String> {
-    let mut ids: Vec<String> = app
-        .dataset()
-        .events
-        .events()
-        .iter()
-        .map(|e| e.id().to_string())
-        .collect();
-    ids.sort();
-    ids
-}
-
 #[test]
 fn a_geopackage_with_two_tables_asks_which_to_open() {
     let mut harness = harness_for(bundled_app());
-    let before = ids(harness.state());
+    let before = event_ids(harness.state());
     harness.state_mut().open_paths([fixture("two-layers.gpkg")]);
     harness.run();
     harness.get_by_label("Choose a layer");
@@ -44,7 +33,7 @@ fn a_geopackage_with_two_tables_asks_which_to_open() {
     wait_until(&mut harness, 30, "the chosen table loading", |app| {
         !app.is_loading()
     });
-    let after = ids(harness.state());
+    let after = event_ids(harness.state());
     let added: Vec<&String> = after.iter().filter(|id| !before.contains(id)).collect();
     assert_eq!(
         added,
@@ -86,7 +75,7 @@ fn the_export_menu_offers_every_format_and_each_loads_back() {
     for format in ExportFormat::ALL {
         harness.get_by_label_contains(&format!("Filtered events as {}…", format.name()));
     }
-    let shown = ids(harness.state());
+    let shown = event_ids(harness.state());
     for format in [ExportFormat::GeoPackage, ExportFormat::Kmz, ExportFormat::Parquet] {
         let path = dir.path().join(format!("shown.{}", format.extension()));
         harness.state_mut().export_events(format, path.clone());
@@ -116,23 +105,12 @@ fn borderwatch(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
-fn check_json(path: &str) -> serde_json::Value {
-    let output = borderwatch(&["check", "--format", "json", path]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON report")
-}
-
 #[test]
 fn export_writes_each_format_and_check_counts_it_as_the_source() {
     let dir = tempfile::tempdir().expect("temp dir");
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/events/sample.json");
     let sample = sample.display().to_string();
-    let reference = check_json(&sample);
+    let reference = check_json(&[&sample]);
     for format in ["gpkg", "kml", "kmz", "parquet"] {
         let out = dir.path().join(format!("sample.{format}"));
         let out = out.display().to_string();
@@ -143,7 +121,7 @@ fn export_writes_each_format_and_check_counts_it_as_the_source() {
             "{format}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let report = check_json(&out);
+        let report = check_json(&[&out]);
         assert_eq!(report["regions"], reference["regions"], "{format}");
         assert_eq!(report["loaded"], reference["loaded"], "{format}");
     }

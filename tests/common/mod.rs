@@ -2,6 +2,11 @@
 //! user would, and places whose region is known.
 #![allow(dead_code)] // each test file uses a part of these
 
+// Runs the binary: only in the integration tests (examples/e2e_targets.rs
+// includes this file and has no binary beside it).
+#[cfg(test)]
+pub mod cli;
+
 use borderwatch::BorderwatchApp;
 use borderwatch::dataset::Dataset;
 use egui::{Event, Modifiers, PointerButton, Pos2, Vec2};
@@ -52,6 +57,19 @@ pub fn app_with_events(file: &str, records: &[u8]) -> BorderwatchApp {
         .expect("the events load");
     let events = builder.finish().0;
     BorderwatchApp::with_dataset(Dataset::new(regions, context, events))
+}
+
+/// The ids of the app's events, sorted.
+pub fn event_ids(app: &BorderwatchApp) -> Vec<String> {
+    let mut ids: Vec<String> = app
+        .dataset()
+        .events
+        .events()
+        .iter()
+        .map(|e| e.id().to_string())
+        .collect();
+    ids.sort();
+    ids
 }
 
 /// The places of `tests/fixtures/border_distances.json` (name, lat, lon,
