@@ -5,13 +5,15 @@
 //! deleted, must load or be refused with a message that names the file,
 //! never panic. Fixed seed, like tests/robustness.rs.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use borderwatch::data::regions::read_layer_paths;
 use borderwatch::data::{EventSetBuilder, RegionSet};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::{Config as ProptestConfig, RngSeed};
+use proptest::test_runner::Config as ProptestConfig;
 
 /// The fixtures mutated, with the files that must sit beside them.
 const FIXTURES: [(&str, &[&str]); 8] = [
@@ -31,22 +33,12 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// `cases` cases from this file's fixed seed; a failure is not written to a
+/// regressions file (the fixtures' names say which input failed).
 fn config(cases: u32) -> ProptestConfig {
-    let set = |name: &str| std::env::var_os(name).is_some();
-    let default = ProptestConfig::default();
     ProptestConfig {
-        cases: if set("PROPTEST_CASES") {
-            default.cases
-        } else {
-            cases
-        },
-        rng_seed: if set("PROPTEST_RNG_SEED") {
-            default.rng_seed
-        } else {
-            RngSeed::Fixed(0x6015_f11e)
-        },
         failure_persistence: None,
-        ..default
+        ..common::property::fixed_seed(cases, 0x6015_f11e)
     }
 }
 

@@ -9,6 +9,8 @@
 //! The coverage-guided counterpart is in `fuzz/` (docs/fuzzing.md); the inputs
 //! it once failed on, under `fuzz/regressions/<target>/`, are replayed here.
 
+mod common;
+
 use std::io::Read;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -18,7 +20,6 @@ use borderwatch::data::regions::read_region_layer;
 use borderwatch::data::{ContextLayer, LoadError, Location, RegionSet};
 use proptest::prelude::*;
 use proptest::sample::Index;
-use proptest::test_runner::RngSeed;
 
 /// The fuzz targets' oracle: a location must name the file and a line and
 /// column inside it. One copy, so the two kinds of test cannot drift apart.
@@ -425,25 +426,9 @@ fn without_extension(name: &str) -> &str {
 /// The scanner reads 4 MiB at a time (`READ_SIZE` in src/data/json_records.rs).
 const READ_SIZE: usize = 4 << 20;
 
-/// `cases` cases from a fixed seed, so that `cargo test` is repeatable;
-/// `PROPTEST_CASES` and `PROPTEST_RNG_SEED` still win, to search longer or
-/// elsewhere (`PROPTEST_RNG_SEED=7 PROPTEST_CASES=5000 cargo test --test robustness`).
+/// `cases` cases from this file's fixed seed (see [`common::property::fixed_seed`]).
 fn config(cases: u32) -> ProptestConfig {
-    let default = ProptestConfig::default();
-    let set = |name: &str| std::env::var_os(name).is_some();
-    ProptestConfig {
-        cases: if set("PROPTEST_CASES") {
-            default.cases
-        } else {
-            cases
-        },
-        rng_seed: if set("PROPTEST_RNG_SEED") {
-            default.rng_seed
-        } else {
-            RngSeed::Fixed(0x5eed_b0de)
-        },
-        ..default
-    }
+    common::property::fixed_seed(cases, 0x5eed_b0de)
 }
 
 /// The file names the `event_any` fuzz target gives its input, by its

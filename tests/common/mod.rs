@@ -6,6 +6,8 @@
 // includes this file and has no binary beside it).
 #[cfg(test)]
 pub mod cli;
+#[cfg(test)]
+pub mod property;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::dataset::Dataset;
