@@ -12,7 +12,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
 
 use super::crs::{Crs, crs_from_epsg};
-use super::table::{ColumnKind, FeatureGeometry, FeatureRow, FeatureTable, FormatError, PointRow, RowNote};
+use super::table::{
+    ColumnKind, FeatureGeometry, FeatureRow, FeatureTable, FormatError, PointRow, RowNote, gather_groups,
+};
 use super::wkb::{read_wkb, write_point_wkb};
 
 /// The `application_id` of a GeoPackage: "GPKG".
@@ -110,23 +112,11 @@ const GROUP_ROWS: usize = 65_536;
 
 /// Reads the feature table `table` of the GeoPackage at `path` whole.
 pub fn read_gpkg_table(path: &Path, table: &str) -> Result<FeatureTable, FormatError> {
-    let mut whole: Option<FeatureTable> = None;
-    let notes = read_gpkg_groups(path, table, &mut |group, _| {
-        match &mut whole {
-            Some(table) => {
-                table.rows.extend(group.rows);
-                table.notes.extend(group.notes);
-            }
-            None => whole = Some(group),
-        }
-        true
-    })?;
-    let mut table = whole.unwrap_or_else(|| FeatureTable {
-        name: table.to_string(),
-        ..FeatureTable::default()
-    });
-    table.notes.extend(notes);
-    Ok(table)
+    let mut whole = gather_groups(|on_group| read_gpkg_groups(path, table, on_group))?;
+    if whole.name.is_empty() {
+        whole.name = table.to_string();
+    }
+    Ok(whole)
 }
 
 /// Reads the feature table `table` of the GeoPackage at `path`, handing

@@ -20,7 +20,7 @@ use std::path::Path;
 
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
-use table::{FeatureGeometry, FeatureTable, FormatError, RowNote};
+use table::{FeatureGeometry, FeatureTable, FormatError, RowNote, gather_groups};
 
 /// A GIS format borderwatch reads, by file extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,17 +254,7 @@ pub fn read_layer(
 fn read_parquet_whole(path: &Path) -> Result<FeatureTable, FormatError> {
     let file =
         std::fs::File::open(path).map_err(|e| FormatError::file(format!("cannot read the file: {e}")))?;
-    let mut whole: Option<FeatureTable> = None;
-    let info = parquet::read_parquet(file, &mut |group, _| {
-        match &mut whole {
-            Some(table) => table.rows.extend(group.rows),
-            None => whole = Some(group),
-        }
-        true
-    })?;
-    let mut table = whole.unwrap_or_default();
-    table.notes.extend(info.notes);
-    Ok(table)
+    gather_groups(|on_group| parquet::read_parquet(file, on_group).map(|info| info.notes))
 }
 
 /// What the file at `path` is for (events when it has points, a region

@@ -76,6 +76,28 @@ impl FeatureTable {
     }
 }
 
+/// The groups of rows `read` hands over (a Parquet file's row groups, a
+/// GeoPackage table's rows) gathered into one table, with the notes `read`
+/// returns after the groups' own (an empty, unnamed table when no group came).
+pub fn gather_groups(
+    read: impl FnOnce(&mut dyn FnMut(FeatureTable, u64) -> bool) -> Result<Vec<RowNote>, FormatError>,
+) -> Result<FeatureTable, FormatError> {
+    let mut whole: Option<FeatureTable> = None;
+    let notes = read(&mut |group, _| {
+        match &mut whole {
+            Some(table) => {
+                table.rows.extend(group.rows);
+                table.notes.extend(group.notes);
+            }
+            None => whole = Some(group),
+        }
+        true
+    })?;
+    let mut table = whole.unwrap_or_default();
+    table.notes.extend(notes);
+    Ok(table)
+}
+
 /// How a written column is typed where the format types columns
 /// (GeoPackage, Parquet); KML writes every value as text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
