@@ -88,7 +88,7 @@ def city_around(row, district, towns):
     """The geonameid of the town whose urban area holds this smaller place (a
     district such as Saltivka in Kharkiv, named so in GeoNames or lying inside
     a city four times its size), else 0. The map labels such places only when
-    zoomed into the town; search finds them."""
+    zoomed into the town; search finds them. -1: a district of a smaller town."""
     for big in towns:
         if big[5] <= row[5]:
             break
@@ -96,7 +96,7 @@ def city_around(row, district, towns):
         if (district and km(row, big) <= 25) or (big[5] >= 4 * row[5] and big[5] >= 300_000
                                                   and km(row, big) <= radius_km):
             return big[0]
-    return 0
+    return -1 if district else 0
 
 
 def main():
