@@ -99,6 +99,13 @@ def city_around(row, district, towns):
     return -1 if district else 0
 
 
+def duplicate_of_bigger(row, rows):
+    """Whether GeoNames lists this place twice: a larger place within 5 km
+    whose name is inside this one's ("Gorod Shebekino" beside Shebekino)."""
+    return any(other[5] > row[5] and other[1] != row[1] and other[1] in row[1] and km(row, other) <= 5
+               for other in rows)
+
+
 def main():
     source, package, out = sys.argv[1:4]
     cities = json.load(open(source, encoding="utf-8")).values()
@@ -113,6 +120,7 @@ def main():
         rows.append([c["geonameid"], c["name"], local_name(c), round(lat, 5), round(lon, 5),
                      c["population"], c["countrycode"], names])
     rows.sort(key=lambda r: (-r[5], r[0]))
+    rows = [r for r in rows if not duplicate_of_bigger(r, rows)]
     towns = []
     for row in rows:
         part_of = city_around(row, districts[row[0]], towns)

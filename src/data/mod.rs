@@ -13,6 +13,7 @@ pub mod events;
 pub mod formats;
 pub mod grouped;
 pub mod json;
+pub mod places;
 pub mod regions;
 
 pub use container::Container;

@@ -8,6 +8,8 @@ pub struct LabelPlacer {
     taken: Vec<Rect>,
     /// Where a label may go relative to its anchor, tried in order.
     shifts: Vec<Vec2>,
+    /// Every label painted, in order.
+    drawn: Vec<PlacedLabel>,
 }
 
 impl Default for LabelPlacer {
@@ -15,9 +17,23 @@ impl Default for LabelPlacer {
         Self {
             taken: Vec::new(),
             shifts: vec![Vec2::ZERO],
+            drawn: Vec::new(),
         }
     }
 }
+
+/// A label the map painted this frame: its text and where (for tests and
+/// for anything that must keep clear of it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedLabel {
+    /// The text.
+    pub text: String,
+    /// Its rectangle on screen.
+    pub rect: Rect,
+}
+
+/// Gap between a dot and the name beside it, in points.
+const DOT_GAP: f32 = 3.0;
 
 /// One label to place.
 pub struct Label<'a> {
@@ -56,11 +72,63 @@ impl LabelPlacer {
         }
         let rect = self.shifts.iter().find_map(|shift| {
             let rect = Align2::CENTER_CENTER.anchor_size(label.anchor + *shift, size);
-            let padded = rect.expand(2.0);
-            (clip.contains_rect(rect) && !self.taken.iter().any(|r| r.intersects(padded))).then_some(rect)
+            self.is_free(clip, rect).then_some(rect)
         })?;
+        self.paint_galley(rect, galley, label.text, label.color, label.halo, shapes);
+        Some(rect)
+    }
+
+    /// Lays out and paints `label` beside the point `dot` (a town's), on its
+    /// right, left, above or below, whichever is first free, keeping the dot
+    /// itself clear too. Returns the label's rectangle when painted.
+    pub fn place_beside(
+        &mut self,
+        painter: &Painter,
+        clip: Rect,
+        label: Label<'_>,
+        dot: Rect,
+        shapes: &mut Vec<Shape>,
+    ) -> Option<Rect> {
+        if !clip.contains(dot.center()) || self.taken.iter().any(|r| r.intersects(dot)) {
+            return None;
+        }
+        let galley = painter.layout_no_wrap(label.text.to_string(), label.font, label.color);
+        let size = galley.size();
+        let (c, gap) = (dot.center(), DOT_GAP + dot.width() / 2.0);
+        let rect = [
+            Align2::LEFT_CENTER.anchor_size(c + Vec2::new(gap, 0.0), size),
+            Align2::RIGHT_CENTER.anchor_size(c - Vec2::new(gap, 0.0), size),
+            Align2::CENTER_BOTTOM.anchor_size(c - Vec2::new(0.0, gap), size),
+            Align2::CENTER_TOP.anchor_size(c + Vec2::new(0.0, gap), size),
+        ]
+        .into_iter()
+        .find(|rect| self.is_free(clip, *rect))?;
+        self.taken.push(dot);
+        self.paint_galley(rect, galley, label.text, label.color, label.halo, shapes);
+        Some(rect)
+    }
+
+    /// Whether `rect` lies in `clip`, clear (by two points) of every label placed.
+    fn is_free(&self, clip: Rect, rect: Rect) -> bool {
         let padded = rect.expand(2.0);
-        self.taken.push(padded);
+        clip.contains_rect(rect) && !self.taken.iter().any(|r| r.intersects(padded))
+    }
+
+    /// Paints a laid-out label at `rect` on a one-point halo, and takes its place.
+    fn paint_galley(
+        &mut self,
+        rect: Rect,
+        galley: std::sync::Arc<egui::Galley>,
+        text: &str,
+        color: Color32,
+        halo: Color32,
+        shapes: &mut Vec<Shape>,
+    ) {
+        self.taken.push(rect.expand(2.0));
+        self.drawn.push(PlacedLabel {
+            text: text.to_string(),
+            rect,
+        });
         for offset in [
             Vec2::new(-1.0, 0.0),
             Vec2::new(1.0, 0.0),
@@ -70,11 +138,10 @@ impl LabelPlacer {
             shapes.push(Shape::galley_with_override_text_color(
                 rect.min + offset,
                 galley.clone(),
-                label.halo,
+                halo,
             ));
         }
-        shapes.push(Shape::galley(rect.min, galley, label.color));
-        Some(rect)
+        shapes.push(Shape::galley(rect.min, galley, color));
     }
 
     /// Lets later labels move off their anchor by these shifts (tried in
@@ -92,5 +159,10 @@ impl LabelPlacer {
     /// Marks a rectangle as taken (e.g. by a control drawn over the map).
     pub fn reserve(&mut self, rect: Rect) {
         self.taken.push(rect);
+    }
+
+    /// The labels painted, in the order they were placed.
+    pub fn into_drawn(self) -> Vec<PlacedLabel> {
+        self.drawn
     }
 }

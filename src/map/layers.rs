@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 
 use super::WorldRect;
 use super::mesh::{LineMesh, ShapeMesh};
+use super::towns::TownLayer;
+use crate::data::places::Gazetteer;
 use crate::data::regions::BorderKind;
 use crate::data::regions::border_distance::BorderMeasure;
 use crate::data::{ContextKind, ContextLayer, RegionSet};
@@ -29,6 +31,16 @@ pub struct LayerVisibility {
     pub labels: bool,
     /// Hexagon bins of the shown events instead of their markers.
     pub density: bool,
+    /// Towns and villages (GeoNames), named from the zoom where they matter.
+    pub towns: bool,
+    /// Rivers, lakes and reservoirs.
+    pub water: bool,
+    /// Towns named in the local language (Russian, Ukrainian, Belarusian)
+    /// instead of English.
+    pub local_names: bool,
+    /// Raster tiles (OpenStreetMap or the source chosen) under the regions.
+    /// Off until asked for: with it on, the tile server sees the area viewed.
+    pub tiles: bool,
 }
 
 impl Default for LayerVisibility {
@@ -41,6 +53,10 @@ impl Default for LayerVisibility {
             notional: false,
             labels: true,
             density: false,
+            towns: true,
+            water: true,
+            local_names: false,
+            tiles: false,
         }
     }
 }
@@ -71,6 +87,10 @@ pub struct MapLayers {
     pub(super) context_filled: Vec<bool>,
     /// The border lines, in drawing order.
     pub(super) borders: Vec<(BorderKind, LineMesh)>,
+    /// Towns, ranked for labelling; `None` without a gazetteer.
+    pub(super) towns: Option<TownLayer>,
+    /// The places the towns are.
+    pub(super) gazetteer: Option<&'static Gazetteer>,
     region_bounds: Option<WorldRect>,
     /// What the band along the border is made from.
     border: Arc<BorderMeasure>,
@@ -109,6 +129,8 @@ impl MapLayers {
                 .iter()
                 .map(|b| (b.kind, LineMesh::new(&b.line)))
                 .collect(),
+            towns: Some(TownLayer::new(Gazetteer::bundled(), regions.border())),
+            gazetteer: Some(Gazetteer::bundled()),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
             border: regions.border().clone(),
             bands: Mutex::new(Vec::new()),

@@ -15,10 +15,12 @@ mod region_labels;
 pub mod ruler;
 pub mod style;
 pub mod tools;
+mod towns;
 pub mod view;
 mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};
+pub use labels::PlacedLabel;
 pub use layers::{LayerVisibility, MapLayers};
 pub use markers::{EventLayer, paint_single, precision_note};
 pub use memory::MapMemory;

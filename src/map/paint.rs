@@ -6,6 +6,7 @@ use egui::epaint::Mesh;
 use egui::{Align2, FontId, Pos2, Shape, Stroke, Ui, vec2};
 
 use super::density::paint_density;
+use super::labels::PlacedLabel;
 use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
 use super::widget::MapWidget;
@@ -18,7 +19,14 @@ use crate::spatial::Cluster;
 impl MapWidget<'_> {
     /// Paints the map in `viewport`, with `hovered` region highlighted and
     /// the event `clusters` on top.
-    pub(super) fn paint(&self, ui: &Ui, viewport: &Viewport, hovered: Option<usize>, clusters: &[Cluster]) {
+    /// Returns the labels painted.
+    pub(super) fn paint(
+        &self,
+        ui: &Ui,
+        viewport: &Viewport,
+        hovered: Option<usize>,
+        clusters: &[Cluster],
+    ) -> Vec<PlacedLabel> {
         let rect = viewport.rect;
         let painter = ui.painter_at(rect);
         let visible = viewport.visible_world();
@@ -37,9 +45,11 @@ impl MapWidget<'_> {
             painter.extend(std::mem::take(&mut shapes));
             paint_density(&painter, viewport, density, style);
         }
-        if self.shows(|v| v.labels) {
-            self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes);
-        }
+        let labels = if self.shows(|v| v.labels) {
+            self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes)
+        } else {
+            Vec::new()
+        };
         if let Some(layer) = self.events.as_ref().filter(|_| self.shows(|v| v.markers)) {
             paint_markers(&painter, clusters, layer, viewport, style, &mut shapes);
         }
@@ -55,6 +65,7 @@ impl MapWidget<'_> {
             FontId::proportional(10.0),
             style.context_label,
         );
+        labels
     }
 
     /// Context: land fills, then admin-1 borders under country borders.
@@ -104,6 +115,8 @@ impl MapWidget<'_> {
     ) {
         let style = self.style;
         let max_count = self.choropleth.and_then(|c| c.iter().copied().max()).unwrap_or(0);
+        // Zoomed in, the fills thin out so towns, rivers and tiles show through.
+        let fade = MapStyle::fill_fade(viewport.view.zoom, self.shows(|v| v.tiles));
         let mut fills = Mesh::default();
         for (index, mesh) in self.layers.regions.iter().enumerate() {
             if !mesh.bounds.intersects(visible) || !self.region_shown(index) {
@@ -116,6 +129,7 @@ impl MapWidget<'_> {
             } else {
                 style.region_fill_alpha
             };
+            let alpha = (f32::from(alpha) * fade).round() as u8;
             let color = match self.choropleth {
                 Some(counts) => {
                     let count = counts.get(index).copied().unwrap_or(0);

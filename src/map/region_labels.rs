@@ -1,11 +1,11 @@
 //! The names on the map: tracked regions first (they matter most), then
-//! seas, countries and, zoomed in, admin-1 areas of the context, each kept
+//! seas, countries, towns and, zoomed in, admin-1 areas of the context, each kept
 //! clear of the map's controls, the app's overlays and the markers.
 
 use egui::{Color32, FontId, Painter, Pos2, Rect, Shape, Vec2, vec2};
 use geo::{Contains, Coord};
 
-use super::labels::{Label, LabelPlacer};
+use super::labels::{Label, LabelPlacer, PlacedLabel};
 use super::mesh::ShapeMesh;
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport, WorldRect};
@@ -15,14 +15,15 @@ use crate::data::{ContextFeature, ContextKind};
 const ADMIN1_LABEL_ZOOM: f64 = 5.5;
 
 impl MapWidget<'_> {
-    /// Places and paints every label, avoiding the `markers` drawn.
+    /// Places and paints every label, avoiding the `markers` drawn, and
+    /// returns those painted.
     pub(super) fn paint_labels(
         &self,
         painter: &Painter,
         viewport: &Viewport,
         markers: &[Rect],
         shapes: &mut Vec<Shape>,
-    ) {
+    ) -> Vec<PlacedLabel> {
         let mut placer = LabelPlacer::default();
         // Keep labels clear of the controls and the scale bar.
         placer.reserve(Rect::from_min_size(
@@ -45,7 +46,15 @@ impl MapWidget<'_> {
         ]);
         self.place_region_labels(&mut placer, painter, viewport, shapes);
         placer.no_shifts();
-        self.place_context_labels(&mut placer, painter, viewport, shapes);
+        let kinds = [ContextKind::Sea, ContextKind::Country];
+        self.place_context_labels(&mut placer, painter, viewport, &kinds, shapes);
+        if self.shows(|v| v.towns) {
+            self.place_town_labels(&mut placer, painter, viewport, shapes);
+        }
+        if viewport.view.zoom >= ADMIN1_LABEL_ZOOM {
+            self.place_context_labels(&mut placer, painter, viewport, &[ContextKind::Admin1], shapes);
+        }
+        placer.into_drawn()
     }
 
     /// The names of the regions shown, with their counts on a choropleth.
@@ -90,18 +99,18 @@ impl MapWidget<'_> {
         }
     }
 
-    /// Seas, countries, then (zoomed in) admin-1 areas of the context.
+    /// The names of the context's features of these `kinds`, kind by kind.
     fn place_context_labels(
         &self,
         placer: &mut LabelPlacer,
         painter: &Painter,
         viewport: &Viewport,
+        kinds: &[ContextKind],
         shapes: &mut Vec<Shape>,
     ) {
         let clip = viewport.rect.shrink(4.0);
-        let zoom = viewport.view.zoom;
-        for kind in [ContextKind::Sea, ContextKind::Country, ContextKind::Admin1] {
-            if (kind == ContextKind::Admin1 && zoom < ADMIN1_LABEL_ZOOM) || !self.shows(|v| v.context) {
+        for &kind in kinds {
+            if !self.shows(|v| v.context) {
                 continue;
             }
             for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {

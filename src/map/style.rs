@@ -90,6 +90,16 @@ pub struct MapStyle {
     pub cluster_fill: Color32,
     /// Ring around the selected event.
     pub marker_selection: Color32,
+    /// Inside of a town's dot.
+    pub town_dot: Color32,
+    /// Town names, and the ring of their dots.
+    pub town_label: Color32,
+    /// Rivers.
+    pub river: Color32,
+    /// Lakes and reservoirs.
+    pub lake: Color32,
+    /// River names.
+    pub water_label: Color32,
 }
 
 impl MapStyle {
@@ -123,6 +133,11 @@ impl MapStyle {
             marker_outline: Color32::WHITE,
             cluster_fill: Color32::from_rgb(0xF4, 0xF4, 0xF4),
             marker_selection: Color32::from_rgb(0x11, 0x11, 0x11),
+            town_dot: Color32::from_rgb(0xFF, 0xFF, 0xFF),
+            town_label: Color32::from_rgb(0x33, 0x30, 0x2C),
+            river: Color32::from_rgb(0x6F, 0x9F, 0xC8),
+            lake: Color32::from_rgb(0xB0, 0xCB, 0xE0),
+            water_label: Color32::from_rgb(0x3D, 0x6E, 0x99),
         }
     }
 
@@ -151,6 +166,11 @@ impl MapStyle {
             marker_outline: Color32::from_rgb(0x10, 0x10, 0x10),
             cluster_fill: Color32::from_rgb(0x30, 0x30, 0x30),
             marker_selection: Color32::from_rgb(0xFF, 0xE0, 0x4D),
+            town_dot: Color32::from_rgb(0x20, 0x20, 0x20),
+            town_label: Color32::from_rgb(0xE2, 0xE0, 0xDA),
+            river: Color32::from_rgb(0x3B, 0x5E, 0x80),
+            lake: Color32::from_rgb(0x1C, 0x2B, 0x3A),
+            water_label: Color32::from_rgb(0x7F, 0xA6, 0xC8),
         }
     }
 
@@ -196,6 +216,15 @@ impl MapStyle {
         Self::category_color(category.slot())
     }
 
+    /// How much of a region fill's opacity is kept at `zoom`: all of it out
+    /// to zoom 7 (an oblast fills the window), a quarter from zoom 10 (a town
+    /// and its villages), less over tiles, so what is under the fill shows.
+    pub fn fill_fade(zoom: f64, over_tiles: bool) -> f32 {
+        let t = ((zoom - 7.0) / 3.0).clamp(0.0, 1.0) as f32;
+        let fade = 1.0 - 0.75 * t;
+        if over_tiles { fade * 0.6 } else { fade }
+    }
+
     /// Land colour of a context feature by its country.
     pub fn land(&self, country: &str) -> Color32 {
         match country {
@@ -218,6 +247,16 @@ mod tests {
         let categories: std::collections::HashSet<_> = (0..8).map(MapStyle::category_color).collect();
         assert_eq!(categories.len(), 8, "seven known categories and a neutral one");
         assert_eq!(MapStyle::category_color(8), MapStyle::category_color(7));
+    }
+
+    #[test]
+    fn region_fills_thin_out_as_the_map_zooms_in_and_over_tiles() {
+        assert_eq!(MapStyle::fill_fade(5.0, false), 1.0);
+        assert_eq!(MapStyle::fill_fade(7.0, false), 1.0);
+        assert!((MapStyle::fill_fade(10.0, false) - 0.25).abs() < 1e-6);
+        assert!(MapStyle::fill_fade(8.5, false) < 1.0 && MapStyle::fill_fade(8.5, false) > 0.25);
+        assert!(MapStyle::fill_fade(5.0, true) < MapStyle::fill_fade(5.0, false));
+        assert_eq!(MapStyle::fill_fade(14.0, false), MapStyle::fill_fade(10.0, false));
     }
 
     #[test]

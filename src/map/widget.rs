@@ -9,10 +9,12 @@ use geo::Coord;
 
 use super::density::cell_at;
 use super::input::{controls, handle_input, tool_keys};
+use super::labels::PlacedLabel;
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
 use super::tools::{ToolClick, paint_area, paint_tool};
+use super::towns::paint_found_place;
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
 use crate::geometry::area::DrawnArea;
@@ -35,6 +37,8 @@ pub struct MapResponse {
     pub viewport: Viewport,
     /// An area the user finished drawing this frame (to filter by).
     pub drawn: Option<DrawnArea>,
+    /// The names painted this frame (regions, seas, countries, towns).
+    pub labels: Vec<PlacedLabel>,
 }
 
 /// What a click on the map hit.
@@ -69,6 +73,8 @@ pub struct MapWidget<'a> {
     pub(super) density: Option<&'a Density>,
     /// A picture only: no buttons, no pan, zoom or tools (an exported frame).
     pub(super) still: bool,
+    /// The place the map flew to (an index in the bundled gazetteer), marked.
+    pub(super) found_place: Option<usize>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -94,6 +100,7 @@ impl<'a> MapWidget<'a> {
             area: None,
             density: None,
             still: false,
+            found_place: None,
         }
     }
 
@@ -128,6 +135,12 @@ impl<'a> MapWidget<'a> {
     /// pointer and keys (for exported images).
     pub fn still(mut self) -> Self {
         self.still = true;
+        self
+    }
+
+    /// Marks the place of the bundled gazetteer at this index (flown to from search).
+    pub fn found_place(mut self, place: Option<usize>) -> Self {
+        self.found_place = place;
         self
     }
 
@@ -217,14 +230,18 @@ impl<'a> MapWidget<'a> {
             })
         });
 
+        let mut labels = Vec::new();
         if ui.is_rect_visible(rect) {
-            self.paint(ui, &viewport, hovered_region, clusters);
+            labels = self.paint(ui, &viewport, hovered_region, clusters);
             let painter = ui.painter_at(rect);
             if let Some(area) = self.area {
                 paint_area(&painter, &viewport, area, self.style);
             }
             if let Some(tool) = memory.tool() {
                 paint_tool(&painter, &viewport, tool, cursor, self.style);
+            }
+            if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
+                paint_found_place(&painter, &viewport, place, self.style);
             }
         }
         if !self.still {
@@ -241,6 +258,7 @@ impl<'a> MapWidget<'a> {
             cursor,
             viewport,
             drawn,
+            labels,
         }
     }
 

@@ -24,10 +24,12 @@ use super::loader::Loader;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::pictures::PlaybackExport;
+use super::place_search::{FLY_TO_KM, PlaceSearch, area_around};
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
 use super::status_bar::StatusBar;
+use crate::data::places::Gazetteer;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
 use crate::dataset::Dataset;
 use crate::load::{LoadedRegions, OnError, Sources, load_regions, load_sources};
@@ -98,6 +100,10 @@ pub struct BorderwatchApp {
     /// Whether a text field had the keyboard at the end of the last frame
     /// (egui drops the focus on Esc before the app sees the key).
     typing: bool,
+    /// The places matching the search text.
+    pub(super) place_search: PlaceSearch,
+    /// The place flown to last, marked on the map.
+    pub(super) found_place: Option<usize>,
 }
 
 impl BorderwatchApp {
@@ -205,6 +211,8 @@ impl BorderwatchApp {
             playback: None,
             undated: None,
             typing: false,
+            place_search: PlaceSearch::default(),
+            found_place: None,
         }
     }
 
@@ -339,6 +347,12 @@ impl BorderwatchApp {
             PanelIntent::SetPlayback(settings) => self.playback_settings = settings,
             PanelIntent::Zoom(levels) => self.map.request_zoom(levels),
             PanelIntent::FitRegions => self.map.request_fit(),
+            PanelIntent::FlyToPlace(index) => {
+                if let Some(place) = Gazetteer::bundled().get(index) {
+                    self.map.request_fit_to(&area_around(place.lonlat, FLY_TO_KM));
+                    self.found_place = Some(index);
+                }
+            }
             PanelIntent::SetTheme(theme) => self.set_theme(theme),
             PanelIntent::ShowMessages(shown) => self.show_messages = shown,
             PanelIntent::ShowAbout(shown) => self.show_about = shown,
@@ -409,12 +423,19 @@ impl BorderwatchApp {
             .show(ui, |ui| self.side_panel(ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
             egui::Panel::top("filter-bar").show(ui, |ui| {
+                let places = self.place_search.found(
+                    &self.filter.text,
+                    Gazetteer::bundled(),
+                    &self.data.regions,
+                    &self.data.context,
+                );
                 let intent = FilterBar {
                     data: &self.data,
                     filter: &self.filter,
                     filtered: &self.filtered,
                     layers: &self.layers_shown,
                     choropleth: self.choropleth,
+                    places,
                 }
                 .show(ui);
                 self.apply_some(intent);

@@ -8,6 +8,7 @@ use egui::{RichText, Ui};
 use super::files::DialogPurpose;
 use super::format::group_thousands;
 use super::intent::PanelIntent;
+use super::place_search::{FoundPlace, places_menu};
 use crate::data::RegionLayer;
 use crate::dataset::Dataset;
 use crate::geometry::area::DrawnArea;
@@ -34,6 +35,8 @@ pub struct FilterBar<'a> {
     pub layers: &'a LayerVisibility,
     /// Whether regions are coloured by count.
     pub choropleth: bool,
+    /// The places matching the search text.
+    pub places: &'a [FoundPlace],
 }
 
 impl FilterBar<'_> {
@@ -45,11 +48,12 @@ impl FilterBar<'_> {
             let search = ui.add(
                 egui::TextEdit::singleline(&mut text)
                     .id(search_id())
-                    .hint_text("Search events  ( / )")
+                    .hint_text("Search events and places  ( / )")
                     .desired_width(170.0),
             );
             let search = search.on_hover_text(
-                "Title, description, place, actors and sources; every word must occur (any case)",
+                "Events: title, description, place, actors and sources; every word must occur (any case). \
+                 Places: towns and villages by any spelling (Kharkiv, Kharkov, Харків), listed beside the box",
             );
             if search.changed() {
                 intent = Some(PanelIntent::SetFilter(EventFilter {
@@ -60,6 +64,13 @@ impl FilterBar<'_> {
             if search.has_focus() && ui.input(|i| i.key_pressed(egui::Key::Escape)) {
                 search.surrender_focus();
             }
+            if search.lost_focus()
+                && ui.input(|i| i.key_pressed(egui::Key::Enter))
+                && let Some(first) = self.places.first()
+            {
+                intent = Some(PanelIntent::FlyToPlace(first.index));
+            }
+            places_menu(ui, self.places, &mut intent);
             self.region_menu(ui, &mut intent);
             let mut located = self.filter.located_only;
             if ui
@@ -337,6 +348,24 @@ pub fn layer_toggles(
         )
         .changed();
     any |= ui.checkbox(&mut changed.labels, "Labels").changed();
+    any |= ui
+        .checkbox(&mut changed.towns, "Towns and villages (GeoNames)")
+        .on_hover_text("Named from the zoom where they matter: the larger the town, or the nearer the border, the sooner")
+        .changed();
+    any |= ui
+        .checkbox(&mut changed.local_names, "Town names in the local language")
+        .on_hover_text("Russian, Ukrainian or Belarusian, as the town's country writes it (Харків, Белгород)")
+        .changed();
+    any |= ui
+        .checkbox(&mut changed.water, "Rivers, lakes and reservoirs")
+        .changed();
+    any |= ui
+        .checkbox(&mut changed.tiles, "Tile basemap")
+        .on_hover_text(
+            "Raster tiles under the regions (OpenStreetMap unless another source is set in View › Tile source). \
+             The tile server sees which area you view; tiles seen once are kept on disk for offline use.",
+        )
+        .changed();
     if any {
         *intent = Some(PanelIntent::SetLayers(changed));
     }

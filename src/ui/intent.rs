@@ -54,6 +54,8 @@ pub enum PanelIntent {
     Zoom(f64),
     /// Fit the tracked regions on the map.
     FitRegions,
+    /// Fly to the gazetteer's place at this index and mark it.
+    FlyToPlace(usize),
     /// Use this colour theme.
     SetTheme(Theme),
     /// Show or hide the messages window.

@@ -26,6 +26,7 @@ mod map_area;
 mod menus;
 mod messages_window;
 pub mod pictures;
+mod place_search;
 mod playback;
 mod playback_export;
 mod selection;

@@ -1,7 +1,7 @@
 //! The context layer: neighbouring regions, countries and seas, drawn muted
 //! under the tracked regions so a user can orient. Never selectable.
 
-use geo::{BoundingRect, Coord, InteriorPoint, MultiPolygon, Rect};
+use geo::{BoundingRect, Contains, Coord, InteriorPoint, Intersects, MultiPolygon, Rect};
 
 use super::border::BorderLayer;
 use super::geojson::{FeatureGeometry, read_geojson};
@@ -121,11 +121,44 @@ impl ContextLayer {
             border: BorderLayer::default(),
         })
     }
+
+    /// The admin-1 region of the context under `point`, else its country
+    /// (for saying where a place is: "Kharkiv, Ukraine").
+    pub fn area_at(&self, point: Coord<f64>) -> Option<&ContextFeature> {
+        let under = |kind: ContextKind| {
+            self.features.iter().find(|f| {
+                f.kind == kind && f.bounds.intersects(&point) && f.shape.contains(&geo::Point(point))
+            })
+        };
+        under(ContextKind::Admin1).or_else(|| under(ContextKind::Country))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_point_is_in_its_admin1_region_else_its_country_else_nowhere() {
+        let context = ContextLayer::bundled().expect("context");
+        let kharkiv = context
+            .area_at(Coord {
+                x: 36.2548,
+                y: 49.9818,
+            })
+            .expect("Kharkiv city");
+        assert_eq!(
+            (kharkiv.kind, kharkiv.country.as_str()),
+            (ContextKind::Admin1, "Ukraine")
+        );
+        assert!(kharkiv.name.starts_with("Kharkiv"), "{}", kharkiv.name);
+        let kursk = context.area_at(Coord { x: 36.19, y: 51.73 }).expect("Kursk city");
+        assert_eq!(kursk.country, "Russia");
+        assert!(
+            context.area_at(Coord { x: 34.0, y: 43.6 }).is_none(),
+            "the Black Sea"
+        );
+    }
 
     #[test]
     fn bundled_context_has_ukraine_kharkiv_and_the_sea_of_azov() {
