@@ -65,7 +65,9 @@ def local_name(place):
         # A space costs one: "Ростов на Дон" is Bulgarian, "Ростов-на-Дону" Russian.
         score = (distance(spelled, latin) + name.count(" "), -marked, -len(name), name)
         best = min(best, score) if best else score
-    return best[3] if best else ""
+    # Stress marks (Алексе́евка) are for dictionaries, not maps.
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", best[3]) if c not in "\u0301\u0300")) if best else ""
 
 
 DISTRICT_WORDS = ("район", "rayon", "district", "raion")

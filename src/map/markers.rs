@@ -192,6 +192,9 @@ pub fn precision_note(precision: Precision) -> Option<&'static str> {
         Precision::Approximate => Some("Approximate: within about 5 km (the ring)"),
         Precision::Region => Some("Placed only to its region: drawn at the region's label point"),
         Precision::Notional => Some("Notional: no place known; the point only stands in"),
+        Precision::Gazetteer => Some(
+            "Placed from the gazetteer: the file named the town, not its coordinates (the ring: about 5 km)",
+        ),
     }
 }
 
@@ -213,7 +216,8 @@ pub fn paint_single(
             shapes.push(Shape::circle_filled(at, DOT_RADIUS, color));
             shapes.push(Shape::circle_stroke(at, DOT_RADIUS, outline));
         }
-        Some(Precision::Approximate) => {
+        // A town's point stands for the whole town: ringed like an approximate one.
+        Some(Precision::Approximate | Precision::Gazetteer) => {
             let ring = (APPROXIMATE_RADIUS_M / metres_per_point.max(1e-9)) as f32;
             let ring = ring.clamp(DOT_RADIUS + 4.0, 160.0);
             shapes.push(Shape::circle_filled(at, ring, color.gamma_multiply(0.16)));

@@ -44,25 +44,40 @@ impl MapWidget<'_> {
             vec2(0.0, 36.0),
             vec2(0.0, -36.0),
         ]);
-        self.place_region_labels(&mut placer, painter, viewport, shapes);
+        self.place_region_labels(&mut placer, painter, viewport, Anchor::LabelPoint, shapes);
         placer.no_shifts();
         let kinds = [ContextKind::Sea, ContextKind::Country];
-        self.place_context_labels(&mut placer, painter, viewport, &kinds, shapes);
+        self.place_context_labels(&mut placer, painter, viewport, &kinds, Anchor::LabelPoint, shapes);
         if self.shows(|v| v.towns) {
             self.place_town_labels(&mut placer, painter, viewport, shapes);
         }
+        // Zoomed into a region or country, its name goes where the towns leave room.
+        placer.allow_shifts(&MIDDLE_SHIFTS);
+        self.place_region_labels(&mut placer, painter, viewport, Anchor::Middle, shapes);
+        self.place_context_labels(&mut placer, painter, viewport, &kinds, Anchor::Middle, shapes);
+        placer.no_shifts();
         if viewport.view.zoom >= ADMIN1_LABEL_ZOOM {
-            self.place_context_labels(&mut placer, painter, viewport, &[ContextKind::Admin1], shapes);
+            let admin1 = [ContextKind::Admin1];
+            self.place_context_labels(
+                &mut placer,
+                painter,
+                viewport,
+                &admin1,
+                Anchor::LabelPoint,
+                shapes,
+            );
         }
         placer.into_drawn()
     }
 
-    /// The names of the regions shown, with their counts on a choropleth.
+    /// The names of the regions shown whose label goes at `anchor`, with
+    /// their counts on a choropleth.
     fn place_region_labels(
         &self,
         placer: &mut LabelPlacer,
         painter: &Painter,
         viewport: &Viewport,
+        anchor: Anchor,
         shapes: &mut Vec<Shape>,
     ) {
         let clip = viewport.rect.shrink(4.0);
@@ -76,9 +91,13 @@ impl MapWidget<'_> {
                 continue;
             };
             let extent = viewport.world_rect_to_screen(&mesh.bounds).size();
-            let Some(anchor) = label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape) else {
+            let Some((at, kind)) = label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape)
+            else {
                 continue;
             };
+            if kind != anchor {
+                continue;
+            }
             let text = match self.choropleth {
                 Some(counts) => format!("{}: {}", region.name, counts.get(index).copied().unwrap_or(0)),
                 None => region.name.clone(),
@@ -88,7 +107,7 @@ impl MapWidget<'_> {
                 clip,
                 Label {
                     text: &text,
-                    anchor,
+                    anchor: at,
                     font: FontId::proportional(14.0),
                     color: self.style.region_label,
                     halo: self.style.label_halo,
@@ -99,13 +118,15 @@ impl MapWidget<'_> {
         }
     }
 
-    /// The names of the context's features of these `kinds`, kind by kind.
+    /// The names of the context's features of these `kinds` whose label
+    /// goes at `anchor`, kind by kind.
     fn place_context_labels(
         &self,
         placer: &mut LabelPlacer,
         painter: &Painter,
         viewport: &Viewport,
         kinds: &[ContextKind],
+        anchor: Anchor,
         shapes: &mut Vec<Shape>,
     ) {
         let clip = viewport.rect.shrink(4.0);
@@ -117,7 +138,9 @@ impl MapWidget<'_> {
                 if feature.kind != kind {
                     continue;
                 }
-                let Some(look) = ContextLabel::of(feature, mesh.as_ref(), viewport, self.style) else {
+                let Some(look) = ContextLabel::of(feature, mesh.as_ref(), viewport, self.style)
+                    .filter(|look| look.anchor_kind == anchor)
+                else {
                     continue;
                 };
                 placer.place(
@@ -145,6 +168,7 @@ struct ContextLabel {
     color: Color32,
     fits_in: Option<Vec2>,
     anchor: Pos2,
+    anchor_kind: Anchor,
 }
 
 impl ContextLabel {
@@ -177,11 +201,11 @@ impl ContextLabel {
                 extent,
             ),
         };
-        let anchor = match (feature.kind, mesh) {
+        let (anchor, anchor_kind) = match (feature.kind, mesh) {
             (ContextKind::Country, Some(mesh)) => {
                 label_anchor(viewport, feature.label_point, &mesh.bounds, &feature.shape)?
             }
-            _ => viewport.lonlat_to_screen(feature.label_point),
+            _ => (viewport.lonlat_to_screen(feature.label_point), Anchor::LabelPoint),
         };
         Some(Self {
             text,
@@ -189,9 +213,30 @@ impl ContextLabel {
             color,
             fits_in,
             anchor,
+            anchor_kind,
         })
     }
 }
+
+/// Where a label is anchored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Anchor {
+    /// At the shape's label point.
+    LabelPoint,
+    /// In the middle of the part of the shape in view (zoomed into it).
+    Middle,
+}
+
+/// Shifts a region's name may take off the middle of the view, where towns
+/// placed before it may be.
+const MIDDLE_SHIFTS: [Vec2; 6] = [
+    vec2(0.0, 40.0),
+    vec2(0.0, -40.0),
+    vec2(0.0, 80.0),
+    vec2(0.0, -80.0),
+    vec2(0.0, 120.0),
+    vec2(0.0, -120.0),
+];
 
 /// Where a shape's label goes: its label point when on screen; otherwise,
 /// when zoomed in past it, the middle of the visible part of its box if that
@@ -201,10 +246,10 @@ fn label_anchor(
     label_point: Coord<f64>,
     bounds: &WorldRect,
     shape: &geo::MultiPolygon<f64>,
-) -> Option<Pos2> {
+) -> Option<(Pos2, Anchor)> {
     let at = viewport.lonlat_to_screen(label_point);
     if viewport.rect.shrink(8.0).contains(at) {
-        return Some(at);
+        return Some((at, Anchor::LabelPoint));
     }
     let visible = viewport.world_rect_to_screen(bounds).intersect(viewport.rect);
     if !visible.is_positive() {
@@ -213,5 +258,5 @@ fn label_anchor(
     let middle = visible.center();
     shape
         .contains(&geo::Point(viewport.screen_to_lonlat(middle)))
-        .then_some(middle)
+        .then_some((middle, Anchor::Middle))
 }

@@ -104,6 +104,9 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
             crate::data::Precision::Approximate => "approximate",
             crate::data::Precision::Region => "region (drawn at the region's label point)",
             crate::data::Precision::Notional => "notional: the point only stands in for where it was said",
+            crate::data::Precision::Gazetteer => {
+                "gazetteer: the file named the place; the point is that town's"
+            }
         };
         row(ui, "Precision", text);
     }

@@ -65,7 +65,7 @@ impl PlaceSearch {
                 .into_iter()
                 .map(|m| FoundPlace {
                     index: m.index,
-                    text: describe(gazetteer, &m, regions, context),
+                    text: describe(gazetteer, &m, query, regions, context),
                 })
                 .collect();
         }
@@ -73,18 +73,24 @@ impl PlaceSearch {
     }
 }
 
-/// How a found place is listed: its name (and the spelling that matched),
-/// where it is and how many live there.
+/// How a found place is listed: its name (and the spelling that matched,
+/// as typed when the place has it), where it is and how many live there.
 fn describe(
     gazetteer: &Gazetteer,
     found: &PlaceMatch,
+    query: &str,
     regions: &RegionSet,
     context: &ContextLayer,
 ) -> String {
     let place = gazetteer.place(found.index);
+    let typed = query.trim().to_lowercase();
+    let matched = place
+        .names()
+        .find(|n| n.to_lowercase() == typed)
+        .unwrap_or(&found.matched);
     let mut text = place.name.to_string();
-    if found.matched != *place.name {
-        text.push_str(&format!(" ({})", found.matched));
+    if matched != &*place.name {
+        text.push_str(&format!(" ({matched})"));
     }
     let area = match regions.locate(place.lonlat).and_then(|i| regions.get(i)) {
         Some(region) => region.name.clone(),

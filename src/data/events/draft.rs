@@ -12,8 +12,10 @@ use super::category::{Categories, CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
+use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
 use super::sources_file::SourceCatalog;
+use crate::data::places::Gazetteer;
 use crate::data::regions::{Assigned, RegionSet};
 
 /// The fields of a record as read, before any check.
@@ -138,6 +140,13 @@ impl<'a> RecordRules<'a> {
         }
         let date = self.date(&draft, &mut problems);
         let position = self.checked_position(&draft, &mut problems);
+        let geocoded = match position {
+            None if non_blank(&draft.place).is_some() && !has_coordinates(&draft) => {
+                self.from_gazetteer(&draft, &mut problems, warnings)
+            }
+            _ => None,
+        };
+        let position = position.or(geocoded);
         let (Some(title), Some(date), Some(position), true) = (title, date, position, problems.is_empty())
         else {
             return Err(problems);
@@ -147,7 +156,10 @@ impl<'a> RecordRules<'a> {
             Some(name) => categories.intern(name),
             None => CategoryId::known(EventCategory::Other),
         };
-        let precision = precision(&draft, warnings);
+        let precision = match geocoded {
+            Some(_) => Some(Precision::Gazetteer),
+            None => precision(&draft, warnings),
+        };
         let (date_precision, kept_precision) = self.date_precision(&draft, warnings);
         let troops = troops(&draft, warnings);
         let declared_region = non_blank(&draft.region);
@@ -237,6 +249,41 @@ impl<'a> RecordRules<'a> {
             problems.push(problem);
         }
         None
+    }
+
+    /// The point of the place a draft names when it gives no coordinates: the
+    /// one place of that name within its declared region (or anywhere, with
+    /// none), with a warning that says so; otherwise why not, in `problems`
+    /// instead of "missing coordinates".
+    fn from_gazetteer(
+        &self,
+        draft: &Draft<'_>,
+        problems: &mut Vec<String>,
+        warnings: &mut Vec<String>,
+    ) -> Option<Coord<f64>> {
+        let name = non_blank(&draft.place)?;
+        let region = non_blank(&draft.region).and_then(|id| self.region_ids.get(id).map(|&i| i as usize));
+        let gazetteer = Gazetteer::bundled();
+        match geocode(name, region, self.regions, gazetteer) {
+            Ok(found) => {
+                problems.retain(|p| !p.starts_with("missing coordinates"));
+                let place = gazetteer.place(found.place);
+                warnings.push(format!(
+                    "no coordinates: placed at {} ({:.5}, {:.5}, GeoNames {}) from the gazetteer by its place \"{name}\"; precision gazetteer",
+                    place.name, found.lonlat.y, found.lonlat.x, place.id
+                ));
+                Some(found.lonlat)
+            }
+            Err(why) => {
+                for problem in problems
+                    .iter_mut()
+                    .filter(|p| p.starts_with("missing coordinates"))
+                {
+                    *problem = format!("missing coordinates, and {why}");
+                }
+                None
+            }
+        }
     }
 
     /// The position of a draft, which every event needs.
@@ -428,7 +475,7 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
         let precision = Precision::from_name(name);
         if precision.is_none() {
             warnings.push(format!(
-                "\"precision\" \"{name}\" is not one of exact, approximate, region, notional; ignored"
+                "\"precision\" \"{name}\" is not one of exact, approximate, region, notional, gazetteer; ignored"
             ));
         }
         precision
@@ -446,6 +493,12 @@ fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u64> {
         }
         troops
     })
+}
+
+/// Whether a draft has a latitude or a longitude (then a missing or bad one
+/// is its problem, not a reason to look its place up).
+fn has_coordinates(draft: &Draft<'_>) -> bool {
+    draft.lat.is_some() || draft.lon.is_some()
 }
 
 /// Checks that a position is WGS84 longitude/latitude.

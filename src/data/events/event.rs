@@ -19,6 +19,9 @@ pub enum Precision {
     /// No place is known: the point only stands for where the speaker was
     /// (a capital, a headquarters). Such an event is in no region.
     Notional,
+    /// The file gave no coordinates, only a place name; the point is that
+    /// town's or village's from the gazetteer (GeoNames).
+    Gazetteer,
 }
 
 impl Precision {
@@ -29,20 +32,30 @@ impl Precision {
             Self::Approximate => "approximate",
             Self::Region => "region",
             Self::Notional => "notional",
+            Self::Gazetteer => "gazetteer",
         }
     }
 
     /// Whether the point locates the event to a town or better (`exact`,
-    /// `approximate`, or not said: a file's point is taken at its word).
+    /// `approximate`, `gazetteer`, or not said: a file's point is taken at its word).
     pub fn is_located(precision: Option<Self>) -> bool {
-        matches!(precision, None | Some(Self::Exact | Self::Approximate))
+        matches!(
+            precision,
+            None | Some(Self::Exact | Self::Approximate | Self::Gazetteer)
+        )
     }
 
     /// The precision with this name, ignoring case.
     pub fn from_name(name: &str) -> Option<Self> {
-        [Self::Exact, Self::Approximate, Self::Region, Self::Notional]
-            .into_iter()
-            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+        [
+            Self::Exact,
+            Self::Approximate,
+            Self::Region,
+            Self::Notional,
+            Self::Gazetteer,
+        ]
+        .into_iter()
+        .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
     }
 }
 

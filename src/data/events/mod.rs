@@ -10,6 +10,7 @@ pub mod date;
 pub mod date_forms;
 pub mod draft;
 pub mod event;
+pub mod geocode;
 pub mod id;
 pub mod mapping;
 pub mod merge;

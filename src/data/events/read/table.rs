@@ -254,12 +254,15 @@ fn check_header(
     names: &FieldNames,
 ) -> Result<(), LoadError> {
     let mut missing = Vec::new();
+    // With a place column and no coordinates, each row is placed from the gazetteer.
+    let by_place =
+        names.key(Role::Lat).is_none() && names.key(Role::Lon).is_none() && names.key(Role::Place).is_some();
     for (role, what) in [
         (Role::Lat, "latitude"),
         (Role::Lon, "longitude"),
         (Role::Date, "date"),
     ] {
-        if names.key(role).is_none() && !names.native {
+        if names.key(role).is_none() && !names.native && !(by_place && role != Role::Date) {
             missing.push((role, what));
         }
     }
