@@ -142,7 +142,7 @@ impl<'a> RecordRules<'a> {
         let position = self.checked_position(&draft, &mut problems);
         let geocoded = match position {
             None if non_blank(&draft.place).is_some() && !has_coordinates(&draft) => {
-                self.from_gazetteer(&draft, &mut problems, warnings)
+                self.place_by_name(&draft, &mut problems, warnings)
             }
             _ => None,
         };
@@ -255,7 +255,7 @@ impl<'a> RecordRules<'a> {
     /// one place of that name within its declared region (or anywhere, with
     /// none), with a warning that says so; otherwise why not, in `problems`
     /// instead of "missing coordinates".
-    fn from_gazetteer(
+    fn place_by_name(
         &self,
         draft: &Draft<'_>,
         problems: &mut Vec<String>,
