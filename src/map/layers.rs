@@ -7,10 +7,11 @@ use std::sync::{Arc, Mutex};
 use super::WorldRect;
 use super::mesh::{LineMesh, ShapeMesh};
 use super::towns::TownLayer;
+use super::water::WaterMeshes;
 use crate::data::places::Gazetteer;
 use crate::data::regions::BorderKind;
 use crate::data::regions::border_distance::BorderMeasure;
-use crate::data::{ContextKind, ContextLayer, RegionSet};
+use crate::data::{ContextKind, ContextLayer, RegionSet, WaterLayer};
 
 /// Which layers the map shows (persisted with the session).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -91,6 +92,8 @@ pub struct MapLayers {
     pub(super) towns: Option<TownLayer>,
     /// The places the towns are.
     pub(super) gazetteer: Option<&'static Gazetteer>,
+    /// Rivers and lakes; `None` when the bundled layer could not be read.
+    pub(super) water: Option<WaterMeshes>,
     region_bounds: Option<WorldRect>,
     /// What the band along the border is made from.
     border: Arc<BorderMeasure>,
@@ -131,6 +134,7 @@ impl MapLayers {
                 .collect(),
             towns: Some(TownLayer::new(Gazetteer::bundled(), regions.border())),
             gazetteer: Some(Gazetteer::bundled()),
+            water: WaterLayer::bundled().ok().map(|w| WaterMeshes::new(&w)),
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
             border: regions.border().clone(),
             bands: Mutex::new(Vec::new()),

@@ -17,6 +17,7 @@ pub mod style;
 pub mod tools;
 mod towns;
 pub mod view;
+mod water;
 mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};

@@ -34,6 +34,9 @@ impl MapWidget<'_> {
         let mut shapes: Vec<Shape> = Vec::new();
         shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
         self.paint_context(viewport, &visible, &mut shapes);
+        if self.shows(|v| v.water) {
+            self.paint_water(viewport, &visible, &mut shapes);
+        }
         self.paint_regions(viewport, &visible, hovered, &mut shapes);
         if let Some(metres) = self.border_band_m {
             self.paint_border_band(viewport, metres, &mut shapes);

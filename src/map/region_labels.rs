@@ -51,6 +51,9 @@ impl MapWidget<'_> {
         if self.shows(|v| v.towns) {
             self.place_town_labels(&mut placer, painter, viewport, shapes);
         }
+        if self.shows(|v| v.water) {
+            self.place_river_labels(&mut placer, painter, viewport, shapes);
+        }
         // Zoomed into a region or country, its name goes where the towns leave room.
         placer.allow_shifts(&MIDDLE_SHIFTS);
         self.place_region_labels(&mut placer, painter, viewport, Anchor::Middle, shapes);

@@ -13,9 +13,11 @@ pub mod index;
 pub mod layer;
 pub mod names;
 pub mod region;
+pub mod water;
 
 pub use border::{BorderKind, BorderLayer, BorderLine};
 pub use context::{ContextFeature, ContextKind, ContextLayer};
 pub use index::RegionIndex;
 pub use layer::{LayersRead, bundled_layers, layer_id_from_path, read_layer_paths, read_region_layer};
 pub use region::{Assigned, LayerRegions, Region, RegionId, RegionLayer, RegionSet};
+pub use water::WaterLayer;
