@@ -19,6 +19,7 @@ pub mod query;
 pub mod render;
 pub mod render_command;
 pub mod spatial;
+pub mod tiles;
 pub mod ui;
 
 pub use ui::{BorderwatchApp, StartupOptions};

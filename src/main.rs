@@ -35,6 +35,13 @@ struct Cli {
     /// or an ACLED API response; see docs/events.md. Repeatable.
     #[arg(long, value_name = "FILE")]
     events: Vec<PathBuf>,
+    /// Draw raster tiles under the regions from this XYZ template
+    /// (https://…/{z}/{x}/{y}.png) or local .mbtiles/.pmtiles package.
+    #[arg(long, value_name = "SOURCE")]
+    tiles: Option<String>,
+    /// Open the map on this town or village (any spelling: Kharkov, Харків).
+    #[arg(long, value_name = "NAME")]
+    place: Option<String>,
     #[command(flatten)]
     mapping: MappingArgs,
     #[command(subcommand)]
@@ -344,6 +351,8 @@ fn main() -> ExitCode {
             regions: cli.regions,
             events: cli.events,
             mapping: cli.mapping.to_mapping(),
+            tiles: cli.tiles,
+            place: cli.place,
         }),
     }
 }
@@ -529,6 +538,7 @@ fn run_app(options: StartupOptions) -> ExitCode {
             if let Some(storage) = creation.storage {
                 app.restore(storage);
             }
+            app.show_startup_choices(&options);
             Ok(Box::new(app))
         }),
     );

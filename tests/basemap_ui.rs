@@ -6,11 +6,12 @@ mod common;
 
 use std::cell::RefCell;
 
+use borderwatch::StartupOptions;
 use borderwatch::data::{ContextLayer, RegionSet};
 use borderwatch::map::{
     LayerVisibility, MapLayers, MapMemory, MapStyle, MapView, MapWidget, PlacedLabel, project,
 };
-use common::{bundled_app, harness_for};
+use common::{bundled_app, harness_for, wait_until};
 use egui::accesskit::Role;
 use egui::vec2;
 use egui_kittest::Harness;
@@ -196,4 +197,42 @@ fn searching_a_place_by_another_spelling_lists_it_with_its_region_and_flies_ther
         harness.get_by_label("Clear filters").click();
         harness.run();
     }
+}
+
+#[test]
+fn tiles_from_a_local_package_are_drawn_and_a_bad_source_is_refused_keeping_the_map() {
+    let package = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiles/sample.mbtiles");
+    let mut app = bundled_app();
+    assert!(!app.layers_shown().tiles, "off until asked for");
+    app.show_startup_choices(&StartupOptions {
+        tiles: Some(package.to_string()),
+        place: Some("Kharkov".to_string()),
+        ..StartupOptions::default()
+    });
+    assert!(app.layers_shown().tiles);
+    assert_eq!(app.basemap().source(), package);
+    let mut harness = harness_for(app);
+    wait_until(&mut harness, 20, "tiles drawn", |app| {
+        app.basemap().texture_count() > 0
+    });
+    let view = harness.state().map_memory().view().expect("a view");
+    assert!(view.zoom >= 10.0, "--place flew to Kharkiv: {view:?}");
+
+    let mut app = bundled_app();
+    app.show_startup_choices(&StartupOptions {
+        tiles: Some("/nowhere/missing.pmtiles".to_string()),
+        place: Some("Nowhereville".to_string()),
+        ..StartupOptions::default()
+    });
+    assert!(!app.layers_shown().tiles);
+    let messages: Vec<String> = app.messages().iter().map(ToString::to_string).collect();
+    assert!(
+        messages.iter().any(|m| m.contains("missing.pmtiles")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.contains("Nowhereville")),
+        "{messages:?}"
+    );
+    assert_eq!(app.dataset().events.len(), bundled_app().dataset().events.len());
 }

@@ -14,6 +14,7 @@ mod paint;
 mod region_labels;
 pub mod ruler;
 pub mod style;
+pub mod tile_layer;
 pub mod tools;
 mod towns;
 pub mod view;

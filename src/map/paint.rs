@@ -9,6 +9,7 @@ use super::density::paint_density;
 use super::labels::PlacedLabel;
 use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
+use super::tile_layer::TileLayer;
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport, WorldRect};
 use crate::data::ContextKind;
@@ -26,6 +27,7 @@ impl MapWidget<'_> {
         viewport: &Viewport,
         hovered: Option<usize>,
         clusters: &[Cluster],
+        tiles: Option<(&mut TileLayer, &str)>,
     ) -> Vec<PlacedLabel> {
         let rect = viewport.rect;
         let painter = ui.painter_at(rect);
@@ -34,6 +36,19 @@ impl MapWidget<'_> {
         let mut shapes: Vec<Shape> = Vec::new();
         shapes.push(Shape::rect_filled(rect, 0.0, style.sea));
         self.paint_context(viewport, &visible, &mut shapes);
+        // Tiles cover the context's land where they have loaded; where they
+        // have not (offline, nothing cached), the bundled layers are the map.
+        let tile_credit = tiles.map(|(layer, credit)| {
+            painter.extend(std::mem::take(&mut shapes));
+            layer.paint(
+                ui.ctx(),
+                &painter,
+                viewport,
+                ui.ctx().pixels_per_point(),
+                style.tile_tint,
+            );
+            credit
+        });
         if self.shows(|v| v.water) {
             self.paint_water(viewport, &visible, &mut shapes);
         }
@@ -61,13 +76,15 @@ impl MapWidget<'_> {
         if let Some(bar) = ScaleBar::for_viewport(viewport) {
             bar.paint(&painter, rect.left_bottom() + vec2(10.0, -10.0), style);
         }
-        painter.text(
-            rect.right_bottom() + vec2(-6.0, -4.0),
-            Align2::RIGHT_BOTTOM,
-            MAP_CREDIT,
-            FontId::proportional(10.0),
-            style.context_label,
-        );
+        let credit = match tile_credit {
+            Some(tiles) => format!("Tiles {tiles} · {MAP_CREDIT}"),
+            None => MAP_CREDIT.to_string(),
+        };
+        let at = rect.right_bottom() + vec2(-6.0, -4.0);
+        let galley = painter.layout_no_wrap(credit, FontId::proportional(10.0), style.overlay_text);
+        let credit_rect = Align2::RIGHT_BOTTOM.anchor_size(at, galley.size());
+        painter.rect_filled(credit_rect.expand(2.0), 2.0, style.overlay_fill);
+        painter.galley(credit_rect.min, galley, style.overlay_text);
         labels
     }
 

@@ -100,6 +100,8 @@ pub struct MapStyle {
     pub lake: Color32,
     /// River names.
     pub water_label: Color32,
+    /// Multiplies the raster tiles' colours (white: as they are; grey dims them for the dark theme).
+    pub tile_tint: Color32,
 }
 
 impl MapStyle {
@@ -138,6 +140,7 @@ impl MapStyle {
             river: Color32::from_rgb(0x6F, 0x9F, 0xC8),
             lake: Color32::from_rgb(0xB0, 0xCB, 0xE0),
             water_label: Color32::from_rgb(0x3D, 0x6E, 0x99),
+            tile_tint: Color32::WHITE,
         }
     }
 
@@ -171,6 +174,7 @@ impl MapStyle {
             river: Color32::from_rgb(0x3B, 0x5E, 0x80),
             lake: Color32::from_rgb(0x1C, 0x2B, 0x3A),
             water_label: Color32::from_rgb(0x7F, 0xA6, 0xC8),
+            tile_tint: Color32::from_gray(120),
         }
     }
 

@@ -13,6 +13,7 @@ use super::labels::PlacedLabel;
 use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
+use super::tile_layer::TileLayer;
 use super::tools::{ToolClick, paint_area, paint_tool};
 use super::towns::paint_found_place;
 use super::{MapStyle, Viewport};
@@ -75,6 +76,8 @@ pub struct MapWidget<'a> {
     pub(super) still: bool,
     /// The place the map flew to (an index in the bundled gazetteer), marked.
     pub(super) found_place: Option<usize>,
+    /// Raster tiles drawn under the regions, with their credit.
+    pub(super) tiles: Option<(&'a mut TileLayer, &'a str)>,
 }
 
 impl<'a> MapWidget<'a> {
@@ -101,6 +104,7 @@ impl<'a> MapWidget<'a> {
             density: None,
             still: false,
             found_place: None,
+            tiles: None,
         }
     }
 
@@ -135,6 +139,12 @@ impl<'a> MapWidget<'a> {
     /// pointer and keys (for exported images).
     pub fn still(mut self) -> Self {
         self.still = true;
+        self
+    }
+
+    /// Draws these raster tiles under the regions, crediting them with `credit`.
+    pub fn tiles(mut self, tiles: Option<(&'a mut TileLayer, &'a str)>) -> Self {
+        self.tiles = tiles;
         self
     }
 
@@ -179,7 +189,8 @@ impl<'a> MapWidget<'a> {
     }
 
     /// Takes all the space left in `ui`, handles input and paints.
-    pub fn show(self, ui: &mut Ui, memory: &mut MapMemory) -> MapResponse {
+    pub fn show(mut self, ui: &mut Ui, memory: &mut MapMemory) -> MapResponse {
+        let tiles = self.tiles.take();
         let (rect, response) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
         let regions = self.layers.region_bounds();
         let mut view = memory.view_for(regions, rect.size());
@@ -232,7 +243,7 @@ impl<'a> MapWidget<'a> {
 
         let mut labels = Vec::new();
         if ui.is_rect_visible(rect) {
-            labels = self.paint(ui, &viewport, hovered_region, clusters);
+            labels = self.paint(ui, &viewport, hovered_region, clusters, tiles);
             let painter = ui.painter_at(rect);
             if let Some(area) = self.area {
                 paint_area(&painter, &viewport, area, self.style);

@@ -13,6 +13,7 @@ use geo::Coord;
 
 use super::about_window::AboutWindow;
 use super::background::Task;
+use super::basemap::Basemap;
 use super::buildup_chart::BuildUpCache;
 use super::columns_dialog::ColumnsDialog;
 use super::files::{DialogPurpose, FileDialogs, ask_add_or_replace};
@@ -47,6 +48,10 @@ pub struct StartupOptions {
     pub events: Vec<PathBuf>,
     /// What the event files' fields are (`--map`, `--date-order`, `--sources`).
     pub mapping: crate::data::events::read::ColumnMapping,
+    /// `--tiles`: raster tiles from this template URL or package, switched on.
+    pub tiles: Option<String>,
+    /// `--place`: the town to show at start.
+    pub place: Option<String>,
 }
 
 /// The whole app's state.
@@ -104,6 +109,8 @@ pub struct BorderwatchApp {
     pub(super) place_search: PlaceSearch,
     /// The place flown to last, marked on the map.
     pub(super) found_place: Option<usize>,
+    /// Where raster tiles come from, and the layer drawing them.
+    pub(super) basemap: Basemap,
 }
 
 impl BorderwatchApp {
@@ -213,7 +220,13 @@ impl BorderwatchApp {
             typing: false,
             place_search: PlaceSearch::default(),
             found_place: None,
+            basemap: Basemap::default(),
         }
+    }
+
+    /// The tile basemap: its source and textures.
+    pub fn basemap(&self) -> &Basemap {
+        &self.basemap
     }
 
     /// Layers drawn.
@@ -347,6 +360,14 @@ impl BorderwatchApp {
             PanelIntent::SetPlayback(settings) => self.playback_settings = settings,
             PanelIntent::Zoom(levels) => self.map.request_zoom(levels),
             PanelIntent::FitRegions => self.map.request_fit(),
+            PanelIntent::SetTileSource(source) => match self.basemap.set_source(&source) {
+                Ok(()) => self.layers_shown.tiles = true,
+                Err(error) => {
+                    self.notice = Some(format!("Tile source not changed: {error}"));
+                    self.basemap.editing = Some(source);
+                }
+            },
+            PanelIntent::EditTileSource => self.basemap.editing = Some(self.basemap.source().to_string()),
             PanelIntent::FlyToPlace(index) => {
                 if let Some(place) = Gazetteer::bundled().get(index) {
                     self.map.request_fit_to(&area_around(place.lonlat, FLY_TO_KM));
@@ -456,6 +477,7 @@ impl BorderwatchApp {
         }
         .show(ui.ctx());
         self.apply_some(intent);
+        self.tile_source_window(ui.ctx());
         self.columns_window(ui.ctx());
         self.playback_export_window(ui.ctx());
         self.dialogs(&ui.ctx().clone());

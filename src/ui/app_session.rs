@@ -1,8 +1,11 @@
 //! The app's side of sessions: what it saves, how it restores a saved
 //! session, and going back to the defaults.
 
-use super::app::BorderwatchApp;
+use super::app::{BorderwatchApp, StartupOptions};
+use super::intent::PanelIntent;
 use super::session::{Session, Theme};
+use crate::data::places::Gazetteer;
+use crate::data::{Diagnostic, Location};
 
 /// The app's side of sessions: saving, restoring and resetting.
 impl BorderwatchApp {
@@ -29,6 +32,7 @@ impl BorderwatchApp {
             theme: self.theme,
             playback: self.playback_settings,
             recent: self.loader.recent().to_vec(),
+            tile_source: self.basemap.source().to_string(),
         }
     }
 
@@ -45,6 +49,34 @@ impl BorderwatchApp {
         self.playback_settings = session.playback;
         self.playback = None;
         self.loader.set_recent(session.recent);
+        if let Err(error) = self.basemap.set_source(&session.tile_source) {
+            // A package moved away since: OpenStreetMap until another is chosen.
+            self.notice = Some(format!("The saved tile source is not used: {error}"));
+        }
+    }
+
+    /// What the command line asks to show, over the saved session: `--tiles`
+    /// (a source, switching tiles on) and `--place` (fly to the town).
+    pub fn show_startup_choices(&mut self, options: &StartupOptions) {
+        if let Some(source) = &options.tiles {
+            match self.basemap.set_source(source) {
+                Ok(()) => self.layers_shown.tiles = true,
+                Err(error) => self.messages.push(Diagnostic::error(
+                    Location::file(source.as_str()),
+                    format!("--tiles: {error}"),
+                )),
+            }
+        }
+        if let Some(name) = &options.place {
+            match Gazetteer::bundled().search(name, 1).first() {
+                Some(found) => self.apply(PanelIntent::FlyToPlace(found.index)),
+                None => self.messages.push(Diagnostic::error(
+                    Location::file("--place"),
+                    format!("no town or village named \"{name}\" in the gazetteer"),
+                )),
+            }
+        }
+        self.show_messages |= !self.messages.is_empty();
     }
 
     /// Back to the defaults: the regions fitted, no filter, every layer,

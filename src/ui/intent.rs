@@ -56,6 +56,11 @@ pub enum PanelIntent {
     FitRegions,
     /// Fly to the gazetteer's place at this index and mark it.
     FlyToPlace(usize),
+    /// Draw raster tiles from this source (a template URL or a package's
+    /// path; empty for OpenStreetMap), switching the tiles on.
+    SetTileSource(String),
+    /// Open the Tile source window.
+    EditTileSource,
     /// Use this colour theme.
     SetTheme(Theme),
     /// Show or hide the messages window.

@@ -38,7 +38,12 @@ impl BorderwatchApp {
             .visibility(&self.layers_shown)
             .border_band(self.filter.near_border_m)
             .area(self.filter.area.as_ref())
-            .found_place(self.found_place);
+            .found_place(self.found_place)
+            .tiles(if self.layers_shown.tiles {
+                self.basemap.layer(ui.ctx())
+            } else {
+                None
+            });
         let zoom = self.map.view().map_or(0.0, |v| v.zoom);
         let key = self.generation * 2 + u64::from(self.layers_shown.notional);
         let density = self.layers_shown.density.then(|| {

@@ -119,6 +119,13 @@ impl MenuBar<'_> {
         ui.menu_button("Layers", |ui| {
             layer_toggles(ui, self.data, self.layers, intent);
         });
+        if ui
+            .button("Tile source…")
+            .on_hover_text("OpenStreetMap, another XYZ server, or a local MBTiles/PMTiles package")
+            .clicked()
+        {
+            *intent = Some(PanelIntent::EditTileSource);
+        }
         let mut choropleth = self.choropleth;
         if ui
             .checkbox(&mut choropleth, "Choropleth (regions by event count)")

@@ -6,6 +6,7 @@ mod app;
 mod app_session;
 mod area_filter;
 pub mod background;
+pub mod basemap;
 pub mod buildup_chart;
 mod buildup_panel;
 mod columns;

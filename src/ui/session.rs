@@ -51,6 +51,9 @@ pub struct Session {
     pub playback: PlaybackSettings,
     /// Files opened lately, newest first (File > Open recent).
     pub recent: Vec<std::path::PathBuf>,
+    /// Where raster tiles come from: a template URL or a package's path;
+    /// empty for OpenStreetMap.
+    pub tile_source: String,
 }
 
 impl Session {
@@ -123,6 +126,8 @@ mod tests {
         session.filter.from_day = Some(18_000);
         session.layers.toggle_layer("crimea");
         session.playback.looping = false;
+        session.tile_source = "/maps/kharkiv.pmtiles".into();
+        session.layers.towns = false;
         session.save(&mut storage);
         assert_eq!(Session::load(&storage), Ok(Some(session)));
     }
