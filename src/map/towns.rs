@@ -5,7 +5,7 @@
 
 use egui::{FontId, Painter, Rect, Shape, Stroke, Vec2};
 
-use super::labels::{Label, LabelPlacer};
+use super::labels::{Label, LabelPlacer, PlacedLabel};
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport};
 use crate::data::places::{Gazetteer, Place};
@@ -137,15 +137,25 @@ impl MapWidget<'_> {
     }
 }
 
-/// Marks the place the map flew to: a ring round it and its name above,
-/// over everything else.
-pub(super) fn paint_found_place(painter: &Painter, viewport: &Viewport, place: &Place, style: &MapStyle) {
+/// Marks the place the map flew to: a ring round it, over everything else,
+/// and its name above unless the map already names it.
+pub(super) fn paint_found_place(
+    painter: &Painter,
+    viewport: &Viewport,
+    place: &Place,
+    labels: &[PlacedLabel],
+    style: &MapStyle,
+) {
     let at = viewport.lonlat_to_screen(place.lonlat);
     if !viewport.rect.contains(at) {
         return;
     }
     painter.circle_stroke(at, 11.0, Stroke::new(4.0, style.label_halo));
     painter.circle_stroke(at, 11.0, Stroke::new(2.0, style.marker_selection));
+    let named = |text: &str| labels.iter().any(|l| l.text == text);
+    if named(&place.name) || named(&place.name_local) {
+        return;
+    }
     let galley = painter.layout_no_wrap(
         place.name.to_string(),
         FontId::proportional(14.0),

@@ -12,6 +12,9 @@ use super::widget::MapWidget;
 use super::{Viewport, WorldRect};
 use crate::data::WaterLayer;
 
+/// From this zoom lakes are outlined as well as filled.
+const LAKE_OUTLINE_ZOOM: f64 = 7.0;
+
 /// From this zoom river names are written.
 const RIVER_LABEL_ZOOM: f64 = 6.5;
 
@@ -50,9 +53,9 @@ impl WaterMeshes {
 pub fn river_width(level: u8, zoom: f64) -> Option<f32> {
     let (from_zoom, width) = match level {
         1 | 2 => (0.0, 1.6),
-        3 => (5.0, 1.3),
-        4 => (6.0, 1.1),
-        _ => (7.0, 0.9),
+        3 => (6.0, 1.3),
+        4 => (7.0, 1.1),
+        _ => (8.0, 0.9),
     };
     // Zoomed in, every river thickens a little (a river seen close is wider).
     let grow = ((zoom - 8.0) / 4.0).clamp(0.0, 1.0) as f32;
@@ -73,8 +76,10 @@ impl MapWidget<'_> {
             }
         }
         shapes.push(Shape::mesh(fills));
+        // Far out a lake's fill is its outline; the stroke waits until it shows.
+        let outlined = viewport.view.zoom >= LAKE_OUTLINE_ZOOM;
         for (mesh, drained) in &water.lakes {
-            if mesh.bounds.intersects(visible) {
+            if mesh.bounds.intersects(visible) && (outlined || *drained) {
                 let width = if *drained { 1.0 } else { 0.7 };
                 mesh.outline_into(viewport, Stroke::new(width, style.river), shapes);
             }
@@ -144,8 +149,8 @@ mod tests {
     #[test]
     fn major_rivers_show_first_and_every_river_thickens_zoomed_in() {
         assert!(river_width(2, 4.0).is_some());
-        assert!(river_width(3, 4.0).is_none() && river_width(3, 5.0).is_some());
-        assert!(river_width(5, 6.5).is_none() && river_width(5, 7.0).is_some());
+        assert!(river_width(3, 5.5).is_none() && river_width(3, 6.0).is_some());
+        assert!(river_width(5, 7.5).is_none() && river_width(5, 8.0).is_some());
         let (near, far) = (river_width(2, 12.0), river_width(2, 6.0));
         assert!(near > far, "{near:?} {far:?}");
         assert!(river_width(2, 6.0) > river_width(5, 8.0));

@@ -252,7 +252,7 @@ impl<'a> MapWidget<'a> {
                 paint_tool(&painter, &viewport, tool, cursor, self.style);
             }
             if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
-                paint_found_place(&painter, &viewport, place, self.style);
+                paint_found_place(&painter, &viewport, place, &labels, self.style);
             }
         }
         if !self.still {

@@ -13,7 +13,7 @@ const LISTED: usize = 12;
 
 /// How much of the land around a place the map shows when flying there:
 /// this many kilometres each side (a town and its villages).
-pub const FLY_TO_KM: f64 = 8.0;
+pub const FLY_TO_KM: f64 = 15.0;
 
 /// The box `km` kilometres each side of `lonlat`.
 pub fn area_around(lonlat: geo::Coord<f64>, km: f64) -> geo::Rect<f64> {
