@@ -50,13 +50,13 @@ pub fn geocode(
         ([], Some(region)) => Err(format!(
             "place \"{name}\" is not in {region} in the gazetteer ({} elsewhere: {})",
             candidates.len(),
-            listed(&candidates, regions, gazetteer)
+            listed(name, &candidates, regions, gazetteer)
         )),
         (several, where_) => Err(format!(
             "place \"{name}\" is ambiguous: {} places{} have that name ({}); give the coordinates{}",
             several.len(),
             where_.map_or(String::new(), |r| format!(" in {r}")),
-            listed(several, regions, gazetteer),
+            listed(name, several, regions, gazetteer),
             if where_.is_some() {
                 ""
             } else {
@@ -66,21 +66,27 @@ pub fn geocode(
     }
 }
 
-/// "Ivanivka 49.912, 36.917 (Kharkiv Oblast); …" for the first few places.
-fn listed(places: &[usize], regions: &RegionSet, gazetteer: &Gazetteer) -> String {
+/// "Ivanivka 50.1234, 36.5678 in Belgorod Oblast; Bilozerka (also
+/// Ivanivka) 46.6265, 32.4445 in Ukraine; …" for the first few places.
+fn listed(name: &str, places: &[usize], regions: &RegionSet, gazetteer: &Gazetteer) -> String {
     let mut text: Vec<String> = places
         .iter()
         .take(LISTED)
         .map(|&i| {
             let place = gazetteer.place(i);
-            let region = regions
-                .locate(place.lonlat)
-                .and_then(|r| regions.get(r))
-                .map_or_else(|| place.country_code().to_string(), |r| r.name.clone());
-            format!(
-                "{} {:.4}, {:.4} in {region}",
-                place.name, place.lonlat.y, place.lonlat.x
-            )
+            let region = match regions.locate(place.lonlat).and_then(|r| regions.get(r)) {
+                Some(region) => region.name.clone(),
+                None => regions
+                    .border()
+                    .country_at(place.lonlat)
+                    .map_or_else(|| place.country_code().to_string(), str::to_string),
+            };
+            let also = if place.name.eq_ignore_ascii_case(name.trim()) {
+                String::new()
+            } else {
+                format!(" (also {name})")
+            };
+            format!("{}{also} {:.4}, {:.4} in {region}", place.name, place.lonlat.y, place.lonlat.x)
         })
         .collect();
     if places.len() > LISTED {
