@@ -14,7 +14,7 @@ use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
 use super::tile_layer::TileLayer;
-use super::tools::{ToolClick, paint_area, paint_tool};
+use super::tools::{MapTool, ToolClick, paint_area, paint_tool};
 use super::towns::paint_found_place;
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
@@ -241,20 +241,13 @@ impl<'a> MapWidget<'a> {
             })
         });
 
-        let mut labels = Vec::new();
-        if ui.is_rect_visible(rect) {
-            labels = self.paint(ui, &viewport, hovered_region, clusters, tiles);
-            let painter = ui.painter_at(rect);
-            if let Some(area) = self.area {
-                paint_area(&painter, &viewport, area, self.style);
-            }
-            if let Some(tool) = memory.tool() {
-                paint_tool(&painter, &viewport, tool, cursor, self.style);
-            }
-            if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
-                paint_found_place(&painter, &viewport, place, &labels, self.style);
-            }
-        }
+        let labels = if ui.is_rect_visible(rect) {
+            let labels = self.paint(ui, &viewport, hovered_region, clusters, tiles);
+            self.paint_over(&ui.painter_at(rect), &viewport, memory.tool(), cursor, &labels);
+            labels
+        } else {
+            Vec::new()
+        };
         if !self.still {
             drawn = drawn.or_else(|| tool_keys(ui, memory));
             controls(ui, rect, self.style, memory, regions);
@@ -270,6 +263,27 @@ impl<'a> MapWidget<'a> {
             viewport,
             drawn,
             labels,
+        }
+    }
+
+    /// Over the map: the area filtered by, the tool in use (at the `cursor`)
+    /// and the ring (and the name, unless among `labels`) of the place flown to.
+    fn paint_over(
+        &self,
+        painter: &egui::Painter,
+        viewport: &Viewport,
+        tool: Option<&MapTool>,
+        cursor: Option<Coord<f64>>,
+        labels: &[PlacedLabel],
+    ) {
+        if let Some(area) = self.area {
+            paint_area(painter, viewport, area, self.style);
+        }
+        if let Some(tool) = tool {
+            paint_tool(painter, viewport, tool, cursor, self.style);
+        }
+        if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
+            paint_found_place(painter, viewport, place, labels, self.style);
         }
     }
 

@@ -25,7 +25,7 @@ use super::loader::Loader;
 use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::pictures::PlaybackExport;
-use super::place_search::{FLY_TO_KM, PlaceSearch, area_around};
+use super::place_search::PlaceSearch;
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
@@ -224,11 +224,6 @@ impl BorderwatchApp {
         }
     }
 
-    /// The tile basemap: its source and textures.
-    pub fn basemap(&self) -> &Basemap {
-        &self.basemap
-    }
-
     /// Layers drawn.
     pub fn layers_shown(&self) -> &LayerVisibility {
         &self.layers_shown
@@ -360,20 +355,9 @@ impl BorderwatchApp {
             PanelIntent::SetPlayback(settings) => self.playback_settings = settings,
             PanelIntent::Zoom(levels) => self.map.request_zoom(levels),
             PanelIntent::FitRegions => self.map.request_fit(),
-            PanelIntent::SetTileSource(source) => match self.basemap.set_source(&source) {
-                Ok(()) => self.layers_shown.tiles = true,
-                Err(error) => {
-                    self.notice = Some(format!("Tile source not changed: {error}"));
-                    self.basemap.editing = Some(source);
-                }
-            },
+            PanelIntent::SetTileSource(source) => self.set_tile_source(source),
             PanelIntent::EditTileSource => self.basemap.editing = Some(self.basemap.source().to_string()),
-            PanelIntent::FlyToPlace(index) => {
-                if let Some(place) = Gazetteer::bundled().get(index) {
-                    self.map.request_fit_to(&area_around(place.lonlat, FLY_TO_KM));
-                    self.found_place = Some(index);
-                }
-            }
+            PanelIntent::FlyToPlace(index) => self.fly_to_place(index),
             PanelIntent::SetTheme(theme) => self.set_theme(theme),
             PanelIntent::ShowMessages(shown) => self.show_messages = shown,
             PanelIntent::ShowAbout(shown) => self.show_about = shown,

@@ -1,11 +1,10 @@
 //! The tile basemap's side of the app: which source the tiles come from (an
 //! XYZ template, OpenStreetMap by default, or a local MBTiles/PMTiles
 //! package), the layer that fetches and draws them, made when tiles are
-//! first switched on, and the window where the source is chosen.
+//! first switched on, and what the Tile source window shows.
 
 use egui::Ui;
 
-use super::app::BorderwatchApp;
 use super::intent::PanelIntent;
 use crate::map::tile_layer::TileLayer;
 use crate::tiles::{OSM_TEMPLATE, TileSource, default_cache_dir};
@@ -81,29 +80,8 @@ fn credit_for(source: &TileSource) -> String {
     }
 }
 
-impl BorderwatchApp {
-    /// The Tile source window, while it is open.
-    pub(super) fn tile_source_window(&mut self, ctx: &egui::Context) {
-        let Some(mut text) = self.basemap.editing.take() else {
-            return;
-        };
-        let mut open = true;
-        let mut intent = None;
-        egui::Window::new("Tile source")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| intent = tile_source_ui(ui, &mut text));
-        match intent {
-            Some(intent) => self.apply(intent),
-            None if open => self.basemap.editing = Some(text),
-            None => {}
-        }
-    }
-}
-
 /// The window's contents: the source field and its buttons.
-fn tile_source_ui(ui: &mut Ui, text: &mut String) -> Option<PanelIntent> {
+pub fn tile_source_ui(ui: &mut Ui, text: &mut String) -> Option<PanelIntent> {
     ui.label("Raster tiles drawn under the regions. An XYZ address with {z}, {x} and {y}, or the path of a");
     ui.label("local .mbtiles or .pmtiles package (raster) for work with no network.");
     ui.add(

@@ -7,6 +7,7 @@ mod app_session;
 mod area_filter;
 pub mod background;
 pub mod basemap;
+mod basemap_window;
 pub mod buildup_chart;
 mod buildup_panel;
 mod columns;

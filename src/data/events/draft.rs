@@ -139,14 +139,7 @@ impl<'a> RecordRules<'a> {
             problems.push(self.missing(Role::Title));
         }
         let date = self.date(&draft, &mut problems);
-        let position = self.checked_position(&draft, &mut problems);
-        let geocoded = match position {
-            None if non_blank(&draft.place).is_some() && !has_coordinates(&draft) => {
-                self.place_by_name(&draft, &mut problems, warnings)
-            }
-            _ => None,
-        };
-        let position = position.or(geocoded);
+        let (position, geocoded) = self.position_or_place(&draft, &mut problems, warnings);
         let (Some(title), Some(date), Some(position), true) = (title, date, position, problems.is_empty())
         else {
             return Err(problems);
@@ -156,9 +149,10 @@ impl<'a> RecordRules<'a> {
             Some(name) => categories.intern(name),
             None => CategoryId::known(EventCategory::Other),
         };
-        let precision = match geocoded {
-            Some(_) => Some(Precision::Gazetteer),
-            None => precision(&draft, warnings),
+        let precision = if geocoded {
+            Some(Precision::Gazetteer)
+        } else {
+            precision(&draft, warnings)
         };
         let (date_precision, kept_precision) = self.date_precision(&draft, warnings);
         let troops = troops(&draft, warnings);
@@ -249,6 +243,22 @@ impl<'a> RecordRules<'a> {
             problems.push(problem);
         }
         None
+    }
+
+    /// The draft's position, from its coordinates or else from its place name
+    /// (then `true`), problems and notes added as they come.
+    fn position_or_place(
+        &self,
+        draft: &Draft<'_>,
+        problems: &mut Vec<String>,
+        warnings: &mut Vec<String>,
+    ) -> (Option<Coord<f64>>, bool) {
+        let position = self.checked_position(draft, problems);
+        if position.is_some() || non_blank(&draft.place).is_none() || has_coordinates(draft) {
+            return (position, false);
+        }
+        let found = self.place_by_name(draft, problems, warnings);
+        (found, found.is_some())
     }
 
     /// The point of the place a draft names when it gives no coordinates: the

@@ -86,7 +86,10 @@ fn listed(name: &str, places: &[usize], regions: &RegionSet, gazetteer: &Gazette
             } else {
                 format!(" (also {name})")
             };
-            format!("{}{also} {:.4}, {:.4} in {region}", place.name, place.lonlat.y, place.lonlat.x)
+            format!(
+                "{}{also} {:.4}, {:.4} in {region}",
+                place.name, place.lonlat.y, place.lonlat.x
+            )
         })
         .collect();
     if places.len() > LISTED {
