@@ -16,9 +16,11 @@ pub mod ruler;
 pub mod style;
 pub mod tile_layer;
 pub mod tools;
+mod town_labels;
 mod towns;
 pub mod view;
 mod water;
+mod water_paint;
 mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};

@@ -10,6 +10,8 @@ use super::labels::PlacedLabel;
 use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
 use super::tile_layer::TileLayer;
+use super::tools::{MapTool, paint_area, paint_tool};
+use super::town_labels::paint_found_place;
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport, WorldRect};
 use crate::data::ContextKind;
@@ -212,6 +214,27 @@ impl MapWidget<'_> {
 }
 
 impl MapWidget<'_> {
+    /// Over the map: the area filtered by, the tool in use (at the `cursor`)
+    /// and the ring (and the name, unless among `labels`) of the place flown to.
+    pub(super) fn paint_over(
+        &self,
+        painter: &egui::Painter,
+        viewport: &Viewport,
+        tool: Option<&MapTool>,
+        cursor: Option<geo::Coord<f64>>,
+        labels: &[PlacedLabel],
+    ) {
+        if let Some(area) = self.area {
+            paint_area(painter, viewport, area, self.style);
+        }
+        if let Some(tool) = tool {
+            paint_tool(painter, viewport, tool, cursor, self.style);
+        }
+        if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
+            paint_found_place(painter, viewport, place, labels, self.style);
+        }
+    }
+
     /// The band within `metres` of the border lines: what a near-border
     /// filter keeps, under the border line and the markers.
     fn paint_border_band(&self, viewport: &Viewport, metres: u32, shapes: &mut Vec<Shape>) {

@@ -14,8 +14,7 @@ use super::layers::{LayerVisibility, MapLayers, region_shown};
 use super::markers::{EventLayer, hit_test};
 use super::memory::MapMemory;
 use super::tile_layer::TileLayer;
-use super::tools::{MapTool, ToolClick, paint_area, paint_tool};
-use super::towns::paint_found_place;
+use super::tools::ToolClick;
 use super::{MapStyle, Viewport};
 use crate::data::{ContextLayer, RegionSet};
 use crate::geometry::area::DrawnArea;
@@ -263,27 +262,6 @@ impl<'a> MapWidget<'a> {
             viewport,
             drawn,
             labels,
-        }
-    }
-
-    /// Over the map: the area filtered by, the tool in use (at the `cursor`)
-    /// and the ring (and the name, unless among `labels`) of the place flown to.
-    fn paint_over(
-        &self,
-        painter: &egui::Painter,
-        viewport: &Viewport,
-        tool: Option<&MapTool>,
-        cursor: Option<Coord<f64>>,
-        labels: &[PlacedLabel],
-    ) {
-        if let Some(area) = self.area {
-            paint_area(painter, viewport, area, self.style);
-        }
-        if let Some(tool) = tool {
-            paint_tool(painter, viewport, tool, cursor, self.style);
-        }
-        if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
-            paint_found_place(painter, viewport, place, labels, self.style);
         }
     }
 
