@@ -11,7 +11,7 @@ use super::markers::{marker_rects, paint_markers};
 use super::overlay::ScaleBar;
 use super::tile_layer::TileLayer;
 use super::tools::{MapTool, paint_area, paint_tool};
-use super::town_labels::paint_found_place;
+use super::town_labels::{found_place_ring, paint_found_place};
 use super::widget::MapWidget;
 use super::{MapStyle, Viewport, WorldRect};
 use crate::data::ContextKind;
@@ -64,6 +64,9 @@ impl MapWidget<'_> {
         if let Some(density) = self.density {
             painter.extend(std::mem::take(&mut shapes));
             paint_density(&painter, viewport, density, style);
+        }
+        if let Some(place) = self.found_place.and_then(|i| self.layers.gazetteer?.get(i)) {
+            found_place_ring(viewport.lonlat_to_screen(place.lonlat), style, &mut shapes);
         }
         let labels = if self.shows(|v| v.labels) {
             self.paint_labels(&painter, viewport, &marker_rects(clusters, viewport), &mut shapes)

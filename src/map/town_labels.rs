@@ -51,8 +51,8 @@ impl MapWidget<'_> {
     }
 }
 
-/// Marks the place the map flew to: a ring round it, over everything else,
-/// and its name above unless the map already names it.
+/// Names the place the map flew to above its ring, unless the map already
+/// names it.
 pub(super) fn paint_found_place(
     painter: &Painter,
     viewport: &Viewport,
@@ -64,8 +64,6 @@ pub(super) fn paint_found_place(
     if !viewport.rect.contains(at) {
         return;
     }
-    painter.circle_stroke(at, 11.0, Stroke::new(4.0, style.label_halo));
-    painter.circle_stroke(at, 11.0, Stroke::new(2.0, style.marker_selection));
     let named = |text: &str| labels.iter().any(|l| l.text == text);
     if named(&place.name) || named(&place.name_local) {
         return;
@@ -78,6 +76,16 @@ pub(super) fn paint_found_place(
     let rect = egui::Align2::CENTER_BOTTOM.anchor_size(at - Vec2::new(0.0, 15.0), galley.size());
     painter.rect_filled(rect.expand(3.0), 3.0, style.overlay_fill);
     painter.galley(rect.min, galley, style.town_label);
+}
+
+/// The ring round the place flown to, under the names (theirs have halos).
+pub(super) fn found_place_ring(at: egui::Pos2, style: &MapStyle, shapes: &mut Vec<Shape>) {
+    shapes.push(Shape::circle_stroke(at, 11.0, Stroke::new(4.0, style.label_halo)));
+    shapes.push(Shape::circle_stroke(
+        at,
+        11.0,
+        Stroke::new(2.0, style.marker_selection),
+    ));
 }
 
 /// A town's dot radius and font size, by its population.
