@@ -34,6 +34,71 @@ pub struct Dataset {
     border_km: OnceLock<Vec<f32>>,
 }
 
+/// Where a dataset's memory goes: bytes on the heap per structure, as
+/// `Dataset::memory` counts them (capacities, not what the allocator adds).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MemoryReport {
+    /// How many events the data holds.
+    pub events: usize,
+    /// Each structure and its bytes.
+    pub items: Vec<(&'static str, usize)>,
+}
+
+impl MemoryReport {
+    /// All the bytes counted.
+    pub fn total(&self) -> usize {
+        self.items.iter().map(|(_, bytes)| bytes).sum()
+    }
+
+    /// Bytes per event of the structure named `what` (0 when unknown).
+    pub fn per_event(&self, what: &str) -> f64 {
+        let bytes = self
+            .items
+            .iter()
+            .find(|(name, _)| *name == what)
+            .map_or(0, |(_, b)| *b);
+        bytes as f64 / self.events.max(1) as f64
+    }
+}
+
+impl std::fmt::Display for MemoryReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let per_event = |bytes: usize| bytes as f64 / self.events.max(1) as f64;
+        for (what, bytes) in &self.items {
+            writeln!(
+                f,
+                "{what:<45} {:>10.1} MB {:>8.1} B/event",
+                *bytes as f64 / 1e6,
+                per_event(*bytes)
+            )?;
+        }
+        let total = self.total();
+        write!(
+            f,
+            "{:<45} {:>10.1} MB {:>8.1} B/event",
+            "total",
+            total as f64 / 1e6,
+            per_event(total)
+        )
+    }
+}
+
+/// Coordinates in a shape.
+fn coords(shape: &geo::MultiPolygon<f64>) -> usize {
+    shape
+        .0
+        .iter()
+        .map(|p| p.exterior().0.len() + p.interiors().iter().map(|r| r.0.len()).sum::<usize>())
+        .sum()
+}
+
+/// Bytes of the mask a [`LastMask`] keeps, if any.
+fn mask_len<K>(mask: &LastMask<K>) -> usize {
+    mask.0
+        .lock()
+        .map_or(0, |last| last.as_ref().map_or(0, |(_, m)| m.len()))
+}
+
 /// The last mask (one flag per event) made for a key: the map's filter and
 /// the timeline's (the same filter without its dates) ask for the same one
 /// in one frame, and it is made once.
@@ -135,6 +200,51 @@ impl Dataset {
     pub fn map_position(&self, index: usize) -> Option<Coord<f64>> {
         let event = self.events.get(index)?;
         (!event.is_notional()).then(|| drawn_position(event, &self.regions))
+    }
+
+    /// Where this data's memory goes, structure by structure.
+    pub fn memory(&self) -> MemoryReport {
+        let [fixed, texts, extra] = self.events.heap_bytes();
+        let outlines: usize = self
+            .regions
+            .regions()
+            .iter()
+            .map(|r| coords(&r.shape))
+            .sum::<usize>()
+            + self
+                .context
+                .features
+                .iter()
+                .map(|f| coords(&f.shape))
+                .sum::<usize>();
+        MemoryReport {
+            events: self.events.len(),
+            items: vec![
+                ("events: fixed fields", fixed),
+                ("events: texts", texts),
+                ("events: other fields (estimated)", extra),
+                ("filter columns", self.columns.heap_bytes()),
+                ("spatial index", self.index.heap_bytes()),
+                (
+                    "search index (built on the first search)",
+                    self.search.get().map_or(0, SearchIndex::heap_bytes),
+                ),
+                (
+                    "distances to the border",
+                    self.border_km
+                        .get()
+                        .map_or(0, |d| std::mem::size_of_val(d.as_slice())),
+                ),
+                (
+                    "last search and area masks",
+                    mask_len(&self.last_search) + mask_len(&self.last_area),
+                ),
+                (
+                    "region and context outlines",
+                    outlines * std::mem::size_of::<Coord<f64>>(),
+                ),
+            ],
+        }
     }
 
     /// The free-text index, built the first time it is asked for.

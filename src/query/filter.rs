@@ -307,6 +307,16 @@ const COARSE_DATE: u8 = 4;
 const HAS_TROOPS: u8 = 8;
 
 impl EventColumns {
+    /// Bytes these columns hold on the heap (for the memory report).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(self.days.as_slice())
+            + size_of_val(self.category.as_slice())
+            + size_of_val(self.region.as_slice())
+            + size_of_val(self.flags.as_slice())
+            + size_of_val(self.troops.as_slice())
+    }
+
     /// Columns for the events of `set`, in its order.
     pub fn new(set: &EventSet) -> Self {
         let events = set.events();

@@ -21,6 +21,11 @@ pub struct SearchIndex {
 }
 
 impl SearchIndex {
+    /// Bytes the index holds on the heap (for the memory report).
+    pub fn heap_bytes(&self) -> usize {
+        self.text.len() + std::mem::size_of_val(self.starts.as_slice())
+    }
+
     /// Indexes the events' title, description, place, actors and sources.
     pub fn new(events: &EventSet) -> Self {
         // Lower-case in parallel chunks, then join.

@@ -67,6 +67,16 @@ pub struct EventIndex {
 const PARALLEL_ENTRIES: usize = 1 << 15;
 
 impl EventIndex {
+    /// Bytes the index holds on the heap (for the memory report).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(self.order.as_slice())
+            + size_of_val(self.codes.as_slice())
+            + size_of_val(self.world.as_slice())
+            + size_of_val(self.slots.as_slice())
+            + size_of_val(self.rank.as_slice())
+    }
+
     /// Projects and sorts the events of `set` by their positions.
     pub fn new(set: &EventSet) -> Self {
         Self::with_positions(set, |event| event.position)

@@ -253,6 +253,28 @@ impl fmt::Debug for EventText {
 /// record, shown in the details.
 pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
 
+/// Heap bytes of a JSON map, estimated: per entry its key, its value and
+/// the share of a B-tree node (keys and values are stored in nodes of 11).
+fn json_map_bytes(map: &ExtraFields) -> usize {
+    const ENTRY: usize = std::mem::size_of::<String>() + std::mem::size_of::<serde_json::Value>();
+    map.iter()
+        .map(|(key, value)| ENTRY + key.capacity() + json_value_bytes(value))
+        .sum()
+}
+
+/// Heap bytes of a JSON value, estimated as for [`json_map_bytes`].
+fn json_value_bytes(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::String(text) => text.capacity(),
+        serde_json::Value::Array(items) => {
+            items.capacity() * std::mem::size_of::<serde_json::Value>()
+                + items.iter().map(json_value_bytes).sum::<usize>()
+        }
+        serde_json::Value::Object(map) => json_map_bytes(map),
+        _ => 0,
+    }
+}
+
 /// One event: what happened, when, where, and who says so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -283,6 +305,19 @@ pub struct Event {
 }
 
 impl Event {
+    /// Bytes of its texts on the heap (one allocation).
+    pub fn text_bytes(&self) -> usize {
+        self.text.buffer.len()
+    }
+
+    /// Bytes its other fields take on the heap, estimated: the map, each
+    /// key and string, and a node's share per entry.
+    pub fn extra_bytes(&self) -> usize {
+        self.extra.as_ref().map_or(0, |extra| {
+            std::mem::size_of::<ExtraFields>() + json_map_bytes(extra)
+        })
+    }
+
     /// An event with these texts, date and position; everything else empty
     /// (category "other", no region).
     pub fn new(texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Self {

@@ -60,6 +60,15 @@ impl EventSet {
         self.events.len()
     }
 
+    /// Heap bytes of the events: their fixed fields (the array), their
+    /// texts, and their other fields (estimated).
+    pub fn heap_bytes(&self) -> [usize; 3] {
+        let fixed = self.events.capacity() * std::mem::size_of::<Event>();
+        let texts = self.events.iter().map(Event::text_bytes).sum();
+        let extra = self.events.iter().map(Event::extra_bytes).sum();
+        [fixed, texts, extra]
+    }
+
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.events.is_empty()
