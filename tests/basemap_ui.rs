@@ -236,3 +236,64 @@ fn tiles_from_a_local_package_are_drawn_and_a_bad_source_is_refused_keeping_the_
     );
     assert_eq!(app.dataset().events.len(), bundled_app().dataset().events.len());
 }
+
+#[test]
+fn the_tile_source_window_refuses_a_bad_template_and_takes_a_package() {
+    let mut harness = harness_for(bundled_app());
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Tile source…").click();
+    harness.run();
+    // The search box and the source field: the window's is the last.
+    let inputs: Vec<_> = harness.get_all_by_role(Role::TextInput).collect();
+    assert_eq!(inputs.len(), 2);
+    let source = inputs.last().expect("the source field");
+    assert!(
+        source.value().is_none_or(|v| v.is_empty()),
+        "OpenStreetMap: empty"
+    );
+    source.focus();
+    harness.run();
+    harness
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("the source field")
+        .type_text("https://tiles.example.org/{x}/{y}.png");
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert!(
+        !harness.state().layers_shown().tiles,
+        "a template without {{z}} is refused"
+    );
+    assert!(
+        harness.state().notice().is_some_and(|n| n.contains("{z}")),
+        "{:?}",
+        harness.state().notice()
+    );
+    harness.get_by_label("Tile source");
+
+    let package = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tiles/sample.pmtiles");
+    harness.get_by_label("Use OpenStreetMap").click();
+    harness.run();
+    harness
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("the source field")
+        .focus();
+    harness.run();
+    harness
+        .get_all_by_role(Role::TextInput)
+        .last()
+        .expect("the source field")
+        .type_text(package);
+    harness.run();
+    harness.get_by_label("Apply").click();
+    harness.run();
+    assert!(harness.state().layers_shown().tiles);
+    assert_eq!(harness.state().basemap().source(), package);
+    assert!(harness.query_by_label("Apply").is_none(), "the window closed");
+    wait_until(&mut harness, 20, "tiles drawn", |app| {
+        app.basemap().texture_count() > 0
+    });
+}
