@@ -236,10 +236,7 @@ impl<'a> RecordRules<'a> {
             Ok(position) => return Some(position),
             Err(problem) => problem,
         };
-        let named = problems
-            .iter()
-            .any(|p| p.contains("(degrees)") || p.contains("not a JSON number"));
-        if !(problem.starts_with("missing") && named) {
+        if !(problem.starts_with("missing") && coordinate_named_bad(problems)) {
             problems.push(problem);
         }
         None
@@ -253,9 +250,9 @@ impl<'a> RecordRules<'a> {
         problems: &mut Vec<String>,
         warnings: &mut Vec<String>,
     ) -> (Option<Coord<f64>>, bool) {
-        let position = self.checked_position(draft, problems);
-        if position.is_some() || non_blank(&draft.place).is_none() || has_coordinates(draft) {
-            return (position, false);
+        // A bad coordinate is the record's problem: no place name covers for it.
+        if has_coordinates(draft) || non_blank(&draft.place).is_none() || coordinate_named_bad(problems) {
+            return (self.checked_position(draft, problems), false);
         }
         let found = self.place_by_name(draft, problems, warnings);
         (found, found.is_some())
@@ -264,7 +261,7 @@ impl<'a> RecordRules<'a> {
     /// The point of the place a draft names when it gives no coordinates: the
     /// one place of that name within its declared region (or anywhere, with
     /// none), with a warning that says so; otherwise why not, in `problems`
-    /// instead of "missing coordinates".
+    /// ("missing coordinates, and …").
     fn place_by_name(
         &self,
         draft: &Draft<'_>,
@@ -276,7 +273,6 @@ impl<'a> RecordRules<'a> {
         let gazetteer = Gazetteer::bundled();
         match geocode(name, region, self.regions, gazetteer) {
             Ok(found) => {
-                problems.retain(|p| !p.starts_with("missing coordinates"));
                 let place = gazetteer.place(found.place);
                 warnings.push(format!(
                     "no coordinates: placed at {} ({:.5}, {:.5}, GeoNames {}) from the gazetteer by its place \"{name}\"; precision gazetteer",
@@ -285,12 +281,7 @@ impl<'a> RecordRules<'a> {
                 Some(found.lonlat)
             }
             Err(why) => {
-                for problem in problems
-                    .iter_mut()
-                    .filter(|p| p.starts_with("missing coordinates"))
-                {
-                    *problem = format!("missing coordinates, and {why}");
-                }
+                problems.push(format!("missing coordinates, and {why}"));
                 None
             }
         }
@@ -503,6 +494,14 @@ fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u64> {
         }
         troops
     })
+}
+
+/// Whether a coordinate that is not a number is already among `problems`
+/// (so the record is not also said to miss it, nor looked up by its place).
+fn coordinate_named_bad(problems: &[String]) -> bool {
+    problems
+        .iter()
+        .any(|p| p.contains("(degrees)") || p.contains("not a JSON number"))
 }
 
 /// Whether a draft has a latitude or a longitude (then a missing or bad one
