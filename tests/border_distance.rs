@@ -6,9 +6,12 @@
 //! (scripts/make_border_distances.py). borderwatch's R-tree and Karney
 //! distances must agree to 5 m or 0.01 %, and name the same line.
 
+mod common;
+
 use borderwatch::data::ContextLayer;
 use borderwatch::data::regions::BorderKind;
 use borderwatch::data::regions::border_distance::BorderIndex;
+use common::cli::run_ok;
 use geo::Coord;
 use serde_json::Value;
 
@@ -76,19 +79,7 @@ fn check_and_export_near_border_count_what_proj_and_geos_measure() {
     let file = dir.path().join("places.json");
     std::fs::write(&file, serde_json::to_vec(&records).expect("JSON")).expect("write");
     let path = file.display().to_string();
-    let run = |args: &[&str]| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-            .args(args)
-            .output()
-            .expect("the binary runs");
-        assert_eq!(
-            output.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
-    };
+    let run = run_ok::<&str>;
     for km in ["10", "50"] {
         let limit: f64 = km.parse().expect("km");
         let expected = places

@@ -3,8 +3,14 @@
 /// `borderwatch check --format json ARGS` (the real binary); it must
 /// succeed.
 pub fn check_json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> serde_json::Value {
+    let mut all: Vec<&std::ffi::OsStr> = ["check", "--format", "json"].iter().map(|a| a.as_ref()).collect();
+    all.extend(args.iter().map(AsRef::as_ref));
+    serde_json::from_slice(&run_ok(&all)).expect("JSON report")
+}
+
+/// `borderwatch ARGS` (the real binary): its standard output; it must succeed.
+pub fn run_ok<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> Vec<u8> {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_borderwatch"))
-        .args(["check", "--format", "json"])
         .args(args)
         .output()
         .expect("the binary runs");
@@ -14,5 +20,5 @@ pub fn check_json<S: AsRef<std::ffi::OsStr>>(args: &[S]) -> serde_json::Value {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    serde_json::from_slice(&output.stdout).expect("JSON report")
+    output.stdout
 }
