@@ -82,15 +82,15 @@ impl TileLayer {
         }
     }
 
-    /// A layer for `source` whose finished tiles trigger a repaint of `ctx`. Reads a package's
-    /// header for its zoom range (a small read, once).
+    /// A layer for `source`, which has tiles down to `max_zoom` (from its [`TileSource::info`],
+    /// read once by the caller), whose finished tiles trigger a repaint of `ctx`.
     pub fn from_source(
         ctx: &egui::Context,
         source: TileSource,
+        max_zoom: u8,
         cache_dir: Option<PathBuf>,
         online: bool,
     ) -> Self {
-        let max_zoom = source.max_zoom();
         let fetcher = TileFetcher::new(source, cache_dir, online);
         let ctx = ctx.clone();
         fetcher.set_wake(Box::new(move || ctx.request_repaint()));

@@ -18,7 +18,7 @@ pub use fetcher::{FetcherConfig, TileFetcher, TileOutcome, TileResult, WakeFn};
 pub use http::{HttpClient, HttpConfig};
 pub use mbtiles::MbTiles;
 pub use pmtiles::PmTiles;
-pub use source::{OSM_TEMPLATE, SourceError, SourceInfo, TileSource};
+pub use source::{OSM_TEMPLATE, SourceError, SourceInfo, TileSource, XYZ_DEFAULT_MAX_ZOOM};
 
 /// The deepest zoom any source may claim: 2^24 tiles a side is ~2 m per pixel, far below what
 /// the map shows, and it keeps every tile count and Hilbert id well inside `u32`/`u64`.

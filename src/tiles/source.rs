@@ -128,20 +128,6 @@ impl TileSource {
         }
     }
 
-    /// The attribution to show: OSM's for OSM templates, the package's own otherwise (`None`
-    /// when unknown or the package cannot be read; [`TileSource::info`] gives the error).
-    pub fn attribution(&self) -> Option<String> {
-        match self {
-            Self::Xyz { template } => xyz_attribution(template),
-            _ => self.info().ok().and_then(|i| i.attribution),
-        }
-    }
-
-    /// The deepest zoom level with tiles (XYZ: 19; packages: their metadata, 19 if unreadable).
-    pub fn max_zoom(&self) -> u8 {
-        self.info().map_or(XYZ_DEFAULT_MAX_ZOOM, |i| i.max_zoom)
-    }
-
     /// Attribution and zoom range; opens a package file to read them (cheap: header/metadata).
     pub fn info(&self) -> Result<SourceInfo, InfoError> {
         match self {
@@ -286,13 +272,11 @@ mod tests {
 
     #[test]
     fn osm_attribution_and_stable_keys() {
-        assert_eq!(
-            TileSource::osm().attribution().as_deref(),
-            Some("© OpenStreetMap contributors")
-        );
-        assert_eq!(TileSource::osm().max_zoom(), 19);
+        let osm = TileSource::osm().info().unwrap();
+        assert_eq!(osm.attribution.as_deref(), Some("© OpenStreetMap contributors"));
+        assert_eq!(osm.max_zoom, 19);
         let other = TileSource::parse("https://tiles.example/{z}/{x}/{y}.png").unwrap();
-        assert_eq!(other.attribution(), None);
+        assert_eq!(other.info().unwrap().attribution, None);
         assert_eq!(TileSource::osm().key(), TileSource::osm().key());
         assert_ne!(TileSource::osm().key(), other.key());
         assert_eq!(TileSource::osm().key().len(), 16);

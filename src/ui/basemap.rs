@@ -7,7 +7,7 @@ use egui::Ui;
 
 use super::intent::PanelIntent;
 use crate::map::tile_layer::TileLayer;
-use crate::tiles::{OSM_TEMPLATE, TileSource, default_cache_dir};
+use crate::tiles::{OSM_TEMPLATE, TileSource, XYZ_DEFAULT_MAX_ZOOM, default_cache_dir};
 
 /// The tile source and, once tiles are on, the layer drawing it.
 #[derive(Debug, Default)]
@@ -56,9 +56,15 @@ impl Basemap {
                 "" => TileSource::osm(),
                 text => TileSource::parse(text).ok()?,
             };
-            let credit = source.attribution().unwrap_or_else(|| credit_for(&source));
+            // One read of a package's header gives both its zoom range and its credit.
+            let info = source.info().ok();
+            let max_zoom = info.as_ref().map_or(XYZ_DEFAULT_MAX_ZOOM, |i| i.max_zoom);
+            let credit = info
+                .and_then(|i| i.attribution)
+                .unwrap_or_else(|| credit_for(&source));
             let cache = default_cache_dir();
-            self.layer = Some((TileLayer::from_source(ctx, source, cache, true), credit));
+            let layer = TileLayer::from_source(ctx, source, max_zoom, cache, true);
+            self.layer = Some((layer, credit));
         }
         self.layer
             .as_mut()
