@@ -44,10 +44,30 @@ impl MapWidget<'_> {
             vec2(0.0, 36.0),
             vec2(0.0, -36.0),
         ]);
-        self.place_region_labels(&mut placer, painter, viewport, Anchor::LabelPoint, shapes);
+        // Each name and its place are worked out once; they are placed in two rounds.
+        let regions = self.region_labels(viewport);
+        let context = self.context_labels(viewport, &[ContextKind::Sea, ContextKind::Country]);
+        let clip = viewport.rect.shrink(4.0);
+        let halo = self.style.label_halo;
+        place_area_labels(
+            &mut placer,
+            painter,
+            clip,
+            &regions,
+            Anchor::LabelPoint,
+            halo,
+            shapes,
+        );
         placer.no_shifts();
-        let kinds = [ContextKind::Sea, ContextKind::Country];
-        self.place_context_labels(&mut placer, painter, viewport, &kinds, Anchor::LabelPoint, shapes);
+        place_area_labels(
+            &mut placer,
+            painter,
+            clip,
+            &context,
+            Anchor::LabelPoint,
+            halo,
+            shapes,
+        );
         if self.shows(|v| v.towns) {
             self.place_town_labels(&mut placer, painter, viewport, shapes);
         }
@@ -56,34 +76,27 @@ impl MapWidget<'_> {
         }
         // Zoomed into a region or country, its name goes where the towns leave room.
         placer.allow_shifts(&MIDDLE_SHIFTS);
-        self.place_region_labels(&mut placer, painter, viewport, Anchor::Middle, shapes);
-        self.place_context_labels(&mut placer, painter, viewport, &kinds, Anchor::Middle, shapes);
+        place_area_labels(&mut placer, painter, clip, &regions, Anchor::Middle, halo, shapes);
+        place_area_labels(&mut placer, painter, clip, &context, Anchor::Middle, halo, shapes);
         placer.no_shifts();
         if viewport.view.zoom >= ADMIN1_LABEL_ZOOM {
-            let admin1 = [ContextKind::Admin1];
-            self.place_context_labels(
+            let admin1 = self.context_labels(viewport, &[ContextKind::Admin1]);
+            place_area_labels(
                 &mut placer,
                 painter,
-                viewport,
+                clip,
                 &admin1,
                 Anchor::LabelPoint,
+                halo,
                 shapes,
             );
         }
         placer.into_drawn()
     }
 
-    /// The names of the regions shown whose label goes at `anchor`, with
-    /// their counts on a choropleth.
-    fn place_region_labels(
-        &self,
-        placer: &mut LabelPlacer,
-        painter: &Painter,
-        viewport: &Viewport,
-        anchor: Anchor,
-        shapes: &mut Vec<Shape>,
-    ) {
-        let clip = viewport.rect.shrink(4.0);
+    /// The names of the regions shown, with their counts on a choropleth.
+    fn region_labels(&self, viewport: &Viewport) -> Vec<AreaLabel> {
+        let mut labels = Vec::new();
         for (index, region) in self.regions.regions().iter().enumerate() {
             let Some(mesh) = self
                 .layers
@@ -93,79 +106,75 @@ impl MapWidget<'_> {
             else {
                 continue;
             };
-            let extent = viewport.world_rect_to_screen(&mesh.bounds).size();
-            let Some((at, kind)) = label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape)
+            let Some((anchor, anchor_kind)) =
+                label_anchor(viewport, region.label_point, &mesh.bounds, &region.shape)
             else {
                 continue;
             };
-            if kind != anchor {
-                continue;
-            }
             let text = match self.choropleth {
                 Some(counts) => format!("{}: {}", region.name, counts.get(index).copied().unwrap_or(0)),
                 None => region.name.clone(),
             };
-            placer.place(
-                painter,
-                clip,
-                Label {
-                    text: &text,
-                    anchor: at,
-                    font: FontId::proportional(14.0),
-                    color: self.style.region_label,
-                    halo: self.style.label_halo,
-                    fits_in: Some(extent),
-                },
-                shapes,
-            );
+            labels.push(AreaLabel {
+                text,
+                font: FontId::proportional(14.0),
+                color: self.style.region_label,
+                fits_in: Some(viewport.world_rect_to_screen(&mesh.bounds).size()),
+                anchor,
+                anchor_kind,
+            });
         }
+        labels
     }
 
-    /// The names of the context's features of these `kinds` whose label
-    /// goes at `anchor`, kind by kind.
-    fn place_context_labels(
-        &self,
-        placer: &mut LabelPlacer,
-        painter: &Painter,
-        viewport: &Viewport,
-        kinds: &[ContextKind],
-        anchor: Anchor,
-        shapes: &mut Vec<Shape>,
-    ) {
-        let clip = viewport.rect.shrink(4.0);
-        for &kind in kinds {
-            if !self.shows(|v| v.context) {
-                continue;
-            }
-            for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
-                if feature.kind != kind {
-                    continue;
-                }
-                let Some(look) = ContextLabel::of(feature, mesh.as_ref(), viewport, self.style)
-                    .filter(|look| look.anchor_kind == anchor)
-                else {
-                    continue;
-                };
-                placer.place(
-                    painter,
-                    clip,
-                    Label {
-                        text: &look.text,
-                        anchor: look.anchor,
-                        font: look.font,
-                        color: look.color,
-                        halo: self.style.label_halo,
-                        fits_in: look.fits_in,
-                    },
-                    shapes,
-                );
-            }
+    /// The names of the context's features of these `kinds`, kind by kind.
+    fn context_labels(&self, viewport: &Viewport, kinds: &[ContextKind]) -> Vec<AreaLabel> {
+        if !self.shows(|v| v.context) {
+            return Vec::new();
         }
+        kinds
+            .iter()
+            .flat_map(|&kind| {
+                self.context
+                    .features
+                    .iter()
+                    .zip(&self.layers.context)
+                    .filter(move |(feature, _)| feature.kind == kind)
+            })
+            .filter_map(|(feature, mesh)| AreaLabel::of(feature, mesh.as_ref(), viewport, self.style))
+            .collect()
     }
 }
 
-/// How a context feature's name is written, and where.
-struct ContextLabel {
+/// Places those of `labels` anchored at `anchor`, in order.
+fn place_area_labels(
+    placer: &mut LabelPlacer,
+    painter: &Painter,
+    clip: Rect,
+    labels: &[AreaLabel],
+    anchor: Anchor,
+    halo: Color32,
+    shapes: &mut Vec<Shape>,
+) {
+    for look in labels.iter().filter(|look| look.anchor_kind == anchor) {
+        placer.place(
+            painter,
+            clip,
+            Label {
+                text: &look.text,
+                anchor: look.anchor,
+                font: look.font.clone(),
+                color: look.color,
+                halo,
+                fits_in: look.fits_in,
+            },
+            shapes,
+        );
+    }
+}
+
+/// How the name of a region or a context feature is written, and where.
+struct AreaLabel {
     text: String,
     font: FontId,
     color: Color32,
@@ -174,7 +183,7 @@ struct ContextLabel {
     anchor_kind: Anchor,
 }
 
-impl ContextLabel {
+impl AreaLabel {
     /// The label of `feature` (drawn from `mesh`); `None` for a country
     /// whose label point and visible middle are both off its shape.
     fn of(
