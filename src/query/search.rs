@@ -1,7 +1,9 @@
 //! Free-text search over a million events in a few milliseconds: the
-//! searchable texts of every event, lower-cased once into one buffer, are
-//! scanned with a vectorised substring search; hits map back to events by
-//! their offsets.
+//! searchable texts of every event, lower-cased once, are scanned with a
+//! vectorised substring search; hits map back to events by their offsets.
+//! The texts are held in blocks of [`BLOCK_EVENTS`] events, each built and
+//! searched on its own: no block is ever copied into a larger one, so
+//! building the index never needs twice its size.
 
 use memchr::memmem;
 use rayon::prelude::*;
@@ -12,59 +14,96 @@ use crate::data::{Event, EventSet};
 /// two fields. Search terms cannot contain it.
 const FIELD_SEPARATOR: u8 = 0;
 
+/// Events per block: a block's texts (~4 MB) stay far below `u32` offsets.
+const BLOCK_EVENTS: usize = 16_384;
+
 /// The lower-cased searchable texts of every event of an [`EventSet`].
 #[derive(Debug, Default)]
 pub struct SearchIndex {
+    blocks: Vec<Block>,
+    len: usize,
+}
+
+/// The texts of up to [`BLOCK_EVENTS`] consecutive events.
+#[derive(Debug)]
+struct Block {
     text: Vec<u8>,
     /// Where each event's texts start in `text`, plus the end.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
+}
+
+impl Block {
+    fn new(events: &[Event]) -> Self {
+        let mut text = Vec::new();
+        let mut starts = Vec::with_capacity(events.len() + 1);
+        let mut offsets = Vec::with_capacity(events.len() + 1);
+        for event in events {
+            offsets.push(text.len());
+            for field in event.searchable_texts() {
+                push_folded(&mut text, field);
+                text.push(FIELD_SEPARATOR);
+            }
+        }
+        offsets.push(text.len());
+        // A block of events with texts of 256 KB each would pass u32: split
+        // such a block's offsets by saturating, which only such a block sees.
+        starts.extend(offsets.into_iter().map(|o| u32::try_from(o).unwrap_or(u32::MAX)));
+        text.shrink_to_fit();
+        Self { text, starts }
+    }
+
+    fn events(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.text.capacity() + std::mem::size_of_val(self.starts.as_slice())
+    }
+
+    /// Marks in `marks` (one per event of the block) the events holding `finder`'s term.
+    fn find(&self, finder: &memmem::Finder<'_>, marks: &mut [bool]) {
+        let offset = |event: usize| self.starts[event] as usize;
+        let end = offset(self.events()).min(self.text.len());
+        let mut at = offset(0);
+        while at < end {
+            let Some(found) = finder.find(&self.text[at..end]) else {
+                break;
+            };
+            let position = at + found;
+            // The event holding the hit: the last start at or before it.
+            let event = self.starts.partition_point(|&s| s as usize <= position) - 1;
+            if let Some(mark) = marks.get_mut(event) {
+                *mark = true;
+            }
+            at = offset(event + 1).max(position + 1);
+        }
+    }
 }
 
 impl SearchIndex {
     /// Bytes the index holds on the heap (for the memory report).
     pub fn heap_bytes(&self) -> usize {
-        self.text.len() + std::mem::size_of_val(self.starts.as_slice())
+        self.blocks.iter().map(Block::heap_bytes).sum::<usize>()
+            + std::mem::size_of_val(self.blocks.as_slice())
     }
 
     /// Indexes the events' title, description, place, actors and sources.
     pub fn new(events: &EventSet) -> Self {
-        // Lower-case in parallel chunks, then join.
-        let parts: Vec<(Vec<u8>, Vec<usize>)> = events
-            .events()
-            .par_chunks(16_384)
-            .map(|chunk| {
-                let mut text = Vec::with_capacity(chunk.len() * 160);
-                let mut starts = Vec::with_capacity(chunk.len());
-                for event in chunk {
-                    starts.push(text.len());
-                    for field in event.searchable_texts() {
-                        push_folded(&mut text, field);
-                        text.push(FIELD_SEPARATOR);
-                    }
-                }
-                (text, starts)
-            })
-            .collect();
-        let total: usize = parts.iter().map(|(t, _)| t.len()).sum();
-        let mut text = Vec::with_capacity(total);
-        let mut starts = Vec::with_capacity(events.len() + 1);
-        for (part, part_starts) in parts {
-            let base = text.len();
-            starts.extend(part_starts.into_iter().map(|s| s + base));
-            text.extend_from_slice(&part);
+        let blocks: Vec<Block> = events.events().par_chunks(BLOCK_EVENTS).map(Block::new).collect();
+        Self {
+            blocks,
+            len: events.len(),
         }
-        starts.push(text.len());
-        Self { text, starts }
     }
 
     /// How many events are indexed.
     pub fn len(&self) -> usize {
-        self.starts.len().saturating_sub(1)
+        self.len
     }
 
     /// Whether no event is indexed.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.len == 0
     }
 
     /// Marks in `hits` (one flag per event) the events whose texts contain
@@ -89,23 +128,10 @@ impl SearchIndex {
             return found;
         }
         let finder = memmem::Finder::new(term);
-        // Each task searches a run of events and marks them.
-        let chunk = 65_536;
-        found.par_chunks_mut(chunk).enumerate().for_each(|(n, marks)| {
-            let first = n * chunk;
-            let end = self.starts[first + marks.len()];
-            let mut at = self.starts[first];
-            while at < end {
-                let Some(offset) = finder.find(&self.text[at..end]) else {
-                    break;
-                };
-                let position = at + offset;
-                // The event holding the hit: the last start at or before it.
-                let event = self.starts[first..=first + marks.len()].partition_point(|&s| s <= position) - 1;
-                marks[event] = true;
-                at = self.starts[first + event + 1];
-            }
-        });
+        found
+            .par_chunks_mut(BLOCK_EVENTS)
+            .zip(&self.blocks)
+            .for_each(|(marks, block)| block.find(&finder, marks));
         found
     }
 }
@@ -146,31 +172,39 @@ pub fn event_matches(event: &Event, terms: &[String]) -> bool {
     })
 }
 
-/// Appends `text` lower-cased (ASCII fast path); the separator byte is
-/// dropped so it stays a separator.
+/// Appends `text` lower-cased (ASCII runs a vector at a time, other
+/// characters one by one); the separator byte is dropped so it stays a
+/// separator.
 fn push_folded(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    if text.is_ascii() {
-        if memchr::memchr(FIELD_SEPARATOR, bytes).is_none() {
-            // The common case, copied and lower-cased a vector at a time.
-            let start = out.len();
-            out.extend_from_slice(bytes);
-            out[start..].make_ascii_lowercase();
-        } else {
-            out.extend(
-                bytes
-                    .iter()
-                    .filter(|&&b| b != FIELD_SEPARATOR)
-                    .map(u8::to_ascii_lowercase),
-            );
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        push_folded_ascii(out, &rest.as_bytes()[..ascii]);
+        rest = &rest[ascii..];
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        for lower in c.to_lowercase() {
+            let mut buffer = [0u8; 4];
+            out.extend_from_slice(lower.encode_utf8(&mut buffer).as_bytes());
         }
+        rest = chars.as_str();
+    }
+}
+
+/// Appends ASCII bytes lower-cased, without the separator byte.
+fn push_folded_ascii(out: &mut Vec<u8>, bytes: &[u8]) {
+    if memchr::memchr(FIELD_SEPARATOR, bytes).is_none() {
+        // The common case, copied and lower-cased a vector at a time.
+        let start = out.len();
+        out.extend_from_slice(bytes);
+        out[start..].make_ascii_lowercase();
     } else {
-        for c in text.chars().flat_map(char::to_lowercase) {
-            if c != '\0' {
-                let mut buffer = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buffer).as_bytes());
-            }
-        }
+        out.extend(
+            bytes
+                .iter()
+                .filter(|&&b| b != FIELD_SEPARATOR)
+                .map(u8::to_ascii_lowercase),
+        );
     }
 }
 
@@ -225,6 +259,32 @@ mod tests {
             let terms = query_terms(query);
             let slow: Vec<bool> = events.events().iter().map(|e| event_matches(e, &terms)).collect();
             assert_eq!(slow, index.search(query), "{query}");
+        }
+    }
+
+    #[test]
+    fn folding_mixed_text_agrees_with_lowercasing_each_character() {
+        for text in [
+            "",
+            "plain ascii",
+            "Над Ростовом ОГНИ",
+            "Belgorod (Белгород) — ШЕБЕКИНО, 12 km",
+            "İstanbul ǅ ΣΑΣ ẞ",
+            "a\0b Ж\0Ж",
+            "ЁЛКИ-палки",
+        ] {
+            let mut folded = Vec::new();
+            push_folded(&mut folded, text);
+            let expected: String = text
+                .chars()
+                .flat_map(char::to_lowercase)
+                .filter(|&c| c != '\0')
+                .collect();
+            assert_eq!(
+                String::from_utf8(folded).as_deref(),
+                Ok(expected.as_str()),
+                "{text:?}"
+            );
         }
     }
 
