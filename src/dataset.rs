@@ -226,7 +226,7 @@ impl Dataset {
                 ("filter columns", self.columns.heap_bytes()),
                 ("spatial index", self.index.heap_bytes()),
                 (
-                    "search index (built on the first search)",
+                    "search index (lower-cased texts)",
                     self.search.get().map_or(0, SearchIndex::heap_bytes),
                 ),
                 (
@@ -247,6 +247,12 @@ impl Dataset {
         }
     }
 
+    /// Whether the free-text index and the distances to the border are
+    /// built (else the first search or near-border filter waits for them).
+    pub fn indexes_ready(&self) -> bool {
+        self.search.get().is_some() && self.border_km.get().is_some()
+    }
+
     /// The free-text index, built the first time it is asked for.
     pub fn search_index(&self) -> &SearchIndex {
         self.search.get_or_init(|| SearchIndex::new(&self.events))
@@ -261,16 +267,19 @@ impl Dataset {
             .get_or_init(|| border_distances_km(&self.events, &self.regions))
     }
 
-    /// Measures every event's distance to the border on a thread of its
-    /// own, so that a load is not held up by it and the first near-border
-    /// filter or distance band finds it done (or waits only for the rest).
-    pub fn measure_border_in_background(data: &Arc<Self>) {
+    /// Builds the free-text index, then measures every event's distance to
+    /// the border, on a thread of its own, so that neither holds up the
+    /// window and the first search or near-border filter finds them done
+    /// (or waits only for the rest).
+    pub fn build_indexes_in_background(data: &Arc<Self>) {
         let data = Arc::clone(data);
         let spawned = std::thread::Builder::new()
-            .name("borderwatch-border".into())
-            .spawn(move || data.border_km().len());
+            .name("borderwatch-indexes".into())
+            .spawn(move || (data.search_index().len(), data.border_km().len()));
         if let Err(error) = spawned {
-            log::warn!("distances to the border will be measured when first needed: {error}");
+            log::warn!(
+                "the search index and distances to the border will be built when first needed: {error}"
+            );
         }
     }
 

@@ -57,6 +57,8 @@ pub struct StartupOptions {
 /// The whole app's state.
 pub struct BorderwatchApp {
     pub(super) data: Arc<Dataset>,
+    /// Frames drawn since `data` came: its indexes are built after the first.
+    pub(super) frames_with_data: u32,
     /// What is loaded from where, and what is being loaded.
     pub(super) loader: Loader,
     pub(super) dialogs: FileDialogs,
@@ -185,10 +187,9 @@ impl BorderwatchApp {
         let layers = MapLayers::new(&data.regions, &data.context);
         let filter = EventFilter::default();
         let filtered = data.apply(&filter);
-        let data = Arc::new(data);
-        Dataset::measure_border_in_background(&data);
         Self {
-            data,
+            data: Arc::new(data),
+            frames_with_data: 0,
             loader: Loader::default(),
             dialogs: FileDialogs::default(),
             tasks: Vec::new(),
@@ -409,6 +410,7 @@ impl BorderwatchApp {
             self.ctx = Some(ui.ctx().clone());
         }
         self.poll_background(&ui.ctx().clone());
+        self.build_indexes_once_drawn(ui.ctx());
         self.dropped_files(ui);
         if self.theme_pending {
             ui.ctx().set_theme(self.theme.preference());

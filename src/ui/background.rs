@@ -90,7 +90,6 @@ impl LoadJob {
                         }
                     },
                 );
-                let dataset = result.as_ref().ok().map(|ready| Arc::clone(&ready.dataset));
                 let outcome = LoadOutcome {
                     reason: job_reason,
                     result,
@@ -100,10 +99,6 @@ impl LoadJob {
                 let _ = sender.send(outcome);
                 if let Some(ctx) = &ctx {
                     ctx.request_repaint();
-                }
-                // Build the search index now, so the first search does not wait for it.
-                if let Some(dataset) = dataset {
-                    dataset.search_index();
                 }
             });
         if let Err(error) = spawned {

@@ -112,6 +112,19 @@ impl BorderwatchApp {
         }
     }
 
+    /// Once the data has been drawn (the window is interactive), builds the
+    /// search index and the distances to the border behind it: built at
+    /// once, they took the cores the first frame needed.
+    pub(super) fn build_indexes_once_drawn(&mut self, ctx: &egui::Context) {
+        match self.frames_with_data {
+            // This frame draws the data; come back when it is on screen.
+            0 => ctx.request_repaint(),
+            1 => Dataset::build_indexes_in_background(&self.data),
+            _ => {}
+        }
+        self.frames_with_data = self.frames_with_data.saturating_add(1);
+    }
+
     /// Shows what a load made: the new data in one step, or why the data
     /// shown stays as it was.
     fn finish_load(&mut self, outcome: LoadOutcome) {
@@ -170,7 +183,7 @@ impl BorderwatchApp {
     /// Shows new data, keeping the filter, the view, and the selected region
     /// and event where they still exist.
     fn replace_data(&mut self, data: Arc<Dataset>, layers: MapLayers) {
-        Dataset::measure_border_in_background(&data);
+        self.frames_with_data = 0;
         let before = std::mem::replace(&mut self.data, data);
         self.layers = layers;
         self.undated = None;
