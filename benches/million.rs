@@ -6,7 +6,9 @@
 //! none can silently measure nothing.
 //!
 //! The million events are generated and loaded once (a few seconds) for all
-//! of them.
+//! of them. `BORDERWATCH_BENCH_EVENTS=10000000 cargo bench --bench million`
+//! runs the same benchmarks on ten million (about 15 GB of memory while the
+//! events are generated and loaded; the groups are then named `…/10M`).
 
 mod support;
 
@@ -23,11 +25,26 @@ use borderwatch::ui::session::Session;
 use criterion::{Criterion, criterion_group, criterion_main};
 use egui::{Pos2, pos2};
 
-const EVENTS: u64 = 1_000_000;
+/// How many events: a million unless `BORDERWATCH_BENCH_EVENTS` says otherwise.
+fn events() -> u64 {
+    std::env::var("BORDERWATCH_BENCH_EVENTS")
+        .ok()
+        .and_then(|count| count.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+/// The events' count as the groups name it: `1M`, `10M`, `250k`.
+fn size_label() -> String {
+    match events() {
+        n if n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
 
 fn million(c: &mut Criterion) {
     let ctx = egui::Context::default();
-    let mut app = support::app(&ctx, EVENTS);
+    let mut app = support::app(&ctx, events());
 
     let start = app.map_memory().view().expect("the map was shown");
     frame_benches(c, &ctx, &mut app, "start_view");
@@ -54,7 +71,7 @@ fn density_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut Borderwatch
     let level = zoom_level(app.map_memory().view().map_or(0.0, |v| v.zoom));
     let shown = app.filtered().shown.clone();
     let total = app.filtered().len() as u64;
-    let mut group = c.benchmark_group("density/1M");
+    let mut group = c.benchmark_group(format!("density/{}", size_label()));
     group.bench_function("count", |b| {
         b.iter(|| {
             let density = Density::compute(&app.dataset().index, black_box(&shown), level);
@@ -102,7 +119,7 @@ fn frame_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchAp
         in_view.0,
         in_view.1,
     );
-    let mut group = c.benchmark_group("frame/1M");
+    let mut group = c.benchmark_group(format!("frame/{}", size_label()));
     group.bench_function(view, |b| b.iter(|| support::frame(ctx, app, None)));
     group.finish();
     assert_eq!(markers_in_view(app), in_view, "the frames drew the same markers");
@@ -156,7 +173,7 @@ fn hit_test_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut Borderwatc
     let layers = Some(app.layers_shown());
     let click = |p: Pos2| click_at(clusters, &viewport, regions, layers, p);
 
-    let mut group = c.benchmark_group(format!("hit_test/1M/{view}"));
+    let mut group = c.benchmark_group(format!("hit_test/{}/{view}", size_label()));
     let biggest = clusters
         .iter()
         .filter(|c| viewport.rect.contains(viewport.world_to_screen(c.center)))
@@ -304,7 +321,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             );
         }
 
-        let mut group = c.benchmark_group("filter/1M");
+        let mut group = c.benchmark_group(format!("filter/{}", size_label()));
         let mut flip = 0;
         let mut framed = 0u64;
         group.bench_function(kind, |b| {
@@ -343,7 +360,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
 
 /// One step of playback (a day on) and the frame that shows it.
 fn playback_bench(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchApp) {
-    support::playback_step_bench(c, ctx, app, "playback/1M");
+    support::playback_step_bench(c, ctx, app, &format!("playback/{}", size_label()));
 }
 
 criterion_group!(benches, million);

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
@@ -20,6 +21,7 @@ use borderwatch::render::PlaybackOutput;
 use borderwatch::render_command::{
     PictureError, PictureOptions, PictureReport, PlaybackSpec, run_render, run_report,
 };
+use borderwatch::ui::StartupProbe;
 use borderwatch::{APP_NAME, BorderwatchApp, StartupOptions};
 
 /// A map of military activity in the Russian regions bordering Ukraine.
@@ -42,6 +44,11 @@ struct Cli {
     /// Open the map on this town or village (any spelling: Kharkov, Харків).
     #[arg(long, value_name = "NAME")]
     place: Option<String>,
+    /// Time the start: print when the window opened, when the events were
+    /// drawn and when the search and border indexes were built, with the
+    /// memory the process peaked at, then quit (scripts/measure-window.sh).
+    #[arg(long)]
+    measure_startup: bool,
     #[command(flatten)]
     mapping: MappingArgs,
     #[command(subcommand)]
@@ -338,6 +345,7 @@ fn parse_day(text: &str) -> Result<i32, String> {
 }
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     // geo's own warnings ("polygon had no winding order") would reach stderr
     // outside borderwatch's messages; what matters of them is reported there.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,geo=error")).init();
@@ -347,13 +355,16 @@ fn main() -> ExitCode {
         Some(Command::Export(args)) => export(&args),
         Some(Command::Render(args)) => render(&args),
         Some(Command::Report(args)) => report(&args),
-        None => run_app(StartupOptions {
-            regions: cli.regions,
-            events: cli.events,
-            mapping: cli.mapping.to_mapping(),
-            tiles: cli.tiles,
-            place: cli.place,
-        }),
+        None => run_app(
+            StartupOptions {
+                regions: cli.regions,
+                events: cli.events,
+                mapping: cli.mapping.to_mapping(),
+                tiles: cli.tiles,
+                place: cli.place,
+            },
+            cli.measure_startup.then_some(started),
+        ),
     }
 }
 
@@ -521,7 +532,8 @@ fn picture_outcome(
     }
 }
 
-fn run_app(options: StartupOptions) -> ExitCode {
+/// The window; with `measured`, a fresh start (no saved session) timed from then.
+fn run_app(options: StartupOptions, measured: Option<Instant>) -> ExitCode {
     let native = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title(APP_NAME)
@@ -535,6 +547,10 @@ fn run_app(options: StartupOptions) -> ExitCode {
         native,
         Box::new(move |creation| {
             let mut app = BorderwatchApp::loading(&options);
+            if let Some(started) = measured {
+                app.show_startup_choices(&options);
+                return Ok(Box::new(StartupProbe::new(app, started)) as Box<dyn eframe::App>);
+            }
             if let Some(storage) = creation.storage {
                 app.restore(storage);
             }

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The window's start with a large event file, measured as a user meets it:
+# the release binary in a virtual X server (Xvfb, Mesa's software OpenGL),
+# started with `--measure-startup`, which prints when the window opened, when
+# the events were drawn (the first interactive frame) and when the search and
+# border indexes were built, with the process's resident and peak memory.
+# Each run starts a fresh process; the file is read once first so every run
+# finds it in the page cache.
+#
+# usage: scripts/measure-window.sh EVENTS [RUNS]
+#   EVENTS  an event file, e.g. one from
+#           cargo run --release --example gen_events -- --count 1000000 --seed 7 --out target/gen1m.json
+#   RUNS    how many starts (default 3)
+# Needs Xvfb and Mesa (scripts/e2e.sh installs them) and a release build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+events=${1:?usage: scripts/measure-window.sh EVENTS [RUNS]}
+runs=${2:-3}
+[ -f "$events" ] || { echo "measure-window: no file $events" >&2; exit 1; }
+command -v xvfb-run >/dev/null || { echo "measure-window: needs xvfb-run (apt-get install xvfb)" >&2; exit 1; }
+
+cargo build --release --quiet
+cat "$events" >/dev/null
+cache=$(mktemp -d "${TMPDIR:-/tmp}/borderwatch-measure.XXXXXX")
+trap 'rm -rf "$cache"' EXIT
+for run in $(seq 1 "$runs"); do
+    echo "--- run $run of $runs: $events"
+    # Its own data and cache folders: no saved session or cache from elsewhere.
+    XDG_DATA_HOME=$cache/data XDG_CACHE_HOME=$cache/cache XDG_CONFIG_HOME=$cache/config \
+        timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" \
+        target/release/borderwatch --events "$events" --measure-startup
+done

@@ -1,0 +1,168 @@
+//! `borderwatch --measure-startup`: the window as a user starts it, timed.
+//! The app runs exactly as it would (the files read on their thread, the
+//! indexes built, the map drawn); this wrapper watches it from outside and,
+//! once the data is drawn and every index a search or filter needs is built,
+//! prints when each happened and the memory the process peaked at, then
+//! closes the window. `scripts/measure-window.sh` runs it for the README's
+//! performance table.
+
+use std::time::Instant;
+
+use egui::Ui;
+
+use super::BorderwatchApp;
+
+/// The app, and when each stage of its start was first seen.
+pub struct StartupProbe {
+    app: BorderwatchApp,
+    started: Instant,
+    first_frame: Option<f64>,
+    data_drawn: Option<(f64, Memory)>,
+    reported: bool,
+}
+
+impl StartupProbe {
+    /// Watches `app`, timing from `started` (when the process began).
+    pub fn new(app: BorderwatchApp, started: Instant) -> Self {
+        Self {
+            app,
+            started,
+            first_frame: None,
+            data_drawn: None,
+            reported: false,
+        }
+    }
+
+    /// One frame: the app's, then what it shows about the start.
+    fn watch(&mut self, ui: &Ui) {
+        let now = self.started.elapsed().as_secs_f64();
+        self.first_frame.get_or_insert(now);
+        if self.app.loader.is_loading() {
+            // The app repaints for its progress bar and when the data is in;
+            // more frames would only take time from the load.
+            return;
+        }
+        // The frame just drawn is the first with the data: interactive from here.
+        let drawn = *self.data_drawn.get_or_insert((now, Memory::now()));
+        if !self.app.data.indexes_ready() {
+            // Nothing wakes the window when the background indexes are
+            // done: look every 100 ms (the figure is that coarse).
+            ui.ctx()
+                .request_repaint_after(std::time::Duration::from_millis(100));
+            return;
+        }
+        if !self.reported {
+            self.reported = true;
+            let report = StartupReport {
+                events: self.app.data.events.len(),
+                first_frame: self.first_frame.unwrap_or(now),
+                data_drawn: drawn.0,
+                at_data_drawn: drawn.1,
+                indexes_ready: now,
+                at_end: Memory::now(),
+            };
+            println!("{report}");
+            ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
+impl eframe::App for StartupProbe {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        eframe::App::ui(&mut self.app, ui, frame);
+        self.watch(ui);
+    }
+}
+
+/// What one start took.
+#[derive(Debug, Clone, Copy)]
+struct StartupReport {
+    events: usize,
+    first_frame: f64,
+    data_drawn: f64,
+    at_data_drawn: Memory,
+    indexes_ready: f64,
+    at_end: Memory,
+}
+
+impl std::fmt::Display for StartupReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "events                     {}", self.events)?;
+        writeln!(f, "first frame (window)       {:.2} s", self.first_frame)?;
+        writeln!(
+            f,
+            "data drawn (interactive)   {:.2} s   resident {}   peak {}",
+            self.data_drawn,
+            megabytes(self.at_data_drawn.resident),
+            megabytes(self.at_data_drawn.peak)
+        )?;
+        write!(
+            f,
+            "search and border indexes  {:.2} s   resident {}   peak {}",
+            self.indexes_ready,
+            megabytes(self.at_end.resident),
+            megabytes(self.at_end.peak)
+        )
+    }
+}
+
+fn megabytes(bytes: Option<u64>) -> String {
+    bytes.map_or_else(|| "unknown".to_owned(), |b| format!("{:.0} MB", b as f64 / 1e6))
+}
+
+/// The process's resident memory now and at its peak (Linux: from
+/// `/proc/self/status`; unknown elsewhere).
+#[derive(Debug, Clone, Copy)]
+pub struct Memory {
+    /// Resident set now, bytes.
+    pub resident: Option<u64>,
+    /// The largest resident set so far, bytes.
+    pub peak: Option<u64>,
+}
+
+impl Memory {
+    /// The process's memory as the system counts it.
+    pub fn now() -> Self {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        Self {
+            resident: status_kb(&status, "VmRSS:"),
+            peak: status_kb(&status, "VmHWM:"),
+        }
+    }
+}
+
+/// A `Key:   1234 kB` line of `/proc/self/status`, in bytes.
+fn status_kb(status: &str, key: &str) -> Option<u64> {
+    let line = status.lines().find(|line| line.starts_with(key))?;
+    let kb: u64 = line[key.len()..]
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_lines_are_read_in_bytes() {
+        let status = "Name:\tborderwatch\nVmHWM:\t  123456 kB\nVmRSS:\t   2048 kB\n";
+        assert_eq!(status_kb(status, "VmHWM:"), Some(123_456 * 1024));
+        assert_eq!(status_kb(status, "VmRSS:"), Some(2048 * 1024));
+        assert_eq!(status_kb(status, "VmSwap:"), None);
+        assert_eq!(status_kb("VmRSS:\tlots kB\n", "VmRSS:"), None);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn this_process_has_memory_and_its_peak_is_at_least_what_it_holds() {
+        let memory = Memory::now();
+        let (Some(resident), Some(peak)) = (memory.resident, memory.peak) else {
+            panic!("no VmRSS/VmHWM in /proc/self/status: {memory:?}");
+        };
+        assert!(resident > 0 && peak >= resident, "{memory:?}");
+    }
+}
