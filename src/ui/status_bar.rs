@@ -123,7 +123,14 @@ fn load_progress(ui: &mut Ui, job: &LoadJob, intent: &mut Option<PanelIntent>) {
     let (bytes, total, records) = (progress.bytes(), progress.total_bytes(), progress.records());
     let megabytes = |b: u64| b as f64 / 1_048_576.0;
     let text = if total > 0 && bytes >= total {
-        format!("{} records read; building indexes…", group_thousands(records))
+        // No animation here: an animated bar repaints at full speed, which
+        // on a software renderer took a core from the indexing itself; the
+        // seconds move with the loader's own repaint (ten a second).
+        format!(
+            "{} records read; building indexes… {:.1} s",
+            group_thousands(records),
+            job.elapsed()
+        )
     } else if total > 0 {
         format!(
             "loading: {:.0} of {:.0} MB, {} records",
@@ -146,10 +153,5 @@ fn load_progress(ui: &mut Ui, job: &LoadJob, intent: &mut Option<PanelIntent>) {
     {
         *intent = Some(PanelIntent::CancelLoad);
     }
-    ui.add(
-        egui::ProgressBar::new(fraction)
-            .desired_width(320.0)
-            .text(text)
-            .animate(total == 0 || bytes >= total),
-    );
+    ui.add(egui::ProgressBar::new(fraction).desired_width(320.0).text(text));
 }
