@@ -14,7 +14,7 @@ use crate::data::{Event, EventSet};
 /// two fields. Search terms cannot contain it.
 const FIELD_SEPARATOR: u8 = 0;
 
-/// Events per block: a block's texts (~4 MB) stay far below `u32` offsets.
+/// Events per block (about 4 MB of text each from the generator's events).
 const BLOCK_EVENTS: usize = 16_384;
 
 /// The lower-cased searchable texts of every event of an [`EventSet`].
@@ -29,25 +29,21 @@ pub struct SearchIndex {
 struct Block {
     text: Vec<u8>,
     /// Where each event's texts start in `text`, plus the end.
-    starts: Vec<u32>,
+    starts: Vec<usize>,
 }
 
 impl Block {
     fn new(events: &[Event]) -> Self {
         let mut text = Vec::new();
         let mut starts = Vec::with_capacity(events.len() + 1);
-        let mut offsets = Vec::with_capacity(events.len() + 1);
         for event in events {
-            offsets.push(text.len());
+            starts.push(text.len());
             for field in event.searchable_texts() {
                 push_folded(&mut text, field);
                 text.push(FIELD_SEPARATOR);
             }
         }
-        offsets.push(text.len());
-        // A block of events with texts of 256 KB each would pass u32: split
-        // such a block's offsets by saturating, which only such a block sees.
-        starts.extend(offsets.into_iter().map(|o| u32::try_from(o).unwrap_or(u32::MAX)));
+        starts.push(text.len());
         text.shrink_to_fit();
         Self { text, starts }
     }
@@ -62,20 +58,19 @@ impl Block {
 
     /// Marks in `marks` (one per event of the block) the events holding `finder`'s term.
     fn find(&self, finder: &memmem::Finder<'_>, marks: &mut [bool]) {
-        let offset = |event: usize| self.starts[event] as usize;
-        let end = offset(self.events()).min(self.text.len());
-        let mut at = offset(0);
+        let end = self.starts[self.events()];
+        let mut at = self.starts[0];
         while at < end {
             let Some(found) = finder.find(&self.text[at..end]) else {
                 break;
             };
             let position = at + found;
             // The event holding the hit: the last start at or before it.
-            let event = self.starts.partition_point(|&s| s as usize <= position) - 1;
+            let event = self.starts.partition_point(|&s| s <= position) - 1;
             if let Some(mark) = marks.get_mut(event) {
                 *mark = true;
             }
-            at = offset(event + 1).max(position + 1);
+            at = self.starts[event + 1];
         }
     }
 }
