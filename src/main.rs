@@ -547,15 +547,18 @@ fn run_app(options: StartupOptions, measured: Option<Instant>) -> ExitCode {
         native,
         Box::new(move |creation| {
             let mut app = BorderwatchApp::loading(&options);
-            if let Some(started) = measured {
-                app.show_startup_choices(&options);
-                return Ok(Box::new(StartupProbe::new(app, started)) as Box<dyn eframe::App>);
-            }
-            if let Some(storage) = creation.storage {
+            // A measured start is a fresh one: no saved session.
+            if measured.is_none()
+                && let Some(storage) = creation.storage
+            {
                 app.restore(storage);
             }
             app.show_startup_choices(&options);
-            Ok(Box::new(app))
+            let app: Box<dyn eframe::App> = match measured {
+                Some(started) => Box::new(StartupProbe::new(app, started)),
+                None => Box::new(app),
+            };
+            Ok(app)
         }),
     );
     match result {
