@@ -6,6 +6,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cache_dir;
 pub mod check;
 pub mod data;
 pub mod dataset;

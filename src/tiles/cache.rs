@@ -1,7 +1,6 @@
 //! The on-disk tile cache: `<dir>/<source-key>/<z>/<x>/<y>.tile`, written atomically, so tiles
 //! seen once are shown again without the network.
 
-use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -52,42 +51,9 @@ pub fn fnv1a64(bytes: &[u8]) -> u64 {
         .fold(OFFSET, |hash, &b| (hash ^ u64::from(b)).wrapping_mul(PRIME))
 }
 
-/// The tile cache directory: `$BORDERWATCH_CACHE_DIR/tiles` if that is set, else
-/// `<user cache dir>/borderwatch/tiles` where the user cache dir is `$XDG_CACHE_HOME`, else
-/// `$HOME/.cache` (Linux), `$HOME/Library/Caches` (macOS) or `%LOCALAPPDATA%` (Windows).
+/// The tile cache directory: `tiles` in [`crate::cache_dir::user_cache_dir`].
 pub fn default_cache_dir() -> Option<PathBuf> {
-    let platform = if cfg!(target_os = "macos") {
-        Platform::Mac
-    } else if cfg!(windows) {
-        Platform::Windows
-    } else {
-        Platform::Unix
-    };
-    cache_dir_from(|name| std::env::var_os(name), platform)
-}
-
-/// The platform conventions [`cache_dir_from`] follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Platform {
-    Unix,
-    Mac,
-    Windows,
-}
-
-/// [`default_cache_dir`] with the environment passed in, so tests need not mutate the process
-/// environment (which is `unsafe` in edition 2024 and racy between test threads).
-fn cache_dir_from(env: impl Fn(&str) -> Option<OsString>, platform: Platform) -> Option<PathBuf> {
-    // Empty or relative values are ignored, as the XDG spec asks.
-    let var = |name: &str| env(name).map(PathBuf::from).filter(|p| p.is_absolute());
-    if let Some(dir) = var("BORDERWATCH_CACHE_DIR") {
-        return Some(dir.join("tiles"));
-    }
-    let base = var("XDG_CACHE_HOME").or_else(|| match platform {
-        Platform::Unix => var("HOME").map(|h| h.join(".cache")),
-        Platform::Mac => var("HOME").map(|h| h.join("Library").join("Caches")),
-        Platform::Windows => var("LOCALAPPDATA"),
-    })?;
-    Some(base.join("borderwatch").join("tiles"))
+    crate::cache_dir::user_cache_dir("tiles")
 }
 
 /// Distinguishes temporary files of concurrent writers in one process (the pid covers others).
@@ -179,46 +145,6 @@ mod tests {
         assert_eq!(fnv1a64(b""), 0xcbf29ce484222325);
         assert_eq!(fnv1a64(b"a"), 0xaf63dc4c8601ec8c);
         assert_eq!(fnv1a64(b"foobar"), 0x85944171f73967e8);
-    }
-
-    #[test]
-    fn cache_dir_follows_env_then_platform() {
-        let env = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| OsString::from(v))
-            }
-        };
-        let all = env(&[
-            ("BORDERWATCH_CACHE_DIR", "/bw"),
-            ("XDG_CACHE_HOME", "/xdg"),
-            ("HOME", "/home/u"),
-        ]);
-        assert_eq!(
-            cache_dir_from(all, Platform::Unix),
-            Some(PathBuf::from("/bw/tiles"))
-        );
-        let xdg = env(&[("XDG_CACHE_HOME", "/xdg"), ("HOME", "/home/u")]);
-        assert_eq!(
-            cache_dir_from(xdg, Platform::Mac),
-            Some(PathBuf::from("/xdg/borderwatch/tiles"))
-        );
-        let home = env(&[("XDG_CACHE_HOME", "relative"), ("HOME", "/home/u")]);
-        assert_eq!(
-            cache_dir_from(home, Platform::Unix),
-            Some(PathBuf::from("/home/u/.cache/borderwatch/tiles"))
-        );
-        assert_eq!(
-            cache_dir_from(home, Platform::Mac),
-            Some(PathBuf::from("/home/u/Library/Caches/borderwatch/tiles"))
-        );
-        assert_eq!(cache_dir_from(home, Platform::Windows), None);
-        assert_eq!(
-            cache_dir_from(env(&[("BORDERWATCH_CACHE_DIR", "")]), Platform::Unix),
-            None
-        );
     }
 
     #[test]
