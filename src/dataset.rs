@@ -172,8 +172,11 @@ pub fn area_hits(events: &EventSet, area: &AreaTest) -> Vec<bool> {
 impl Dataset {
     /// Builds the indexes of `events` (already placed in `regions`).
     pub fn new(regions: RegionSet, context: ContextLayer, events: EventSet) -> Self {
-        let columns = EventColumns::new(&events);
-        let index = EventIndex::with_positions(&events, |event| drawn_position(event, &regions));
+        // The two take about as long: one on each of two cores.
+        let (columns, index) = rayon::join(
+            || EventColumns::new(&events),
+            || EventIndex::with_positions(&events, |event| drawn_position(event, &regions)),
+        );
         let mut category_totals = vec![0; events.categories().len()];
         for event in events.events() {
             if let Some(total) = category_totals.get_mut(usize::from(event.category.0)) {
