@@ -1,17 +1,19 @@
 //! Loading events: parse + validate + place in regions (`EventSetBuilder`,
 //! the app's and `check`'s path) for 10k, 100k and 1M generated events, next
 //! to parsing the same bytes into a bare `serde_json::Value`; 1M events read
-//! from a file as JSON, GeoParquet and GeoPackage; and building the
-//! dataset's indexes for 1M.
+//! from a file as JSON, GeoParquet and GeoPackage, and opened again from
+//! the event cache; and building the dataset's indexes for 1M.
 
 mod support;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+use borderwatch::data::events::EventCache;
 use borderwatch::data::{ContextLayer, EventSet, EventSetBuilder, RegionSet, Severity};
 use borderwatch::dataset::Dataset;
 use borderwatch::export::{ExportFormat, write_events_to_path};
+use borderwatch::load::{OnError, Sources, load_sources_cached};
 use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 fn load(c: &mut Criterion) {
@@ -119,6 +121,29 @@ fn load_files(c: &mut Criterion, regions: &RegionSet, events: &EventSet, json: &
             })
         });
     }
+    group.finish();
+    reopen_cached(c, &files[0], events.len());
+}
+
+/// Opening the JSON file again, unchanged, as the window does: every source
+/// loaded (`load_sources_cached`: regions, the events from the cache, the
+/// indexes) with the cache filled by a first load.
+fn reopen_cached(c: &mut Criterion, path: &std::path::Path, count: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = EventCache::new(dir.path());
+    let sources = Sources::new(&[], &[path.to_path_buf()]);
+    let load = || load_sources_cached(&sources, OnError::Abort, None, Some(cache.clone())).expect("loads");
+    drop(load());
+    let mut group = c.benchmark_group("reopen");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.bench_function(BenchmarkId::new("json_cached", count), |b| {
+        b.iter_with_large_drop(|| {
+            let loaded = load();
+            assert_eq!(loaded.dataset.events.len(), count);
+            loaded
+        })
+    });
     group.finish();
 }
 

@@ -5,7 +5,9 @@
 # the events were drawn (the first interactive frame) and when the search and
 # border indexes were built, with the process's resident and peak memory.
 # Each run starts a fresh process; the file is read once first so every run
-# finds it in the page cache.
+# finds it in the page cache. The runs share one event cache: the first opens
+# the file (and writes the cache), the later ones open it again from the cache
+# (with BORDERWATCH_EVENT_CACHE=off every run reads the file).
 #
 # usage: scripts/measure-window.sh EVENTS [RUNS]
 #   EVENTS  an event file, e.g. one from
@@ -25,7 +27,8 @@ cat "$events" >/dev/null
 cache=$(mktemp -d "${TMPDIR:-/tmp}/borderwatch-measure.XXXXXX")
 trap 'rm -rf "$cache"' EXIT
 for run in $(seq 1 "$runs"); do
-    echo "--- run $run of $runs: $events"
+    if [ "$run" -eq 1 ]; then how="first open"; else how="opened again"; fi
+    echo "--- run $run of $runs: $events ($how)"
     # Its own data and cache folders: no saved session or cache from elsewhere.
     XDG_DATA_HOME=$cache/data XDG_CACHE_HOME=$cache/cache XDG_CONFIG_HOME=$cache/config \
         timeout 300 xvfb-run -a -s "-screen 0 1280x800x24" \

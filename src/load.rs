@@ -11,6 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::data::events::EventCache;
 use crate::data::events::read::preview::TablePreview;
 use crate::data::events::read::{ColumnMapping, SourceCatalog};
 use crate::data::formats::{GisFormat, LayerUse, file_use, load_error};
@@ -285,6 +286,17 @@ pub fn load_sources(
     on_error: OnError,
     progress: Option<&LoadProgress>,
 ) -> Result<Loaded, LoadAborted> {
+    load_sources_cached(sources, on_error, progress, None)
+}
+
+/// [`load_sources`], taking event files read before from `cache` when they
+/// are unchanged, and keeping there those it reads (the window's loads).
+pub fn load_sources_cached(
+    sources: &Sources,
+    on_error: OnError,
+    progress: Option<&LoadProgress>,
+    cache: Option<EventCache>,
+) -> Result<Loaded, LoadAborted> {
     let LoadedRegions {
         regions,
         context,
@@ -319,7 +331,9 @@ pub fn load_sources(
             None
         }
     };
-    let mut builder = EventSetBuilder::new(&regions).with_mapping(sources.mapping.clone(), catalog);
+    let mut builder = EventSetBuilder::new(&regions)
+        .with_mapping(sources.mapping.clone(), catalog)
+        .with_cache(cache);
     for source in &sources.events {
         let result = match source {
             EventSource::Sample => builder.add_sample(progress),

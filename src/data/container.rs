@@ -24,6 +24,18 @@ pub enum Container {
 }
 
 impl Container {
+    /// Every container.
+    pub const ALL: [Self; 8] = [
+        Self::BareArray,
+        Self::Events,
+        Self::Features,
+        Self::Data,
+        Self::CsvRows,
+        Self::TableRows,
+        Self::Placemarks,
+        Self::ShapeRecords,
+    ];
+
     /// What a record is called in messages: `events[3]`, `features[3]`.
     pub fn collection(self) -> &'static str {
         match self {

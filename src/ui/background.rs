@@ -8,9 +8,10 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Instant;
 
+use crate::data::events::EventCache;
 use crate::data::{Diagnostic, LoadProgress, Location};
 use crate::dataset::Dataset;
-use crate::load::{LoadAborted, Loaded, OnError, Sources, load_sources};
+use crate::load::{LoadAborted, Loaded, OnError, Sources, load_sources_cached};
 use crate::map::MapLayers;
 
 /// Why sources are being loaded.
@@ -74,7 +75,8 @@ impl LoadJob {
         let spawned = std::thread::Builder::new()
             .name("borderwatch-load".into())
             .spawn(move || {
-                let result = load_sources(&job_sources, on_error, Some(&job_progress)).map(
+                let cache = EventCache::user();
+                let result = load_sources_cached(&job_sources, on_error, Some(&job_progress), cache).map(
                     |Loaded {
                          dataset,
                          sources,

@@ -156,8 +156,9 @@ impl BorderwatchApp {
                     self.map.request_fit();
                 }
                 let layers = self.data.regions.layers().len();
+                let cached = self.data.events.files().iter().filter(|f| f.from_cache).count();
                 let text = format!(
-                    "{} {} events and {layers} region layer{} in {:.1} s",
+                    "{} {} events and {layers} region layer{} in {:.1} s{}",
                     if outcome.reason == LoadReason::Reload {
                         "reloaded"
                     } else {
@@ -165,7 +166,12 @@ impl BorderwatchApp {
                     },
                     group_thousands(self.data.events.len() as u64),
                     if layers == 1 { "" } else { "s" },
-                    outcome.seconds
+                    outcome.seconds,
+                    match cached {
+                        0 => String::new(),
+                        1 => " (1 file unchanged, from the cache)".into(),
+                        n => format!(" ({n} files unchanged, from the cache)"),
+                    }
                 );
                 log::info!("{text}");
                 self.notice = Some(text);

@@ -48,6 +48,20 @@ impl EventDate {
         }
     }
 
+    /// Its UTC seconds and the offset it was written in (minutes east of
+    /// UTC; `None` for a plain date), as [`Self::from_parts`] takes them.
+    pub fn parts(&self) -> (i64, Option<i16>) {
+        (self.seconds, self.offset_minutes)
+    }
+
+    /// The date [`Self::parts`] gave.
+    pub fn from_parts(seconds: i64, offset_minutes: Option<i16>) -> Self {
+        Self {
+            seconds,
+            offset_minutes,
+        }
+    }
+
     /// Reads an ISO 8601 calendar date or date-time. A date-time without a
     /// zone is taken as UTC; `T` or a space separates date and time.
     pub fn parse_iso(text: &str) -> Result<Self, DateError> {

@@ -337,6 +337,32 @@ impl Event {
         }
     }
 
+    /// All its texts in one buffer, with the end of each (id, title, place,
+    /// description, declared region, actors, sources): what
+    /// [`Self::with_text_parts`] takes back.
+    pub fn text_parts(&self) -> (&str, [u32; 7]) {
+        (&self.text.buffer, self.text.ends)
+    }
+
+    /// This event with the texts [`Self::text_parts`] gave; `None` when the
+    /// ends do not cut `buffer` into its texts (out of order, past its end
+    /// or inside a character).
+    pub fn with_text_parts(mut self, buffer: Box<str>, ends: [u32; 7]) -> Option<Self> {
+        let mut start = 0;
+        for end in ends {
+            let end = end as usize;
+            if end < start || !buffer.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        if start != buffer.len() {
+            return None;
+        }
+        self.text = EventText { buffer, ends };
+        Some(self)
+    }
+
     /// Unique within the loaded events.
     pub fn id(&self) -> &str {
         self.text.get(Text::Id)

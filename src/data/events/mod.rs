@@ -2,9 +2,11 @@
 //! forms of other tools in [`date_forms`]), the rules a record goes through
 //! to become one ([`draft`]), what a file's fields mean ([`mapping`]) and
 //! what its source ids stand for ([`sources_file`]), the readers for each
-//! kind of input ([`read`]), ids and the merge of a file by id ([`id`],
+//! kind of input ([`read`]), the cache of files read before ([`cache`]), ids and the merge of a file by id ([`id`],
 //! [`merge`]), and the immutable set the app shows ([`set`]). No drawing here.
 
+pub mod cache;
+mod cache_codec;
 pub mod category;
 pub mod date;
 pub mod date_forms;
@@ -18,9 +20,10 @@ pub mod read;
 pub mod set;
 pub mod sources_file;
 
+pub use cache::EventCache;
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
 pub use event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 pub use read::{FileSummary, LoadProgress};
-pub use set::{EventFile, EventSet, EventSetBuilder};
+pub use set::{EventFile, EventSet, EventSetBuilder, FileRead};

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::slice::ParallelSliceMut;
 
+use super::cache::EventCache;
 use super::category::Categories;
 use super::event::Event;
 use super::id::IdRegistry;
@@ -20,6 +21,7 @@ use crate::data::bundled;
 use crate::data::diagnostic::{Diagnostic, LoadError, Problem};
 use crate::data::regions::RegionSet;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 /// A file events were loaded from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +34,9 @@ pub struct EventFile {
     pub records: usize,
     /// Records rejected.
     pub rejected: usize,
+    /// Whether its events came from the [`EventCache`] (the file unchanged
+    /// since it was last read).
+    pub from_cache: bool,
 }
 
 /// All loaded events, newest first, with the files and categories they came
@@ -131,6 +136,23 @@ pub struct EventSetBuilder<'r> {
     mapping: ColumnMapping,
     /// TimeMap sources the files' source ids stand for.
     catalog: Option<Arc<SourceCatalog>>,
+    /// Where files read before are kept, if anywhere.
+    cache: Option<EventCache>,
+}
+
+/// A file read but not yet merged into the set: what the [`EventCache`] keeps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRead {
+    /// Its usable records, in file order.
+    pub events: Vec<Event>,
+    /// The hash of each event's id, for the merge.
+    pub id_hashes: Vec<u128>,
+    /// Rejected records and warnings.
+    pub messages: Vec<Diagnostic>,
+    /// What reading it found.
+    pub summary: FileSummary,
+    /// The load's categories with the file's own added.
+    pub categories: Categories,
 }
 
 impl<'r> EventSetBuilder<'r> {
@@ -174,19 +196,47 @@ impl<'r> EventSetBuilder<'r> {
             messages: Vec::new(),
             mapping: ColumnMapping::default(),
             catalog: None,
+            cache: None,
         }
     }
 
-    /// Reads the file at `path` (any format borderwatch reads).
+    /// This builder keeping each file it reads from disk in `cache`, and
+    /// taking a file's events from there when the file is unchanged.
+    pub fn with_cache(mut self, cache: Option<EventCache>) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// Reads the file at `path` (any format borderwatch reads), or, with a
+    /// cache ([`Self::with_cache`]) that holds it unchanged, its events as
+    /// they were read before.
     pub fn add_path(
         &mut self,
         path: &Path,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
         let name = path.display().to_string();
-        self.add_with(&name, Some(path.to_path_buf()), progress, |context, on_batch| {
+        let key = self
+            .cache
+            .as_ref()
+            .and_then(|cache| cache.key(path, &self.mapping, self.regions));
+        if let (Some(cache), Some(key)) = (&self.cache, &key)
+            && let Some(file) = cache.load(key, self.files.len() as u32, &self.categories)
+        {
+            if let Some(progress) = progress {
+                progress
+                    .records
+                    .fetch_add(file.summary.records as u64, Ordering::Relaxed);
+            }
+            return Ok(self.merge_read(&name, Some(path.to_path_buf()), file, true));
+        }
+        let file = self.read_with(progress, |context, on_batch| {
             read_event_path(path, context, on_batch).map(|(_, summary)| summary)
-        })
+        })?;
+        if let (Some(cache), Some(key)) = (&self.cache, &key) {
+            cache.store(key, &file);
+        }
+        Ok(self.merge_read(&name, Some(path.to_path_buf()), file, false))
     }
 
     /// Reads a file from `reader`; `name` names it in messages. On error
@@ -198,21 +248,20 @@ impl<'r> EventSetBuilder<'r> {
         reader: impl Read + Send,
         progress: Option<&LoadProgress>,
     ) -> Result<FileSummary, LoadError> {
-        self.add_with(name, path, progress, |context, on_batch| {
+        let file = self.read_with(progress, |context, on_batch| {
             read_any_event_stream(name, reader, context, on_batch)
-        })
+        })?;
+        Ok(self.merge_read(name, path, file, false))
     }
 
-    /// Adds the events `read` reads (given the context and where to hand
-    /// each batch), merged by id; on error nothing of the file is kept.
-    fn add_with(
+    /// The events `read` reads (given the context and where to hand each
+    /// batch), not yet merged; on error, the error (also kept among the
+    /// messages).
+    fn read_with(
         &mut self,
-        name: &str,
-        path: Option<PathBuf>,
         progress: Option<&LoadProgress>,
         read: impl FnOnce(ReadContext<'_>, &mut dyn FnMut(EventBatch)) -> Result<FileSummary, LoadError>,
-    ) -> Result<FileSummary, LoadError> {
-        let file_index = self.files.len() as u32;
+    ) -> Result<FileRead, LoadError> {
         // Categories met in a file that fails must not reach the legend.
         let mut categories = self.categories.clone();
         // Batches are kept apart until the end, then joined into a buffer of
@@ -223,7 +272,7 @@ impl<'r> EventSetBuilder<'r> {
         let result = read(
             ReadContext {
                 regions: self.regions,
-                file_index,
+                file_index: self.files.len() as u32,
                 categories: &mut categories,
                 progress,
                 mapping: &self.mapping,
@@ -239,29 +288,53 @@ impl<'r> EventSetBuilder<'r> {
             Ok(summary) => summary,
             Err(error) => return Err(self.fail(error)),
         };
-        let mut staged = Vec::with_capacity(batches.iter().map(Vec::len).sum());
+        let mut events = Vec::with_capacity(batches.iter().map(Vec::len).sum());
         for batch in batches {
-            staged.extend(batch);
+            events.extend(batch);
         }
-        let hashes: Vec<u128> = hashes.concat();
+        Ok(FileRead {
+            events,
+            id_hashes: hashes.concat(),
+            messages,
+            summary,
+            categories,
+        })
+    }
+
+    /// Adds a file's events, merged by id, and its messages.
+    fn merge_read(
+        &mut self,
+        name: &str,
+        path: Option<PathBuf>,
+        file: FileRead,
+        from_cache: bool,
+    ) -> FileSummary {
+        let FileRead {
+            events,
+            id_hashes,
+            mut messages,
+            summary,
+            categories,
+        } = file;
         self.categories = categories;
         self.files.push(EventFile {
             name: name.to_string(),
             path,
             records: summary.records,
             rejected: summary.rejected,
+            from_cache,
         });
         messages.extend(merge_file(
             &mut self.ids,
             &mut self.events,
-            staged,
-            hashes,
+            events,
+            id_hashes,
             name,
             &summary,
         ));
         messages.sort_by_key(|m| (m.location.record, m.location.line));
         self.messages.extend(messages);
-        Ok(summary)
+        summary
     }
 
     fn fail(&mut self, error: LoadError) -> LoadError {

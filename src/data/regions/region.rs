@@ -183,6 +183,37 @@ impl RegionSet {
         self.regions.iter().position(|r| r.id.as_str() == id)
     }
 
+    /// A hash of what placing an event depends on: each region's id, layer
+    /// and outline, and the land of the coastal rule. Two sets with the
+    /// same fingerprint place every point alike (the event cache's key).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::Hasher;
+        let mut hasher = twox_hash::XxHash3_64::new();
+        let shape = |hasher: &mut twox_hash::XxHash3_64, shape: &MultiPolygon<f64>| {
+            for polygon in shape {
+                let rings = std::iter::once(polygon.exterior()).chain(polygon.interiors());
+                for ring in rings {
+                    hasher.write_usize(ring.0.len());
+                    for c in &ring.0 {
+                        hasher.write_u64(c.x.to_bits());
+                        hasher.write_u64(c.y.to_bits());
+                    }
+                }
+                hasher.write_u8(0xff);
+            }
+        };
+        for region in &self.regions {
+            hasher.write(region.id.as_str().as_bytes());
+            hasher.write_usize(region.layer);
+            shape(&mut hasher, &region.shape);
+        }
+        hasher.write_usize(self.land.len());
+        for (land, _) in &self.land {
+            shape(&mut hasher, land);
+        }
+        hasher.finish()
+    }
+
     /// The region containing a longitude/latitude point (the topmost where
     /// regions overlap).
     pub fn locate(&self, point: Coord<f64>) -> Option<usize> {

@@ -1,0 +1,257 @@
+//! The event cache: each event file the window reads is kept, as read, in
+//! the user's cache directory (never beside the file), so that opening it
+//! again unchanged skips parsing it.
+//!
+//! An entry is used only when everything it was made from is the same: the
+//! program (its version and the executable's size and time), the file (its
+//! path, size, modification time and an xxHash3 of its bytes), what the user
+//! said its fields are, the regions events are placed in, and the TimeMap
+//! sources file. Anything else, or an entry that is truncated, corrupt or of
+//! another format, is thrown away and the file read again, which writes a
+//! fresh entry: the cache can make a load faster, never different.
+
+use std::hash::Hasher;
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use super::cache_codec::{Unusable, read_file, write_file};
+use super::category::Categories;
+use super::read::ColumnMapping;
+use super::set::FileRead;
+use crate::data::regions::RegionSet;
+
+/// Files smaller than this are read as fast as an entry would be.
+const MIN_BYTES: u64 = 8 << 20;
+/// Entries beyond this many bytes in all are removed, oldest first (the
+/// newest always stays).
+const BUDGET_BYTES: u64 = 4 << 30;
+/// The file name ending of an entry.
+const ENTRY_EXTENSION: &str = "events";
+
+/// Where the files read before are kept, and which are worth keeping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCache {
+    dir: PathBuf,
+    min_bytes: u64,
+    budget_bytes: u64,
+}
+
+/// What an entry must have been made from to be used, and where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey {
+    /// The entry's file.
+    pub entry: PathBuf,
+    /// Everything it was made from, as text (stored in the entry).
+    pub text: String,
+}
+
+impl EventCache {
+    /// The cache in `events` under the user's cache directory
+    /// ([`crate::cache_dir::user_cache_dir`]), if there is one and
+    /// `BORDERWATCH_EVENT_CACHE` is not `off`.
+    pub fn user() -> Option<Self> {
+        if std::env::var_os("BORDERWATCH_EVENT_CACHE").is_some_and(|v| v == "off") {
+            return None;
+        }
+        crate::cache_dir::user_cache_dir("events").map(Self::new)
+    }
+
+    /// A cache in `dir`, for files of 8 MB or more, of 4 GB at most.
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self {
+            dir: dir.into(),
+            min_bytes: MIN_BYTES,
+            budget_bytes: BUDGET_BYTES,
+        }
+    }
+
+    /// This cache keeping files of `bytes` or more.
+    pub fn with_min_bytes(mut self, bytes: u64) -> Self {
+        self.min_bytes = bytes;
+        self
+    }
+
+    /// This cache removing its oldest entries beyond `bytes` in all.
+    pub fn with_budget(mut self, bytes: u64) -> Self {
+        self.budget_bytes = bytes;
+        self
+    }
+
+    /// Where it keeps its entries.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The key of the file at `path` read with `mapping` into `regions`;
+    /// `None` when it is too small to be worth keeping or cannot be read
+    /// (the reader then says why).
+    pub fn key(&self, path: &Path, mapping: &ColumnMapping, regions: &RegionSet) -> Option<CacheKey> {
+        let path = std::fs::canonicalize(path).ok()?;
+        if std::fs::metadata(&path).ok()?.len() < self.min_bytes {
+            return None;
+        }
+        let source = stamp(&path)?;
+        let catalog = match &mapping.timemap_sources {
+            Some(catalog) => stamp(catalog)?.to_string(),
+            None => "none".into(),
+        };
+        let mut name = twox_hash::XxHash3_64::new();
+        name.write(format!("{}\n{mapping:?}", path.display()).as_bytes());
+        let text = format!(
+            "program {} {}\nfile {}\nsource {source}\nmapping {mapping:?}\nregions {:016x}\ncatalog {catalog}",
+            env!("CARGO_PKG_VERSION"),
+            program_stamp(),
+            path.display(),
+            regions.fingerprint(),
+        );
+        Some(CacheKey {
+            entry: self.dir.join(format!("{:016x}.{ENTRY_EXTENSION}", name.finish())),
+            text,
+        })
+    }
+
+    /// The file read before under `key`, its events the load's `file_index`th
+    /// file, its categories added to `categories`; `None` when there is no
+    /// usable entry (a bad one is removed).
+    pub fn load(&self, key: &CacheKey, file_index: u32, categories: &Categories) -> Option<FileRead> {
+        let file = std::fs::File::open(&key.entry).ok()?;
+        let mut input = BufReader::with_capacity(1 << 20, file);
+        match read_file(&mut input, &key.text, file_index, categories) {
+            Ok(read) => {
+                log::info!("events read from the cache: {}", key.entry.display());
+                Some(read)
+            }
+            Err(Unusable::Stale) => {
+                log::info!("cache entry {} is stale; reading the file", key.entry.display());
+                None
+            }
+            Err(why) => {
+                log::warn!("cache entry {} is unusable ({why}); removed", key.entry.display());
+                let _ = std::fs::remove_file(&key.entry);
+                None
+            }
+        }
+    }
+
+    /// Keeps `file` under `key`, then removes the oldest entries beyond the
+    /// budget. A cache that cannot be written is only logged: the load
+    /// goes on.
+    pub fn store(&self, key: &CacheKey, file: &FileRead) {
+        if let Err(error) = self.write_entry(key, file) {
+            log::warn!("could not write the cache entry {}: {error}", key.entry.display());
+            return;
+        }
+        self.trim(&key.entry);
+    }
+
+    fn write_entry(&self, key: &CacheKey, file: &FileRead) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        // Written aside and renamed: a reader never sees half an entry.
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let temporary = key.entry.with_extension(format!(
+            "tmp.{}.{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = std::fs::File::create(&temporary).and_then(|out| {
+            let mut out = BufWriter::with_capacity(1 << 20, out);
+            write_file(&mut out, &key.text, file)?;
+            out.flush()
+        });
+        match written.and_then(|()| std::fs::rename(&temporary, &key.entry)) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let _ = std::fs::remove_file(&temporary);
+                Err(error)
+            }
+        }
+    }
+
+    /// Removes the oldest entries while they add up to more than the budget,
+    /// never `keep`.
+    fn trim(&self, keep: &Path) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = dir
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == ENTRY_EXTENSION))
+            .filter_map(|e| {
+                let meta = e.metadata().ok()?;
+                Some((meta.modified().ok()?, meta.len(), e.path()))
+            })
+            .collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.0));
+        let mut total = 0;
+        for (_, size, path) in entries {
+            total += size;
+            if total > self.budget_bytes && path != keep {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+/// A file's size, modification time and content hash.
+struct Stamp {
+    size: u64,
+    modified_ns: u128,
+    hash: u64,
+}
+
+impl std::fmt::Display for Stamp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} bytes, modified {} ns, xxh3 {:016x}",
+            self.size, self.modified_ns, self.hash
+        )
+    }
+}
+
+/// The stamp of the file at `path`: its bytes are read once, fast.
+fn stamp(path: &Path) -> Option<Stamp> {
+    let mut file = std::fs::File::open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    let modified_ns = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let mut hasher = twox_hash::XxHash3_64::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                hasher.write(&buffer[..n]);
+                size += n as u64;
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    Some(Stamp {
+        size,
+        modified_ns,
+        hash: hasher.finish(),
+    })
+}
+
+/// The running program's size and modification time: a rebuilt program may
+/// read files differently, so its entries are not used.
+fn program_stamp() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|meta| {
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos());
+            format!("{} bytes {modified} ns", meta.len())
+        })
+        .unwrap_or_else(|_| "unknown".into())
+}

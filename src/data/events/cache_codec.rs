@@ -1,0 +1,499 @@
+//! The event cache's file format: a file's events, messages and summary as
+//! they were read ([`FileRead`]), in a versioned binary form that is checked
+//! as it is read back.
+//!
+//! The file is `MAGIC`, the format version (u32), then frames: a frame is its
+//! length (u64), its bytes and their xxHash3 (u64), so that a truncated,
+//! edited or half-written file is found out frame by frame. The first frame
+//! holds the key (what the entry was made from), the summary, the names of
+//! the categories used and the counts; then come the messages and the events,
+//! up to [`PER_FRAME`] to a frame. Numbers are little-endian.
+
+use std::hash::Hasher;
+use std::io::{self, Read, Write};
+
+use geo::Coord;
+
+use super::category::{Categories, CategoryId};
+use super::date::{DatePrecision, EventDate};
+use super::event::{Event, EventOrigin, EventTexts, Placement, Precision};
+use super::id::id_hash;
+use super::set::FileRead;
+use crate::data::container::Container;
+use crate::data::diagnostic::{Diagnostic, Location, Severity};
+use crate::data::events::read::FileSummary;
+
+/// The first bytes of every cache file.
+pub const MAGIC: &[u8; 8] = b"BWEVENTS";
+/// The format version: any change to the layout below changes it.
+pub const FORMAT: u32 = 1;
+/// Events or messages in a frame.
+const PER_FRAME: usize = 16_384;
+/// No frame is larger: a length past it is corruption, not a reason to
+/// allocate.
+const MAX_FRAME: u64 = 1 << 30;
+
+/// Why a cache file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum Unusable {
+    /// It could not be read.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// It is not a cache file of this format.
+    #[error("not a cache file of format {FORMAT}")]
+    Format,
+    /// It was made from something else (another file, another version).
+    #[error("made from another file or version")]
+    Stale,
+    /// Its bytes do not hold what they should.
+    #[error("corrupt: {0}")]
+    Corrupt(&'static str),
+}
+
+/// Writes `file` as a cache file made from `key`.
+pub fn write_file(out: &mut impl Write, key: &str, file: &FileRead) -> io::Result<()> {
+    out.write_all(MAGIC)?;
+    out.write_all(&FORMAT.to_le_bytes())?;
+    let used = used_categories(file);
+    let mut frame = Vec::new();
+    put_str(&mut frame, key);
+    frame.push(container_code(file.summary.container));
+    put_u64(&mut frame, file.summary.records as u64);
+    put_u64(&mut frame, file.summary.rejected as u64);
+    put_u64(&mut frame, used.names.len() as u64);
+    for name in &used.names {
+        put_str(&mut frame, name);
+    }
+    put_u64(&mut frame, file.messages.len() as u64);
+    put_u64(&mut frame, file.events.len() as u64);
+    write_frame(out, &mut frame)?;
+    for messages in file.messages.chunks(PER_FRAME) {
+        for message in messages {
+            put_message(&mut frame, message);
+        }
+        write_frame(out, &mut frame)?;
+    }
+    for events in file.events.chunks(PER_FRAME) {
+        for event in events {
+            put_event(&mut frame, event, &used.local);
+        }
+        write_frame(out, &mut frame)?;
+    }
+    Ok(())
+}
+
+/// Reads a cache file made from `key`, its events given `file_index` in
+/// their origin and categories interned in `categories` (the load's so far).
+pub fn read_file(
+    input: &mut impl Read,
+    key: &str,
+    file_index: u32,
+    categories: &Categories,
+) -> Result<FileRead, Unusable> {
+    let mut head = [0u8; 12];
+    input.read_exact(&mut head).map_err(|_| Unusable::Format)?;
+    if &head[..8] != MAGIC || head[8..] != FORMAT.to_le_bytes() {
+        return Err(Unusable::Format);
+    }
+    let mut buffer = Vec::new();
+    read_frame(input, &mut buffer)?;
+    let mut frame = Frame::new(&buffer);
+    if frame.str()? != key {
+        return Err(Unusable::Stale);
+    }
+    let container = *Container::ALL
+        .get(usize::from(frame.u8()?))
+        .ok_or(Unusable::Corrupt("container"))?;
+    let summary = FileSummary {
+        container,
+        records: frame.usize()?,
+        rejected: frame.usize()?,
+    };
+    let mut categories = categories.clone();
+    let local: Vec<CategoryId> = (0..frame.u64()?)
+        .map(|_| Ok(categories.intern(frame.str()?)))
+        .collect::<Result<_, Unusable>>()?;
+    let message_count = frame.usize()?;
+    let event_count = frame.usize()?;
+    frame.end()?;
+    let mut messages = Vec::with_capacity(message_count.min(PER_FRAME));
+    while messages.len() < message_count {
+        read_frame(input, &mut buffer)?;
+        let mut frame = Frame::new(&buffer);
+        for _ in 0..PER_FRAME.min(message_count - messages.len()) {
+            messages.push(frame.message()?);
+        }
+        frame.end()?;
+    }
+    let events = read_events(input, event_count, file_index, &local)?;
+    if input.read(&mut [0u8; 1])? != 0 {
+        return Err(Unusable::Corrupt("bytes after the last frame"));
+    }
+    let id_hashes = events.iter().map(|e: &Event| id_hash(e.id())).collect();
+    Ok(FileRead {
+        events,
+        id_hashes,
+        messages,
+        summary,
+        categories,
+    })
+}
+
+/// Reads `count` events, frame by frame.
+fn read_events(
+    input: &mut impl Read,
+    count: usize,
+    file_index: u32,
+    local: &[CategoryId],
+) -> Result<Vec<Event>, Unusable> {
+    // Not reserved from the count: a corrupt count must not allocate.
+    let mut events = Vec::new();
+    let mut buffer = Vec::new();
+    while events.len() < count {
+        read_frame(input, &mut buffer)?;
+        let mut frame = Frame::new(&buffer);
+        let n = PER_FRAME.min(count - events.len());
+        events.reserve(n);
+        for _ in 0..n {
+            events.push(frame.event(file_index, local)?);
+        }
+        frame.end()?;
+    }
+    Ok(events)
+}
+
+/// The categories a file's events use: their names, and each id's index
+/// among them.
+struct Used {
+    names: Vec<String>,
+    local: Vec<u16>,
+}
+
+fn used_categories(file: &FileRead) -> Used {
+    let mut local = vec![u16::MAX; file.categories.len()];
+    for event in &file.events {
+        if let Some(slot) = local.get_mut(usize::from(event.category.0)) {
+            *slot = 0;
+        }
+    }
+    let mut names = Vec::new();
+    for (id, name) in file.categories.iter() {
+        if let Some(slot) = local.get_mut(usize::from(id.0))
+            && *slot == 0
+        {
+            *slot = names.len() as u16;
+            names.push(name.to_string());
+        }
+    }
+    Used { names, local }
+}
+
+fn write_frame(out: &mut impl Write, frame: &mut Vec<u8>) -> io::Result<()> {
+    let mut hasher = twox_hash::XxHash3_64::new();
+    hasher.write(frame);
+    out.write_all(&(frame.len() as u64).to_le_bytes())?;
+    out.write_all(frame)?;
+    out.write_all(&hasher.finish().to_le_bytes())?;
+    frame.clear();
+    Ok(())
+}
+
+/// Reads a frame's bytes into `buffer`, checked against their hash.
+fn read_frame(input: &mut impl Read, buffer: &mut Vec<u8>) -> Result<(), Unusable> {
+    let mut word = [0u8; 8];
+    input.read_exact(&mut word)?;
+    let len = u64::from_le_bytes(word);
+    if len > MAX_FRAME {
+        return Err(Unusable::Corrupt("frame length"));
+    }
+    buffer.clear();
+    // `take` stops at the file's end: a wrong length is a short read, not
+    // a huge allocation.
+    input.take(len).read_to_end(buffer)?;
+    if buffer.len() as u64 != len {
+        return Err(Unusable::Corrupt("truncated"));
+    }
+    input.read_exact(&mut word)?;
+    let mut hasher = twox_hash::XxHash3_64::new();
+    hasher.write(buffer);
+    if hasher.finish() == u64::from_le_bytes(word) {
+        Ok(())
+    } else {
+        Err(Unusable::Corrupt("checksum"))
+    }
+}
+
+fn put_u64(out: &mut Vec<u8>, value: u64) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_u32(out: &mut Vec<u8>, value: u32) {
+    out.extend_from_slice(&value.to_le_bytes());
+}
+
+fn put_str(out: &mut Vec<u8>, text: &str) {
+    put_u64(out, text.len() as u64);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// An optional count, `u64::MAX` for none.
+fn put_opt(out: &mut Vec<u8>, value: Option<usize>) {
+    put_u64(out, value.map_or(u64::MAX, |v| v as u64));
+}
+
+fn put_date(out: &mut Vec<u8>, date: EventDate) {
+    let (seconds, offset) = date.parts();
+    put_u64(out, seconds as u64);
+    // No zone is 14 hours from UTC, let alone i16::MIN minutes.
+    out.extend_from_slice(&offset.unwrap_or(i16::MIN).to_le_bytes());
+}
+
+fn container_code(container: Container) -> u8 {
+    Container::ALL.iter().position(|c| *c == container).unwrap_or(0) as u8
+}
+
+fn put_message(out: &mut Vec<u8>, message: &Diagnostic) {
+    out.push(match message.severity {
+        Severity::Info => 0,
+        Severity::Warning => 1,
+        Severity::Error => 2,
+    });
+    let at = &message.location;
+    put_str(out, &at.file);
+    put_opt(out, at.line);
+    put_opt(out, at.column);
+    put_opt(out, at.record);
+    put_str(out, at.collection);
+    put_str(out, &message.message);
+}
+
+fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
+    put_date(out, event.date);
+    out.push(event.date_precision as u8);
+    match event.end_date {
+        Some(end) => {
+            out.push(1);
+            put_date(out, end);
+        }
+        None => out.push(0),
+    }
+    put_u64(out, event.position.x.to_bits());
+    put_u64(out, event.position.y.to_bits());
+    put_u32(out, event.region.unwrap_or(u32::MAX));
+    let (tag, value) = match event.placement {
+        Placement::Position => (0, 0),
+        Placement::Declared => (1, 0),
+        Placement::Coastal { offshore_m } => (2, u32::from(offshore_m)),
+        Placement::Notional { about } => (3, about.unwrap_or(u32::MAX)),
+    };
+    out.push(tag);
+    put_u32(out, value);
+    let category = local.get(usize::from(event.category.0)).copied().unwrap_or(0);
+    out.extend_from_slice(&category.to_le_bytes());
+    out.push(event.precision.map_or(0, |p| p as u8 + 1));
+    match event.troops {
+        Some(troops) => {
+            out.push(1);
+            put_u64(out, troops);
+        }
+        None => out.push(0),
+    }
+    put_u32(out, event.origin.record);
+    put_u32(out, event.origin.line);
+    match &event.extra {
+        Some(extra) => {
+            out.push(1);
+            // A map of JSON values always serialises.
+            put_str(out, &serde_json::to_string(&**extra).unwrap_or_default());
+        }
+        None => out.push(0),
+    }
+    let (text, ends) = event.text_parts();
+    for end in ends {
+        put_u32(out, end);
+    }
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Reads a frame's bytes in order.
+struct Frame<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Frame<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Self { bytes }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Unusable> {
+        if n > self.bytes.len() {
+            return Err(Unusable::Corrupt("a frame ends early"));
+        }
+        let (head, rest) = self.bytes.split_at(n);
+        self.bytes = rest;
+        Ok(head)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Unusable> {
+        let mut array = [0u8; N];
+        array.copy_from_slice(self.take(N)?);
+        Ok(array)
+    }
+
+    fn u8(&mut self) -> Result<u8, Unusable> {
+        Ok(self.array::<1>()?[0])
+    }
+
+    fn u16(&mut self) -> Result<u16, Unusable> {
+        Ok(u16::from_le_bytes(self.array()?))
+    }
+
+    fn u32(&mut self) -> Result<u32, Unusable> {
+        Ok(u32::from_le_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, Unusable> {
+        Ok(u64::from_le_bytes(self.array()?))
+    }
+
+    fn usize(&mut self) -> Result<usize, Unusable> {
+        usize::try_from(self.u64()?).map_err(|_| Unusable::Corrupt("a count"))
+    }
+
+    fn opt(&mut self) -> Result<Option<usize>, Unusable> {
+        match self.u64()? {
+            u64::MAX => Ok(None),
+            value => usize::try_from(value)
+                .map(Some)
+                .map_err(|_| Unusable::Corrupt("a count")),
+        }
+    }
+
+    fn str(&mut self) -> Result<&'a str, Unusable> {
+        let len = self.usize()?;
+        std::str::from_utf8(self.take(len)?).map_err(|_| Unusable::Corrupt("text"))
+    }
+
+    fn end(&self) -> Result<(), Unusable> {
+        if self.bytes.is_empty() {
+            Ok(())
+        } else {
+            Err(Unusable::Corrupt("a frame is longer than its contents"))
+        }
+    }
+
+    fn date(&mut self) -> Result<EventDate, Unusable> {
+        let seconds = self.u64()? as i64;
+        let offset = i16::from_le_bytes(self.array()?);
+        Ok(EventDate::from_parts(
+            seconds,
+            (offset != i16::MIN).then_some(offset),
+        ))
+    }
+
+    fn message(&mut self) -> Result<Diagnostic, Unusable> {
+        let severity = match self.u8()? {
+            0 => Severity::Info,
+            1 => Severity::Warning,
+            2 => Severity::Error,
+            _ => return Err(Unusable::Corrupt("a message's severity")),
+        };
+        let file = self.str()?.to_string();
+        let (line, column, record) = (self.opt()?, self.opt()?, self.opt()?);
+        let collection = self.str()?;
+        let collection = Container::ALL
+            .iter()
+            .map(|c| c.collection())
+            .chain([""])
+            .find(|known| *known == collection)
+            .ok_or(Unusable::Corrupt("a message's collection"))?;
+        let location = Location {
+            file,
+            line,
+            column,
+            record,
+            collection,
+        };
+        Ok(Diagnostic {
+            severity,
+            location,
+            message: self.str()?.to_string(),
+        })
+    }
+
+    fn event(&mut self, file_index: u32, local: &[CategoryId]) -> Result<Event, Unusable> {
+        let corrupt = Unusable::Corrupt;
+        let date = self.date()?;
+        let date_precision = *DatePrecision::ALL
+            .get(usize::from(self.u8()?))
+            .ok_or(corrupt("a date precision"))?;
+        let end_date = match self.u8()? {
+            0 => None,
+            _ => Some(self.date()?),
+        };
+        let position = Coord {
+            x: f64::from_bits(self.u64()?),
+            y: f64::from_bits(self.u64()?),
+        };
+        let region = Some(self.u32()?).filter(|r| *r != u32::MAX);
+        let (tag, value) = (self.u8()?, self.u32()?);
+        let placement = match tag {
+            0 => Placement::Position,
+            1 => Placement::Declared,
+            2 => Placement::Coastal {
+                offshore_m: u16::try_from(value).map_err(|_| corrupt("a distance offshore"))?,
+            },
+            3 => Placement::Notional {
+                about: Some(value).filter(|r| *r != u32::MAX),
+            },
+            _ => return Err(corrupt("a placement")),
+        };
+        let category = *local.get(usize::from(self.u16()?)).ok_or(corrupt("a category"))?;
+        let precision = match self.u8()? {
+            0 => None,
+            n => Some(*PRECISIONS.get(usize::from(n - 1)).ok_or(corrupt("a precision"))?),
+        };
+        let troops = match self.u8()? {
+            0 => None,
+            _ => Some(self.u64()?),
+        };
+        let origin = EventOrigin {
+            file: file_index,
+            record: self.u32()?,
+            line: self.u32()?,
+        };
+        let extra = match self.u8()? {
+            0 => None,
+            _ => Some(Box::new(
+                serde_json::from_str(self.str()?).map_err(|_| corrupt("an event's other fields"))?,
+            )),
+        };
+        let mut ends = [0u32; 7];
+        for end in &mut ends {
+            *end = self.u32()?;
+        }
+        let text = std::str::from_utf8(self.take(ends[6] as usize)?).map_err(|_| corrupt("text"))?;
+        let mut event = Event::new(&EventTexts::default(), date, position);
+        event.date_precision = date_precision;
+        event.end_date = end_date;
+        event.region = region;
+        event.placement = placement;
+        event.category = category;
+        event.precision = precision;
+        event.troops = troops;
+        event.origin = origin;
+        event.extra = extra;
+        event
+            .with_text_parts(text.into(), ends)
+            .ok_or(corrupt("an event's texts"))
+    }
+}
+
+/// Precisions by their code less one (see `put_event`).
+const PRECISIONS: [Precision; 5] = [
+    Precision::Exact,
+    Precision::Approximate,
+    Precision::Region,
+    Precision::Notional,
+    Precision::Gazetteer,
+];
