@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::data::events::EventCache;
+use crate::data::events::cache::CacheWrites;
 use crate::data::events::read::preview::TablePreview;
 use crate::data::events::read::{ColumnMapping, SourceCatalog};
 use crate::data::formats::{GisFormat, LayerUse, file_use, load_error};
@@ -169,6 +170,9 @@ pub struct Loaded {
     pub messages: Vec<Diagnostic>,
     /// How many files could not be loaded at all (with [`OnError::Skip`]).
     pub failed: usize,
+    /// The event files read from disk, to keep in the cache (with
+    /// [`load_sources_cached`]): written once the data is shown.
+    pub cache_writes: CacheWrites,
 }
 
 /// A load that stopped before the end: the data shown before stays.
@@ -355,6 +359,7 @@ pub fn load_sources_cached(
             }
         }
     }
+    let cache_writes = builder.take_cache_writes();
     let (events, event_messages) = builder.finish();
     messages.extend(event_messages);
     Ok(Loaded {
@@ -362,6 +367,7 @@ pub fn load_sources_cached(
         sources: loaded_sources,
         messages,
         failed,
+        cache_writes,
     })
 }
 

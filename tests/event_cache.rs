@@ -34,7 +34,10 @@ fn load(paths: &[&Path], mapping: &ColumnMapping, cache: Option<&EventCache>) ->
     for path in paths {
         builder.add_path(path, None).expect("loads");
     }
+    // As the window does: the entries written from the set once it is made.
+    let writes = builder.take_cache_writes();
     let (set, messages) = builder.finish();
+    writes.write(&set);
     Load { set, messages }
 }
 
@@ -122,18 +125,18 @@ fn files_from_the_field_load_from_the_cache_exactly_as_from_the_file() {
 }
 
 #[test]
-fn duplicate_ids_other_fields_and_odd_categories_survive_the_cache() {
+fn other_fields_odd_categories_and_rejected_records_survive_the_cache() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("odd.json");
     std::fs::write(
         &path,
         r#"{"events": [
- {"id": "a", "title": "first a", "date": "2022-02-01", "lat": 50.6, "lon": 36.6, "category": "Shelling",
+ {"id": "a", "title": "with other fields", "date": "2022-02-01", "lat": 50.6, "lon": 36.6, "category": "Shelling",
   "unit": {"name": "1st Tank Army", "strength": [1, 2.5, null]}, "troops": 1200},
  {"id": "b", "title": "no place", "date": "2022-02", "lat": 55.75, "lon": 37.62, "precision": "notional",
   "region": "belgorod", "category": "statement"},
- {"id": "a", "title": "second a replaces the first", "date": "2022-02-03T10:30:00+03:00",
-  "end_date": "2022-02-05", "lat": 47.2, "lon": 39.7, "category": "SHELLING", "actors": ["x\ty", "z"], "unit": "2nd Guards"},
+ {"id": "e", "title": "lasts", "date": "2022-02-03T10:30:00+03:00", "end_date": "2022-02-05",
+  "lat": 47.2, "lon": 39.7, "category": "SHELLING", "actors": ["x\ty", "z"], "unit": "2nd Guards"},
  {"id": "c", "title": "broken", "date": "not a date", "lat": 50, "lon": 36},
  {"id": "d", "title": "in the sea off Crimea", "date": "2021-04-22", "lat": 44.43, "lon": 33.6}
 ]}"#,
@@ -143,10 +146,58 @@ fn duplicate_ids_other_fields_and_odd_categories_survive_the_cache() {
     let fresh = load(&[&path], &ColumnMapping::default(), None);
     assert!(fresh.set.categories().find("Shelling").is_some());
     assert!(
-        fresh.messages.len() >= 2,
-        "the rejected record and the replaced id: {:?}",
-        fresh.messages
+        fresh.set.events().iter().any(|e| e.extra.is_some()),
+        "other fields kept"
     );
+    assert!(!fresh.messages.is_empty(), "the rejected record");
+}
+
+#[test]
+fn a_file_whose_events_are_not_all_in_the_set_is_not_cached() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = cache(dir.path());
+    let mapping = ColumnMapping::default();
+    let record = |id: &str, title: &str| {
+        format!(r#"{{"id": "{id}", "title": "{title}", "date": "2022-02-01", "lat": 50.6, "lon": 36.6}}"#)
+    };
+    // The same id twice in one file: the later record is the event.
+    let twice = dir.path().join("twice.json");
+    let text = format!(
+        "[{}, {}, {}]",
+        record("a", "first"),
+        record("b", "other"),
+        record("a", "second")
+    );
+    std::fs::write(&twice, text).expect("written");
+    let fresh = load(&[&twice], &mapping, None);
+    assert_eq!(fresh.set.len(), 2);
+    for _ in 0..2 {
+        let again = load(&[&twice], &mapping, Some(&cache));
+        assert!(
+            !again.cached(),
+            "an entry would lose the first record's replacement"
+        );
+        assert_same(&fresh, &again, "an id twice");
+    }
+    // A later file replaces an event of the first: only the later is kept.
+    let first = dir.path().join("first.json");
+    let later = dir.path().join("later.json");
+    std::fs::write(
+        &first,
+        format!("[{}, {}]", record("x", "old"), record("y", "kept")),
+    )
+    .expect("written");
+    std::fs::write(&later, format!("[{}]", record("x", "new"))).expect("written");
+    let fresh = load(&[&first, &later], &mapping, None);
+    load(&[&first, &later], &mapping, Some(&cache));
+    let again = load(&[&first, &later], &mapping, Some(&cache));
+    let cached: Vec<bool> = again.set.files().iter().map(|f| f.from_cache).collect();
+    assert_eq!(
+        cached,
+        [false, true],
+        "the first file lost an event to the later one"
+    );
+    assert_same(&fresh, &again, "a replaced event");
 }
 
 #[test]
@@ -354,16 +405,30 @@ fn small_files_are_not_cached_and_an_unwritable_cache_only_costs_the_entry() {
 }
 
 #[test]
-fn the_oldest_entries_go_beyond_the_budget() {
+fn the_oldest_entries_go_beyond_the_budget_and_abandoned_writes_are_cleared() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mapping = ColumnMapping::default();
     let cache = cache(dir.path()).with_budget(1);
     let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
     load(&[&fixtures.join("acled-api.json")], &mapping, Some(&cache));
     let first = entry(&cache);
+    // What a writer stopped two hours ago left, and one writing now.
+    let abandoned = cache.dir().join("0123456789abcdef.tmp.1.0");
+    let writing = cache.dir().join("0123456789abcdef.tmp.2.0");
+    for path in [&abandoned, &writing] {
+        std::fs::write(path, b"half").expect("written");
+    }
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    std::fs::File::options()
+        .write(true)
+        .open(&abandoned)
+        .and_then(|f| f.set_modified(two_hours_ago))
+        .expect("aged");
     std::thread::sleep(std::time::Duration::from_millis(20));
     let path = generated(dir.path());
     load(&[&path], &mapping, Some(&cache));
+    assert!(!abandoned.exists(), "an abandoned half-written entry stays");
+    std::fs::remove_file(&writing).expect("a fresh one is left alone");
     let last = entry(&cache);
     assert_ne!(first, last, "the newest stays, the older goes");
 }

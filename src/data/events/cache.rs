@@ -15,10 +15,12 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::cache_codec::{Unusable, read_file, write_file};
+use super::cache_codec::{Entry, Unusable, read_file, write_file};
 use super::category::Categories;
-use super::read::ColumnMapping;
-use super::set::FileRead;
+use super::event::Event;
+use super::read::{ColumnMapping, FileSummary};
+use super::set::{EventSet, FileRead};
+use crate::data::diagnostic::Diagnostic;
 use crate::data::regions::RegionSet;
 
 /// Files smaller than this are read as fast as an entry would be.
@@ -134,18 +136,17 @@ impl EventCache {
         }
     }
 
-    /// Keeps `file` under `key`, then removes the oldest entries beyond the
-    /// budget. A cache that cannot be written is only logged: the load
-    /// goes on.
-    pub fn store(&self, key: &CacheKey, file: &FileRead) {
-        if let Err(error) = self.write_entry(key, file) {
+    /// Keeps `entry` under `key`, then removes the oldest entries beyond the
+    /// budget. A cache that cannot be written is only logged.
+    fn store(&self, key: &CacheKey, entry: &Entry<'_>) {
+        if let Err(error) = self.write_entry(key, entry) {
             log::warn!("could not write the cache entry {}: {error}", key.entry.display());
             return;
         }
         self.trim(&key.entry);
     }
 
-    fn write_entry(&self, key: &CacheKey, file: &FileRead) -> std::io::Result<()> {
+    fn write_entry(&self, key: &CacheKey, entry: &Entry<'_>) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         // Written aside and renamed: a reader never sees half an entry.
         static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -156,7 +157,7 @@ impl EventCache {
         ));
         let written = std::fs::File::create(&temporary).and_then(|out| {
             let mut out = BufWriter::with_capacity(1 << 20, out);
-            write_file(&mut out, &key.text, file)?;
+            write_file(&mut out, &key.text, entry)?;
             out.flush()
         });
         match written.and_then(|()| std::fs::rename(&temporary, &key.entry)) {
@@ -169,17 +170,25 @@ impl EventCache {
     }
 
     /// Removes the oldest entries while they add up to more than the budget,
-    /// never `keep`.
+    /// never `keep`, and what writers stopped half-way left.
     fn trim(&self, keep: &Path) {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
         };
         let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = dir
             .filter_map(Result::ok)
-            .filter(|e| e.path().extension().is_some_and(|x| x == ENTRY_EXTENSION))
             .filter_map(|e| {
                 let meta = e.metadata().ok()?;
                 Some((meta.modified().ok()?, meta.len(), e.path()))
+            })
+            .filter(|(modified, _, path)| {
+                // Left by a program stopped while writing, an hour or more ago.
+                let abandoned = path.to_string_lossy().contains(".tmp.")
+                    && modified.elapsed().is_ok_and(|age| age.as_secs() > 3600);
+                if abandoned {
+                    let _ = std::fs::remove_file(path);
+                }
+                path.extension().is_some_and(|x| x == ENTRY_EXTENSION)
             })
             .collect();
         entries.sort_by_key(|e| std::cmp::Reverse(e.0));
@@ -189,6 +198,70 @@ impl EventCache {
             if total > self.budget_bytes && path != keep {
                 let _ = std::fs::remove_file(&path);
             }
+        }
+    }
+}
+
+/// A file read from disk in a load, to keep in the cache once the load is done.
+#[derive(Debug, Clone)]
+pub struct PendingEntry {
+    /// Its key, made before it was read.
+    pub key: CacheKey,
+    /// Its index among the load's files.
+    pub file_index: u32,
+    /// Its rejected records and warnings, as read.
+    pub messages: Vec<Diagnostic>,
+    /// What reading it found.
+    pub summary: FileSummary,
+    /// How many events it gave.
+    pub count: usize,
+}
+
+/// The files of a load to keep in the cache, written from the finished set.
+#[derive(Debug, Clone, Default)]
+pub struct CacheWrites {
+    /// The cache, if the load had one.
+    pub cache: Option<EventCache>,
+    /// The files read from disk.
+    pub entries: Vec<PendingEntry>,
+}
+
+impl CacheWrites {
+    /// Whether there is nothing to write.
+    pub fn is_empty(&self) -> bool {
+        self.cache.is_none() || self.entries.is_empty()
+    }
+
+    /// Writes each file's entry from `set`, the load's finished set: its
+    /// events in the set's order (newest first), which the sort of a load
+    /// from the entry then finds in place. A file with events missing from
+    /// the set (an id given twice in it, or replaced by a later file) is not
+    /// kept: its entry could not give the same load again. With every id
+    /// once in the file, the order its events are merged in changes nothing.
+    pub fn write(&self, set: &EventSet) {
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        for pending in &self.entries {
+            let events: Vec<&Event> = set
+                .events()
+                .iter()
+                .filter(|e| e.origin.file == pending.file_index)
+                .collect();
+            if events.len() != pending.count {
+                log::info!(
+                    "not cached: {} (ids given twice or replaced by a later file)",
+                    pending.key.entry.display()
+                );
+                continue;
+            }
+            let entry = Entry {
+                events: &events,
+                messages: &pending.messages,
+                summary: pending.summary,
+                categories: set.categories(),
+            };
+            cache.store(&pending.key, &entry);
         }
     }
 }

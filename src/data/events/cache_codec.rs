@@ -50,8 +50,17 @@ pub enum Unusable {
     Corrupt(&'static str),
 }
 
+/// What a cache file holds of a file read: its events, its messages and
+/// summary, and the categories its events' ids refer to.
+pub struct Entry<'a> {
+    pub events: &'a [&'a Event],
+    pub messages: &'a [Diagnostic],
+    pub summary: FileSummary,
+    pub categories: &'a Categories,
+}
+
 /// Writes `file` as a cache file made from `key`.
-pub fn write_file(out: &mut impl Write, key: &str, file: &FileRead) -> io::Result<()> {
+pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Result<()> {
     out.write_all(MAGIC)?;
     out.write_all(&FORMAT.to_le_bytes())?;
     let used = used_categories(file);
@@ -169,9 +178,9 @@ struct Used {
     local: Vec<u16>,
 }
 
-fn used_categories(file: &FileRead) -> Used {
+fn used_categories(file: &Entry<'_>) -> Used {
     let mut local = vec![u16::MAX; file.categories.len()];
-    for event in &file.events {
+    for event in file.events {
         if let Some(slot) = local.get_mut(usize::from(event.category.0)) {
             *slot = 0;
         }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::slice::ParallelSliceMut;
 
-use super::cache::EventCache;
+use super::cache::{CacheWrites, EventCache, PendingEntry};
 use super::category::Categories;
 use super::event::Event;
 use super::id::IdRegistry;
@@ -138,6 +138,8 @@ pub struct EventSetBuilder<'r> {
     catalog: Option<Arc<SourceCatalog>>,
     /// Where files read before are kept, if anywhere.
     cache: Option<EventCache>,
+    /// Files read from disk, to keep in the cache once the load is done.
+    pending: Vec<PendingEntry>,
 }
 
 /// A file read but not yet merged into the set: what the [`EventCache`] keeps.
@@ -197,11 +199,13 @@ impl<'r> EventSetBuilder<'r> {
             mapping: ColumnMapping::default(),
             catalog: None,
             cache: None,
+            pending: Vec::new(),
         }
     }
 
-    /// This builder keeping each file it reads from disk in `cache`, and
-    /// taking a file's events from there when the file is unchanged.
+    /// This builder taking a file's events from `cache` when the file is
+    /// unchanged, and noting the files it reads from disk for it
+    /// ([`Self::take_cache_writes`]).
     pub fn with_cache(mut self, cache: Option<EventCache>) -> Self {
         self.cache = cache;
         self
@@ -233,8 +237,14 @@ impl<'r> EventSetBuilder<'r> {
         let file = self.read_with(progress, |context, on_batch| {
             read_event_path(path, context, on_batch).map(|(_, summary)| summary)
         })?;
-        if let (Some(cache), Some(key)) = (&self.cache, &key) {
-            cache.store(key, &file);
+        if let Some(key) = key {
+            self.pending.push(PendingEntry {
+                key,
+                file_index: self.files.len() as u32,
+                messages: file.messages.clone(),
+                summary: file.summary,
+                count: file.events.len(),
+            });
         }
         Ok(self.merge_read(&name, Some(path.to_path_buf()), file, false))
     }
@@ -340,6 +350,16 @@ impl<'r> EventSetBuilder<'r> {
     fn fail(&mut self, error: LoadError) -> LoadError {
         self.messages.push(error.clone().into());
         error
+    }
+
+    /// What to keep in the cache of the files read from disk so far: it is
+    /// written from the finished set ([`CacheWrites::write`]), after the
+    /// load, so that the load does not wait for it.
+    pub fn take_cache_writes(&mut self) -> CacheWrites {
+        CacheWrites {
+            cache: self.cache.clone(),
+            entries: std::mem::take(&mut self.pending),
+        }
     }
 
     /// Every message so far.
