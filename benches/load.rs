@@ -135,7 +135,8 @@ fn reopen_cached(c: &mut Criterion, path: &std::path::Path, count: usize) {
     let sources = Sources::new(&[], &[path.to_path_buf()]);
     let load = || load_sources_cached(&sources, OnError::Abort, None, Some(cache.clone())).expect("loads");
     let first = load();
-    first.cache_writes.write(&first.dataset.events);
+    let set = &first.dataset.events;
+    first.cache_writes.write(set.events(), set.categories());
     drop(first);
     let mut group = c.benchmark_group("reopen");
     group.sampling_mode(SamplingMode::Flat);

@@ -37,7 +37,7 @@ fn load(paths: &[&Path], mapping: &ColumnMapping, cache: Option<&EventCache>) ->
     // As the window does: the entries written from the set once it is made.
     let writes = builder.take_cache_writes();
     let (set, messages) = builder.finish();
-    writes.write(&set);
+    writes.write(set.events(), set.categories());
     Load { set, messages }
 }
 

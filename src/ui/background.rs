@@ -111,7 +111,7 @@ impl LoadJob {
                 if let Some(dataset) = shown
                     && !writes.is_empty()
                 {
-                    writes.write(&dataset.events);
+                    writes.write(dataset.events.events(), dataset.events.categories());
                 }
             });
         if let Err(error) = spawned {

@@ -18,8 +18,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use super::cache_codec::{Entry, Unusable, read_file, write_file};
 use super::category::Categories;
 use super::event::Event;
-use super::read::{ColumnMapping, FileSummary};
-use super::set::{EventSet, FileRead};
+use super::read::{ColumnMapping, FileRead, FileSummary};
 use crate::data::diagnostic::Diagnostic;
 use crate::data::regions::RegionSet;
 
@@ -232,19 +231,18 @@ impl CacheWrites {
         self.cache.is_none() || self.entries.is_empty()
     }
 
-    /// Writes each file's entry from `set`, the load's finished set: its
-    /// events in the set's order (newest first), which the sort of a load
+    /// Writes each file's entry from the load's finished set (its `events`
+    /// and `categories`): its events in the set's order (newest first), which the sort of a load
     /// from the entry then finds in place. A file with events missing from
     /// the set (an id given twice in it, or replaced by a later file) is not
     /// kept: its entry could not give the same load again. With every id
     /// once in the file, the order its events are merged in changes nothing.
-    pub fn write(&self, set: &EventSet) {
+    pub fn write(&self, events: &[Event], categories: &Categories) {
         let Some(cache) = &self.cache else {
             return;
         };
         for pending in &self.entries {
-            let events: Vec<&Event> = set
-                .events()
+            let events: Vec<&Event> = events
                 .iter()
                 .filter(|e| e.origin.file == pending.file_index)
                 .collect();
@@ -259,7 +257,7 @@ impl CacheWrites {
                 events: &events,
                 messages: &pending.messages,
                 summary: pending.summary,
-                categories: set.categories(),
+                categories,
             };
             cache.store(&pending.key, &entry);
         }

@@ -18,10 +18,9 @@ use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision};
 use super::id::id_hash;
-use super::set::FileRead;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
-use crate::data::events::read::FileSummary;
+use crate::data::events::read::{FileRead, FileSummary};
 
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";

@@ -26,4 +26,4 @@ pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
 pub use event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
 pub use read::{FileSummary, LoadProgress};
-pub use set::{EventFile, EventSet, EventSetBuilder, FileRead};
+pub use set::{EventFile, EventSet, EventSetBuilder};

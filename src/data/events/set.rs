@@ -13,7 +13,7 @@ use super::category::Categories;
 use super::event::Event;
 use super::id::IdRegistry;
 use super::merge::merge_file;
-use super::read::{ColumnMapping, SourceCatalog};
+use super::read::{ColumnMapping, FileRead, SourceCatalog};
 use super::read::{
     EventBatch, FileSummary, LoadProgress, ReadContext, read_any_event_stream, read_event_path,
 };
@@ -140,21 +140,6 @@ pub struct EventSetBuilder<'r> {
     cache: Option<EventCache>,
     /// Files read from disk, to keep in the cache once the load is done.
     pending: Vec<PendingEntry>,
-}
-
-/// A file read but not yet merged into the set: what the [`EventCache`] keeps.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileRead {
-    /// Its usable records, in file order.
-    pub events: Vec<Event>,
-    /// The hash of each event's id, for the merge.
-    pub id_hashes: Vec<u128>,
-    /// Rejected records and warnings.
-    pub messages: Vec<Diagnostic>,
-    /// What reading it found.
-    pub summary: FileSummary,
-    /// The load's categories with the file's own added.
-    pub categories: Categories,
 }
 
 impl<'r> EventSetBuilder<'r> {

@@ -104,6 +104,22 @@ impl EventBatch {
     }
 }
 
+/// A file read but not yet merged into the set: what the event cache keeps
+/// (`crate::data::events::cache`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileRead {
+    /// Its usable records, in file order.
+    pub events: Vec<Event>,
+    /// The hash of each event's id, for the merge.
+    pub id_hashes: Vec<u128>,
+    /// Rejected records and warnings.
+    pub messages: Vec<Diagnostic>,
+    /// What reading it found.
+    pub summary: FileSummary,
+    /// The load's categories with the file's own added.
+    pub categories: Categories,
+}
+
 /// What reading a whole file found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FileSummary {

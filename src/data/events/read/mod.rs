@@ -20,7 +20,7 @@ use std::path::Path;
 
 pub use super::mapping::{ColumnMapping, FieldNames, Role};
 pub use super::sources_file::SourceCatalog;
-pub use batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext};
+pub use batch::{EventBatch, FileRead, FileSummary, Flavour, LoadProgress, ReadContext};
 pub use json::read_event_stream;
 
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
