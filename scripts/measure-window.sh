@@ -2,8 +2,9 @@
 # The window's start with a large event file, measured as a user meets it:
 # the release binary in a virtual X server (Xvfb, Mesa's software OpenGL),
 # started with `--measure-startup`, which prints when the window opened, when
-# the events were drawn (the first interactive frame) and when the search and
-# border indexes were built, with the process's resident and peak memory.
+# the events were drawn (the first interactive frame), when the search and
+# border indexes were built, with the process's resident and peak memory, and
+# when the file was kept in the event cache (after the indexes).
 # Each run starts a fresh process; the file is read once first so every run
 # finds it in the page cache. The runs share one event cache: the first opens
 # the file (and writes the cache), the later ones open it again from the cache

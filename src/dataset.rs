@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::Coord;
 
+use crate::data::events::cache::CacheWrites;
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
 use crate::geometry::area::{AreaTest, DrawnArea};
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
@@ -32,6 +33,11 @@ pub struct Dataset {
     last_search: LastMask<String>,
     last_area: LastMask<DrawnArea>,
     border_km: OnceLock<Vec<f32>>,
+    /// The loaded files to keep in the event cache, written after the
+    /// indexes (`None` once written).
+    cache_writes: Mutex<Option<CacheWrites>>,
+    /// Set once the indexes are built and the cache written.
+    settled: OnceLock<()>,
 }
 
 /// Where a dataset's memory goes: bytes on the heap per structure, as
@@ -194,7 +200,25 @@ impl Dataset {
             last_search: LastMask::new(),
             last_area: LastMask::new(),
             border_km: OnceLock::new(),
+            cache_writes: Mutex::new(None),
+            settled: OnceLock::new(),
         }
+    }
+
+    /// This data keeping the files it was loaded from in the event cache,
+    /// once its indexes are built ([`Self::build_indexes_in_background`]).
+    pub fn with_cache_writes(self, writes: CacheWrites) -> Self {
+        *self
+            .cache_writes
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(writes);
+        self
+    }
+
+    /// Whether the work after the first frame is done: the indexes built
+    /// and the loaded files kept in the cache.
+    pub fn settled(&self) -> bool {
+        self.settled.get().is_some()
     }
 
     /// Where the map draws the event at `index` ([`drawn_position`]), to
@@ -273,12 +297,25 @@ impl Dataset {
     /// Builds the free-text index, then measures every event's distance to
     /// the border, on a thread of its own, so that neither holds up the
     /// window and the first search or near-border filter finds them done
-    /// (or waits only for the rest).
+    /// (or waits only for the rest); then keeps the loaded files in the
+    /// event cache, where nothing waits for it.
     pub fn build_indexes_in_background(data: &Arc<Self>) {
         let data = Arc::clone(data);
         let spawned = std::thread::Builder::new()
             .name("borderwatch-indexes".into())
-            .spawn(move || (data.search_index().len(), data.border_km().len()));
+            .spawn(move || {
+                data.search_index();
+                data.border_km();
+                let writes = data
+                    .cache_writes
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .take();
+                if let Some(writes) = writes {
+                    writes.write(data.events.events(), data.events.categories());
+                }
+                data.settled.get_or_init(|| ());
+            });
         if let Err(error) = spawned {
             log::warn!(
                 "the search index and distances to the border will be built when first needed: {error}"

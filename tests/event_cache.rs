@@ -432,3 +432,33 @@ fn the_oldest_entries_go_beyond_the_budget_and_abandoned_writes_are_cleared() {
     let last = entry(&cache);
     assert_ne!(first, last, "the newest stays, the older goes");
 }
+
+#[test]
+fn the_window_keeps_its_files_in_the_cache_after_building_the_indexes() {
+    use borderwatch::load::{OnError, Sources, load_sources_cached};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = generated(dir.path());
+    let cache = cache(dir.path());
+    let sources = Sources::new(&[], std::slice::from_ref(&path));
+    // The window's path: the load, the data shown, then the work after it.
+    let loaded = load_sources_cached(&sources, OnError::Abort, None, Some(cache.clone())).expect("loads");
+    assert!(
+        !loaded.cache_writes.is_empty(),
+        "a file read from disk is to be kept"
+    );
+    let data = std::sync::Arc::new(loaded.dataset.with_cache_writes(loaded.cache_writes));
+    assert!(!data.settled());
+    borderwatch::dataset::Dataset::build_indexes_in_background(&data);
+    let started = std::time::Instant::now();
+    while !data.settled() {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the background work never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(data.indexes_ready());
+    let again = load_sources_cached(&sources, OnError::Abort, None, Some(cache)).expect("loads");
+    assert!(again.dataset.events.files().iter().all(|f| f.from_cache));
+    assert_eq!(again.dataset.events.len(), data.events.len());
+}

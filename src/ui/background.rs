@@ -9,7 +9,6 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::Instant;
 
 use crate::data::events::EventCache;
-use crate::data::events::cache::CacheWrites;
 use crate::data::{Diagnostic, LoadProgress, Location};
 use crate::dataset::Dataset;
 use crate::load::{LoadAborted, Loaded, OnError, Sources, load_sources_cached};
@@ -77,7 +76,6 @@ impl LoadJob {
             .name("borderwatch-load".into())
             .spawn(move || {
                 let cache = EventCache::user();
-                let mut writes = CacheWrites::default();
                 let result = load_sources_cached(&job_sources, on_error, Some(&job_progress), cache).map(
                     |Loaded {
                          dataset,
@@ -86,17 +84,16 @@ impl LoadJob {
                          cache_writes,
                          ..
                      }| {
-                        writes = cache_writes;
                         let layers = MapLayers::new(&dataset.regions, &dataset.context);
                         Ready {
-                            dataset: Arc::new(dataset),
+                            // Written to the cache after its indexes, once shown.
+                            dataset: Arc::new(dataset.with_cache_writes(cache_writes)),
                             layers,
                             sources,
                             messages,
                         }
                     },
                 );
-                let shown = result.as_ref().ok().map(|ready| Arc::clone(&ready.dataset));
                 let outcome = LoadOutcome {
                     reason: job_reason,
                     result,
@@ -106,12 +103,6 @@ impl LoadJob {
                 let _ = sender.send(outcome);
                 if let Some(ctx) = &ctx {
                     ctx.request_repaint();
-                }
-                // The files read go to the cache while the window shows them.
-                if let Some(dataset) = shown
-                    && !writes.is_empty()
-                {
-                    writes.write(dataset.events.events(), dataset.events.categories());
                 }
             });
         if let Err(error) = spawned {
