@@ -362,6 +362,7 @@ fn main() -> ExitCode {
                 mapping: cli.mapping.to_mapping(),
                 tiles: cli.tiles,
                 place: cli.place,
+                event_cache: borderwatch::data::events::EventCache::user(),
             },
             cli.measure_startup.then_some(started),
         ),

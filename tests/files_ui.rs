@@ -435,3 +435,64 @@ fn a_reload_keeps_the_selection_where_it_still_exists() {
         "the region stays"
     );
 }
+
+#[test]
+fn a_file_loaded_again_unchanged_comes_from_the_event_cache_and_the_status_bar_says_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let events = write(dir.path(), "events.json", TWO_EVENTS);
+    // Apart from the watched files' folder, as the user's cache directory is.
+    let cache_dir = tempfile::tempdir().expect("temp dir");
+    let cache = borderwatch::data::events::EventCache::new(cache_dir.path()).with_min_bytes(0);
+    let entries = || std::fs::read_dir(cache.dir()).map_or(0, |dir| dir.count());
+    let mut harness = harness_for(BorderwatchApp::loading(&StartupOptions {
+        events: vec![events.clone()],
+        event_cache: Some(cache.clone()),
+        ..StartupOptions::default()
+    }));
+    wait_until(&mut harness, 30, "the start-up load", |app| !app.is_loading());
+    let notice = harness.state().notice().unwrap_or_default().to_string();
+    assert!(
+        notice.starts_with("loaded 2 events") && !notice.contains("cache"),
+        "{notice}"
+    );
+    // Kept once the data is drawn and indexed.
+    wait_until(&mut harness, 30, "the entry kept", |app| app.dataset().settled());
+    assert_eq!(entries(), 1);
+
+    reload(&mut harness, "the reload");
+    let notice = harness.state().notice().unwrap_or_default().to_string();
+    assert!(notice.ends_with("(1 file unchanged, from the cache)"), "{notice}");
+    assert_eq!(event_ids(harness.state()), ["k1", "r1"]);
+    harness.get_by_label_contains("from the cache");
+
+    // Changed on disk: read from the file again.
+    std::fs::write(&events, TWO_EVENTS.replace("Kursk", "Kursk, edited")).expect("edited");
+    harness.state_mut().reload();
+    // The first data with the edit must be read from the file. (The file
+    // watcher reloads it again later, which may then take it from the
+    // cache: it is unchanged since.)
+    let first_edited = std::cell::Cell::new(None);
+    wait_until(&mut harness, 30, "the edited file shown", |app| {
+        let events = &app.dataset().events;
+        let edited = events.events().iter().any(|e| e.title().contains("edited"));
+        if edited && first_edited.get().is_none() {
+            first_edited.set(Some(events.files().iter().any(|f| f.from_cache)));
+        }
+        edited
+    });
+    assert_eq!(
+        first_edited.get(),
+        Some(false),
+        "the edited file came from the cache"
+    );
+}
+
+/// Reloads every file and waits until the new data is shown (the load may
+/// start a frame later, so not loading alone does not say it is done).
+fn reload(harness: &mut Harness<'_, BorderwatchApp>, what: &str) {
+    let before: *const borderwatch::dataset::Dataset = harness.state().dataset();
+    harness.state_mut().reload();
+    wait_until(harness, 30, what, |app| {
+        !app.is_loading() && !std::ptr::eq(app.dataset(), before)
+    });
+}

@@ -5,7 +5,6 @@
 //! `exporting`, `playback`, `map_area`, `menus`, `status_bar`,
 //! `messages_window`.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use egui::{Key, Ui};
@@ -29,6 +28,7 @@ use super::place_search::PlaceSearch;
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
+use super::startup_options::StartupOptions;
 use super::status_bar::StatusBar;
 use crate::data::places::Gazetteer;
 use crate::data::{ContextLayer, Diagnostic, EventSet, Region, RegionSet, Severity};
@@ -38,21 +38,6 @@ use crate::map::{LayerVisibility, MapLayers, MapMemory};
 use crate::query::{EventFilter, FilteredEvents, Histogram, Playback, PlaybackSettings};
 use crate::render::PlaybackOutput;
 use crate::spatial::hexbin::DensityCache;
-
-/// What the command line asked the app to load.
-#[derive(Debug, Clone, Default)]
-pub struct StartupOptions {
-    /// `--regions` files or folders; empty for the bundled layers.
-    pub regions: Vec<PathBuf>,
-    /// `--events` files; empty for the bundled sample.
-    pub events: Vec<PathBuf>,
-    /// What the event files' fields are (`--map`, `--date-order`, `--sources`).
-    pub mapping: crate::data::events::read::ColumnMapping,
-    /// `--tiles`: raster tiles from this template URL or package, switched on.
-    pub tiles: Option<String>,
-    /// `--place`: the town to show at start.
-    pub place: Option<String>,
-}
 
 /// The whole app's state.
 pub struct BorderwatchApp {
@@ -164,6 +149,7 @@ impl BorderwatchApp {
         } = load_regions(&[]);
         let mut app = Self::without_events(regions, context);
         app.messages = messages;
+        app.loader.set_event_cache(options.event_cache.clone());
         app.loader.start_up(sources);
         app
     }

@@ -1,9 +1,10 @@
 //! The app's side of sessions: what it saves, how it restores a saved
 //! session, and going back to the defaults.
 
-use super::app::{BorderwatchApp, StartupOptions};
+use super::app::BorderwatchApp;
 use super::intent::PanelIntent;
 use super::session::{Session, Theme};
+use super::startup_options::StartupOptions;
 use crate::data::places::Gazetteer;
 use crate::data::{Diagnostic, Location};
 

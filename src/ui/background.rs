@@ -65,6 +65,7 @@ impl LoadJob {
         on_error: OnError,
         reason: LoadReason,
         ctx: Option<egui::Context>,
+        cache: Option<EventCache>,
     ) -> Self {
         let progress = Arc::new(LoadProgress::default());
         let (sender, receiver) = channel();
@@ -75,7 +76,6 @@ impl LoadJob {
         let spawned = std::thread::Builder::new()
             .name("borderwatch-load".into())
             .spawn(move || {
-                let cache = EventCache::user();
                 let result = load_sources_cached(&job_sources, on_error, Some(&job_progress), cache).map(
                     |Loaded {
                          dataset,

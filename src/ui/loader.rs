@@ -10,6 +10,7 @@ use super::background::{LoadJob, LoadOutcome, LoadReason};
 use super::layer_choice::LayerChoice;
 use super::watch::FileWatcher;
 use crate::data::Diagnostic;
+use crate::data::events::EventCache;
 use crate::data::events::read::ColumnMapping;
 use crate::load::{EventSource, FileKind, OnError, Sources, sniff_path};
 
@@ -48,6 +49,8 @@ pub(super) struct Loader {
     pub(super) pending_layer: Option<LayerChoice>,
     /// Files opened lately, newest first.
     recent: Vec<PathBuf>,
+    /// Where loads keep the event files they read, if anywhere.
+    event_cache: Option<EventCache>,
 }
 
 /// What the file watcher saw this frame.
@@ -83,7 +86,20 @@ impl Loader {
 
     /// Loads the files named at start-up, keeping what loads.
     pub(super) fn start_up(&mut self, sources: Sources) {
-        self.job = Some(LoadJob::start(sources, OnError::Skip, LoadReason::Startup, None));
+        let cache = self.event_cache.clone();
+        self.job = Some(LoadJob::start(
+            sources,
+            OnError::Skip,
+            LoadReason::Startup,
+            None,
+            cache,
+        ));
+    }
+
+    /// Keeps the event files loads read in `cache` (and takes them from
+    /// there when unchanged).
+    pub(super) fn set_event_cache(&mut self, cache: Option<EventCache>) {
+        self.event_cache = cache;
     }
 
     /// Stops the load under way and drops the changes waiting.
@@ -264,7 +280,14 @@ impl Loader {
                 SourceChange::Reload => {}
             }
         }
-        self.job = Some(LoadJob::start(sources, OnError::Abort, reason, ctx.cloned()));
+        let cache = self.event_cache.clone();
+        self.job = Some(LoadJob::start(
+            sources,
+            OnError::Abort,
+            reason,
+            ctx.cloned(),
+            cache,
+        ));
     }
 
     /// The finished load, if the one under way has ended.

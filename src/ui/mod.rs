@@ -34,12 +34,14 @@ mod playback_export;
 mod selection;
 pub mod session;
 mod side_panel;
+mod startup_options;
 mod startup_probe;
 mod status_bar;
 mod timeline;
 pub mod watch;
 
-pub use app::{BorderwatchApp, StartupOptions};
+pub use app::BorderwatchApp;
 pub use focus::Focus;
 pub use intent::PanelIntent;
+pub use startup_options::StartupOptions;
 pub use startup_probe::StartupProbe;
