@@ -207,10 +207,10 @@ impl Dataset {
 
     /// This data keeping the files it was loaded from in the event cache,
     /// once its indexes are built ([`Self::build_indexes_in_background`]).
-    pub fn with_cache_writes(self, writes: CacheWrites) -> Self {
+    pub fn with_cache_writes(mut self, writes: CacheWrites) -> Self {
         *self
             .cache_writes
-            .lock()
+            .get_mut()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(writes);
         self
     }

@@ -236,34 +236,23 @@ fn spoiled(what: &str, spoil: impl Fn(&Path)) {
     assert_same(&fresh, &again, what);
 }
 
+/// Cuts the file at `path` to `len` bytes.
+fn truncate(path: &Path, len: u64) {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_len(len))
+        .expect("truncated")
+}
+
 #[test]
 fn a_truncated_entry_is_thrown_away_and_made_again() {
     let len = |p: &Path| std::fs::metadata(p).expect("entry").len();
     for keep in [0, 5, 12, 30] {
-        spoiled(&format!("truncated to {keep} bytes"), |p| {
-            std::fs::OpenOptions::new()
-                .write(true)
-                .open(p)
-                .and_then(|f| f.set_len(keep))
-                .expect("truncated")
-        });
+        spoiled(&format!("truncated to {keep} bytes"), |p| truncate(p, keep));
     }
-    spoiled("truncated by half", |p| {
-        let half = len(p) / 2;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(p)
-            .and_then(|f| f.set_len(half))
-            .expect("truncated")
-    });
-    spoiled("one byte short", |p| {
-        let short = len(p) - 1;
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(p)
-            .and_then(|f| f.set_len(short))
-            .expect("truncated")
-    });
+    spoiled("truncated by half", |p| truncate(p, len(p) / 2));
+    spoiled("one byte short", |p| truncate(p, len(p) - 1));
     spoiled("a byte too many", |p| {
         let mut bytes = std::fs::read(p).expect("entry");
         bytes.push(0);

@@ -174,22 +174,23 @@ impl EventCache {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = dir
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let meta = e.metadata().ok()?;
-                Some((meta.modified().ok()?, meta.len(), e.path()))
-            })
-            .filter(|(modified, _, path)| {
+        let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
+        for found in dir.filter_map(Result::ok) {
+            let (path, Ok(meta)) = (found.path(), found.metadata()) else {
+                continue;
+            };
+            let Ok(modified) = meta.modified() else {
+                continue;
+            };
+            if path.extension().is_some_and(|x| x == ENTRY_EXTENSION) {
+                entries.push((modified, meta.len(), path));
+            } else if path.to_string_lossy().contains(".tmp.")
+                && modified.elapsed().is_ok_and(|age| age.as_secs() > 3600)
+            {
                 // Left by a program stopped while writing, an hour or more ago.
-                let abandoned = path.to_string_lossy().contains(".tmp.")
-                    && modified.elapsed().is_ok_and(|age| age.as_secs() > 3600);
-                if abandoned {
-                    let _ = std::fs::remove_file(path);
-                }
-                path.extension().is_some_and(|x| x == ENTRY_EXTENSION)
-            })
-            .collect();
+                let _ = std::fs::remove_file(&path);
+            }
+        }
         entries.sort_by_key(|e| std::cmp::Reverse(e.0));
         let mut total = 0;
         for (_, size, path) in entries {

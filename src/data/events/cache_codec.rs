@@ -17,7 +17,6 @@ use geo::Coord;
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
 use super::event::{Event, EventOrigin, EventTexts, Placement, Precision};
-use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
 use crate::data::events::read::{FileRead, FileSummary};
@@ -124,50 +123,42 @@ pub fn read_file(
     let message_count = frame.usize()?;
     let event_count = frame.usize()?;
     frame.end()?;
-    let mut messages = Vec::with_capacity(message_count.min(PER_FRAME));
-    while messages.len() < message_count {
-        read_frame(input, &mut buffer)?;
-        let mut frame = Frame::new(&buffer);
-        for _ in 0..PER_FRAME.min(message_count - messages.len()) {
-            messages.push(frame.message()?);
-        }
-        frame.end()?;
-    }
-    let events = read_events(input, event_count, file_index, &local)?;
+    let messages = read_items(input, message_count, |frame| frame.message())?;
+    let events = read_items(input, event_count, |frame| frame.event(file_index, &local))?;
     if input.read(&mut [0u8; 1])? != 0 {
         return Err(Unusable::Corrupt("bytes after the last frame"));
     }
-    let id_hashes = events.iter().map(|e: &Event| id_hash(e.id())).collect();
     Ok(FileRead {
         events,
-        id_hashes,
+        // The merge hashes the ids, on every core, when none are given.
+        id_hashes: Vec::new(),
         messages,
         summary,
         categories,
     })
 }
 
-/// Reads `count` events, frame by frame.
-fn read_events(
+/// Reads `count` items (messages or events) frame by frame, each decoded
+/// by `decode`.
+fn read_items<T>(
     input: &mut impl Read,
     count: usize,
-    file_index: u32,
-    local: &[CategoryId],
-) -> Result<Vec<Event>, Unusable> {
+    mut decode: impl FnMut(&mut Frame<'_>) -> Result<T, Unusable>,
+) -> Result<Vec<T>, Unusable> {
     // Not reserved from the count: a corrupt count must not allocate.
-    let mut events = Vec::new();
+    let mut items = Vec::new();
     let mut buffer = Vec::new();
-    while events.len() < count {
+    while items.len() < count {
         read_frame(input, &mut buffer)?;
         let mut frame = Frame::new(&buffer);
-        let n = PER_FRAME.min(count - events.len());
-        events.reserve(n);
+        let n = PER_FRAME.min(count - items.len());
+        items.reserve(n);
         for _ in 0..n {
-            events.push(frame.event(file_index, local)?);
+            items.push(decode(&mut frame)?);
         }
         frame.end()?;
     }
-    Ok(events)
+    Ok(items)
 }
 
 /// The categories a file's events use: their names, and each id's index

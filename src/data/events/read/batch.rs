@@ -110,7 +110,7 @@ impl EventBatch {
 pub struct FileRead {
     /// Its usable records, in file order.
     pub events: Vec<Event>,
-    /// The hash of each event's id, for the merge.
+    /// The hash of each event's id, for the merge (empty: the merge makes them).
     pub id_hashes: Vec<u128>,
     /// Rejected records and warnings.
     pub messages: Vec<Diagnostic>,
