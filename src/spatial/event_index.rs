@@ -87,21 +87,21 @@ impl EventIndex {
     pub fn with_positions(set: &EventSet, position: impl Fn(&Event) -> Coord<f64> + Sync) -> Self {
         use rayon::prelude::*;
         let events = set.events();
-        let mut keyed: Vec<(u64, u32)> = events
+        // Each event is visited once, in order; the index's order then
+        // gathers from these rather than from the events again.
+        let placed: Vec<(WorldPoint, u8)> = events
+            .par_iter()
+            .map(|e| (project(position(e)), e.category.slot() as u8))
+            .collect();
+        let mut keyed: Vec<(u64, u32)> = placed
             .par_iter()
             .enumerate()
-            .map(|(i, e)| (morton_of(project(position(e))), i as u32))
+            .map(|(i, (p, _))| (morton_of(*p), i as u32))
             .collect();
         keyed.par_sort_unstable();
         let (codes, order): (Vec<u64>, Vec<u32>) = keyed.into_par_iter().unzip();
-        let world = order
-            .par_iter()
-            .map(|&i| project(position(&events[i as usize])))
-            .collect();
-        let slots = order
-            .par_iter()
-            .map(|&i| events[i as usize].category.slot() as u8)
-            .collect();
+        let world = order.par_iter().map(|&i| placed[i as usize].0).collect();
+        let slots = order.par_iter().map(|&i| placed[i as usize].1).collect();
         let mut rank = vec![0u32; order.len()];
         for (at, &event) in order.iter().enumerate() {
             rank[event as usize] = at as u32;

@@ -117,8 +117,9 @@ impl EventCache {
     /// usable entry (a bad one is removed).
     pub fn load(&self, key: &CacheKey, file_index: u32, categories: &Categories) -> Option<FileRead> {
         let file = std::fs::File::open(&key.entry).ok()?;
+        let len = file.metadata().ok()?.len();
         let mut input = BufReader::with_capacity(1 << 20, file);
-        match read_file(&mut input, &key.text, file_index, categories) {
+        match read_file(&mut input, len, &key.text, file_index, categories) {
             Ok(read) => {
                 log::info!("events read from the cache: {}", key.entry.display());
                 Some(read)

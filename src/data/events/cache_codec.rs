@@ -7,16 +7,23 @@
 //! edited or half-written file is found out frame by frame. The first frame
 //! holds the key (what the entry was made from), the summary, the names of
 //! the categories used and the counts; then come the messages and the events,
-//! up to [`PER_FRAME`] to a frame. Numbers are little-endian.
+//! up to [`PER_FRAME`] to a frame. An events frame holds each event's fields
+//! and the ends of its texts, then the texts of all its events together:
+//! they are read back as one block the frame's events share. Numbers are
+//! little-endian.
 
 use std::hash::Hasher;
 use std::io::{self, Read, Write};
+use std::sync::Arc;
+
+use rayon::prelude::*;
 
 use geo::Coord;
 
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, EventTexts, Placement, Precision};
+use super::event::{Event, EventOrigin, ExtraFields, Placement, Precision};
+use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
 use crate::data::events::read::{FileRead, FileSummary};
@@ -24,12 +31,15 @@ use crate::data::events::read::{FileRead, FileSummary};
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";
 /// The format version: any change to the layout below changes it.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 /// Events or messages in a frame.
 const PER_FRAME: usize = 16_384;
 /// No frame is larger: a length past it is corruption, not a reason to
 /// allocate.
 const MAX_FRAME: u64 = 1 << 30;
+
+/// Frames up to this size are read into a buffer made for them at once.
+const USUAL_FRAME: u64 = 64 << 20;
 
 /// Why a cache file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -80,10 +90,14 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         }
         write_frame(out, &mut frame)?;
     }
+    let mut texts = Vec::new();
     for events in file.events.chunks(PER_FRAME) {
+        texts.clear();
         for event in events {
             put_event(&mut frame, event, &used.local);
+            texts.extend_from_slice(event.text_parts().0.as_bytes());
         }
+        frame.extend_from_slice(&texts);
         write_frame(out, &mut frame)?;
     }
     Ok(())
@@ -92,7 +106,8 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
 /// Reads a cache file made from `key`, its events given `file_index` in
 /// their origin and categories interned in `categories` (the load's so far).
 pub fn read_file(
-    input: &mut impl Read,
+    input: &mut (impl Read + Send),
+    file_len: u64,
     key: &str,
     file_index: u32,
     categories: &Categories,
@@ -124,14 +139,27 @@ pub fn read_file(
     let event_count = frame.usize()?;
     frame.end()?;
     let messages = read_items(input, message_count, |frame| frame.message())?;
-    let events = read_items(input, event_count, |frame| frame.event(file_index, &local))?;
+    // Every event takes more than this many bytes: the count a file of this
+    // size can hold, which a corrupt count cannot make larger.
+    const EVENT_BYTES: u64 = 64;
+    let fits = usize::try_from(file_len / EVENT_BYTES).unwrap_or(usize::MAX);
+    let mut events = Vec::new();
+    let mut id_hashes = Vec::new();
+    events.reserve_exact(event_count.min(fits));
+    id_hashes.reserve_exact(event_count.min(fits));
+    read_events(
+        input,
+        event_count,
+        file_index,
+        &local,
+        (&mut events, &mut id_hashes),
+    )?;
     if input.read(&mut [0u8; 1])? != 0 {
         return Err(Unusable::Corrupt("bytes after the last frame"));
     }
     Ok(FileRead {
         events,
-        // The merge hashes the ids, on every core, when none are given.
-        id_hashes: Vec::new(),
+        id_hashes,
         messages,
         summary,
         categories,
@@ -159,6 +187,94 @@ fn read_items<T>(
         frame.end()?;
     }
     Ok(items)
+}
+
+/// Frames read ahead while the ones before them are decoded.
+const FRAMES_AT_ONCE: usize = 4;
+
+/// A frame's bytes as read, its checksum not yet verified, and how many
+/// items it should hold.
+struct RawFrame {
+    bytes: Vec<u8>,
+    checksum: u64,
+    items: usize,
+}
+
+/// Reads `count` events: frames are read a few at a time while the ones
+/// read before are checked and decoded on every core; the texts of a
+/// frame's events go into one block they share (one allocation a frame,
+/// not one an event).
+fn read_events(
+    input: &mut (impl Read + Send),
+    count: usize,
+    file_index: u32,
+    local: &[CategoryId],
+    (events, id_hashes): (&mut Vec<Event>, &mut Vec<u128>),
+) -> Result<(), Unusable> {
+    let mut remaining = count;
+    let mut group = read_frames(input, &mut remaining)?;
+    while !group.is_empty() {
+        let (next, decoded) = rayon::join(
+            || read_frames(input, &mut remaining),
+            || {
+                group
+                    .par_iter()
+                    .map(|raw| decode_events(raw, file_index, local))
+                    .collect::<Result<Vec<_>, Unusable>>()
+            },
+        );
+        for (part, hashes) in decoded? {
+            events.extend(part);
+            id_hashes.extend(hashes);
+        }
+        group = next?;
+    }
+    Ok(())
+}
+
+/// Up to [`FRAMES_AT_ONCE`] frames of the `remaining` items, which it counts down.
+fn read_frames(input: &mut impl Read, remaining: &mut usize) -> Result<Vec<RawFrame>, Unusable> {
+    let mut frames = Vec::new();
+    while *remaining > 0 && frames.len() < FRAMES_AT_ONCE {
+        let items = PER_FRAME.min(*remaining);
+        *remaining -= items;
+        let mut bytes = Vec::new();
+        let checksum = read_unchecked_frame(input, &mut bytes)?;
+        frames.push(RawFrame {
+            bytes,
+            checksum,
+            items,
+        });
+    }
+    Ok(frames)
+}
+
+/// The events of one frame, its checksum verified first, and the hash of
+/// each one's id (for the merge, made here while the texts are at hand).
+fn decode_events(
+    raw: &RawFrame,
+    file_index: u32,
+    local: &[CategoryId],
+) -> Result<(Vec<Event>, Vec<u128>), Unusable> {
+    verify(&raw.bytes, raw.checksum)?;
+    let mut frame = Frame::new(&raw.bytes);
+    let mut heads = Vec::with_capacity(raw.items);
+    let mut start = 0usize;
+    for _ in 0..raw.items {
+        let (head, ends) = frame.event(file_index, local)?;
+        heads.push((head, start, ends));
+        start = start.saturating_add(ends[6] as usize);
+    }
+    let texts = frame.take(start)?;
+    frame.end()?;
+    let block: Arc<str> = Arc::from(std::str::from_utf8(texts).map_err(|_| Unusable::Corrupt("text"))?);
+    let events = heads
+        .into_iter()
+        .map(|(head, start, ends)| head.into_event(&block, start, ends))
+        .collect::<Option<Vec<Event>>>()
+        .ok_or(Unusable::Corrupt("an event's texts"))?;
+    let hashes = events.iter().map(|event| id_hash(event.id())).collect();
+    Ok((events, hashes))
 }
 
 /// The categories a file's events use: their names, and each id's index
@@ -199,6 +315,13 @@ fn write_frame(out: &mut impl Write, frame: &mut Vec<u8>) -> io::Result<()> {
 
 /// Reads a frame's bytes into `buffer`, checked against their hash.
 fn read_frame(input: &mut impl Read, buffer: &mut Vec<u8>) -> Result<(), Unusable> {
+    let checksum = read_unchecked_frame(input, buffer)?;
+    verify(buffer, checksum)
+}
+
+/// Reads a frame's bytes into `buffer` and returns the checksum written
+/// after them, for [`verify`].
+fn read_unchecked_frame(input: &mut impl Read, buffer: &mut Vec<u8>) -> Result<u64, Unusable> {
     let mut word = [0u8; 8];
     input.read_exact(&mut word)?;
     let len = u64::from_le_bytes(word);
@@ -206,16 +329,23 @@ fn read_frame(input: &mut impl Read, buffer: &mut Vec<u8>) -> Result<(), Unusabl
         return Err(Unusable::Corrupt("frame length"));
     }
     buffer.clear();
-    // `take` stops at the file's end: a wrong length is a short read, not
-    // a huge allocation.
+    // Room for a frame of the usual size at once, so its bytes are read
+    // straight into it; past that, `take` stops at the file's end: a wrong
+    // length is a short read, not a huge allocation.
+    buffer.reserve_exact(usize::try_from(len.min(USUAL_FRAME)).unwrap_or(0));
     input.take(len).read_to_end(buffer)?;
     if buffer.len() as u64 != len {
         return Err(Unusable::Corrupt("truncated"));
     }
     input.read_exact(&mut word)?;
+    Ok(u64::from_le_bytes(word))
+}
+
+/// Whether a frame's bytes hash to its checksum.
+fn verify(bytes: &[u8], checksum: u64) -> Result<(), Unusable> {
     let mut hasher = twox_hash::XxHash3_64::new();
-    hasher.write(buffer);
-    if hasher.finish() == u64::from_le_bytes(word) {
+    hasher.write(bytes);
+    if hasher.finish() == checksum {
         Ok(())
     } else {
         Err(Unusable::Corrupt("checksum"))
@@ -307,11 +437,10 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
         }
         None => out.push(0),
     }
-    let (text, ends) = event.text_parts();
-    for end in ends {
+    // The texts themselves follow the frame's last event.
+    for end in event.text_parts().1 {
         put_u32(out, end);
     }
-    out.extend_from_slice(text.as_bytes());
 }
 
 /// Reads a frame's bytes in order.
@@ -420,7 +549,8 @@ impl<'a> Frame<'a> {
         })
     }
 
-    fn event(&mut self, file_index: u32, local: &[CategoryId]) -> Result<Event, Unusable> {
+    /// An event's fields but its texts, and the ends of its texts.
+    fn event(&mut self, file_index: u32, local: &[CategoryId]) -> Result<(Head, [u32; 7]), Unusable> {
         let corrupt = Unusable::Corrupt;
         let date = self.date()?;
         let date_precision = *DatePrecision::ALL
@@ -471,20 +601,54 @@ impl<'a> Frame<'a> {
         for end in &mut ends {
             *end = self.u32()?;
         }
-        let text = std::str::from_utf8(self.take(ends[6] as usize)?).map_err(|_| corrupt("text"))?;
-        let mut event = Event::new(&EventTexts::default(), date, position);
-        event.date_precision = date_precision;
-        event.end_date = end_date;
-        event.region = region;
-        event.placement = placement;
-        event.category = category;
-        event.precision = precision;
-        event.troops = troops;
-        event.origin = origin;
-        event.extra = extra;
-        event
-            .with_text_parts(text.into(), ends)
-            .ok_or(corrupt("an event's texts"))
+        let head = Head {
+            date,
+            date_precision,
+            end_date,
+            position,
+            region,
+            placement,
+            category,
+            precision,
+            troops,
+            origin,
+            extra,
+        };
+        Ok((head, ends))
+    }
+}
+
+/// An event's fields but its texts, decoded before the block of texts its
+/// frame's events share is made.
+struct Head {
+    date: EventDate,
+    date_precision: DatePrecision,
+    end_date: Option<EventDate>,
+    position: Coord<f64>,
+    region: Option<u32>,
+    placement: Placement,
+    category: CategoryId,
+    precision: Option<Precision>,
+    troops: Option<u64>,
+    origin: EventOrigin,
+    extra: Option<Box<ExtraFields>>,
+}
+
+impl Head {
+    /// The event, its texts at `start` in `block`; `None` when `ends` do
+    /// not cut them.
+    fn into_event(self, block: &Arc<str>, start: usize, ends: [u32; 7]) -> Option<Event> {
+        let mut event = Event::with_shared_text(block, start, ends, self.date, self.position)?;
+        event.date_precision = self.date_precision;
+        event.end_date = self.end_date;
+        event.region = self.region;
+        event.placement = self.placement;
+        event.category = self.category;
+        event.precision = self.precision;
+        event.troops = self.troops;
+        event.origin = self.origin;
+        event.extra = self.extra;
+        Some(event)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Events: what happened, when, where, and who says so.
 
+use std::cell::RefCell;
 use std::fmt;
+use std::sync::{Arc, LazyLock};
 
 use geo::Coord;
 
@@ -153,75 +155,122 @@ const ITEM_SEPARATOR: char = '\n';
 /// Separates a source's name from its URL inside the text buffer.
 const URL_SEPARATOR: char = '\t';
 
-/// All texts of an event in one allocation: a million events are a million
-/// allocations, not ten million.
-#[derive(Clone, PartialEq, Eq)]
+/// All texts of an event in one buffer, `block[start..]`: a million
+/// events are a million allocations, not ten million, and events read back
+/// from the event cache share one block per frame of 16 384 events.
+#[derive(Clone)]
 struct EventText {
-    buffer: Box<str>,
-    /// End offset of each [`Text`] in `buffer`, in declaration order.
+    block: Arc<str>,
+    /// Where the event's texts start in `block`.
+    start: u32,
+    /// End offset of each [`Text`] from `start`, in declaration order.
     ends: [u32; 7],
+}
+
+/// The block of events without texts (one allocation for all of them).
+static NO_TEXT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+
+/// Bytes [`LAYOUT`] keeps between events at most.
+const LAYOUT_KEPT: usize = 64 * 1024;
+
+thread_local! {
+    /// Where a parsing thread lays out an event's texts before they are
+    /// copied into their block: one allocation an event, not two.
+    static LAYOUT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 impl EventText {
     fn new(texts: &EventTexts<'_>) -> Self {
-        let optional = |t: Option<&str>| t.map_or(0, str::len);
-        let capacity = texts.id.len()
-            + texts.title.len()
-            + optional(texts.place)
-            + optional(texts.description)
-            + optional(texts.declared_region)
-            + texts.actors.iter().map(|a| a.len() + 1).sum::<usize>()
-            + texts
-                .sources
-                .iter()
-                .map(|s| s.name.len() + optional(s.url) + 2)
-                .sum::<usize>();
-        let mut buffer = String::with_capacity(capacity);
-        let mut ends = [0u32; 7];
-        let mut end = |buffer: &String, text: Text| ends[text as usize] = buffer.len() as u32;
-        buffer.push_str(texts.id);
-        end(&buffer, Text::Id);
-        buffer.push_str(texts.title);
-        end(&buffer, Text::Title);
-        buffer.push_str(texts.place.unwrap_or_default());
-        end(&buffer, Text::Place);
-        buffer.push_str(texts.description.unwrap_or_default());
-        end(&buffer, Text::Description);
-        buffer.push_str(texts.declared_region.unwrap_or_default());
-        end(&buffer, Text::DeclaredRegion);
-        for (n, actor) in texts.actors.iter().enumerate() {
-            if n > 0 {
-                buffer.push(ITEM_SEPARATOR);
+        LAYOUT.with_borrow_mut(|buffer| {
+            buffer.clear();
+            let ends = lay_out(buffer, texts);
+            let block = if buffer.is_empty() {
+                NO_TEXT.clone()
+            } else {
+                Arc::from(buffer.as_str())
+            };
+            // One event with a huge text does not hold its size per thread.
+            buffer.shrink_to(LAYOUT_KEPT);
+            Self {
+                block,
+                start: 0,
+                ends,
             }
-            push_item(&mut buffer, actor);
+        })
+    }
+
+    /// The texts found at `start` in `block`; `None` when `ends` do not cut
+    /// `block[start..]` into texts.
+    fn shared(block: &Arc<str>, start: usize, ends: [u32; 7]) -> Option<Self> {
+        let start32 = u32::try_from(start).ok()?;
+        let mut previous = start;
+        for end in ends {
+            let end = start.saturating_add(end as usize);
+            if end < previous || end > block.len() || !block.is_char_boundary(end) {
+                return None;
+            }
+            previous = end;
         }
-        end(&buffer, Text::Actors);
-        for (n, source) in texts.sources.iter().enumerate() {
-            if n > 0 {
-                buffer.push(ITEM_SEPARATOR);
-            }
-            push_item(&mut buffer, source.name);
-            if let Some(url) = source.url {
-                buffer.push(URL_SEPARATOR);
-                push_item(&mut buffer, url);
-            }
-        }
-        end(&buffer, Text::Sources);
-        Self {
-            buffer: buffer.into_boxed_str(),
+        block.is_char_boundary(start).then(|| Self {
+            block: Arc::clone(block),
+            start: start32,
             ends,
-        }
+        })
+    }
+
+    /// The texts as one string, each ending at its offset in `ends`.
+    fn all(&self) -> &str {
+        let start = self.start as usize;
+        self.block
+            .get(start..start + self.ends[6] as usize)
+            .unwrap_or_default()
     }
 
     fn get(&self, text: Text) -> &str {
         let i = text as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.buffer.get(start..self.ends[i] as usize).unwrap_or_default()
+        self.all().get(start..self.ends[i] as usize).unwrap_or_default()
     }
 
     fn optional(&self, text: Text) -> Option<&str> {
         Some(self.get(text)).filter(|t| !t.is_empty())
     }
+}
+
+/// Writes every text of `texts` into `buffer`, in [`Text`] order, and
+/// returns where each ends.
+fn lay_out(buffer: &mut String, texts: &EventTexts<'_>) -> [u32; 7] {
+    let mut ends = [0u32; 7];
+    let mut end = |buffer: &String, text: Text| ends[text as usize] = buffer.len() as u32;
+    buffer.push_str(texts.id);
+    end(buffer, Text::Id);
+    buffer.push_str(texts.title);
+    end(buffer, Text::Title);
+    buffer.push_str(texts.place.unwrap_or_default());
+    end(buffer, Text::Place);
+    buffer.push_str(texts.description.unwrap_or_default());
+    end(buffer, Text::Description);
+    buffer.push_str(texts.declared_region.unwrap_or_default());
+    end(buffer, Text::DeclaredRegion);
+    for (n, actor) in texts.actors.iter().enumerate() {
+        if n > 0 {
+            buffer.push(ITEM_SEPARATOR);
+        }
+        push_item(buffer, actor);
+    }
+    end(buffer, Text::Actors);
+    for (n, source) in texts.sources.iter().enumerate() {
+        if n > 0 {
+            buffer.push(ITEM_SEPARATOR);
+        }
+        push_item(buffer, source.name);
+        if let Some(url) = source.url {
+            buffer.push(URL_SEPARATOR);
+            push_item(buffer, url);
+        }
+    }
+    end(buffer, Text::Sources);
+    ends
 }
 
 /// Appends a list item with the separators inside it turned into spaces.
@@ -239,6 +288,14 @@ fn push_item(buffer: &mut String, item: &str) {
         buffer.push_str(item);
     }
 }
+
+impl PartialEq for EventText {
+    fn eq(&self, other: &Self) -> bool {
+        self.ends == other.ends && self.all() == other.all()
+    }
+}
+
+impl Eq for EventText {}
 
 impl fmt::Debug for EventText {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -305,9 +362,14 @@ pub struct Event {
 }
 
 impl Event {
-    /// Bytes of its texts on the heap (one allocation).
+    /// Bytes of its texts on the heap: its own allocation (with the
+    /// reference counts) or, in a block shared with other events, its share.
     pub fn text_bytes(&self) -> usize {
-        self.text.buffer.len()
+        if Arc::strong_count(&self.text.block) == 1 {
+            self.text.block.len() + 2 * std::mem::size_of::<usize>()
+        } else {
+            self.text.ends[6] as usize
+        }
     }
 
     /// Bytes its other fields take on the heap, estimated: the map, each
@@ -321,6 +383,10 @@ impl Event {
     /// An event with these texts, date and position; everything else empty
     /// (category "other", no region).
     pub fn new(texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Self {
+        Self::with_text(EventText::new(texts), date, position)
+    }
+
+    fn with_text(text: EventText, date: EventDate, position: Coord<f64>) -> Self {
         Self {
             date,
             date_precision: DatePrecision::Day,
@@ -333,34 +399,31 @@ impl Event {
             troops: None,
             origin: EventOrigin::default(),
             extra: None,
-            text: EventText::new(texts),
+            text,
         }
     }
 
-    /// All its texts in one buffer, with the end of each (id, title, place,
+    /// All its texts as one string, with the end of each (id, title, place,
     /// description, declared region, actors, sources): what
-    /// [`Self::with_text_parts`] takes back.
+    /// [`Self::with_shared_text`] takes back.
     pub fn text_parts(&self) -> (&str, [u32; 7]) {
-        (&self.text.buffer, self.text.ends)
+        (self.text.all(), self.text.ends)
     }
 
-    /// This event with the texts [`Self::text_parts`] gave; `None` when the
-    /// ends do not cut `buffer` into its texts (out of order, past its end
+    /// An event with the texts [`Self::text_parts`] gave, found at `start`
+    /// in `block` (which other events may share), its date and position;
+    /// everything else empty as in [`Self::new`]. `None` when the ends do
+    /// not cut `block[start..]` into its texts (out of order, past its end
     /// or inside a character).
-    pub fn with_text_parts(mut self, buffer: Box<str>, ends: [u32; 7]) -> Option<Self> {
-        let mut start = 0;
-        for end in ends {
-            let end = end as usize;
-            if end < start || !buffer.is_char_boundary(end) {
-                return None;
-            }
-            start = end;
-        }
-        if start != buffer.len() {
-            return None;
-        }
-        self.text = EventText { buffer, ends };
-        Some(self)
+    pub fn with_shared_text(
+        block: &Arc<str>,
+        start: usize,
+        ends: [u32; 7],
+        date: EventDate,
+        position: Coord<f64>,
+    ) -> Option<Self> {
+        let text = EventText::shared(block, start, ends)?;
+        Some(Self::with_text(text, date, position))
     }
 
     /// Unique within the loaded events.
@@ -475,6 +538,30 @@ mod tests {
         assert_eq!(link("file:///etc/passwd").web_url(), None);
         assert_eq!(link("javascript:alert(1)").web_url(), None);
         assert_eq!(SourceRef { name: "x", url: None }.web_url(), None);
+    }
+
+    #[test]
+    fn shared_texts_read_as_their_own_and_bad_ends_are_refused() {
+        let texts = EventTexts {
+            id: "a1",
+            title: "Учения",
+            ..EventTexts::default()
+        };
+        let own = Event::new(&texts, date("2021-04-22"), Coord::zero());
+        let (text, ends) = own.text_parts();
+        let block: Arc<str> = Arc::from(format!("xyz{text}tail"));
+        let shared = Event::with_shared_text(&block, 3, ends, date("2021-04-22"), Coord::zero())
+            .expect("ends cut the block");
+        assert_eq!(shared, own);
+        assert_eq!((shared.id(), shared.title()), ("a1", "Учения"));
+        assert_eq!(shared.text_bytes(), text.len(), "a share of the block");
+        let at =
+            |start, ends| Event::with_shared_text(&block, start, ends, date("2021-04-22"), Coord::zero());
+        assert!(at(4, ends).is_none(), "inside a character");
+        assert!(at(block.len(), ends).is_none(), "past the end");
+        let mut backwards = ends;
+        backwards[1] = 0;
+        assert!(at(3, backwards).is_none(), "out of order");
     }
 
     fn date(text: &str) -> EventDate {
