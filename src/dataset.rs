@@ -253,7 +253,7 @@ impl Dataset {
                 ("filter columns", self.columns.heap_bytes()),
                 ("spatial index", self.index.heap_bytes()),
                 (
-                    "search index (lower-cased texts)",
+                    "search index (where the texts lie)",
                     self.search.get().map_or(0, SearchIndex::heap_bytes),
                 ),
                 (
@@ -332,8 +332,9 @@ impl Dataset {
     pub fn apply(&self, filter: &EventFilter) -> FilteredEvents {
         let compiled = self.compile(filter);
         let hits = compiled.has_text().then(|| {
-            self.last_search
-                .get(&filter.text, || self.search_index().search(&filter.text))
+            self.last_search.get(&filter.text, || {
+                self.search_index().search(&self.events, &filter.text)
+            })
         });
         let border = compiled.has_near_border().then(|| self.border_km());
         let inside = filter

@@ -646,7 +646,7 @@ mod tests {
         let compiled = filter.compile(set.categories(), regions);
         let hits = compiled
             .has_text()
-            .then(|| SearchIndex::new(set).search(&filter.text));
+            .then(|| SearchIndex::new(set).search(set, &filter.text));
         let border = compiled
             .has_near_border()
             .then(|| crate::dataset::border_distances_km(set, regions));

@@ -6,6 +6,7 @@ pub mod buildup;
 pub mod filter;
 mod filter_text;
 pub mod search;
+mod search_probe;
 pub mod timeline;
 
 pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};

@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::fmt;
+use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
 use geo::Coord;
@@ -426,6 +427,52 @@ impl Event {
         Some(Self::with_text(text, date, position))
     }
 
+    /// Moves the texts of `events` into one block they share, one after the
+    /// other in their order, unless they lie so already (as read from the
+    /// event cache): one allocation for all, and a search scans them in one
+    /// pass. Left as they are when together they pass 4 GiB.
+    pub fn share_texts(events: &mut [Event]) {
+        let together = events.windows(2).all(|pair| {
+            let (a, b) = (&pair[0].text, &pair[1].text);
+            Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.ends[6] as usize == b.start as usize
+        });
+        let length: usize = events.iter().map(|e| e.text.ends[6] as usize).sum();
+        if together || u32::try_from(length).is_err() {
+            return;
+        }
+        let mut texts = String::with_capacity(length);
+        for event in events.iter() {
+            texts.push_str(event.text.all());
+        }
+        let block: Arc<str> = Arc::from(texts);
+        let mut start = 0;
+        for event in events {
+            let length = event.text.ends[6];
+            event.text.block = Arc::clone(&block);
+            event.text.start = start;
+            start += length;
+        }
+    }
+
+    /// Its texts' block, which events read together share, and where in it
+    /// they lie (as [`Self::text_parts`] gives them): a search scans each
+    /// block once for all the events whose texts it holds.
+    pub fn text_block(&self) -> (&Arc<str>, Range<usize>) {
+        let start = self.text.start as usize;
+        (&self.text.block, start..start + self.text.ends[6] as usize)
+    }
+
+    /// The searchable text ([`Self::searchable_texts`]) holding the byte at
+    /// `offset` of its texts, as a range of them; `None` in its id or
+    /// declared region, or past the end.
+    pub fn searchable_range(&self, offset: usize) -> Option<Range<usize>> {
+        let ends = &self.text.ends;
+        let text = ends.iter().position(|&end| offset < end as usize)?;
+        let start = text.checked_sub(1).map_or(0, |before| ends[before] as usize);
+        let searchable = text != Text::Id as usize && text != Text::DeclaredRegion as usize;
+        searchable.then(|| start..ends[text] as usize)
+    }
+
     /// Unique within the loaded events.
     pub fn id(&self) -> &str {
         self.text.get(Text::Id)
@@ -624,6 +671,40 @@ mod tests {
         assert_eq!(empty.actors().count(), 0);
         assert_eq!(empty.sources().count(), 0);
         assert_eq!(empty.category.as_known(), Some(EventCategory::Other));
+    }
+
+    #[test]
+    fn shared_texts_keep_every_text_in_one_block() {
+        let titles = ["Drills near Rostov", "", "Колонна у Погоново"];
+        let mut events: Vec<Event> = titles
+            .iter()
+            .enumerate()
+            .map(|(n, title)| {
+                let id = format!("e{n}");
+                let texts = EventTexts {
+                    id: &id,
+                    title,
+                    actors: vec!["a", "b"],
+                    ..EventTexts::default()
+                };
+                Event::new(&texts, date("2021-04-22"), Coord::zero())
+            })
+            .collect();
+        let before = events.clone();
+        Event::share_texts(&mut events);
+        assert_eq!(events, before, "every text as it was");
+        let (block, first) = events[0].text_block();
+        let mut end = first.end;
+        for event in &events[1..] {
+            let (other, texts) = event.text_block();
+            assert!(Arc::ptr_eq(block, other), "one block");
+            assert_eq!(texts.start, end, "one after the other");
+            end = texts.end;
+        }
+        // Shared already: left as it is.
+        let block = Arc::clone(block);
+        Event::share_texts(&mut events);
+        assert!(Arc::ptr_eq(&block, events[2].text_block().0));
     }
 
     #[test]

@@ -49,6 +49,10 @@ pub struct EventSet {
     categories: Categories,
 }
 
+/// Events whose texts share one block in a finished set (as in a frame of
+/// the event cache).
+const TEXT_BLOCK_EVENTS: usize = 16_384;
+
 impl EventSet {
     /// The events, newest first (by start; ties in file order).
     pub fn events(&self) -> &[Event] {
@@ -381,6 +385,11 @@ impl<'r> EventSetBuilder<'r> {
         if !events.par_windows(2).all(|w| order(&w[0], &w[1]).is_le()) {
             events.par_sort_unstable_by(order);
         }
+        // Each chunk's texts in one block, in the set's order (the sort
+        // scattered them), so that a search scans them in one pass.
+        events
+            .par_chunks_mut(TEXT_BLOCK_EVENTS)
+            .for_each(Event::share_texts);
         (
             EventSet {
                 events,
