@@ -1,8 +1,8 @@
 //! Free-text search over a million events in a few tens of milliseconds,
 //! with no second copy of their texts: each term is looked for in the
-//! events' own texts, ignoring case. The texts lie in shared blocks (one per
-//! parsing task of a few hundred events, one per frame of the event cache),
-//! each scanned in one pass: a probe finds where two of the term's
+//! events' own texts, ignoring case. A finished set keeps each chunk of
+//! events' texts in one block in its order (a frame of the event cache is
+//! such a block), scanned in one pass: a probe finds where two of the term's
 //! characters (rare ones) occur in any case at their distance apart, and
 //! each place found is compared with the term, lower-cased a character at a
 //! time, then given to the event whose texts hold it.

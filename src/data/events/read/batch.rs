@@ -169,14 +169,6 @@ impl TaskOutput {
         }
     }
 
-    /// The output with its events' texts moved into one block: one
-    /// allocation for the task's events, not one each (made on the task's
-    /// thread, so the small ones are reused by its next task).
-    pub fn with_shared_texts(mut self) -> Self {
-        Event::share_texts(&mut self.events);
-        self
-    }
-
     /// Keeps a usable event.
     pub fn push(&mut self, event: Event) {
         self.id_hashes.push(id_hash(event.id()));

@@ -357,7 +357,7 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
                     .messages
                     .extend(warnings.into_iter().map(|w| Diagnostic::warning(location(), w)));
             }
-            output.with_shared_texts()
+            output
         })
         .collect();
     join_outputs(outputs, categories)
