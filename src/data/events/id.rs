@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 
+use rayon::slice::ParallelSliceMut;
+
 /// A 128-bit hash of an event id: ids are compared by it, so that a million
 /// ids cost 16 bytes each rather than a copy.
 pub(crate) fn id_hash(id: &str) -> u128 {
@@ -39,9 +41,18 @@ impl Hasher for PrehashedKey {
 /// Event ids seen so far, by hash, with a slot per id: where the event with
 /// that id is kept. Shared by the app's loader and the headless check, so
 /// both count replaced events the same way.
+///
+/// The ids of a first file that are all different are only kept in slot
+/// order, not hashed into the table: a million inserts took 90–150 ms of a
+/// load, and a load of one file never looks them up. They are put in the
+/// table when a later file claims ids.
 #[derive(Debug, Default)]
 pub struct IdRegistry {
     slots: HashMap<u128, usize, BuildHasherDefault<PrehashedKey>>,
+    /// Ids known to be different from each other and from every id in
+    /// `slots`, in slot order from `deferred_from`.
+    deferred: Vec<u128>,
+    deferred_from: usize,
 }
 
 /// What [`IdRegistry::claim`] found.
@@ -62,11 +73,43 @@ impl IdRegistry {
 
     /// Makes room for `more` ids.
     pub fn reserve(&mut self, more: usize) {
+        self.settle();
         self.slots.reserve(more);
+    }
+
+    /// Claims every id of `hashes` (hashed by [`id_hash`]), the first for
+    /// `first_slot` and each next one for the next slot, when none is
+    /// loaded yet and they are all different; otherwise claims nothing and
+    /// gives them back.
+    pub fn claim_distinct(&mut self, hashes: Vec<u128>, first_slot: usize) -> Result<(), Vec<u128>> {
+        if !self.slots.is_empty() || !self.deferred.is_empty() {
+            return Err(hashes);
+        }
+        let mut sorted = hashes.clone();
+        sorted.par_sort_unstable();
+        if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+            return Err(hashes);
+        }
+        self.deferred = hashes;
+        self.deferred_from = first_slot;
+        Ok(())
+    }
+
+    /// Puts the deferred ids into the table.
+    fn settle(&mut self) {
+        if self.deferred.is_empty() {
+            return;
+        }
+        let deferred = std::mem::take(&mut self.deferred);
+        self.slots.reserve(deferred.len());
+        for (slot, hash) in (self.deferred_from..).zip(deferred) {
+            self.slots.insert(hash, slot);
+        }
     }
 
     /// [`Self::claim`] for an id already hashed by [`id_hash`].
     pub fn claim_hashed(&mut self, hash: u128, slot: usize) -> IdClaim {
+        self.settle();
         match self.slots.entry(hash) {
             std::collections::hash_map::Entry::Occupied(entry) => IdClaim::Replaces(*entry.get()),
             std::collections::hash_map::Entry::Vacant(entry) => {
@@ -88,5 +131,27 @@ mod tests {
             assert_eq!(registry.claim(&format!("id-{i}"), i), IdClaim::New);
         }
         assert_eq!(registry.claim("id-4242", 7), IdClaim::Replaces(4242));
+    }
+
+    #[test]
+    fn ids_claimed_at_once_are_found_by_later_claims() {
+        let mut registry = IdRegistry::default();
+        let hashes: Vec<u128> = (0..1000).map(|i| id_hash(&format!("id-{i}"))).collect();
+        assert_eq!(registry.claim_distinct(hashes, 10), Ok(()));
+        // Only a first file's ids are claimed at once.
+        let more = vec![id_hash("new")];
+        assert_eq!(registry.claim_distinct(more.clone(), 1010), Err(more));
+        assert_eq!(registry.claim("id-0", 5000), IdClaim::Replaces(10));
+        assert_eq!(registry.claim("id-999", 5000), IdClaim::Replaces(1009));
+        assert_eq!(registry.claim("new", 1010), IdClaim::New);
+        assert_eq!(registry.claim("new", 1011), IdClaim::Replaces(1010));
+    }
+
+    #[test]
+    fn ids_given_twice_are_not_claimed_at_once() {
+        let mut registry = IdRegistry::default();
+        let hashes = vec![id_hash("a"), id_hash("b"), id_hash("a")];
+        assert_eq!(registry.claim_distinct(hashes.clone(), 0), Err(hashes));
+        assert_eq!(registry.claim("a", 0), IdClaim::New);
     }
 }

@@ -51,6 +51,19 @@ pub fn merge_file<T: Keyed + Sync>(
     } else {
         items.par_iter().map(|item| id_hash(item.id())).collect()
     };
+    // The usual first file: every id new, nothing to replace.
+    let hashes = match registry.claim_distinct(hashes, first_new) {
+        Ok(()) => {
+            if slots.is_empty() {
+                *slots = items;
+            } else {
+                slots.append(&mut items);
+            }
+            warnings.extend(file_warnings(file, 0, summary));
+            return warnings;
+        }
+        Err(hashes) => hashes,
+    };
     let claims = claim_ids(registry, hashes, first_new);
     // Those items leave in file order; the rest close up in place, so a
     // first file's events are never copied.
@@ -220,6 +233,24 @@ mod tests {
                 ["f.json: warning: 2 events replace events with the same id loaded from earlier files"]
             );
             assert_eq!(registry.claim("f", 99), IdClaim::Replaces(5));
+        }
+    }
+
+    #[test]
+    fn a_first_file_of_different_ids_is_replaced_by_a_later_one() {
+        for hashed in [true, false] {
+            let mut registry = IdRegistry::default();
+            let mut slots = Vec::new();
+            let first = [Item("b", 1), Item("c", 2), Item("d", 3)];
+            assert!(merge(&mut registry, &mut slots, &first, hashed).is_empty());
+            assert_eq!(slots, first);
+            let second = [Item("d", 1), Item("e", 2), Item("b", 3)];
+            let warnings = merge(&mut registry, &mut slots, &second, hashed);
+            assert_eq!(slots, [Item("b", 3), Item("c", 2), Item("d", 1), Item("e", 2)]);
+            assert_eq!(
+                warnings,
+                ["f.json: warning: 2 events replace events with the same id loaded from earlier files"]
+            );
         }
     }
 }
