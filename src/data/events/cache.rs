@@ -11,7 +11,9 @@
 //! fresh entry: the cache can make a load faster, never different.
 
 use std::hash::Hasher;
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+
+use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -283,34 +285,59 @@ impl std::fmt::Display for Stamp {
     }
 }
 
-/// The stamp of the file at `path`: its bytes are read once, fast.
+/// Bytes of a file hashed as one piece of its stamp: the pieces are read
+/// and hashed on every core.
+const STAMP_PIECE: u64 = 32 << 20;
+
+/// The stamp of the file at `path`: its bytes are read once, fast, in
+/// pieces on every core; the hash is that of the pieces' hashes in order.
 fn stamp(path: &Path) -> Option<Stamp> {
-    let mut file = std::fs::File::open(path).ok()?;
-    let meta = file.metadata().ok()?;
+    stamp_in_pieces(path, STAMP_PIECE)
+}
+
+/// [`stamp`], hashing pieces of `piece` bytes.
+fn stamp_in_pieces(path: &Path, piece: u64) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
     let modified_ns = meta
         .modified()
         .ok()?
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
+    let size = meta.len();
+    let pieces = (0..size.div_ceil(piece))
+        .into_par_iter()
+        .map(|at| {
+            let start = at * piece;
+            hash_piece(path, start, piece.min(size - start))
+        })
+        .collect::<Option<Vec<u64>>>()?;
     let mut hasher = twox_hash::XxHash3_64::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        match file.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => {
-                hasher.write(&buffer[..n]);
-                size += n as u64;
-            }
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
-        }
+    for piece in pieces {
+        hasher.write(&piece.to_le_bytes());
     }
     Some(Stamp {
         size,
         modified_ns,
         hash: hasher.finish(),
     })
+}
+
+/// The hash of `len` bytes of the file at `path` from `start`; `None` when
+/// they cannot all be read (the file was cut short meanwhile).
+fn hash_piece(path: &Path, start: u64, len: u64) -> Option<u64> {
+    let mut file = std::fs::File::open(path).ok()?;
+    file.seek(SeekFrom::Start(start)).ok()?;
+    let mut hasher = twox_hash::XxHash3_64::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut left = len;
+    while left > 0 {
+        let n = buffer.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+        let bytes = buffer.get_mut(..n)?;
+        file.read_exact(bytes).ok()?;
+        hasher.write(bytes);
+        left -= n as u64;
+    }
+    Some(hasher.finish())
 }
 
 /// The running program's size and modification time: a rebuilt program may
@@ -327,4 +354,42 @@ fn program_stamp() -> String {
             format!("{} bytes {modified} ns", meta.len())
         })
         .unwrap_or_else(|_| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stamp_changes_with_any_piece_and_with_their_order() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("events.json");
+        // Six pieces of 16 bytes and a short seventh.
+        let text: Vec<u8> = (0..100u8).map(|i| b'a' + i % 26).collect();
+        std::fs::write(&path, &text).expect("written");
+        let modified = std::fs::metadata(&path)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        let stamp_of = |bytes: &[u8]| {
+            std::fs::write(&path, bytes).expect("written");
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(modified))
+                .expect("time put back");
+            stamp_in_pieces(&path, 16).expect("stamped").to_string()
+        };
+        let first = stamp_of(&text);
+        assert!(first.starts_with("100 bytes"), "{first}");
+        assert_eq!(stamp_of(&text), first, "the same bytes, the same stamp");
+        for at in [0, 17, 63, 95, 96, 99] {
+            let mut edited = text.clone();
+            edited[at] ^= 1;
+            assert_ne!(stamp_of(&edited), first, "byte {at} changed");
+        }
+        // Two pieces swapped: each piece's hash is the same, their order not.
+        let mut swapped = text.clone();
+        swapped[..32].rotate_left(16);
+        assert_ne!(stamp_of(&swapped), first, "pieces swapped");
+    }
 }
