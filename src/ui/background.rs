@@ -3,9 +3,9 @@
 //! exports. The app polls for the result each frame, so the window stays
 //! responsive, and swaps the new data in at once.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use crate::data::events::EventCache;
@@ -56,6 +56,9 @@ pub struct LoadJob {
     progress: Arc<LoadProgress>,
     receiver: Receiver<LoadOutcome>,
     started: Instant,
+    /// The window to wake when it is done: a load started before the
+    /// window existed is given it by the first frame ([`Self::wake`]).
+    waker: Arc<OnceLock<egui::Context>>,
 }
 
 impl LoadJob {
@@ -73,6 +76,11 @@ impl LoadJob {
         let job_progress = Arc::clone(&progress);
         let job_reason = reason.clone();
         let started = Instant::now();
+        let waker = Arc::new(OnceLock::new());
+        if let Some(ctx) = ctx {
+            let _ = waker.set(ctx);
+        }
+        let job_waker = Arc::clone(&waker);
         let spawned = std::thread::Builder::new()
             .name("borderwatch-load".into())
             .spawn(move || {
@@ -101,7 +109,7 @@ impl LoadJob {
                 };
                 // The app may have gone: then nobody needs the result.
                 let _ = sender.send(outcome);
-                if let Some(ctx) = &ctx {
+                if let Some(ctx) = job_waker.get() {
                     ctx.request_repaint();
                 }
             });
@@ -121,6 +129,7 @@ impl LoadJob {
                 progress,
                 receiver: failed,
                 started,
+                waker,
             };
         }
         Self {
@@ -129,6 +138,15 @@ impl LoadJob {
             progress,
             receiver,
             started,
+            waker,
+        }
+    }
+
+    /// Has it wake `ctx` when it is done, unless it was given a window to
+    /// wake already.
+    pub fn wake(&self, ctx: &egui::Context) {
+        if self.waker.get().is_none() {
+            let _ = self.waker.set(ctx.clone());
         }
     }
 
@@ -276,5 +294,49 @@ impl Task {
                 format!("{} stopped without a result", self.label),
             ))),
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn a_load_started_before_the_window_wakes_it_when_done() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A pipe: the load waits for its bytes, so the window is given to
+        // the job before the job can finish.
+        let events = dir.path().join("events.json");
+        let made = std::process::Command::new("mkfifo").arg(&events).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        let job = LoadJob::start(
+            Sources::new(&[], std::slice::from_ref(&events)),
+            OnError::Skip,
+            LoadReason::Startup,
+            None,
+            None,
+        );
+        let ctx = egui::Context::default();
+        let (woken, wake) = channel();
+        ctx.set_request_repaint_callback(move |_| {
+            let _ = woken.send(());
+        });
+        job.wake(&ctx);
+        std::fs::write(
+            &events,
+            r#"[{"id":"a","title":"Drill","date":"2022-02-01","lat":50.6,"lon":36.6}]"#,
+        )
+        .expect("events written");
+        assert!(
+            wake.recv_timeout(Duration::from_secs(60)).is_ok(),
+            "the window was not woken"
+        );
+        let outcome = job.poll().expect("done when it wakes the window");
+        let ready = outcome
+            .result
+            .map_err(|aborted| aborted.messages)
+            .expect("loaded");
+        assert_eq!(ready.dataset.events.len(), 1);
     }
 }

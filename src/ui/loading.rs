@@ -93,8 +93,13 @@ impl BorderwatchApp {
             self.finish_load(outcome);
             self.loader.start_queued(self.ctx.as_ref());
         }
-        if self.loader.job.is_some() {
-            ctx.request_repaint_after(Duration::from_millis(100));
+        if let Some(job) = &self.loader.job {
+            // The job wakes the window when it is done; until then the
+            // progress bar moves four times a second. Each frame is drawn
+            // with the map, and with a software renderer (Mesa's llvmpipe)
+            // ten a second took a third of both cores from the load.
+            job.wake(ctx);
+            ctx.request_repaint_after(Duration::from_millis(250));
         }
         self.poll_exports();
         let changes = self.loader.watch(ctx);
