@@ -142,7 +142,7 @@ impl LoadJob {
         }
     }
 
-    /// Has it wake `ctx` when it is done, unless it was given a window to
+    /// Gives it `ctx` to wake when it is done, unless it has a window to
     /// wake already.
     pub fn wake(&self, ctx: &egui::Context) {
         if self.waker.get().is_none() {
