@@ -51,35 +51,11 @@ pub fn merge_file<T: Keyed + Sync>(
     } else {
         items.par_iter().map(|item| id_hash(item.id())).collect()
     };
-    // The usual first file: every id new, nothing to replace.
-    let hashes = match registry.claim_distinct(hashes, first_new) {
-        Ok(()) => {
-            if slots.is_empty() {
-                *slots = items;
-            } else {
-                slots.append(&mut items);
-            }
-            warnings.extend(file_warnings(file, 0, summary));
-            return warnings;
-        }
-        Err(hashes) => hashes,
+    let replacing = match registry.claim_distinct(hashes, first_new) {
+        // The usual first file: every id new, nothing to replace.
+        Ok(()) => Vec::new(),
+        Err(hashes) => take_replacing(&mut items, &claim_ids(registry, hashes, first_new)),
     };
-    let claims = claim_ids(registry, hashes, first_new);
-    // Those items leave in file order; the rest close up in place, so a
-    // first file's events are never copied.
-    let mut position = 0;
-    let replacing: Vec<(usize, T)> = items
-        .extract_if(.., |_| {
-            let claim = claims.get(position).copied();
-            position += 1;
-            matches!(claim, Some(IdClaim::Replaces(_)))
-        })
-        .zip(claims.iter().filter_map(|claim| match claim {
-            IdClaim::Replaces(slot) => Some(*slot),
-            IdClaim::New => None,
-        }))
-        .map(|(item, slot)| (slot, item))
-        .collect();
     if slots.is_empty() {
         *slots = items;
     } else {
@@ -108,6 +84,25 @@ pub fn merge_file<T: Keyed + Sync>(
     }
     warnings.extend(file_warnings(file, updated, summary));
     warnings
+}
+
+/// Takes out of `items` (in file order) those whose claim replaces an
+/// earlier item, each with the slot it replaces; the rest close up in
+/// place, so a first file's events are never copied.
+fn take_replacing<T>(items: &mut Vec<T>, claims: &[IdClaim]) -> Vec<(usize, T)> {
+    let mut position = 0;
+    items
+        .extract_if(.., |_| {
+            let claim = claims.get(position).copied();
+            position += 1;
+            matches!(claim, Some(IdClaim::Replaces(_)))
+        })
+        .zip(claims.iter().filter_map(|claim| match claim {
+            IdClaim::Replaces(slot) => Some(*slot),
+            IdClaim::New => None,
+        }))
+        .map(|(item, slot)| (slot, item))
+        .collect()
 }
 
 /// Claims each id (by hash, in file order) for the slot it will have: a new
