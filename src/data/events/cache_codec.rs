@@ -7,9 +7,9 @@
 //! edited or half-written file is found out frame by frame. The first frame
 //! holds the key (what the entry was made from), the summary, the names of
 //! the categories used and the counts; then come the messages and the events,
-//! up to [`PER_FRAME`] to a frame. An events frame holds each event's fields
-//! and the ends of its texts, then the texts of all its events together:
-//! they are read back as one block the frame's events share. Numbers are
+//! up to [`PER_FRAME`] to a frame. An events frame holds the texts of all
+//! its events together (read back as one block the frame's events share),
+//! then each event's fields and the ends of its texts. Numbers are
 //! little-endian.
 
 use std::hash::Hasher;
@@ -22,7 +22,7 @@ use geo::Coord;
 
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, ExtraFields, Placement, Precision};
+use super::event::{Event, EventOrigin, Placement, Precision};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -31,7 +31,7 @@ use crate::data::events::read::{FileRead, FileSummary};
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";
 /// The format version: any change to the layout below changes it.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 /// Events or messages in a frame.
 const PER_FRAME: usize = 16_384;
 /// No frame is larger: a length past it is corruption, not a reason to
@@ -90,14 +90,15 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         }
         write_frame(out, &mut frame)?;
     }
-    let mut texts = Vec::new();
     for events in file.events.chunks(PER_FRAME) {
-        texts.clear();
+        let length: usize = events.iter().map(|event| event.text_parts().0.len()).sum();
+        put_u64(&mut frame, length as u64);
+        for event in events {
+            frame.extend_from_slice(event.text_parts().0.as_bytes());
+        }
         for event in events {
             put_event(&mut frame, event, &used.local);
-            texts.extend_from_slice(event.text_parts().0.as_bytes());
         }
-        frame.extend_from_slice(&texts);
         write_frame(out, &mut frame)?;
     }
     Ok(())
@@ -213,9 +214,15 @@ fn read_events(
 ) -> Result<(), Unusable> {
     let mut remaining = count;
     let mut group = read_frames(input, &mut remaining)?;
+    let mut decoded = Vec::new();
     while !group.is_empty() {
-        let (next, decoded) = rayon::join(
-            || read_frames(input, &mut remaining),
+        // The events decoded before are moved into place, and the next
+        // frames read, while these are decoded.
+        let (next, now) = rayon::join(
+            || {
+                append(&mut decoded, (events, id_hashes));
+                read_frames(input, &mut remaining)
+            },
             || {
                 group
                     .par_iter()
@@ -223,13 +230,23 @@ fn read_events(
                     .collect::<Result<Vec<_>, Unusable>>()
             },
         );
-        for (part, hashes) in decoded? {
-            events.extend(part);
-            id_hashes.extend(hashes);
-        }
+        decoded = now?;
         group = next?;
     }
+    append(&mut decoded, (events, id_hashes));
     Ok(())
+}
+
+/// Moves the events and id hashes of decoded frames to the end of
+/// `events` and `id_hashes`.
+fn append(
+    decoded: &mut Vec<(Vec<Event>, Vec<u128>)>,
+    (events, id_hashes): (&mut Vec<Event>, &mut Vec<u128>),
+) {
+    for (part, hashes) in decoded.drain(..) {
+        events.extend(part);
+        id_hashes.extend(hashes);
+    }
 }
 
 /// Up to [`FRAMES_AT_ONCE`] frames of the `remaining` items, which it counts down.
@@ -258,21 +275,18 @@ fn decode_events(
 ) -> Result<(Vec<Event>, Vec<u128>), Unusable> {
     verify(&raw.bytes, raw.checksum)?;
     let mut frame = Frame::new(&raw.bytes);
-    let mut heads = Vec::with_capacity(raw.items);
+    let block: Arc<str> = Arc::from(frame.str()?);
+    let mut events = Vec::with_capacity(raw.items);
     let mut start = 0usize;
     for _ in 0..raw.items {
-        let (head, ends) = frame.event(file_index, local)?;
-        heads.push((head, start, ends));
-        start = start.saturating_add(ends[6] as usize);
+        let event = frame.event(&block, start, file_index, local)?;
+        start = start.saturating_add(event.text_parts().0.len());
+        events.push(event);
     }
-    let texts = frame.take(start)?;
     frame.end()?;
-    let block: Arc<str> = Arc::from(std::str::from_utf8(texts).map_err(|_| Unusable::Corrupt("text"))?);
-    let events = heads
-        .into_iter()
-        .map(|(head, start, ends)| head.into_event(&block, start, ends))
-        .collect::<Option<Vec<Event>>>()
-        .ok_or(Unusable::Corrupt("an event's texts"))?;
+    if start != block.len() {
+        return Err(Unusable::Corrupt("texts no event has"));
+    }
     let hashes = events.iter().map(|event| id_hash(event.id())).collect();
     Ok((events, hashes))
 }
@@ -549,8 +563,14 @@ impl<'a> Frame<'a> {
         })
     }
 
-    /// An event's fields but its texts, and the ends of its texts.
-    fn event(&mut self, file_index: u32, local: &[CategoryId]) -> Result<(Head, [u32; 7]), Unusable> {
+    /// An event, its texts at `start` in `block`.
+    fn event(
+        &mut self,
+        block: &Arc<str>,
+        start: usize,
+        file_index: u32,
+        local: &[CategoryId],
+    ) -> Result<Event, Unusable> {
         let corrupt = Unusable::Corrupt;
         let date = self.date()?;
         let date_precision = *DatePrecision::ALL
@@ -601,54 +621,18 @@ impl<'a> Frame<'a> {
         for end in &mut ends {
             *end = self.u32()?;
         }
-        let head = Head {
-            date,
-            date_precision,
-            end_date,
-            position,
-            region,
-            placement,
-            category,
-            precision,
-            troops,
-            origin,
-            extra,
-        };
-        Ok((head, ends))
-    }
-}
-
-/// An event's fields but its texts, decoded before the block of texts its
-/// frame's events share is made.
-struct Head {
-    date: EventDate,
-    date_precision: DatePrecision,
-    end_date: Option<EventDate>,
-    position: Coord<f64>,
-    region: Option<u32>,
-    placement: Placement,
-    category: CategoryId,
-    precision: Option<Precision>,
-    troops: Option<u64>,
-    origin: EventOrigin,
-    extra: Option<Box<ExtraFields>>,
-}
-
-impl Head {
-    /// The event, its texts at `start` in `block`; `None` when `ends` do
-    /// not cut them.
-    fn into_event(self, block: &Arc<str>, start: usize, ends: [u32; 7]) -> Option<Event> {
-        let mut event = Event::with_shared_text(block, start, ends, self.date, self.position)?;
-        event.date_precision = self.date_precision;
-        event.end_date = self.end_date;
-        event.region = self.region;
-        event.placement = self.placement;
-        event.category = self.category;
-        event.precision = self.precision;
-        event.troops = self.troops;
-        event.origin = self.origin;
-        event.extra = self.extra;
-        Some(event)
+        let mut event =
+            Event::with_shared_text(block, start, ends, date, position).ok_or(corrupt("an event's texts"))?;
+        event.date_precision = date_precision;
+        event.end_date = end_date;
+        event.region = region;
+        event.placement = placement;
+        event.category = category;
+        event.precision = precision;
+        event.troops = troops;
+        event.origin = origin;
+        event.extra = extra;
+        Ok(event)
     }
 }
 
