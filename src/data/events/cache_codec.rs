@@ -9,8 +9,9 @@
 //! the categories used and the counts; then come the messages and the events,
 //! up to [`PER_FRAME`] to a frame. An events frame holds the texts of all
 //! its events together (read back as one block the frame's events share),
-//! then each event's fields and the ends of its texts. Numbers are
-//! little-endian.
+//! then each event's fields and the ends of its texts, then the hash of each
+//! event's id (the merge's; the key names the program, so the hash function
+//! is the one that made them). Numbers are little-endian.
 
 use std::hash::Hasher;
 use std::io::{self, Read, Write};
@@ -31,7 +32,7 @@ use crate::data::events::read::{FileRead, FileSummary};
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";
 /// The format version: any change to the layout below changes it.
-pub const FORMAT: u32 = 3;
+pub const FORMAT: u32 = 4;
 /// Events or messages in a frame.
 const PER_FRAME: usize = 16_384;
 /// No frame is larger: a length past it is corruption, not a reason to
@@ -98,6 +99,9 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         }
         for event in events {
             put_event(&mut frame, event, &used.local);
+        }
+        for event in events {
+            frame.extend_from_slice(&id_hash(event.id()).to_le_bytes());
         }
         write_frame(out, &mut frame)?;
     }
@@ -267,7 +271,7 @@ fn read_frames(input: &mut impl Read, remaining: &mut usize) -> Result<Vec<RawFr
 }
 
 /// The events of one frame, its checksum verified first, and the hash of
-/// each one's id (for the merge, made here while the texts are at hand).
+/// each one's id (for the merge: read, not made again).
 fn decode_events(
     raw: &RawFrame,
     file_index: u32,
@@ -283,11 +287,13 @@ fn decode_events(
         start = start.saturating_add(event.text_parts().0.len());
         events.push(event);
     }
-    frame.end()?;
     if start != block.len() {
         return Err(Unusable::Corrupt("texts no event has"));
     }
-    let hashes = events.iter().map(|event| id_hash(event.id())).collect();
+    let hashes = (0..raw.items)
+        .map(|_| Ok(u128::from_le_bytes(frame.array()?)))
+        .collect::<Result<Vec<u128>, Unusable>>()?;
+    frame.end()?;
     Ok((events, hashes))
 }
 
