@@ -209,7 +209,7 @@ impl Tally<'_> {
                     &mut self.registry,
                     &mut self.slots,
                     staged,
-                    hashes,
+                    (hashes, false),
                     &name,
                     &summary,
                 ));

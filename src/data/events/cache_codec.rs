@@ -165,6 +165,7 @@ pub fn read_file(
     Ok(FileRead {
         events,
         id_hashes,
+        ids_distinct: true,
         messages,
         summary,
         categories,

@@ -90,6 +90,15 @@ impl IdRegistry {
         if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
             return Err(hashes);
         }
+        self.claim_known_distinct(hashes, first_slot)
+    }
+
+    /// [`Self::claim_distinct`] for hashes known to be all different, which
+    /// it does not check (a sort of a copy: 30-50 ms at a million).
+    pub fn claim_known_distinct(&mut self, hashes: Vec<u128>, first_slot: usize) -> Result<(), Vec<u128>> {
+        if !self.slots.is_empty() || !self.deferred.is_empty() {
+            return Err(hashes);
+        }
         self.deferred = hashes;
         self.deferred_from = first_slot;
         Ok(())
@@ -145,6 +154,17 @@ mod tests {
         assert_eq!(registry.claim("id-999", 5000), IdClaim::Replaces(1009));
         assert_eq!(registry.claim("new", 1010), IdClaim::New);
         assert_eq!(registry.claim("new", 1011), IdClaim::Replaces(1010));
+    }
+
+    #[test]
+    fn ids_known_to_differ_are_claimed_unchecked_by_a_first_file_only() {
+        let mut registry = IdRegistry::default();
+        let hashes: Vec<u128> = ["a", "b"].map(id_hash).to_vec();
+        assert_eq!(registry.claim_known_distinct(hashes, 3), Ok(()));
+        let more = vec![id_hash("c")];
+        assert_eq!(registry.claim_known_distinct(more.clone(), 5), Err(more));
+        assert_eq!(registry.claim("b", 5), IdClaim::Replaces(4));
+        assert_eq!(registry.claim("c", 5), IdClaim::New);
     }
 
     #[test]

@@ -30,14 +30,15 @@ impl Keyed for Event {
 /// whose id is taken replaces the earlier one. Returns the warnings this
 /// gives: each duplicate within the file, one summary of replacements of
 /// earlier files' events, and an empty file. `hashes` are the items' id
-/// hashes as the readers made them (`EventBatch::id_hashes`); when they do
-/// not match the items, the ids are hashed here. The app and the headless
+/// hashes as the readers made them (`EventBatch::id_hashes`), and whether
+/// they are known to differ from each other (`FileRead::ids_distinct`);
+/// when they do not match the items, the ids are hashed here. The app and the headless
 /// check both merge through here, so they count and warn alike.
 pub fn merge_file<T: Keyed + Sync>(
     registry: &mut IdRegistry,
     slots: &mut Vec<T>,
     mut items: Vec<T>,
-    hashes: Vec<u128>,
+    (hashes, distinct): (Vec<u128>, bool),
     file: &str,
     summary: &FileSummary,
 ) -> Vec<Diagnostic> {
@@ -51,7 +52,12 @@ pub fn merge_file<T: Keyed + Sync>(
     } else {
         items.par_iter().map(|item| id_hash(item.id())).collect()
     };
-    let replacing = match registry.claim_distinct(hashes, first_new) {
+    let claimed = if distinct {
+        registry.claim_known_distinct(hashes, first_new)
+    } else {
+        registry.claim_distinct(hashes, first_new)
+    };
+    let replacing = match claimed {
         // The usual first file: every id new, nothing to replace.
         Ok(()) => Vec::new(),
         Err(hashes) => take_replacing(&mut items, &claim_ids(registry, hashes, first_new)),
@@ -177,10 +183,17 @@ mod tests {
             rejected: 0,
             container: Container::BareArray,
         };
-        merge_file(registry, slots, items.to_vec(), hashes, "f.json", &summary)
-            .iter()
-            .map(ToString::to_string)
-            .collect()
+        merge_file(
+            registry,
+            slots,
+            items.to_vec(),
+            (hashes, false),
+            "f.json",
+            &summary,
+        )
+        .iter()
+        .map(ToString::to_string)
+        .collect()
     }
 
     #[test]

@@ -294,6 +294,7 @@ impl<'r> EventSetBuilder<'r> {
         Ok(FileRead {
             events,
             id_hashes: hashes.concat(),
+            ids_distinct: false,
             messages,
             summary,
             categories,
@@ -311,6 +312,7 @@ impl<'r> EventSetBuilder<'r> {
         let FileRead {
             events,
             id_hashes,
+            ids_distinct,
             mut messages,
             summary,
             categories,
@@ -327,7 +329,7 @@ impl<'r> EventSetBuilder<'r> {
             &mut self.ids,
             &mut self.events,
             events,
-            id_hashes,
+            (id_hashes, ids_distinct),
             name,
             &summary,
         ));

@@ -112,6 +112,10 @@ pub struct FileRead {
     pub events: Vec<Event>,
     /// The hash of each event's id, for the merge (empty: the merge makes them).
     pub id_hashes: Vec<u128>,
+    /// Whether its ids are known to differ from each other, so the merge
+    /// need not check: so for an event cache entry, made only of a file
+    /// whose every event was kept.
+    pub ids_distinct: bool,
     /// Rejected records and warnings.
     pub messages: Vec<Diagnostic>,
     /// What reading it found.
