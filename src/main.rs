@@ -543,11 +543,13 @@ fn run_app(options: StartupOptions, measured: Option<Instant>) -> ExitCode {
             .with_min_inner_size([640.0, 400.0]),
         ..Default::default()
     };
+    // The files start loading before the window opens: opening it (the
+    // OpenGL context, the fonts) took a quarter of a second the load can use.
+    let mut app = BorderwatchApp::loading(&options);
     let result = eframe::run_native(
         APP_NAME,
         native,
         Box::new(move |creation| {
-            let mut app = BorderwatchApp::loading(&options);
             // A measured start is a fresh one: no saved session.
             if measured.is_none()
                 && let Some(storage) = creation.storage

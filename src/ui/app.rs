@@ -141,6 +141,11 @@ impl BorderwatchApp {
         if sources == Sources::default() {
             return Self::new(options);
         }
+        // The load first: the map shown meanwhile (the bundled regions and
+        // context, read and triangulated) is made while it runs.
+        let mut loader = Loader::default();
+        loader.set_event_cache(options.event_cache.clone());
+        loader.start_up(sources);
         let LoadedRegions {
             regions,
             context,
@@ -149,8 +154,8 @@ impl BorderwatchApp {
         } = load_regions(&[]);
         let mut app = Self::without_events(regions, context);
         app.messages = messages;
-        app.loader.set_event_cache(options.event_cache.clone());
-        app.loader.start_up(sources);
+        loader.set_sources(app.loader.sources().clone());
+        app.loader = loader;
         app
     }
 
