@@ -30,10 +30,11 @@ impl Keyed for Event {
 /// whose id is taken replaces the earlier one. Returns the warnings this
 /// gives: each duplicate within the file, one summary of replacements of
 /// earlier files' events, and an empty file. `hashes` are the items' id
-/// hashes as the readers made them (`EventBatch::id_hashes`), and whether
+/// hashes as the readers made them (`EventBatch::id_hashes`), with whether
 /// they are known to differ from each other (`FileRead::ids_distinct`);
-/// when they do not match the items, the ids are hashed here. The app and the headless
-/// check both merge through here, so they count and warn alike.
+/// when they do not match the items, the ids are hashed here. The app and
+/// the headless check both merge through here, so they count and warn
+/// alike.
 pub fn merge_file<T: Keyed + Sync>(
     registry: &mut IdRegistry,
     slots: &mut Vec<T>,
