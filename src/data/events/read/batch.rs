@@ -113,8 +113,8 @@ pub struct FileRead {
     /// The hash of each event's id, for the merge (empty: the merge makes them).
     pub id_hashes: Vec<u128>,
     /// Whether its ids are known to differ from each other, so the merge
-    /// need not check: so for an event cache entry, made only of a file
-    /// whose every event was kept.
+    /// need not check: true for an event cache entry, which is written only
+    /// for a file whose every event was kept.
     pub ids_distinct: bool,
     /// Rejected records and warnings.
     pub messages: Vec<Diagnostic>,
