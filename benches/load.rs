@@ -128,7 +128,7 @@ fn load_files(c: &mut Criterion, regions: &RegionSet, events: &EventSet, json: &
 /// Opening the JSON file again, unchanged, as the window does: every source
 /// loaded (`load_sources_cached`: regions, the events from the cache, the
 /// indexes) with the cache filled by a first load (whose entry the window
-/// writes after showing it: `CacheWrites::write`).
+/// writes after showing it, with the map's spatial index: `CacheWrites::write`).
 fn reopen_cached(c: &mut Criterion, path: &std::path::Path, count: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = EventCache::new(dir.path());
@@ -136,7 +136,8 @@ fn reopen_cached(c: &mut Criterion, path: &std::path::Path, count: usize) {
     let load = || load_sources_cached(&sources, OnError::Abort, None, Some(cache.clone())).expect("loads");
     let first = load();
     let set = &first.dataset.events;
-    first.cache_writes.write(set.events(), set.categories());
+    let spatial = Some(first.dataset.index.parts());
+    first.cache_writes.write(set.events(), set.categories(), spatial);
     drop(first);
     let mut group = c.benchmark_group("reopen");
     group.sampling_mode(SamplingMode::Flat);

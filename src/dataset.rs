@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use geo::Coord;
 
 use crate::data::events::cache::CacheWrites;
+use crate::data::events::cache_spatial::SpatialOrder;
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
 use crate::geometry::area::{AreaTest, DrawnArea};
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
@@ -178,11 +179,32 @@ pub fn area_hits(events: &EventSet, area: &AreaTest) -> Vec<bool> {
 impl Dataset {
     /// Builds the indexes of `events` (already placed in `regions`).
     pub fn new(regions: RegionSet, context: ContextLayer, events: EventSet) -> Self {
-        // The two take about as long: one on each of two cores.
-        let (columns, index) = rayon::join(
-            || EventColumns::new(&events),
-            || EventIndex::with_positions(&events, |event| drawn_position(event, &regions)),
-        );
+        Self::with_stored_index(regions, context, events, None)
+    }
+
+    /// [`Self::new`], the spatial index taken from `stored` when it checks
+    /// out: the one the event cache kept for a file loaded alone
+    /// ([`crate::data::EventSetBuilder::finish_with_spatial`]).
+    pub fn with_stored_index(
+        regions: RegionSet,
+        context: ContextLayer,
+        events: EventSet,
+        stored: Option<SpatialOrder>,
+    ) -> Self {
+        let position = |event: &Event| drawn_position(event, &regions);
+        let spatial_index = || {
+            let from_cache = stored.and_then(|stored| {
+                let index = EventIndex::from_stored(&events, stored, position);
+                if index.is_none() {
+                    log::warn!("the event cache's spatial index does not fit its events; made anew");
+                }
+                index
+            });
+            from_cache.unwrap_or_else(|| EventIndex::with_positions(&events, position))
+        };
+        // Made anew, the index takes about as long as the columns: one on
+        // each of two cores.
+        let (columns, index) = rayon::join(|| EventColumns::new(&events), spatial_index);
         let mut category_totals = vec![0; events.categories().len()];
         for event in events.events() {
             if let Some(total) = category_totals.get_mut(usize::from(event.category.0)) {
@@ -312,7 +334,8 @@ impl Dataset {
                     .unwrap_or_else(std::sync::PoisonError::into_inner)
                     .take();
                 if let Some(writes) = writes {
-                    writes.write(data.events.events(), data.events.categories());
+                    let events = &data.events;
+                    writes.write(events.events(), events.categories(), Some(data.index.parts()));
                 }
                 data.settled.get_or_init(|| ());
             });

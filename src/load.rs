@@ -360,10 +360,10 @@ pub fn load_sources_cached(
         }
     }
     let cache_writes = builder.take_cache_writes();
-    let (events, event_messages) = builder.finish();
+    let (events, event_messages, spatial) = builder.finish_with_spatial();
     messages.extend(event_messages);
     Ok(Loaded {
-        dataset: Dataset::new(regions, context, events),
+        dataset: Dataset::with_stored_index(regions, context, events, spatial),
         sources: loaded_sources,
         messages,
         failed,

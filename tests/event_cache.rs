@@ -9,13 +9,18 @@ mod support;
 use std::path::{Path, PathBuf};
 
 use borderwatch::data::events::EventCache;
+use borderwatch::data::events::cache_spatial::SpatialOrder;
 use borderwatch::data::events::read::ColumnMapping;
 use borderwatch::data::{Diagnostic, EventSet, EventSetBuilder, RegionSet};
+use borderwatch::dataset::drawn_position;
+use borderwatch::spatial::EventIndex;
 
-/// What a load gives: the events, their categories, the files and messages.
+/// What a load gives: the events, their categories, the files and messages,
+/// and the spatial index the cache kept for them, if any.
 struct Load {
     set: EventSet,
     messages: Vec<Diagnostic>,
+    spatial: Option<SpatialOrder>,
 }
 
 impl Load {
@@ -34,11 +39,17 @@ fn load(paths: &[&Path], mapping: &ColumnMapping, cache: Option<&EventCache>) ->
     for path in paths {
         builder.add_path(path, None).expect("loads");
     }
-    // As the window does: the entries written from the set once it is made.
+    // As the window does: the entries written from the set once it and its
+    // spatial index are made.
     let writes = builder.take_cache_writes();
-    let (set, messages) = builder.finish();
-    writes.write(set.events(), set.categories());
-    Load { set, messages }
+    let (set, messages, spatial) = builder.finish_with_spatial();
+    let index = EventIndex::with_positions(&set, |e| drawn_position(e, &REGIONS));
+    writes.write(set.events(), set.categories(), Some(index.parts()));
+    Load {
+        set,
+        messages,
+        spatial,
+    }
 }
 
 /// Asserts two loads hold the same events, categories, files and messages.
@@ -78,6 +89,12 @@ fn generated(dir: &Path) -> PathBuf {
     let path = dir.join("generated.json");
     std::fs::write(&path, support::event_file(400)).expect("written");
     path
+}
+
+/// The ACLED fixture, and 400 generated events in `dir`.
+fn acled_and_generated(dir: &Path) -> (PathBuf, PathBuf) {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    (fixtures.join("acled-api.json"), generated(dir))
 }
 
 /// Loads `path` fresh, then through the cache twice: the second must come
@@ -201,11 +218,42 @@ fn a_file_whose_events_are_not_all_in_the_set_is_not_cached() {
 }
 
 #[test]
+fn a_file_loaded_alone_brings_back_its_spatial_index_and_only_then() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (acled, generated) = acled_and_generated(dir.path());
+    let cache = cache(dir.path());
+    let mapping = ColumnMapping::default();
+    let position = |e: &_| drawn_position(e, &REGIONS);
+    let first = load(&[&generated], &mapping, Some(&cache));
+    assert!(first.spatial.is_none(), "read from the file: no index kept yet");
+    let again = load(&[&generated], &mapping, Some(&cache));
+    assert!(again.cached());
+    let kept = again.spatial.expect("the index kept with the entry");
+    let made = EventIndex::with_positions(&again.set, position);
+    assert_eq!(
+        EventIndex::from_stored(&again.set, kept, position).as_ref(),
+        Some(&made),
+        "the kept index is the one made anew"
+    );
+    // Two files: each entry is kept without an index (the set's index
+    // spans both), and the two loaded from the cache bring none back.
+    let other = dir.path().join("other");
+    let cache = self::cache(&other);
+    load(&[&generated, &acled], &mapping, Some(&cache));
+    let both = load(&[&generated, &acled], &mapping, Some(&cache));
+    assert!(both.cached());
+    assert!(both.spatial.is_none(), "two files");
+    let alone = load(&[&generated], &mapping, Some(&cache));
+    assert!(
+        alone.cached() && alone.spatial.is_none(),
+        "its entry has no index"
+    );
+}
+
+#[test]
 fn a_second_file_keeps_its_own_categories_and_file_index() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let acled = fixtures.join("acled-api.json");
-    let generated = generated(dir.path());
+    let (acled, generated) = acled_and_generated(dir.path());
     let cache = cache(dir.path());
     let mapping = ColumnMapping::default();
     // Each file cached on its own, then both loaded in the other order.
@@ -450,4 +498,6 @@ fn the_window_keeps_its_files_in_the_cache_after_building_the_indexes() {
     let again = load_sources_cached(&sources, OnError::Abort, None, Some(cache)).expect("loads");
     assert!(again.dataset.events.files().iter().all(|f| f.from_cache));
     assert_eq!(again.dataset.events.len(), data.events.len());
+    // The spatial index, kept with the entry, is the one built at first.
+    assert_eq!(again.dataset.index, data.index);
 }

@@ -6,6 +6,7 @@
 
 use geo::Coord;
 
+use crate::data::events::cache_spatial::{SpatialOrder, SpatialParts};
 use crate::data::{CategoryId, Event, EventSet};
 use crate::geometry::{WorldPoint, WorldRect, project};
 
@@ -49,7 +50,7 @@ impl Cluster {
 /// What clustering reads (position and category slot) is stored in Morton
 /// order, so aggregating a cell reads its run front to back; only the
 /// filter's flag of each event is looked up by event index.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct EventIndex {
     /// Event indices in Morton order.
     order: Vec<u32>,
@@ -65,6 +66,9 @@ pub struct EventIndex {
 
 /// Clustering runs on all cores once the cells hold this many entries.
 const PARALLEL_ENTRIES: usize = 1 << 15;
+/// Entries of a stored index whose position is made again from its event
+/// before the index is used ([`EventIndex::from_stored`]).
+const SPOT_CHECKS: usize = 1024;
 
 impl EventIndex {
     /// Bytes the index holds on the heap (for the memory report).
@@ -112,6 +116,58 @@ impl EventIndex {
             world,
             slots,
             rank,
+        }
+    }
+
+    /// The index of `set` from `stored`, the one the event cache kept for
+    /// it (when the set was one file's events alone), each event drawn
+    /// where `position` says. Checked before it is used: one entry for each
+    /// event, each event once, the codes in order and each that of its
+    /// position, and [`SPOT_CHECKS`] positions, spread over the order, those
+    /// of their events. `None` when a check fails: the index is made anew.
+    pub fn from_stored(
+        set: &EventSet,
+        stored: SpatialOrder,
+        position: impl Fn(&Event) -> Coord<f64> + Sync,
+    ) -> Option<Self> {
+        use rayon::prelude::*;
+        let events = set.events();
+        let SpatialOrder { order, codes, world } = stored;
+        let n = events.len();
+        if order.len() != n || codes.len() != n || world.len() != n {
+            return None;
+        }
+        let coded = codes.par_iter().zip(&world).all(|(&c, &p)| morton_of(p) == c);
+        if !coded || !codes.par_windows(2).all(|w| w[0] <= w[1]) {
+            return None;
+        }
+        let spot = (0..n).step_by((n / SPOT_CHECKS).max(1)).all(|at| {
+            let event = events.get(order[at] as usize);
+            event.is_some_and(|e| project(position(e)) == world[at])
+        });
+        let mut rank = vec![u32::MAX; n];
+        for (at, &event) in order.iter().enumerate() {
+            let slot = rank.get_mut(event as usize).filter(|slot| **slot == u32::MAX)?;
+            *slot = at as u32;
+        }
+        // Every index is an event's (each was given a rank).
+        let by_event: Vec<u8> = events.par_iter().map(|e| e.category.slot() as u8).collect();
+        let slots = order.par_iter().map(|&i| by_event[i as usize]).collect();
+        spot.then_some(Self {
+            order,
+            codes,
+            world,
+            slots,
+            rank,
+        })
+    }
+
+    /// What the event cache keeps of it ([`Self::from_stored`] reads it back).
+    pub fn parts(&self) -> SpatialParts<'_> {
+        SpatialParts {
+            order: &self.order,
+            codes: &self.codes,
+            world: &self.world,
         }
     }
 
@@ -337,6 +393,53 @@ mod tests {
             min: WorldPoint::new(0.0, 0.0),
             max: WorldPoint::new(1.0, 1.0),
         }
+    }
+
+    fn stored(index: &EventIndex) -> SpatialOrder {
+        let parts = index.parts();
+        SpatialOrder {
+            order: parts.order.to_vec(),
+            codes: parts.codes.to_vec(),
+            world: parts.world.to_vec(),
+        }
+    }
+
+    #[test]
+    fn a_stored_index_is_used_only_when_it_is_the_sets() {
+        let points: Vec<(f64, f64)> = (0..300)
+            .map(|i| (44.5 + f64::from(i % 17) * 0.3, 33.5 + f64::from(i % 23) * 0.4))
+            .collect();
+        let set = events(&points);
+        let index = EventIndex::new(&set);
+        let position = |e: &Event| e.position;
+        assert_eq!(
+            EventIndex::from_stored(&set, stored(&index), position).as_ref(),
+            Some(&index),
+            "the index as it was kept"
+        );
+        let spoiled = |what: &str, spoil: &dyn Fn(&mut SpatialOrder)| {
+            let mut kept = stored(&index);
+            spoil(&mut kept);
+            assert!(
+                EventIndex::from_stored(&set, kept, position).is_none(),
+                "{what}: used"
+            );
+        };
+        spoiled("an entry short", &|s| {
+            s.order.pop();
+            s.codes.pop();
+            s.world.pop();
+        });
+        spoiled("an event twice", &|s| s.order[1] = s.order[0]);
+        spoiled("an event past the end", &|s| s.order[0] = 300);
+        spoiled("codes out of order", &|s| s.codes.swap(0, 299));
+        spoiled("a code not its position's", &|s| s.codes[5] += 1);
+        // Within its cell (the code stays right), but not its event's point.
+        spoiled("a position moved", &|s| s.world[0].x += 1e-12);
+        // Two events exchanged with all they carry: a set in another order.
+        spoiled("another set's order", &|s| s.order.swap(0, 150));
+        let other = events(&points[..299]);
+        assert!(EventIndex::from_stored(&other, stored(&index), position).is_none());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cache_codec::{Entry, Unusable, read_file, write_file};
+use super::cache_spatial::SpatialParts;
 use super::category::Categories;
 use super::event::Event;
 use super::read::{ColumnMapping, FileRead, FileSummary};
@@ -241,10 +242,13 @@ impl CacheWrites {
     /// the set (an id given twice in it, or replaced by a later file) is not
     /// kept: its entry could not give the same load again. With every id
     /// once in the file, the order its events are merged in changes nothing.
-    pub fn write(&self, events: &[Event], categories: &Categories) {
+    /// `spatial`, the map's spatial index of the set, is kept with a file
+    /// that is the whole set: opened alone again, it needs no new index.
+    pub fn write(&self, events: &[Event], categories: &Categories, spatial: Option<SpatialParts<'_>>) {
         let Some(cache) = &self.cache else {
             return;
         };
+        let all = events.len();
         for pending in &self.entries {
             let events: Vec<&Event> = events
                 .iter()
@@ -257,11 +261,13 @@ impl CacheWrites {
                 );
                 continue;
             }
+            let whole_set = self.entries.len() == 1 && events.len() == all;
             let entry = Entry {
                 events: &events,
                 messages: &pending.messages,
                 summary: pending.summary,
                 categories,
+                spatial: spatial.filter(|_| whole_set),
             };
             cache.store(&pending.key, &entry);
         }

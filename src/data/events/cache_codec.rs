@@ -11,7 +11,9 @@
 //! its events together (read back as one block the frame's events share),
 //! then each event's fields and the ends of its texts, then the hash of each
 //! event's id (the merge's; the key names the program, so the hash function
-//! is the one that made them). Numbers are little-endian.
+//! is the one that made them). Last, when the first frame says so, come the
+//! frames of the map's spatial index of the events ([`super::cache_spatial`]).
+//! Numbers are little-endian.
 
 use std::hash::Hasher;
 use std::io::{self, Read, Write};
@@ -21,6 +23,7 @@ use rayon::prelude::*;
 
 use geo::Coord;
 
+use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
 use super::event::{Event, EventOrigin, Placement, Precision};
@@ -32,7 +35,7 @@ use crate::data::events::read::{FileRead, FileSummary};
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";
 /// The format version: any change to the layout below changes it.
-pub const FORMAT: u32 = 4;
+pub const FORMAT: u32 = 5;
 /// Events or messages in a frame.
 const PER_FRAME: usize = 16_384;
 /// No frame is larger: a length past it is corruption, not a reason to
@@ -66,6 +69,8 @@ pub struct Entry<'a> {
     pub messages: &'a [Diagnostic],
     pub summary: FileSummary,
     pub categories: &'a Categories,
+    /// The map's spatial index of `events`, when they were loaded alone.
+    pub spatial: Option<SpatialParts<'a>>,
 }
 
 /// Writes `file` as a cache file made from `key`.
@@ -84,6 +89,8 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
     }
     put_u64(&mut frame, file.messages.len() as u64);
     put_u64(&mut frame, file.events.len() as u64);
+    let spatial = file.spatial.filter(|parts| parts.covers(file.events.len()));
+    frame.push(u8::from(spatial.is_some()));
     write_frame(out, &mut frame)?;
     for messages in file.messages.chunks(PER_FRAME) {
         for message in messages {
@@ -104,6 +111,9 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
             frame.extend_from_slice(&id_hash(event.id()).to_le_bytes());
         }
         write_frame(out, &mut frame)?;
+    }
+    if let Some(parts) = spatial {
+        write_spatial(out, parts)?;
     }
     Ok(())
 }
@@ -142,6 +152,11 @@ pub fn read_file(
         .collect::<Result<_, Unusable>>()?;
     let message_count = frame.usize()?;
     let event_count = frame.usize()?;
+    let has_spatial = match frame.u8()? {
+        0 => false,
+        1 => true,
+        _ => return Err(Unusable::Corrupt("spatial index flag")),
+    };
     frame.end()?;
     let messages = read_items(input, message_count, |frame| frame.message())?;
     // Every event takes more than this many bytes: the count a file of this
@@ -159,6 +174,11 @@ pub fn read_file(
         &local,
         (&mut events, &mut id_hashes),
     )?;
+    let spatial = if has_spatial {
+        Some(read_spatial(input, event_count)?)
+    } else {
+        None
+    };
     if input.read(&mut [0u8; 1])? != 0 {
         return Err(Unusable::Corrupt("bytes after the last frame"));
     }
@@ -169,6 +189,7 @@ pub fn read_file(
         messages,
         summary,
         categories,
+        spatial,
     })
 }
 
@@ -296,6 +317,32 @@ fn decode_events(
         .collect::<Result<Vec<u128>, Unusable>>()?;
     frame.end()?;
     Ok((events, hashes))
+}
+
+/// Writes the spatial index `parts` as frames.
+fn write_spatial(out: &mut impl Write, parts: SpatialParts<'_>) -> io::Result<()> {
+    let mut frame = Vec::new();
+    let count = parts.order.len();
+    for start in (0..count).step_by(cache_spatial::PER_FRAME) {
+        parts.encode(start..(start + cache_spatial::PER_FRAME).min(count), &mut frame);
+        write_frame(out, &mut frame)?;
+    }
+    Ok(())
+}
+
+/// Reads the spatial index of `count` events (already read, so a corrupt
+/// count cannot make it allocate more than the events took).
+fn read_spatial(input: &mut impl Read, count: usize) -> Result<SpatialOrder, Unusable> {
+    let mut stored = SpatialOrder::with_capacity(count);
+    let mut buffer = Vec::new();
+    while stored.len() < count {
+        read_frame(input, &mut buffer)?;
+        let n = cache_spatial::PER_FRAME.min(count - stored.len());
+        if !stored.decode(&buffer, n) {
+            return Err(Unusable::Corrupt("spatial index frame length"));
+        }
+    }
+    Ok(stored)
 }
 
 /// The categories a file's events use: their names, and each id's index

@@ -2,11 +2,13 @@
 //! forms of other tools in [`date_forms`]), the rules a record goes through
 //! to become one ([`draft`]), what a file's fields mean ([`mapping`]) and
 //! what its source ids stand for ([`sources_file`]), the readers for each
-//! kind of input ([`read`]), the cache of files read before ([`cache`]), ids and the merge of a file by id ([`id`],
+//! kind of input ([`read`]), the cache of files read before ([`cache`], with the spatial order it
+//! keeps in [`cache_spatial`]), ids and the merge of a file by id ([`id`],
 //! [`merge`]), and the immutable set the app shows ([`set`]). No drawing here.
 
 pub mod cache;
 mod cache_codec;
+pub mod cache_spatial;
 pub mod category;
 pub mod date;
 pub mod date_forms;

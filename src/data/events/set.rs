@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::cache::{CacheWrites, EventCache, PendingEntry};
+use super::cache_spatial::SpatialOrder;
 use super::category::Categories;
 use super::event::Event;
 use super::id::IdRegistry;
@@ -144,6 +145,9 @@ pub struct EventSetBuilder<'r> {
     cache: Option<EventCache>,
     /// Files read from disk, to keep in the cache once the load is done.
     pending: Vec<PendingEntry>,
+    /// The map's spatial index of the events, as the event cache kept it,
+    /// while they are one cached file's alone.
+    spatial: Option<SpatialOrder>,
 }
 
 impl<'r> EventSetBuilder<'r> {
@@ -189,6 +193,7 @@ impl<'r> EventSetBuilder<'r> {
             catalog: None,
             cache: None,
             pending: Vec::new(),
+            spatial: None,
         }
     }
 
@@ -298,6 +303,7 @@ impl<'r> EventSetBuilder<'r> {
             messages,
             summary,
             categories,
+            spatial: None,
         })
     }
 
@@ -316,8 +322,11 @@ impl<'r> EventSetBuilder<'r> {
             mut messages,
             summary,
             categories,
+            spatial,
         } = file;
         self.categories = categories;
+        // Its index is the set's only while it is the set's only file.
+        self.spatial = spatial.filter(|_| self.files.is_empty());
         self.files.push(EventFile {
             name: name.to_string(),
             path,
@@ -370,6 +379,16 @@ impl<'r> EventSetBuilder<'r> {
 
     /// The set, newest first, and every message.
     pub fn finish(self) -> (EventSet, Vec<Diagnostic>) {
+        let (set, messages, _) = self.finish_with_spatial();
+        (set, messages)
+    }
+
+    /// [`Self::finish`], with the map's spatial index of the set as the
+    /// event cache kept it: only when the set is one file's events from the
+    /// cache, in the order they were kept (else `None`, and the index is
+    /// made anew).
+    pub fn finish_with_spatial(self) -> (EventSet, Vec<Diagnostic>, Option<SpatialOrder>) {
+        let mut spatial = self.spatial;
         let mut events = self.events;
         // Newest first by the first day each event may have happened on (a
         // coarse date's span starts before its date), then by date: the
@@ -386,6 +405,7 @@ impl<'r> EventSetBuilder<'r> {
         // on both cores is cheaper than a sort that finds nothing to do.
         if !events.par_windows(2).all(|w| order(&w[0], &w[1]).is_le()) {
             events.par_sort_unstable_by(order);
+            spatial = None;
         }
         // Each chunk's texts in one block, in the set's order (the sort
         // scattered them), so that a search scans them in one pass.
@@ -399,6 +419,7 @@ impl<'r> EventSetBuilder<'r> {
                 categories: self.categories,
             },
             self.messages,
+            spatial,
         )
     }
 }

@@ -10,6 +10,7 @@ use crate::data::events::sources_file::SourceCatalog;
 
 use crate::data::container::Container;
 use crate::data::diagnostic::Diagnostic;
+use crate::data::events::cache_spatial::SpatialOrder;
 use crate::data::events::category::{Categories, CategoryId};
 use crate::data::events::event::Event;
 use crate::data::events::id::id_hash;
@@ -122,6 +123,9 @@ pub struct FileRead {
     pub summary: FileSummary,
     /// The load's categories with the file's own added.
     pub categories: Categories,
+    /// The map's spatial index of its events, kept by the event cache when
+    /// the file was loaded alone (`None` when read from the file).
+    pub spatial: Option<SpatialOrder>,
 }
 
 /// What reading a whole file found.
