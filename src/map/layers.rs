@@ -99,6 +99,21 @@ pub struct MapLayers {
     border: Arc<BorderMeasure>,
     /// The bands last drawn, by half-width in metres, the latest last.
     bands: Mutex<Vec<(u32, Arc<ShapeMesh>)>>,
+    /// What they were made from ([`Self::is_made_from`]).
+    made_from: MadeFrom,
+}
+
+/// What a map's meshes are made from: the regions' fingerprint (their ids,
+/// layers and outlines), and the context layer's size (the bundled layer,
+/// read once a process, or nothing when it could not be read).
+type MadeFrom = (u64, usize, usize);
+
+fn made_from(regions: &RegionSet, context: &ContextLayer) -> MadeFrom {
+    (
+        regions.fingerprint(),
+        context.features.len(),
+        context.border.lines.len(),
+    )
 }
 
 impl MapLayers {
@@ -138,7 +153,14 @@ impl MapLayers {
             region_bounds: regions.bounds().map(|b| WorldRect::from_lonlat(&b)),
             border: regions.border().clone(),
             bands: Mutex::new(Vec::new()),
+            made_from: made_from(regions, context),
         }
+    }
+
+    /// Whether these are the meshes of `regions` and `context`: a load that
+    /// changed only the events keeps them rather than make them again.
+    pub fn is_made_from(&self, regions: &RegionSet, context: &ContextLayer) -> bool {
+        self.made_from == made_from(regions, context)
     }
 
     /// The area within `metres` of the border lines, triangulated; made the

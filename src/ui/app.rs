@@ -53,7 +53,7 @@ pub struct BorderwatchApp {
     pub(super) notice: Option<String>,
     /// To wake the window from other threads (known from the first frame).
     pub(super) ctx: Option<egui::Context>,
-    pub(super) layers: MapLayers,
+    pub(super) layers: Arc<MapLayers>,
     pub(super) map: MapMemory,
     pub(super) filter: EventFilter,
     pub(super) filtered: FilteredEvents,
@@ -155,6 +155,8 @@ impl BorderwatchApp {
         let mut app = Self::without_events(regions, context);
         app.messages = messages;
         loader.set_sources(app.loader.sources().clone());
+        // The load takes these meshes if it ends with the same outlines.
+        loader.show_layers(&app.layers);
         app.loader = loader;
         app
     }
@@ -175,13 +177,15 @@ impl BorderwatchApp {
 
     /// An app showing exactly this data.
     pub fn with_dataset(data: Dataset) -> Self {
-        let layers = MapLayers::new(&data.regions, &data.context);
+        let layers = Arc::new(MapLayers::new(&data.regions, &data.context));
+        let loader = Loader::default();
+        loader.show_layers(&layers);
         let filter = EventFilter::default();
         let filtered = data.apply(&filter);
         Self {
             data: Arc::new(data),
             frames_with_data: 0,
-            loader: Loader::default(),
+            loader,
             dialogs: FileDialogs::default(),
             tasks: Vec::new(),
             notice: None,

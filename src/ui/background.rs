@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use crate::data::events::EventCache;
@@ -25,12 +25,16 @@ pub enum LoadReason {
     Reload,
 }
 
+/// The meshes the window shows, for a load of the same outlines to take
+/// rather than make again (`None` until the first are made).
+pub type ShownLayers = Arc<Mutex<Option<Arc<MapLayers>>>>;
+
 /// Loaded data, ready to show.
 pub struct Ready {
     /// The data and its indexes.
     pub dataset: Arc<Dataset>,
-    /// Its meshes.
-    pub layers: MapLayers,
+    /// Its meshes (those shown, when its outlines are the same).
+    pub layers: Arc<MapLayers>,
     /// The sources that loaded.
     pub sources: Sources,
     /// Every warning and error.
@@ -61,14 +65,29 @@ pub struct LoadJob {
     waker: Arc<OnceLock<egui::Context>>,
 }
 
+/// The meshes of `dataset`'s outlines: those in `shown` when they are
+/// theirs, else made (70-90 ms for the bundled outlines).
+fn meshes_for(dataset: &Dataset, shown: &ShownLayers) -> Arc<MapLayers> {
+    let shown = shown
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    shown
+        .filter(|layers| layers.is_made_from(&dataset.regions, &dataset.context))
+        .unwrap_or_else(|| Arc::new(MapLayers::new(&dataset.regions, &dataset.context)))
+}
+
 impl LoadJob {
-    /// Starts loading `sources`; `ctx`, when given, is woken when it is done.
+    /// Starts loading `sources`; `ctx`, when given, is woken when it is
+    /// done. The meshes in `shown` then are taken when they fit the loaded
+    /// outlines.
     pub fn start(
         sources: Sources,
         on_error: OnError,
         reason: LoadReason,
         ctx: Option<egui::Context>,
         cache: Option<EventCache>,
+        shown: ShownLayers,
     ) -> Self {
         let progress = Arc::new(LoadProgress::default());
         let (sender, receiver) = channel();
@@ -92,7 +111,7 @@ impl LoadJob {
                          cache_writes,
                          ..
                      }| {
-                        let layers = MapLayers::new(&dataset.regions, &dataset.context);
+                        let layers = meshes_for(&dataset, &shown);
                         Ready {
                             // Written to the cache after its indexes, once shown.
                             dataset: Arc::new(dataset.with_cache_writes(cache_writes)),
@@ -302,6 +321,65 @@ mod tests {
     use super::*;
     use std::time::Duration;
 
+    /// Runs a load of `sources` to its end, `shown` the meshes shown.
+    fn load(sources: Sources, shown: &ShownLayers) -> Ready {
+        let job = LoadJob::start(
+            sources,
+            OnError::Abort,
+            LoadReason::Open,
+            None,
+            None,
+            Arc::clone(shown),
+        );
+        let started = Instant::now();
+        loop {
+            if let Some(outcome) = job.poll() {
+                return outcome.result.unwrap_or_else(|e| panic!("{:?}", e.messages));
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the load never ended"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[test]
+    fn a_load_of_the_same_outlines_takes_the_meshes_shown() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let events = dir.path().join("events.json");
+        let event = r#"[{"id": "a", "title": "Drill", "date": "2022-02-01", "lat": 50.6, "lon": 36.6}]"#;
+        std::fs::write(&events, event).expect("written");
+        let region = dir.path().join("square.geojson");
+        let square = r#"{"type": "FeatureCollection", "features": [{"type": "Feature",
+            "properties": {"name": "Square"}, "geometry": {"type": "Polygon",
+            "coordinates": [[[36.0, 50.0], [37.0, 50.0], [37.0, 51.0], [36.0, 51.0], [36.0, 50.0]]]}}]}"#;
+        std::fs::write(&region, square).expect("written");
+        let shown = ShownLayers::default();
+        let first = load(Sources::new(&[], &[]), &shown);
+        assert_eq!(first.dataset.regions.regions().len(), 5, "the bundled regions");
+        *shown.lock().expect("lock") = Some(Arc::clone(&first.layers));
+        let events_only = load(Sources::new(&[], std::slice::from_ref(&events)), &shown);
+        assert_eq!(events_only.dataset.events.len(), 1);
+        assert!(Arc::ptr_eq(&events_only.layers, &first.layers), "made again");
+        let other = load(Sources::new(std::slice::from_ref(&region), &[]), &shown);
+        assert_eq!(other.dataset.regions.regions().len(), 1);
+        assert!(
+            !Arc::ptr_eq(&other.layers, &first.layers),
+            "another outline's meshes taken"
+        );
+        assert!(
+            other
+                .layers
+                .is_made_from(&other.dataset.regions, &other.dataset.context)
+        );
+        assert!(
+            !first
+                .layers
+                .is_made_from(&other.dataset.regions, &other.dataset.context)
+        );
+    }
+
     #[test]
     fn a_load_started_before_the_window_wakes_it_when_done() {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -316,6 +394,7 @@ mod tests {
             LoadReason::Startup,
             None,
             None,
+            ShownLayers::default(),
         );
         let ctx = egui::Context::default();
         let (woken, wake) = channel();

@@ -4,15 +4,17 @@
 //! of the app around it.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
-use super::background::{LoadJob, LoadOutcome, LoadReason};
+use super::background::{LoadJob, LoadOutcome, LoadReason, ShownLayers};
 use super::layer_choice::LayerChoice;
 use super::watch::FileWatcher;
 use crate::data::Diagnostic;
 use crate::data::events::EventCache;
 use crate::data::events::read::ColumnMapping;
 use crate::load::{EventSource, FileKind, OnError, Sources, sniff_path};
+use crate::map::MapLayers;
 
 /// How many files File > Open recent lists.
 pub(super) const RECENT_FILES: usize = 10;
@@ -51,6 +53,8 @@ pub(super) struct Loader {
     recent: Vec<PathBuf>,
     /// Where loads keep the event files they read, if anywhere.
     event_cache: Option<EventCache>,
+    /// The meshes the window shows, for loads that change only the events.
+    shown_layers: ShownLayers,
 }
 
 /// What the file watcher saw this frame.
@@ -74,6 +78,15 @@ impl Loader {
         self.sources = sources;
     }
 
+    /// Notes the meshes the window shows: a load whose outlines are the
+    /// same takes them.
+    pub(super) fn show_layers(&self, layers: &Arc<MapLayers>) {
+        *self
+            .shown_layers
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(Arc::clone(layers));
+    }
+
     /// The load under way.
     pub(super) fn job(&self) -> Option<&LoadJob> {
         self.job.as_ref()
@@ -93,6 +106,7 @@ impl Loader {
             LoadReason::Startup,
             None,
             cache,
+            Arc::clone(&self.shown_layers),
         ));
     }
 
@@ -287,6 +301,7 @@ impl Loader {
             reason,
             ctx.cloned(),
             cache,
+            Arc::clone(&self.shown_layers),
         ));
     }
 

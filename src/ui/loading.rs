@@ -193,9 +193,10 @@ impl BorderwatchApp {
 
     /// Shows new data, keeping the filter, the view, and the selected region
     /// and event where they still exist.
-    fn replace_data(&mut self, data: Arc<Dataset>, layers: MapLayers) {
+    fn replace_data(&mut self, data: Arc<Dataset>, layers: Arc<MapLayers>) {
         self.frames_with_data = 0;
         let before = std::mem::replace(&mut self.data, data);
+        self.loader.show_layers(&layers);
         self.layers = layers;
         self.undated = None;
         self.hovered = None;
@@ -241,5 +242,65 @@ impl BorderwatchApp {
                 egui::Color32::WHITE,
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{BorderwatchApp, StartupOptions};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    /// Lets the app take in its loads until none is under way.
+    fn settle(app: &mut BorderwatchApp) {
+        let ctx = egui::Context::default();
+        let started = Instant::now();
+        while app.loader.is_loading() {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "the load never ended"
+            );
+            app.poll_background(&ctx);
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_window_keeps_its_meshes_through_loads_of_events_only() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // A pipe: the start-up load waits for its bytes until the empty map
+        // is made, as a large file's load would.
+        let piped = dir.path().join("piped.json");
+        let made = std::process::Command::new("mkfifo").arg(&piped).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        let options = StartupOptions {
+            events: vec![piped.clone()],
+            ..StartupOptions::default()
+        };
+        let mut app = BorderwatchApp::loading(&options);
+        let empty_map = Arc::clone(&app.layers);
+        let event = r#"[{"id": "a", "title": "Drill", "date": "2022-02-01", "lat": 50.6, "lon": 36.6}]"#;
+        std::fs::write(&piped, event).expect("written to the pipe");
+        settle(&mut app);
+        assert_eq!(app.data.events.len(), 1, "{:?}", app.messages);
+        assert!(
+            Arc::ptr_eq(&app.layers, &empty_map),
+            "the start-up load made them again"
+        );
+        let events = dir.path().join("events.json");
+        std::fs::write(&events, event.replace("Drill", "Drills")).expect("written");
+        app.open_event_files(vec![events], true);
+        settle(&mut app);
+        assert_eq!(
+            app.data.events.events()[0].title(),
+            "Drills",
+            "{:?}",
+            app.messages
+        );
+        assert!(
+            Arc::ptr_eq(&app.layers, &empty_map),
+            "opening events made them again"
+        );
     }
 }
