@@ -20,6 +20,16 @@ use crate::dataset::Dataset;
 use crate::load::Sources;
 use crate::map::MapLayers;
 
+/// Logs a load's message at its severity: notes on how records were read
+/// or placed (thousands in a large file) only with `RUST_LOG=info`.
+fn log_message(message: &Diagnostic) {
+    match message.severity {
+        Severity::Error => log::error!("{message}"),
+        Severity::Warning => log::warn!("{message}"),
+        Severity::Info => log::info!("{message}"),
+    }
+}
+
 impl BorderwatchApp {
     /// Errors go to the messages panel, which opens; the status bar says what failed.
     pub(super) fn report_failure(&mut self, messages: Vec<Diagnostic>, what: &str) {
@@ -27,9 +37,7 @@ impl BorderwatchApp {
             .iter()
             .find(|m| m.severity == Severity::Error)
             .map(ToString::to_string);
-        for message in &messages {
-            log::warn!("{message}");
-        }
+        messages.iter().for_each(log_message);
         self.messages.extend(messages);
         self.show_messages = true;
         self.notice = Some(match first {
@@ -148,9 +156,7 @@ impl BorderwatchApp {
                     .iter()
                     .map(|l| l.id.as_str())
                     .ne(layers_before);
-                for message in &messages {
-                    log::warn!("{message}");
-                }
+                messages.iter().for_each(log_message);
                 if messages.iter().any(|m| m.severity == Severity::Error) {
                     self.show_messages = true;
                 }
@@ -250,6 +256,48 @@ mod tests {
     use super::super::{BorderwatchApp, StartupOptions};
     use std::sync::Arc;
     use std::time::{Duration, Instant};
+
+    /// Every log record's level and text, kept (the first call installs it).
+    fn logged() -> &'static std::sync::Mutex<Vec<(log::Level, String)>> {
+        struct Keep(std::sync::Mutex<Vec<(log::Level, String)>>);
+        impl log::Log for Keep {
+            fn enabled(&self, _: &log::Metadata) -> bool {
+                true
+            }
+            fn log(&self, record: &log::Record) {
+                if let Ok(mut kept) = self.0.lock() {
+                    kept.push((record.level(), record.args().to_string()));
+                }
+            }
+            fn flush(&self) {}
+        }
+        static KEEP: std::sync::OnceLock<&'static Keep> = std::sync::OnceLock::new();
+        let keep = KEEP.get_or_init(|| {
+            let keep: &'static Keep = Box::leak(Box::new(Keep(std::sync::Mutex::new(Vec::new()))));
+            let _ = log::set_logger(keep);
+            log::set_max_level(log::LevelFilter::Info);
+            keep
+        });
+        &keep.0
+    }
+
+    #[test]
+    fn a_loads_messages_are_logged_at_their_severity() {
+        use crate::data::{Diagnostic, Location};
+        let kept = logged();
+        let location = || Location::file("severity-test.json");
+        super::log_message(&Diagnostic::info(location(), "placed by its coast"));
+        super::log_message(&Diagnostic::warning(location(), "a date guessed"));
+        super::log_message(&Diagnostic::error(location(), "not JSON"));
+        let levels: Vec<log::Level> = kept
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|(_, text)| text.contains("severity-test.json"))
+            .map(|(level, _)| *level)
+            .collect();
+        assert_eq!(levels, [log::Level::Info, log::Level::Warn, log::Level::Error]);
+    }
 
     /// Lets the app take in its loads until none is under way.
     fn settle(app: &mut BorderwatchApp) {
