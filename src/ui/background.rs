@@ -316,6 +316,16 @@ impl Task {
     }
 }
 
+/// A named pipe `name` in `dir`, for tests: a load of it waits for its
+/// bytes until the test writes them.
+#[cfg(all(test, unix))]
+pub(super) fn named_pipe(dir: &std::path::Path, name: &str) -> std::path::PathBuf {
+    let pipe = dir.join(name);
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+    pipe
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -385,9 +395,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         // A pipe: the load waits for its bytes, so the window is given to
         // the job before the job can finish.
-        let events = dir.path().join("events.json");
-        let made = std::process::Command::new("mkfifo").arg(&events).status();
-        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        let events = named_pipe(dir.path(), "events.json");
         let job = LoadJob::start(
             Sources::new(&[], std::slice::from_ref(&events)),
             OnError::Skip,

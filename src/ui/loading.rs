@@ -319,9 +319,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         // A pipe: the start-up load waits for its bytes until the empty map
         // is made, as a large file's load would.
-        let piped = dir.path().join("piped.json");
-        let made = std::process::Command::new("mkfifo").arg(&piped).status();
-        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        let piped = super::super::background::named_pipe(dir.path(), "piped.json");
         let options = StartupOptions {
             events: vec![piped.clone()],
             ..StartupOptions::default()
