@@ -99,17 +99,13 @@ impl std::fmt::Display for StartupReport {
         writeln!(f, "first frame (window)       {:.2} s", self.first_frame)?;
         writeln!(
             f,
-            "data drawn (interactive)   {:.2} s   resident {}   peak {}",
-            self.data_drawn,
-            megabytes(self.at_data_drawn.resident),
-            megabytes(self.at_data_drawn.peak)
+            "data drawn (interactive)   {:.2} s   {}",
+            self.data_drawn, self.at_data_drawn
         )?;
         writeln!(
             f,
-            "search and border indexes  {:.2} s   resident {}   peak {}",
-            self.indexes_ready,
-            megabytes(self.at_indexes_ready.resident),
-            megabytes(self.at_indexes_ready.peak)
+            "search and border indexes  {:.2} s   {}",
+            self.indexes_ready, self.at_indexes_ready
         )?;
         write!(f, "kept in the event cache    {:.2} s", self.settled)
     }
@@ -127,6 +123,9 @@ pub struct Memory {
     pub resident: Option<u64>,
     /// The largest resident set so far, bytes.
     pub peak: Option<u64>,
+    /// Of the resident set now, the pages of mapped files (the program,
+    /// its libraries, the graphics driver's), bytes: not the data's.
+    pub files: Option<u64>,
 }
 
 impl Memory {
@@ -136,7 +135,20 @@ impl Memory {
         Self {
             resident: status_kb(&status, "VmRSS:"),
             peak: status_kb(&status, "VmHWM:"),
+            files: status_kb(&status, "RssFile:"),
         }
+    }
+}
+
+impl std::fmt::Display for Memory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "resident {} (files {})   peak {}",
+            megabytes(self.resident),
+            megabytes(self.files),
+            megabytes(self.peak)
+        )
     }
 }
 
@@ -169,9 +181,16 @@ mod tests {
     #[test]
     fn this_process_has_memory_and_its_peak_is_at_least_what_it_holds() {
         let memory = Memory::now();
-        let (Some(resident), Some(peak)) = (memory.resident, memory.peak) else {
-            panic!("no VmRSS/VmHWM in /proc/self/status: {memory:?}");
+        let (Some(resident), Some(peak), Some(files)) = (memory.resident, memory.peak, memory.files) else {
+            panic!("no VmRSS/VmHWM/RssFile in /proc/self/status: {memory:?}");
         };
         assert!(resident > 0 && peak >= resident, "{memory:?}");
+        // The test binary itself is a mapped file, and part of what is held.
+        assert!(files > 0 && files <= resident, "{memory:?}");
+        let shown = memory.to_string();
+        assert!(
+            shown.starts_with("resident ") && shown.contains("(files "),
+            "{shown}"
+        );
     }
 }
