@@ -1,8 +1,9 @@
 //! Free-text search over a million events in a few tens of milliseconds,
 //! with no second copy of their texts: each term is looked for in the
-//! events' own texts, ignoring case. A finished set keeps each chunk of
-//! events' texts in one block in its order (a frame of the event cache is
-//! such a block), scanned in one pass: a probe finds where two of the term's
+//! events' own texts, ignoring case. A finished set keeps its events' texts
+//! in blocks of many events each (put together in file order as a file is
+//! read; a frame of the event cache is such a block, in the set's order),
+//! each scanned in one pass whatever order the events are in: a probe finds where two of the term's
 //! characters (rare ones) occur in any case at their distance apart, and
 //! each place found is compared with the term, lower-cased a character at a
 //! time, then given to the event whose texts hold it.
@@ -14,6 +15,7 @@
 //! the Kelvin sign, the separator byte); those are lower-cased whole when
 //! searched, as the headless check does for every event.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use memchr::memmem;
@@ -21,9 +23,6 @@ use rayon::prelude::*;
 
 use super::search_probe::{Probe, same_length_lower};
 use crate::data::{Event, EventSet};
-
-/// Events searched as one task.
-const CHUNK_EVENTS: usize = 16_384;
 
 /// Separates the texts of an event when they are lower-cased whole, so a
 /// match never spans two fields. Search terms cannot contain it.
@@ -33,8 +32,9 @@ const FIELD_SEPARATOR: u8 = 0;
 /// place; made once per set.
 #[derive(Debug, Default)]
 pub struct SearchIndex {
-    /// The texts of each chunk of [`CHUNK_EVENTS`] events.
-    chunks: Vec<Vec<TextRun>>,
+    /// The runs of events whose texts lie one after another in one block,
+    /// block by block: every event's texts are in one run.
+    runs: Vec<TextRun>,
     /// Indices of the events whose searchable texts hold the separator byte
     /// or a character that lower-cases to another length: searched
     /// lower-cased whole.
@@ -46,10 +46,13 @@ impl SearchIndex {
     /// Bytes the index holds on the heap (for the memory report).
     pub fn heap_bytes(&self) -> usize {
         let runs: usize = self
-            .chunks
+            .runs
             .iter()
-            .flatten()
-            .map(|run| std::mem::size_of::<TextRun>() + std::mem::size_of_val(run.starts.as_slice()))
+            .map(|run| {
+                std::mem::size_of::<TextRun>()
+                    + std::mem::size_of_val(run.events.as_slice())
+                    + std::mem::size_of_val(run.starts.as_slice())
+            })
             .sum();
         runs + std::mem::size_of_val(self.folded_whole.as_slice())
     }
@@ -61,14 +64,17 @@ impl SearchIndex {
     }
 
     fn for_events(events: &[Event]) -> Self {
-        let folded_whole = events
+        let runs = TextRun::of(events);
+        // Looked for in the blocks, in the order the texts lie: all of an
+        // event's texts, its id and declared region too, so an event may be
+        // searched whole when it need not be, never the other way.
+        let mut folded_whole: Vec<usize> = runs
             .par_iter()
-            .enumerate()
-            .filter(|(_, event)| event.searchable_texts().iter().any(|t| folds_unevenly(t)))
-            .map(|(i, _)| i)
+            .flat_map_iter(|run| run.folded_unevenly(events))
             .collect();
+        folded_whole.par_sort_unstable();
         Self {
-            chunks: events.par_chunks(CHUNK_EVENTS).map(TextRun::of).collect(),
+            runs,
             folded_whole,
             len: events.len(),
         }
@@ -118,15 +124,33 @@ impl SearchIndex {
                 .for_each(|(found, event)| *found = event_matches(event, terms));
             return found;
         };
-        found
-            .par_chunks_mut(CHUNK_EVENTS)
-            .zip(events.par_chunks(CHUNK_EVENTS))
-            .zip(&self.chunks)
-            .for_each(|((marks, chunk), runs)| {
-                for run in runs {
-                    run.scan(chunk, term, &probe, marks);
-                }
-            });
+        // Each run's events are anywhere in the set: the places where the
+        // term is, found run by run, are checked against their events'
+        // fields in the events' order, so that a common term's many events
+        // are read one after the other rather than at random.
+        let mut places: Vec<(u32, u32)> = self
+            .runs
+            .par_iter()
+            .flat_map_iter(|run| run.places(events, term, &probe))
+            .collect();
+        places.par_sort_unstable();
+        let hits: Vec<u32> = places
+            .par_iter()
+            .filter(|&&(event, offset)| {
+                let offset = offset as usize;
+                events.get(event as usize).is_some_and(|event| {
+                    event
+                        .searchable_range(offset)
+                        .is_some_and(|text| offset + term.len() <= text.end)
+                })
+            })
+            .map(|&(event, _)| event)
+            .collect();
+        for i in hits {
+            if let Some(found) = found.get_mut(i as usize) {
+                *found = true;
+            }
+        }
         let whole: Vec<(usize, bool)> = self
             .folded_whole
             .par_iter()
@@ -139,12 +163,27 @@ impl SearchIndex {
     }
 }
 
-/// Consecutive events of a chunk whose texts lie one after the other in
-/// one block (all of a chunk's, in a finished [`EventSet`]).
+/// Blocks by their address.
+type ByBlock<V> = HashMap<usize, V>;
+
+/// Events a run holds on average, at least, for the runs to be taken in
+/// the events' order rather than gathered block by block.
+const IN_ORDER_RUN_EVENTS: usize = 1024;
+
+/// Events gathered at a time when the runs are made.
+const GATHER_EVENTS: usize = 65_536;
+
+/// Where an event's texts lie in their block, and the event's index.
+type Place = (usize, usize, u32);
+
+/// Events whose texts lie one after another in one block: all of a block's
+/// when the set's texts were put in blocks (as a load does, in file order,
+/// and as the event cache keeps them, in the set's order), whatever order
+/// the events themselves are in.
 #[derive(Debug)]
 struct TextRun {
-    /// Its first event, in the chunk.
-    first: usize,
+    /// Its events (indices in the set), in the order their texts lie.
+    events: Vec<u32>,
     /// Where the first event's texts start in the block.
     base: usize,
     /// Where each event's texts start, from `base`, and where the last
@@ -153,43 +192,145 @@ struct TextRun {
 }
 
 impl TextRun {
-    /// The runs of a chunk of events.
-    fn of(chunk: &[Event]) -> Vec<Self> {
+    /// The runs of `events`' texts: as they come when they are in the
+    /// set's order (the event cache keeps them so), else their places
+    /// gathered block by block, sorted by where they start (an event
+    /// without texts first, so that the event found at an offset is the
+    /// one whose texts hold it), and cut where texts do not follow each
+    /// other.
+    fn of(events: &[Event]) -> Vec<Self> {
+        Self::in_order(events).unwrap_or_else(|| Self::gathered(events))
+    }
+
+    /// The runs of consecutive events whose texts follow each other, when
+    /// they are long ones ([`IN_ORDER_RUN_EVENTS`] events each, on
+    /// average, at least): `None` as soon as there are more.
+    fn in_order(events: &[Event]) -> Option<Vec<Self>> {
+        let most = events.len() / IN_ORDER_RUN_EVENTS + 1;
         let mut runs: Vec<Self> = Vec::new();
         let mut last: Option<(&Arc<str>, usize)> = None;
-        for (i, event) in chunk.iter().enumerate() {
+        for (i, event) in events.iter().enumerate() {
             let (block, texts) = event.text_block();
             let follows = last.is_some_and(|(b, end)| Arc::ptr_eq(b, block) && end == texts.start);
             last = Some((block, texts.end));
+            let i = u32::try_from(i).ok()?;
             if let Some(run) = runs.last_mut().filter(|_| follows)
                 && let Ok(end) = u32::try_from(texts.end - run.base)
             {
+                run.events.push(i);
                 run.starts.push(end);
                 continue;
             }
-            let length = u32::try_from(texts.len()).unwrap_or(u32::MAX);
+            if runs.len() == most {
+                return None;
+            }
             runs.push(Self {
-                first: i,
+                events: vec![i],
                 base: texts.start,
+                starts: vec![0, u32::try_from(texts.len()).ok()?],
+            });
+        }
+        Some(runs)
+    }
+
+    /// [`Self::of`] for events whose texts are not in their order.
+    fn gathered(events: &[Event]) -> Vec<Self> {
+        // Gathered chunk by chunk on every core, then joined block by block.
+        let parts: Vec<ByBlock<Vec<Place>>> = events
+            .par_chunks(GATHER_EVENTS)
+            .enumerate()
+            .map(|(chunk, events)| {
+                let mut blocks: ByBlock<Vec<Place>> = ByBlock::default();
+                for (i, event) in events.iter().enumerate() {
+                    let (block, texts) = event.text_block();
+                    let Ok(i) = u32::try_from(chunk * GATHER_EVENTS + i) else {
+                        break;
+                    };
+                    blocks
+                        .entry(Arc::as_ptr(block).cast::<u8>() as usize)
+                        .or_default()
+                        .push((texts.start, texts.end, i));
+                }
+                blocks
+            })
+            .collect();
+        let mut blocks: ByBlock<Vec<Place>> = ByBlock::default();
+        for part in parts {
+            for (block, mut places) in part {
+                blocks.entry(block).or_default().append(&mut places);
+            }
+        }
+        blocks
+            .into_par_iter()
+            .flat_map_iter(|(_, mut places)| {
+                places.sort_unstable();
+                Self::cut(places)
+            })
+            .collect()
+    }
+
+    /// The events of the run whose texts hold the separator byte or a
+    /// character that lower-cases to another length.
+    fn folded_unevenly(&self, events: &[Event]) -> Vec<usize> {
+        let Some(event) = self.events.first().and_then(|&i| events.get(i as usize)) else {
+            return Vec::new();
+        };
+        let block = event.text_block().0;
+        let texts = |from: u32, to: u32| block.get(self.base + from as usize..self.base + to as usize);
+        // One look at the whole run first: most runs hold neither.
+        let end = self.starts.last().copied().unwrap_or(0);
+        if !texts(0, end).is_some_and(folds_unevenly) {
+            return Vec::new();
+        }
+        self.starts
+            .windows(2)
+            .zip(&self.events)
+            .filter(|(ends, _)| texts(ends[0], ends[1]).is_some_and(folds_unevenly))
+            .map(|(_, &i)| i as usize)
+            .collect()
+    }
+
+    /// The runs of one block's texts, `places` sorted by start.
+    fn cut(places: Vec<Place>) -> Vec<Self> {
+        let mut runs: Vec<Self> = Vec::new();
+        let mut last_end = None;
+        for (start, end, event) in places {
+            let follows = last_end == Some(start);
+            last_end = Some(end);
+            if let Some(run) = runs.last_mut().filter(|_| follows)
+                && let Ok(end) = u32::try_from(end - run.base)
+            {
+                run.events.push(event);
+                run.starts.push(end);
+                continue;
+            }
+            let length = u32::try_from(end - start).unwrap_or(u32::MAX);
+            runs.push(Self {
+                events: vec![event],
+                base: start,
                 starts: vec![0, length],
             });
         }
         runs
     }
 
-    /// Marks (in `marks`, one per event of `chunk`, the chunk the run was
-    /// made from) the events of the run whose texts hold `term`.
-    fn scan(&self, chunk: &[Event], term: &str, probe: &Probe, marks: &mut [bool]) {
-        let (Some(&end), Some(event)) = (self.starts.last(), chunk.get(self.first)) else {
-            return;
+    /// Where the run's texts hold `term` (ignoring case), as the event
+    /// (its index in `events`, the set the run was made from) and the
+    /// offset in its texts: not yet checked against the event's fields.
+    fn places(&self, events: &[Event], term: &str, probe: &Probe) -> Vec<(u32, u32)> {
+        let mut places = Vec::new();
+        let (Some(&end), Some(event)) = (
+            self.starts.last(),
+            self.events.first().and_then(|&i| events.get(i as usize)),
+        ) else {
+            return places;
         };
         let block = event.text_block().0;
         let Some(bytes) = block.as_bytes().get(..self.base + end as usize) else {
-            return;
+            return places;
         };
-        let mut at = self.base;
         for from in probe.starts(bytes, self.base) {
-            if from < at || !is_term_at(block, from, term) {
+            if !is_term_at(block, from, term) {
                 continue;
             }
             // The event where it starts: the last one starting there or before.
@@ -198,22 +339,14 @@ impl TextRun {
                 .starts
                 .partition_point(|&s| s as usize <= offset)
                 .saturating_sub(1);
-            let (Some(event), Some(&start), Some(&end)) = (
-                chunk.get(self.first + k),
-                self.starts.get(k),
-                self.starts.get(k + 1),
-            ) else {
+            let (Some(&event), Some(&start)) = (self.events.get(k), self.starts.get(k)) else {
                 break;
             };
-            let (start, end) = (start as usize, end as usize);
-            let inside = event
-                .searchable_range(offset - start)
-                .is_some_and(|text| offset + term.len() <= start + text.end);
-            if inside && let Some(mark) = marks.get_mut(self.first + k) {
-                *mark = true;
-                at = at.max(self.base + end);
+            if let Ok(within) = u32::try_from(offset - start as usize) {
+                places.push((event, within));
             }
         }
+        places
     }
 }
 
@@ -490,10 +623,17 @@ mod tests {
             scattered.extend(shared.iter().skip(1).step_by(2).rev().cloned());
             // Every third: the others' texts are bytes no event holds.
             let sparse: Vec<Event> = shared.iter().step_by(3).cloned().collect();
+            // In blocks of five, as a file's reader leaves them, with the
+            // blocks' events interleaved, as the set's sort leaves them.
+            let mut blocked = own.clone();
+            blocked.chunks_mut(5).for_each(Event::share_texts);
+            let interleaved: Vec<Event> = (0..5)
+                .flat_map(|k| blocked.iter().skip(k).step_by(5).cloned())
+                .collect();
             // Terms from the events' own titles too, so that some are found.
             let titles = own.iter().take(4).map(|e| e.title().chars().skip(1).take(3).collect::<String>());
             let queries: Vec<String> = queries.iter().map(|q| text(q)).chain(titles).collect();
-            for events in [&own, &shared, &scattered, &sparse] {
+            for events in [&own, &shared, &scattered, &sparse, &interleaved] {
                 let index = SearchIndex::for_events(events);
                 for query in &queries {
                     let terms = query_terms(query);

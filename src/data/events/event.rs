@@ -171,6 +171,10 @@ struct EventText {
 /// The block of events without texts (one allocation for all of them).
 static NO_TEXT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
 
+/// Events a block of texts holds on average, at least, for
+/// [`Event::share_scattered_texts`] to leave them as they are.
+const SHARED_RUN_EVENTS: usize = 64;
+
 /// Bytes [`LAYOUT`] keeps between events at most.
 const LAYOUT_KEPT: usize = 64 * 1024;
 
@@ -432,10 +436,7 @@ impl Event {
     /// event cache): one allocation for all, and a search scans them in one
     /// pass. Left as they are when together they pass 4 GiB.
     pub fn share_texts(events: &mut [Event]) {
-        let together = events.windows(2).all(|pair| {
-            let (a, b) = (&pair[0].text, &pair[1].text);
-            Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.ends[6] as usize == b.start as usize
-        });
+        let together = events.windows(2).all(|pair| pair[0].texts_followed_by(&pair[1]));
         let length: usize = events.iter().map(|e| e.text.ends[6] as usize).sum();
         if together || u32::try_from(length).is_err() {
             return;
@@ -452,6 +453,26 @@ impl Event {
             event.text.start = start;
             start += length;
         }
+    }
+
+    /// [`Self::share_texts`], unless most of `events` already have their
+    /// texts in blocks with the events next to them (as a file's reader
+    /// leaves them: a block for each of its tasks' runs of records): a
+    /// search scans those blocks as well as one.
+    pub fn share_scattered_texts(events: &mut [Event]) {
+        let breaks = events
+            .windows(2)
+            .filter(|pair| !pair[0].texts_followed_by(&pair[1]))
+            .count();
+        if breaks * SHARED_RUN_EVENTS > events.len() {
+            Self::share_texts(events);
+        }
+    }
+
+    /// Whether `next`'s texts come right after its own in the same block.
+    fn texts_followed_by(&self, next: &Event) -> bool {
+        let (a, b) = (&self.text, &next.text);
+        Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.ends[6] as usize == b.start as usize
     }
 
     /// Its texts' block, which events read together share, and where in it
@@ -705,6 +726,54 @@ mod tests {
         let block = Arc::clone(block);
         Event::share_texts(&mut events);
         assert!(Arc::ptr_eq(&block, events[2].text_block().0));
+    }
+
+    #[test]
+    fn scattered_texts_are_shared_and_texts_in_blocks_are_left_as_they_are() {
+        let own: Vec<Event> = (0..640)
+            .map(|n| {
+                let (id, title) = (format!("e{n}"), format!("title {n}"));
+                let texts = EventTexts {
+                    id: &id,
+                    title: &title,
+                    ..EventTexts::default()
+                };
+                Event::new(&texts, date("2021-04-22"), Coord::zero())
+            })
+            .collect();
+        let block_count = |events: &[Event]| {
+            let blocks: Vec<*const str> = events.iter().map(|e| Arc::as_ptr(e.text_block().0)).collect();
+            blocks.iter().collect::<std::collections::HashSet<_>>().len()
+        };
+        // One allocation an event: shared.
+        let mut shared = own.clone();
+        Event::share_scattered_texts(&mut shared);
+        assert_eq!(shared, own, "every text as it was");
+        assert_eq!(block_count(&shared), 1);
+        // In blocks of 128, one after the other (as a file's reader leaves
+        // them): kept.
+        let mut blocked = own.clone();
+        blocked.chunks_mut(128).for_each(Event::share_texts);
+        let mut interleaved: Vec<Event> = (0..128)
+            .flat_map(|k| blocked.iter().skip(k).step_by(128).cloned())
+            .collect();
+        let before: Vec<*const str> = interleaved
+            .iter()
+            .map(|e| Arc::as_ptr(e.text_block().0))
+            .collect();
+        Event::share_scattered_texts(&mut blocked);
+        assert_eq!(block_count(&blocked), 5, "five blocks of 128 kept");
+        // The same blocks interleaved, so that nearly every neighbour is in
+        // another block: shared.
+        Event::share_scattered_texts(&mut interleaved);
+        assert_eq!(block_count(&interleaved), 1);
+        assert_ne!(
+            before,
+            interleaved
+                .iter()
+                .map(|e| Arc::as_ptr(e.text_block().0))
+                .collect::<Vec<_>>()
+        );
     }
 
     #[test]

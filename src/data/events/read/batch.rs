@@ -182,6 +182,15 @@ impl TaskOutput {
         self.id_hashes.push(id_hash(event.id()));
         self.events.push(event);
     }
+
+    /// The task's output once its records are read: its events' texts
+    /// moved into one block, on the task's own thread, so that the
+    /// allocation each event's texts had is freed where it was made and
+    /// reused by the next task's records.
+    pub fn finished(mut self) -> Self {
+        Event::share_texts(&mut self.events);
+        self
+    }
 }
 
 /// Joins the tasks' outputs in order; category ids, local to each task, are

@@ -138,7 +138,7 @@ fn read_block(
                 None => output.rejected += 1,
             }
         }
-        Ok(output)
+        Ok(output.finished())
     };
     let outputs: Vec<Result<TaskOutput, LoadError>> = if block.records.len() > RECORDS_PER_TASK {
         block.records.par_chunks(RECORDS_PER_TASK).map(task).collect()

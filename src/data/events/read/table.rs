@@ -357,7 +357,7 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
                     .messages
                     .extend(warnings.into_iter().map(|w| Diagnostic::warning(location(), w)));
             }
-            output
+            output.finished()
         })
         .collect();
     join_outputs(outputs, categories)
