@@ -208,27 +208,20 @@ impl TextRun {
     fn in_order(events: &[Event]) -> Option<Vec<Self>> {
         let most = events.len() / IN_ORDER_RUN_EVENTS + 1;
         let mut runs: Vec<Self> = Vec::new();
-        let mut last: Option<(&Arc<str>, usize)> = None;
         for (i, event) in events.iter().enumerate() {
-            let (block, texts) = event.text_block();
-            let follows = last.is_some_and(|(b, end)| Arc::ptr_eq(b, block) && end == texts.start);
-            last = Some((block, texts.end));
-            let i = u32::try_from(i).ok()?;
-            if let Some(run) = runs.last_mut().filter(|_| follows)
-                && let Ok(end) = u32::try_from(texts.end - run.base)
-            {
-                run.events.push(i);
-                run.starts.push(end);
-                continue;
-            }
-            if runs.len() == most {
+            let follows = i
+                .checked_sub(1)
+                .and_then(|before| events.get(before))
+                .is_some_and(|before| before.texts_followed_by(event));
+            let texts = event.text_block().1;
+            Self::add(
+                &mut runs,
+                follows,
+                (texts.start, texts.end, u32::try_from(i).ok()?),
+            );
+            if runs.len() > most {
                 return None;
             }
-            runs.push(Self {
-                events: vec![i],
-                base: texts.start,
-                starts: vec![0, u32::try_from(texts.len()).ok()?],
-            });
         }
         Some(runs)
     }
@@ -272,10 +265,9 @@ impl TextRun {
     /// The events of the run whose texts hold the separator byte or a
     /// character that lower-cases to another length.
     fn folded_unevenly(&self, events: &[Event]) -> Vec<usize> {
-        let Some(event) = self.events.first().and_then(|&i| events.get(i as usize)) else {
+        let Some(block) = self.block(events) else {
             return Vec::new();
         };
-        let block = event.text_block().0;
         let texts = |from: u32, to: u32| block.get(self.base + from as usize..self.base + to as usize);
         // One look at the whole run first: most runs hold neither.
         let end = self.starts.last().copied().unwrap_or(0);
@@ -294,24 +286,37 @@ impl TextRun {
     fn cut(places: Vec<Place>) -> Vec<Self> {
         let mut runs: Vec<Self> = Vec::new();
         let mut last_end = None;
-        for (start, end, event) in places {
-            let follows = last_end == Some(start);
-            last_end = Some(end);
-            if let Some(run) = runs.last_mut().filter(|_| follows)
-                && let Ok(end) = u32::try_from(end - run.base)
-            {
-                run.events.push(event);
-                run.starts.push(end);
-                continue;
-            }
-            let length = u32::try_from(end - start).unwrap_or(u32::MAX);
-            runs.push(Self {
-                events: vec![event],
-                base: start,
-                starts: vec![0, length],
-            });
+        for place in places {
+            let follows = last_end == Some(place.0);
+            last_end = Some(place.1);
+            Self::add(&mut runs, follows, place);
         }
         runs
+    }
+
+    /// Adds the event whose texts lie at `start..end` of their block to
+    /// the last run when they follow its texts (`follows`, in the same
+    /// block), else begins a run with it.
+    fn add(runs: &mut Vec<Self>, follows: bool, (start, end, event): Place) {
+        if let Some(run) = runs.last_mut().filter(|_| follows)
+            && let Ok(end) = u32::try_from(end - run.base)
+        {
+            run.events.push(event);
+            run.starts.push(end);
+            return;
+        }
+        runs.push(Self {
+            events: vec![event],
+            base: start,
+            starts: vec![0, u32::try_from(end - start).unwrap_or(u32::MAX)],
+        });
+    }
+
+    /// The block the run's texts lie in (its first event's, in `events`,
+    /// the set the run was made from).
+    fn block<'e>(&self, events: &'e [Event]) -> Option<&'e Arc<str>> {
+        let first = events.get(*self.events.first()? as usize)?;
+        Some(first.text_block().0)
     }
 
     /// Where the run's texts hold `term` (ignoring case), as the event
@@ -319,13 +324,9 @@ impl TextRun {
     /// offset in its texts: not yet checked against the event's fields.
     fn places(&self, events: &[Event], term: &str, probe: &Probe) -> Vec<(u32, u32)> {
         let mut places = Vec::new();
-        let (Some(&end), Some(event)) = (
-            self.starts.last(),
-            self.events.first().and_then(|&i| events.get(i as usize)),
-        ) else {
+        let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
             return places;
         };
-        let block = event.text_block().0;
         let Some(bytes) = block.as_bytes().get(..self.base + end as usize) else {
             return places;
         };

@@ -470,7 +470,7 @@ impl Event {
     }
 
     /// Whether `next`'s texts come right after its own in the same block.
-    fn texts_followed_by(&self, next: &Event) -> bool {
+    pub fn texts_followed_by(&self, next: &Event) -> bool {
         let (a, b) = (&self.text, &next.text);
         Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.ends[6] as usize == b.start as usize
     }

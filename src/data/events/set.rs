@@ -50,8 +50,8 @@ pub struct EventSet {
     categories: Categories,
 }
 
-/// Events whose texts share one block in a finished set (as in a frame of
-/// the event cache).
+/// Events whose texts are put in one block when a reader left them one
+/// allocation an event (as many as in a frame of the event cache).
 const TEXT_BLOCK_EVENTS: usize = 16_384;
 
 impl EventSet {
@@ -513,10 +513,7 @@ mod tests {
         let following = set
             .events()
             .windows(2)
-            .filter(|pair| {
-                let ((a, ra), (b, rb)) = (pair[0].text_block(), pair[1].text_block());
-                Arc::ptr_eq(a, b) && ra.end == rb.start
-            })
+            .filter(|pair| pair[0].texts_followed_by(&pair[1]))
             .count();
         assert!(
             following * 4 < set.len(),

@@ -84,7 +84,7 @@ impl LoadProgress {
 #[derive(Debug, Default)]
 pub struct EventBatch {
     /// The usable records in file order, in the runs the parallel tasks
-    /// made: they are not copied into one vector until the file is read.
+    /// made (each with its texts in one block).
     pub parts: Vec<Vec<Event>>,
     /// The hash of each event's id ([`id_hash`]), part by part: made while
     /// the id is at hand, for merging the file by id.
