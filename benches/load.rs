@@ -2,7 +2,8 @@
 //! the app's and `check`'s path) for 10k, 100k and 1M generated events, next
 //! to parsing the same bytes into a bare `serde_json::Value`; 1M events read
 //! from a file as JSON, GeoParquet and GeoPackage, and opened again from
-//! the event cache; and building the dataset's indexes for 1M.
+//! the event cache; and building the dataset's indexes for 1M, and placing
+//! 1M points in their regions.
 
 mod support;
 
@@ -80,6 +81,12 @@ fn load(c: &mut Criterion) {
     // The distance of every event to the border, on all cores.
     group.bench_function("border_km/1000000", |b| {
         b.iter(|| black_box(borderwatch::dataset::border_distances_km(&events, &bundled)))
+    });
+    // Placing each event in its region by its position, one after another:
+    // what the readers do for every record, on one core.
+    let positions: Vec<_> = events.events().iter().map(|e| e.position).collect();
+    group.bench_function("regions_assign/1000000", |b| {
+        b.iter(|| black_box(positions.iter().filter(|p| bundled.assign(**p).is_some()).count()))
     });
     group.bench_function("dataset/1000000", |b| {
         b.iter_batched(
