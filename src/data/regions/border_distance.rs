@@ -17,13 +17,11 @@
 
 use std::sync::OnceLock;
 
-use geo::indexed::IntervalTreeMultiPolygon;
-use geo::{
-    Buffer, Contains, Coord, Distance, Geodesic, Intersects, LineString, MapCoords, MultiPolygon, Point,
-    Rect, Simplify,
-};
+use geo::{Buffer, Coord, Distance, Geodesic, LineString, MapCoords, MultiPolygon, Point, Rect, Simplify};
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
+
+use super::index::ShapeLookup;
 
 use super::border::{BorderKind, BorderLayer};
 use super::context::{ContextKind, ContextLayer};
@@ -267,7 +265,7 @@ impl std::fmt::Debug for BorderIndex {
 pub struct BorderMeasure {
     layer: BorderLayer,
     index: OnceLock<BorderIndex>,
-    countries: Vec<(String, Rect<f64>, IntervalTreeMultiPolygon<f64>)>,
+    countries: Vec<(String, ShapeLookup)>,
 }
 
 impl BorderMeasure {
@@ -281,7 +279,7 @@ impl BorderMeasure {
                 .features
                 .iter()
                 .filter(|f| f.kind == ContextKind::Country)
-                .map(|f| (f.name.clone(), f.bounds, IntervalTreeMultiPolygon::new(&f.shape)))
+                .map(|f| (f.name.clone(), ShapeLookup::new(&f.shape, f.bounds)))
                 .collect(),
         }
     }
@@ -336,8 +334,8 @@ impl BorderMeasure {
     pub fn country_at(&self, point: Coord<f64>) -> Option<&str> {
         self.countries
             .iter()
-            .find(|(_, bounds, shape)| bounds.intersects(&point) && shape.contains(&point))
-            .map(|(name, _, _)| name.as_str())
+            .find(|(_, shape)| shape.contains(point))
+            .map(|(name, _)| name.as_str())
     }
 }
 
@@ -438,7 +436,7 @@ fn tangent_distance(point: Coord<f64>, start: Coord<f64>, end: Coord<f64>) -> (f
 mod tests {
     use super::*;
     use crate::data::regions::border::BorderLine;
-    use geo::{BoundingRect, MultiLineString, line_string};
+    use geo::{BoundingRect, Contains, MultiLineString, line_string};
 
     fn layer(lines: Vec<(BorderKind, MultiLineString<f64>)>) -> BorderLayer {
         BorderLayer {

@@ -8,12 +8,13 @@
 //! a tracked region (Ukraine, Kursk, Krasnodar, …) is tested first, so an
 //! event a metre inside Ukraine stays outside every Russian oblast.
 
-use geo::{Contains, Intersects};
-use geo::{Coord, Line, MultiPolygon, Rect, indexed::IntervalTreeMultiPolygon};
+use geo::Intersects;
+use geo::{Coord, Line, MultiPolygon, Rect};
 use rstar::RTree;
-
-use crate::geometry::{METRES_PER_DEGREE, bounds_union, nearest_to_origin};
 use rstar::primitives::GeomWithData;
+
+use super::index::ShapeLookup;
+use crate::geometry::{METRES_PER_DEGREE, bounds_union, nearest_to_origin};
 
 /// How far off a coast a point may be and still count as in its region, in
 /// metres: beyond the few hundred metres town centres and harbours are drawn
@@ -43,7 +44,7 @@ type Edge = GeomWithData<Line<f64>, Owner>;
 pub struct CoastIndex {
     edges: RTree<Edge>,
     /// Land that is not a tracked region, with its bounds.
-    other_land: Vec<(Rect<f64>, IntervalTreeMultiPolygon<f64>)>,
+    other_land: Vec<ShapeLookup>,
 }
 
 impl CoastIndex {
@@ -78,7 +79,7 @@ impl CoastIndex {
         for (shape, bounds) in other_land {
             if near.is_some_and(|near| near.intersects(&bounds)) {
                 push_edges(shape, Owner::Other, &mut edges);
-                land.push((bounds, IntervalTreeMultiPolygon::new(shape)));
+                land.push(ShapeLookup::new(shape, bounds));
             }
         }
         Self {
@@ -125,9 +126,7 @@ impl CoastIndex {
 
     /// Whether the point is on land that is not tracked.
     fn on_other_land(&self, point: Coord<f64>) -> bool {
-        self.other_land
-            .iter()
-            .any(|(bounds, land)| bounds.intersects(&point) && land.contains(&point))
+        self.other_land.iter().any(|land| land.contains(point))
     }
 }
 
