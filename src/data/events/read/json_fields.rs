@@ -1,6 +1,6 @@
 //! borderwatch's own JSON fields read straight from a record's bytes, strings
 //! borrowed from the input: an event object's members, a GeoJSON Feature's
-//! members and Point, and the `sources` list.
+//! members and Point (the `sources` list is read by [`super::json_sources`]).
 
 use std::borrow::Cow;
 
@@ -11,56 +11,11 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use super::fields::coordinate;
+use super::json_sources::SourcesField;
 use crate::data::events::draft::Draft;
 use crate::data::events::mapping::{FieldNames, Role};
 use crate::data::json::json_message;
 use crate::data::json::strings::{JsonId, JsonStr, StringList};
-
-/// A source as read: its name and link, borrowed when unescaped.
-type SourceItem<'a> = (Cow<'a, str>, Option<Cow<'a, str>>);
-
-/// `sources`: a list of `{name, url}` objects or plain strings (or one of them).
-pub fn read_sources<'a>(raw: &'a RawValue, warnings: &mut Vec<String>) -> Vec<SourceItem<'a>> {
-    /// A source given as an object.
-    #[derive(Deserialize)]
-    struct Object<'a> {
-        #[serde(borrow, default)]
-        name: Option<JsonStr<'a>>,
-        #[serde(borrow, default)]
-        url: Option<JsonStr<'a>>,
-    }
-    let items: Vec<&RawValue> = serde_json::from_str(raw.get()).unwrap_or_else(|_| vec![raw]);
-    let mut sources = Vec::with_capacity(items.len());
-    for (n, item) in items.into_iter().enumerate() {
-        // A name or an object, told apart by the first byte rather than by
-        // trying one then the other (which buffers every object and builds
-        // an error for each).
-        let text = item.get();
-        let source = match text.trim_start().as_bytes().first() {
-            Some(b'"') => serde_json::from_str::<JsonStr>(text)
-                .ok()
-                .filter(|name| name.non_blank().is_some())
-                .map(|name| (name.0, None)),
-            Some(b'{') => serde_json::from_str::<Object>(text)
-                .ok()
-                .and_then(|Object { name, url }| {
-                    let url = url.filter(|u| u.non_blank().is_some());
-                    match name.filter(|n| n.non_blank().is_some()) {
-                        Some(name) => Some((name.0, url.map(|u| u.0))),
-                        None => url.map(|url| (url.0.clone(), Some(url.0))),
-                    }
-                }),
-            _ => None,
-        };
-        match source {
-            Some(source) => sources.push(source),
-            None => warnings.push(format!(
-                "sources[{n}] is not a name or a {{\"name\", \"url\"}} object; ignored"
-            )),
-        }
-    }
-    sources
-}
 
 /// The position of a GeoJSON Point geometry.
 pub fn point_of(geometry: Option<&RawValue>) -> Result<Coord<f64>, String> {
@@ -238,7 +193,7 @@ pub struct RecordFields<'a> {
     pub precision: Option<JsonStr<'a>>,
     /// A string, or a number (ACLED's codes).
     pub date_precision: Option<JsonId<'a>>,
-    pub sources: Option<&'a RawValue>,
+    pub sources: Option<SourcesField<'a>>,
     pub extra: Vec<(String, Value)>,
     /// Which known fields were met (one bit each), to notice one given twice.
     pub seen: u16,
@@ -308,7 +263,7 @@ impl<'a> RecordFields<'a> {
             date_precision: self.date_precision.map(|t| t.0),
             sources: self
                 .sources
-                .map(|raw| read_sources(raw, warnings))
+                .map(|sources| sources.into_sources(warnings))
                 .unwrap_or_default(),
             extra: self.extra,
         }
@@ -441,43 +396,17 @@ impl<'de> DeserializeSeed<'de> for RecordSeed<'_> {
 mod tests {
     use super::*;
 
-    fn sources(json: &str) -> (Vec<(String, Option<String>)>, Vec<String>) {
-        let raw: &RawValue = serde_json::from_str(json).expect("JSON");
-        let mut warnings = Vec::new();
-        let read = read_sources(raw, &mut warnings)
-            .into_iter()
-            .map(|(name, url)| (name.into_owned(), url.map(Cow::into_owned)))
-            .collect();
-        (read, warnings)
-    }
-
     #[test]
-    fn sources_are_names_or_objects_and_anything_else_is_warned_about() {
-        let (read, warnings) = sources(
-            r#"[ "Castanet", {"name": "TASS", "url": "https://tass.ru/1", "lang": "ru"},
-                {"url": "https://x.org/a"}, ["Meduza", "https://meduza.io"], 7,
-                {"name": 3}, "  ", {"name": "Esc\"aped"}, null ]"#,
-        );
-        let owned = |name: &str, url: Option<&str>| (name.to_string(), url.map(str::to_string));
-        assert_eq!(
-            read,
-            [
-                owned("Castanet", None),
-                owned("TASS", Some("https://tass.ru/1")),
-                owned("https://x.org/a", Some("https://x.org/a")),
-                owned("Esc\"aped", None),
-            ]
-        );
-        let ignored: Vec<&str> = warnings
-            .iter()
-            .map(|w| w.split(']').next().unwrap_or_default())
-            .collect();
-        assert_eq!(
-            ignored,
-            ["sources[3", "sources[4", "sources[5", "sources[6", "sources[8"]
-        );
-        // One source on its own, not in a list.
-        assert_eq!(sources(r#" "Reuters" "#).0, [owned("Reuters", None)]);
-        assert_eq!(sources(r#"{"name": "AP"}"#).0, [owned("AP", None)]);
+    fn a_record_reads_on_past_sources_it_cannot_use() {
+        let record = r#"{"id": "x", "sources": [[{"name": "nested"}], {"name": ["A"]}, "B"],
+            "title": "After the sources", "lat": 50.5, "lon": 36.5}"#;
+        let fields: RecordFields = serde_json::from_str(record).expect("a record");
+        let mut warnings = Vec::new();
+        let draft = fields.into_draft(&mut warnings);
+        assert_eq!(draft.title.as_deref(), Some("After the sources"));
+        assert_eq!(draft.lat, Some(50.5));
+        let names: Vec<&str> = draft.sources.iter().map(|(name, _)| name.as_ref()).collect();
+        assert_eq!(names, ["B"]);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
     }
 }

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod json;
 mod json_fields;
 mod json_names;
+mod json_sources;
 pub mod preview;
 pub mod record;
 pub mod table;
