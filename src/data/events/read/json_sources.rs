@@ -42,8 +42,16 @@ impl<'de: 'a, 'a> Deserialize<'de> for SourcesField<'a> {
     }
 }
 
-/// The `sources` value: a list of items, or one item on its own.
+/// The `sources` value: a list of items, or one item on its own, read as
+/// [`SourceSeed`] reads an item.
 struct SourcesVisitor<'a>(PhantomData<&'a ()>);
+
+impl<'a> SourcesVisitor<'a> {
+    /// One item on its own.
+    fn one<E>(item: Result<Option<SourceItem<'a>>, E>) -> Result<SourcesField<'a>, E> {
+        item.map(|item| SourcesField(vec![item]))
+    }
+}
 
 impl<'de: 'a, 'a> Visitor<'de> for SourcesVisitor<'a> {
     type Value = SourcesField<'a>;
@@ -61,41 +69,41 @@ impl<'de: 'a, 'a> Visitor<'de> for SourcesVisitor<'a> {
     }
 
     fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Self::Value, M::Error> {
-        Ok(SourcesField(vec![SourceSeed(self.0).visit_map(map)?]))
+        Self::one(SourceSeed(self.0).visit_map(map))
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![named(JsonStr(Cow::Borrowed(v)))]))
+        Self::one(SourceSeed(self.0).visit_borrowed_str(v))
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![named(JsonStr(Cow::Owned(v.to_string())))]))
+        Self::one(SourceSeed(self.0).visit_str(v))
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![None]))
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Self::one(SourceSeed(self.0).visit_bool(v))
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![None]))
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Self::one(SourceSeed(self.0).visit_i64(v))
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![None]))
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Self::one(SourceSeed(self.0).visit_u64(v))
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![None]))
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Self::one(SourceSeed(self.0).visit_f64(v))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(SourcesField(vec![None]))
+        Self::one(SourceSeed(self.0).visit_unit())
     }
 }
 
 /// One item of `sources`: a name, or an object with a `name` and a `url`
 /// (strings or null, each given once; other members are ignored). Anything
-/// else is read past and gives `None`.
+/// else is read past as [`Member`] reads it, and gives `None`.
 struct SourceSeed<'a>(PhantomData<&'a ()>);
 
 impl<'de: 'a, 'a> DeserializeSeed<'de> for SourceSeed<'a> {
@@ -133,62 +141,70 @@ impl<'de: 'a, 'a> Visitor<'de> for SourceSeed<'a> {
         if !readable {
             return Ok(None);
         }
-        let text = |member: Option<Member<'a>>| match member {
-            Some(Member::Text(text)) => text.non_blank().is_some().then_some(text.0),
-            _ => None,
-        };
-        let url = text(url);
-        Ok(match text(name) {
+        let url = url.and_then(Member::non_blank);
+        Ok(match name.and_then(Member::non_blank) {
             Some(name) => Some((name, url)),
             None => url.map(|url| (url.clone(), Some(url))),
         })
     }
 
-    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-        while seq.next_element::<de::IgnoredAny>()?.is_some() {}
-        Ok(None)
+    fn visit_seq<S: SeqAccess<'de>>(self, seq: S) -> Result<Self::Value, S::Error> {
+        MemberVisitor(self.0).visit_seq(seq).map(Member::name_alone)
     }
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(named(JsonStr(Cow::Borrowed(v))))
+        MemberVisitor(self.0)
+            .visit_borrowed_str(v)
+            .map(Member::name_alone)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(named(JsonStr(Cow::Owned(v.to_string()))))
+        MemberVisitor(self.0).visit_str(v).map(Member::name_alone)
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        MemberVisitor(self.0).visit_bool(v).map(Member::name_alone)
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        MemberVisitor(self.0).visit_i64(v).map(Member::name_alone)
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        MemberVisitor(self.0).visit_u64(v).map(Member::name_alone)
     }
 
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(None)
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        MemberVisitor(self.0).visit_f64(v).map(Member::name_alone)
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
+        MemberVisitor(self.0).visit_unit().map(Member::name_alone)
     }
 }
 
-/// A source given as a name alone: none when blank.
-fn named(name: JsonStr<'_>) -> Option<SourceItem<'_>> {
-    name.non_blank().is_some().then_some((name.0, None))
-}
-
-/// A `name` or `url` member of a source object.
+/// A JSON value where a string is wanted: a `name` or `url` member of a
+/// source object, or a source given as a name alone.
 enum Member<'a> {
     Text(JsonStr<'a>),
     Null,
     /// Not a string (read past).
     Other,
+}
+
+impl<'a> Member<'a> {
+    /// The text, when it is a string that is not blank.
+    fn non_blank(self) -> Option<Cow<'a, str>> {
+        match self {
+            Member::Text(text) => text.non_blank().is_some().then_some(text.0),
+            Member::Null | Member::Other => None,
+        }
+    }
+
+    /// The source it names on its own, if it is a name.
+    fn name_alone(self) -> Option<SourceItem<'a>> {
+        self.non_blank().map(|name| (name, None))
+    }
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for Member<'a> {
