@@ -21,10 +21,9 @@ use geo::{Buffer, Coord, Distance, Geodesic, LineString, MapCoords, MultiPolygon
 use rstar::RTree;
 use rstar::primitives::{GeomWithData, Line};
 
-use super::index::ShapeLookup;
-
 use super::border::{BorderKind, BorderLayer};
 use super::context::{ContextKind, ContextLayer};
+use super::index::ShapeLookup;
 use crate::geometry::{METRES_PER_DEGREE, nearest_to_origin};
 
 /// How much further than the nearest chord a segment may be and still be the
