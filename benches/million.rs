@@ -274,7 +274,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         area: Some(area.clone()),
         ..EventFilter::default()
     };
-    let kinds: [(&str, [EventFilter; 2]); 6] = [
+    let kinds: [(&str, [EventFilter; 2]); 7] = [
         (
             "date",
             [
@@ -284,6 +284,8 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         ),
         ("category", [hide("drill"), hide("strike")]),
         ("text", [text("pontoon"), text("hospital")]),
+        // Words in most events' texts, as a search is while it is typed.
+        ("text_common", [text("near"), text("the")]),
         (
             "located",
             [located(EventFilter::default()), located(hide("drill"))],
