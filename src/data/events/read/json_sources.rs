@@ -277,6 +277,19 @@ mod tests {
         (read, warnings)
     }
 
+    /// A source as `sources` gives it.
+    fn owned(name: &str, url: Option<&str>) -> (String, Option<String>) {
+        (name.to_string(), url.map(str::to_string))
+    }
+
+    /// Where each warning is about (`sources[3`), up to its closing bracket.
+    fn warned_items(warnings: &[String]) -> Vec<&str> {
+        warnings
+            .iter()
+            .map(|w| w.split(']').next().unwrap_or_default())
+            .collect()
+    }
+
     #[test]
     fn sources_are_names_or_objects_and_anything_else_is_warned_about() {
         let (read, warnings) = sources(
@@ -284,7 +297,6 @@ mod tests {
                 {"url": "https://x.org/a"}, ["Meduza", "https://meduza.io"], 7,
                 {"name": 3}, "  ", {"name": "Esc\"aped"}, null ]"#,
         );
-        let owned = |name: &str, url: Option<&str>| (name.to_string(), url.map(str::to_string));
         assert_eq!(
             read,
             [
@@ -294,12 +306,8 @@ mod tests {
                 owned("Esc\"aped", None),
             ]
         );
-        let ignored: Vec<&str> = warnings
-            .iter()
-            .map(|w| w.split(']').next().unwrap_or_default())
-            .collect();
         assert_eq!(
-            ignored,
+            warned_items(&warnings),
             ["sources[3", "sources[4", "sources[5", "sources[6", "sources[8"]
         );
         // One source on its own, not in a list.
@@ -316,7 +324,6 @@ mod tests {
 
     #[test]
     fn a_source_object_needs_string_members_given_once() {
-        let owned = |name: &str, url: Option<&str>| (name.to_string(), url.map(str::to_string));
         let (read, warnings) = sources(
             r#"[ {"name": "A", "name": "B"}, {"name": null, "url": "https://u.org"},
                 {"url": 5, "name": "C"}, {"n\u0061me": "D", "url": " "},
@@ -331,12 +338,8 @@ mod tests {
                 owned("E", Some("https://e.org")),
             ]
         );
-        let ignored: Vec<&str> = warnings
-            .iter()
-            .map(|w| w.split(']').next().unwrap_or_default())
-            .collect();
         assert_eq!(
-            ignored,
+            warned_items(&warnings),
             [
                 "sources[0",
                 "sources[2",
