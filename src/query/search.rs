@@ -17,6 +17,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use memchr::memmem;
 use rayon::prelude::*;
@@ -94,26 +95,36 @@ impl SearchIndex {
     /// for) the events whose texts contain every whitespace-separated term
     /// of `query`, ignoring case.
     pub fn search(&self, events: &EventSet, query: &str) -> Vec<bool> {
-        self.hits(events.events(), query)
+        let never = AtomicBool::new(false);
+        self.search_until(events, query, &never)
+            .unwrap_or_else(|| vec![false; events.len()])
     }
 
-    fn hits(&self, events: &[Event], query: &str) -> Vec<bool> {
+    /// As [`Self::search`], unless `stop` is set before it is done: then
+    /// `None`, soon after (a search the user has typed past is dropped
+    /// between one run of texts and the next, not finished).
+    pub fn search_until(&self, events: &EventSet, query: &str, stop: &AtomicBool) -> Option<Vec<bool>> {
+        self.hits(events.events(), query, stop)
+    }
+
+    fn hits(&self, events: &[Event], query: &str, stop: &AtomicBool) -> Option<Vec<bool>> {
         if events.len() != self.len {
             // Other events than the index's: their own index, made now.
-            return Self::for_events(events).hits(events, query);
+            return Self::for_events(events).hits(events, query, stop);
         }
         let mut hits = vec![true; events.len()];
         for term in &query_terms(query) {
-            let found = self.find_term(events, term);
+            let found = self.find_term(events, term, stop)?;
             for (hit, found) in hits.iter_mut().zip(found) {
                 *hit &= found;
             }
         }
-        hits
+        Some(hits)
     }
 
-    /// Events containing `term` (already folded, not empty).
-    fn find_term(&self, events: &[Event], term: &String) -> Vec<bool> {
+    /// Events containing `term` (already folded, not empty); `None` when
+    /// `stop` is set first.
+    fn find_term(&self, events: &[Event], term: &String, stop: &AtomicBool) -> Option<Vec<bool>> {
         let terms = std::slice::from_ref(term);
         let mut found = vec![false; events.len()];
         let Some(probe) = Probe::choose(term) else {
@@ -122,7 +133,7 @@ impl SearchIndex {
                 .par_iter_mut()
                 .zip(events)
                 .for_each(|(found, event)| *found = event_matches(event, terms));
-            return found;
+            return Some(found).filter(|_| !stop.load(Ordering::Relaxed));
         };
         // Each run's events are anywhere in the set: the places where the
         // term is, found run by run, are sorted out by the events they are
@@ -138,6 +149,9 @@ impl SearchIndex {
             .fold(
                 || vec![Vec::new(); groups],
                 |mut by_group: Vec<Vec<(u32, u32)>>, run| {
+                    if stop.load(Ordering::Relaxed) {
+                        return by_group;
+                    }
                     for place in run.places(events, term, &probe) {
                         if let Some(group) = by_group.get_mut(place.0 as usize / CHECK_EVENTS) {
                             group.push(place);
@@ -155,6 +169,9 @@ impl SearchIndex {
                     all
                 },
             );
+        if stop.load(Ordering::Relaxed) {
+            return None;
+        }
         found
             .par_chunks_mut(CHECK_EVENTS)
             .zip(places)
@@ -180,7 +197,7 @@ impl SearchIndex {
         for (i, hit) in whole {
             found[i] = hit;
         }
-        found
+        Some(found)
     }
 }
 
@@ -605,6 +622,31 @@ mod tests {
         assert!(found.iter().all(|t| t.starts_with("needle")));
     }
 
+    #[test]
+    fn a_stopped_search_gives_nothing_and_an_unstopped_one_the_hits() {
+        let events = set(
+            r#"[{"id": "a", "title": "Drills near Pogonovo", "date": "2021-04-22", "lat": 51.5, "lon": 39.1},
+                {"id": "b", "title": "Shelling reported", "date": "2021-04-23", "lat": 50.6, "lon": 36.6}]"#,
+        );
+        let index = SearchIndex::new(&events);
+        let stopped = AtomicBool::new(true);
+        // A term the probe finds, one it cannot (no letter in it), and two terms.
+        for query in ["pogonovo", "...", "drills near"] {
+            assert_eq!(index.search_until(&events, query, &stopped), None, "{query}");
+        }
+        let ids = |hits: Vec<bool>| -> Vec<String> {
+            hits.iter()
+                .zip(events.events())
+                .filter(|(hit, _)| **hit)
+                .map(|(_, event)| event.id().to_string())
+                .collect()
+        };
+        let running = AtomicBool::new(false);
+        let hits = index.search_until(&events, "POGONOVO drills", &running);
+        assert_eq!(hits.map(ids), Some(vec!["a".to_string()]));
+        assert_eq!(ids(index.search(&events, "reported")), ["b"]);
+    }
+
     /// Pieces of awkward texts: both cases of Latin, Cyrillic and Greek
     /// letters, characters that lower-case to another length or to two
     /// (`İ`, the Kelvin sign, `Ⱥ`, `ẞ`), a combining dot, the separator byte.
@@ -694,7 +736,7 @@ mod tests {
                 for query in &queries {
                     let terms = query_terms(query);
                     let slow: Vec<bool> = events.iter().map(|e| event_matches(e, &terms)).collect();
-                    proptest::prop_assert_eq!(index.hits(events, query), slow, "{:?}", query);
+                    proptest::prop_assert_eq!(index.hits(events, query, &AtomicBool::new(false)), Some(slow), "{:?}", query);
                 }
             }
         }
