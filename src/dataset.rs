@@ -3,6 +3,7 @@
 //! (built on first use) the free-text index. Immutable: loading new files
 //! makes a new `Dataset`.
 
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex, OnceLock};
 
 use geo::Coord;
@@ -11,6 +12,7 @@ use crate::data::events::cache::CacheWrites;
 use crate::data::events::cache_spatial::SpatialOrder;
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
 use crate::geometry::area::{AreaTest, DrawnArea};
+use crate::query::search::query_terms;
 use crate::query::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, SearchIndex};
 use crate::spatial::EventIndex;
 
@@ -31,6 +33,8 @@ pub struct Dataset {
     search: OnceLock<SearchIndex>,
     /// The last free text searched, and the last drawn area, with the
     /// events each lets through.
+    /// Keyed by the search's terms ([`search_key`]): a space typed
+    /// between two words, or a capital, asks for the same hits.
     last_search: LastMask<String>,
     last_area: LastMask<DrawnArea>,
     border_km: OnceLock<Vec<f32>>,
@@ -129,6 +133,23 @@ impl<K: PartialEq + Clone> LastMask<K> {
             }
         }
     }
+
+    /// Whether the last mask is `key`'s.
+    fn holds(&self, key: &K) -> bool {
+        let last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        last.as_ref().is_some_and(|(made_for, _)| made_for == key)
+    }
+
+    /// Keeps `mask`, made elsewhere, as `key`'s.
+    fn keep(&self, key: K, mask: Vec<bool>) {
+        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *last = Some((key, Arc::new(mask)));
+    }
+}
+
+/// What a search is kept by: its terms, as they are looked for.
+fn search_key(text: &str) -> String {
+    query_terms(text).join(" ")
 }
 
 /// Where the map draws an event: one placed only to its region at the
@@ -351,11 +372,32 @@ impl Dataset {
         filter.compile(self.events.categories(), &self.regions)
     }
 
+    /// Whether [`Self::apply`] answers a filter with this search text
+    /// without searching: it has no terms, or the same terms as the last
+    /// search.
+    pub fn search_done(&self, text: &str) -> bool {
+        let key = search_key(text);
+        key.is_empty() || self.last_search.holds(&key)
+    }
+
+    /// The hits of a search for `text` (see [`SearchIndex::search_until`]),
+    /// made on the calling thread (waiting for the index if it is still
+    /// being built), or `None` once `stop` is set.
+    pub fn search_until(&self, text: &str, stop: &AtomicBool) -> Option<Vec<bool>> {
+        self.search_index().search_until(&self.events, text, stop)
+    }
+
+    /// Keeps `hits`, made by [`Self::search_until`] on another thread, as
+    /// the last search's, so that [`Self::apply`] takes them.
+    pub fn keep_search(&self, text: &str, hits: Vec<bool>) {
+        self.last_search.keep(search_key(text), hits);
+    }
+
     /// The events that pass `filter`, with their counts.
     pub fn apply(&self, filter: &EventFilter) -> FilteredEvents {
         let compiled = self.compile(filter);
         let hits = compiled.has_text().then(|| {
-            self.last_search.get(&filter.text, || {
+            self.last_search.get(&search_key(&filter.text), || {
                 self.search_index().search(&self.events, &filter.text)
             })
         });
