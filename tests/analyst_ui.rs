@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use borderwatch::BorderwatchApp;
 use borderwatch::query::EventFilter;
 use borderwatch::ui::session::{SESSION_KEY, Session, Theme};
-use common::{app_with_events, bundled_app, click_at, harness_for, screen_pos};
+use common::{app_with_events, bundled_app, click_at, harness_for, screen_pos, wait_until};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -69,6 +69,61 @@ fn typing_in_search_filters_map_lists_and_counts_and_clear_restores_everything()
     harness.run();
     assert_eq!(shown(&harness), total);
     assert_eq!(harness.state().filter(), &EventFilter::default());
+}
+
+#[test]
+fn a_search_of_many_events_runs_on_its_own_thread_and_the_last_filter_asked_for_wins() {
+    let mut app = bundled_app();
+    // The sample's 22 events take the path a million do (from 50 000).
+    app.search_in_background_from(0);
+    let mut harness = harness_for(app);
+    let total = shown(&harness);
+    harness.get_by_role(Role::TextInput).focus();
+    harness.run();
+    harness.get_by_role(Role::TextInput).type_text("weapons");
+    wait_until(&mut harness, 10, "the search for weapons", |app| !app.searching());
+    let weapons = mentioning(&harness, "weapons");
+    assert!(weapons >= 2 && weapons < total);
+    assert_eq!(shown(&harness), weapons);
+    assert_eq!(harness.state().filter().text, "weapons");
+    harness.get_by_label(&format!("showing {weapons} of {total} events"));
+
+    // Asked for while a search runs: the map keeps the last filter's
+    // events until the hits are in, and a region hidden meanwhile keeps
+    // the text typed.
+    let app = harness.state_mut();
+    app.set_filter(EventFilter {
+        text: "shoigu".into(),
+        ..app.wanted_filter().clone()
+    });
+    assert!(app.searching());
+    assert_eq!(app.filter().text, "weapons", "applied once its hits are in");
+    assert_eq!(app.filtered().len(), weapons);
+    let mut wanted = app.wanted_filter().clone();
+    wanted.toggle_region("rostov");
+    app.set_filter(wanted.clone());
+    assert_eq!(app.wanted_filter().text, "shoigu");
+    wait_until(&mut harness, 10, "the search for shoigu", |app| !app.searching());
+    assert_eq!(harness.state().filter(), &wanted);
+    let mut at_once = bundled_app();
+    at_once.set_filter(wanted.clone());
+    assert_eq!(harness.state().filtered().indices, at_once.filtered().indices);
+    assert!(
+        shown(&harness) < mentioning(&harness, "shoigu"),
+        "Rostov's hidden"
+    );
+
+    // Clear during a search: nothing waits, everything shows.
+    let app = harness.state_mut();
+    app.set_filter(EventFilter {
+        text: "drills".into(),
+        ..EventFilter::default()
+    });
+    assert!(app.searching());
+    app.set_filter(EventFilter::default());
+    assert!(!app.searching());
+    harness.run();
+    assert_eq!(shown(&harness), total);
 }
 
 #[test]

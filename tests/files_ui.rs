@@ -487,6 +487,56 @@ fn a_file_loaded_again_unchanged_comes_from_the_event_cache_and_the_status_bar_s
     );
 }
 
+#[test]
+fn a_reload_during_a_search_keeps_the_text_and_searches_the_new_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write(dir.path(), "events.json", TWO_EVENTS);
+    let mut app = BorderwatchApp::new(&StartupOptions {
+        events: vec![path],
+        ..StartupOptions::default()
+    });
+    // Two events take the path a million do (from 50 000).
+    app.search_in_background_from(0);
+    let mut harness = harness_for(app);
+    write(
+        dir.path(),
+        "events.json",
+        &TWO_EVENTS.replace("Drill near Rostov", "Drill near Kursk"),
+    );
+    let mut filter = harness.state().filter().clone();
+    filter.text = "kursk".into();
+    harness.state_mut().set_filter(filter.clone());
+    assert!(harness.state().searching(), "not applied before its hits are in");
+    assert_eq!(
+        harness.state().filtered().len(),
+        2,
+        "the last filter's events meanwhile"
+    );
+    // The reload is taken in by the next frame before the search's hits
+    // (of the old data, done by then): its filter goes to the new data,
+    // whose own search then runs.
+    let before: *const borderwatch::dataset::Dataset = harness.state().dataset();
+    harness.state_mut().reload();
+    std::thread::sleep(Duration::from_millis(500));
+    wait_until(&mut harness, 30, "the reload", |app| {
+        !app.is_loading() && !std::ptr::eq(app.dataset(), before)
+    });
+    assert_eq!(harness.state().wanted_filter(), &filter);
+    wait_until(&mut harness, 30, "the search of the new data", |app| {
+        !app.searching()
+    });
+    assert_eq!(harness.state().filter(), &filter);
+    let app = harness.state();
+    let shown: Vec<&str> = app
+        .filtered()
+        .indices
+        .iter()
+        .filter_map(|&i| app.dataset().events.get(i as usize))
+        .map(|e| e.id())
+        .collect();
+    assert_eq!(shown.len(), 2, "both mention Kursk now: {shown:?}");
+}
+
 /// Reloads every file and waits until the new data is shown (the load may
 /// start a frame later, so not loading alone does not say it is done).
 fn reload(harness: &mut Harness<'_, BorderwatchApp>, what: &str) {

@@ -25,6 +25,7 @@ use super::menus::MenuBar;
 use super::messages_window::MessagesWindow;
 use super::pictures::PlaybackExport;
 use super::place_search::PlaceSearch;
+use super::searching::BackgroundSearch;
 use super::selection::Selection;
 use super::session::Theme;
 use super::side_panel::SidePanel;
@@ -55,8 +56,11 @@ pub struct BorderwatchApp {
     pub(super) ctx: Option<egui::Context>,
     pub(super) layers: Arc<MapLayers>,
     pub(super) map: MapMemory,
+    /// The filter applied: what `filtered` holds.
     pub(super) filter: EventFilter,
     pub(super) filtered: FilteredEvents,
+    /// The search a filter asked for waits on, on its own thread.
+    pub(super) search: BackgroundSearch,
     /// Changes whenever `filtered` does, so caches built from it are rebuilt.
     pub(super) generation: u64,
     pub(super) selection: Selection,
@@ -194,6 +198,7 @@ impl BorderwatchApp {
             map: MapMemory::default(),
             filter,
             filtered,
+            search: BackgroundSearch::default(),
             generation: 1,
             selection: Selection::default(),
             hovered: None,
@@ -240,16 +245,6 @@ impl BorderwatchApp {
         &self.data.regions
     }
 
-    /// The events the filter shows.
-    pub fn filtered(&self) -> &FilteredEvents {
-        &self.filtered
-    }
-
-    /// The current filter.
-    pub fn filter(&self) -> &EventFilter {
-        &self.filter
-    }
-
     /// What the side panel is about.
     pub fn focus(&self) -> &Focus {
         self.selection.focus()
@@ -278,17 +273,6 @@ impl BorderwatchApp {
     /// What last happened (loaded, exported, failed), as the status bar says it.
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
-    }
-
-    /// Changes the filter; the map, lists and counts follow.
-    pub fn set_filter(&mut self, filter: EventFilter) {
-        if filter == self.filter {
-            return;
-        }
-        self.filter = filter;
-        self.filtered = self.data.apply(&self.filter);
-        self.generation += 1;
-        self.selection.drop_hidden_event(&self.data, &self.filtered);
     }
 
     /// Selects a region (or none), logging the change once as
@@ -335,7 +319,7 @@ impl BorderwatchApp {
             PanelIntent::CloseEvent => self.selection.close_event(&self.data),
             PanelIntent::OpenCluster(cluster) => self.open_cluster(&cluster),
             PanelIntent::ToggleCategory(name) => {
-                let mut filter = self.filter.clone();
+                let mut filter = self.wanted_filter().clone();
                 filter.toggle_category(&name, self.data.events.categories());
                 self.set_filter(filter);
             }
@@ -405,6 +389,7 @@ impl BorderwatchApp {
             self.ctx = Some(ui.ctx().clone());
         }
         self.poll_background(&ui.ctx().clone());
+        self.poll_search();
         self.build_indexes_once_drawn(ui.ctx());
         self.dropped_files(ui);
         if self.theme_pending {
@@ -425,16 +410,18 @@ impl BorderwatchApp {
             .show(ui, |ui| self.side_panel(ui));
         egui::CentralPanel::no_frame().show(ui, |ui| {
             egui::Panel::top("filter-bar").show(ui, |ui| {
+                let filter = self.search.pending().unwrap_or(&self.filter);
                 let places = self.place_search.found(
-                    &self.filter.text,
+                    &filter.text,
                     Gazetteer::bundled(),
                     &self.data.regions,
                     &self.data.context,
                 );
                 let intent = FilterBar {
                     data: &self.data,
-                    filter: &self.filter,
+                    filter,
                     filtered: &self.filtered,
+                    searching: self.search.pending().is_some(),
                     layers: &self.layers_shown,
                     choropleth: self.choropleth,
                     places,

@@ -27,7 +27,7 @@ impl BorderwatchApp {
     pub fn session(&self) -> Session {
         Session {
             view: self.map.view(),
-            filter: self.filter.clone(),
+            filter: self.wanted_filter().clone(),
             layers: self.layers_shown.clone(),
             choropleth: self.choropleth,
             theme: self.theme,

@@ -42,7 +42,7 @@ impl BorderwatchApp {
                 self.notice = Some(format!("filtering by the {} from {name}", area_text(&area)));
                 self.apply(PanelIntent::SetFilter(EventFilter {
                     area: Some(area),
-                    ..self.filter.clone()
+                    ..self.wanted_filter().clone()
                 }));
             }
             Err(error) => self.report_failure(vec![error.into()], "loading the area failed"),

@@ -27,10 +27,13 @@ pub fn search_id() -> egui::Id {
 pub struct FilterBar<'a> {
     /// The loaded data.
     pub data: &'a Dataset,
-    /// The current filter.
+    /// The filter asked for (waiting for its search when `searching`).
     pub filter: &'a EventFilter,
-    /// What it shows.
+    /// What the map shows: `filter`'s events, or the last filter's while
+    /// `filter` waits for its search.
     pub filtered: &'a FilteredEvents,
+    /// Whether a search runs for `filter`.
+    pub searching: bool,
     /// Layers drawn.
     pub layers: &'a LayerVisibility,
     /// Whether regions are coloured by count.
@@ -111,6 +114,11 @@ impl FilterBar<'_> {
                 };
                 if active {
                     label.on_hover_text(self.filter.describe());
+                }
+                if self.searching {
+                    ui.label("searching…")
+                        .on_hover_text("The map shows the last search's events until this one's are found");
+                    ui.spinner();
                 }
             });
         });

@@ -19,6 +19,7 @@ use crate::data::{Diagnostic, Location, Severity};
 use crate::dataset::Dataset;
 use crate::load::Sources;
 use crate::map::MapLayers;
+use crate::query::EventFilter;
 
 /// Logs a load's message at its severity: notes on how records were read
 /// or placed (thousands in a large file) only with `RUST_LOG=info`.
@@ -206,9 +207,18 @@ impl BorderwatchApp {
         self.layers = layers;
         self.undated = None;
         self.hovered = None;
+        // The filter asked for, but its search (if any) waits for its own
+        // thread, as a typed one does: a reload of many events with a
+        // search on does not hold the window for the search's index.
+        let wanted = self.search.cancel().unwrap_or_else(|| self.filter.clone());
+        self.filter = EventFilter {
+            text: String::new(),
+            ..wanted.clone()
+        };
         self.filtered = self.data.apply(&self.filter);
         self.generation += 1;
         self.selection.carry_over(&before, &self.data, &self.filtered);
+        self.set_filter(wanted);
     }
 
     /// Files dropped on the window open as File > Open would; files held

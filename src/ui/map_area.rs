@@ -73,7 +73,7 @@ impl BorderwatchApp {
         if let Some(area) = map.drawn {
             self.apply(PanelIntent::SetFilter(EventFilter {
                 area: Some(area),
-                ..self.filter.clone()
+                ..self.wanted_filter().clone()
             }));
         }
         let (rect, intent) = legend(

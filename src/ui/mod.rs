@@ -3,6 +3,7 @@
 
 mod about_window;
 mod app;
+mod app_filter;
 mod app_session;
 mod area_filter;
 pub mod background;
@@ -31,6 +32,7 @@ pub mod pictures;
 mod place_search;
 mod playback;
 mod playback_export;
+mod searching;
 mod selection;
 pub mod session;
 mod side_panel;

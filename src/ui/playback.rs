@@ -55,7 +55,7 @@ impl BorderwatchApp {
         self.set_filter(EventFilter {
             from_day,
             to_day,
-            ..self.filter.clone()
+            ..self.wanted_filter().clone()
         });
     }
 
