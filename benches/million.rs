@@ -236,9 +236,10 @@ fn hit_nothing_nearby(clusters: &[borderwatch::spatial::Cluster], viewport: &Vie
 }
 
 /// Switching between two filters of each kind, each change the app's path
-/// (`set_filter`: `Dataset::apply`, the selection checked); then the same with
-/// the frame that shows it, which rebuilds the markers (and, for all but
-/// dates, the timeline's histogram).
+/// (`set_filter`: `Dataset::apply`, the selection checked; a search waited
+/// for on its own thread); then the same with the frame that shows it, which
+/// rebuilds the markers (and, for all but dates, the timeline's histogram).
+/// For a search, also the frame drawn as the key is pressed (`key_frame`).
 fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchApp) {
     let hide = |name: &str| {
         let mut filter = EventFilter::default();
@@ -317,6 +318,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             // The first free-text filter builds the search index: once per load.
             let started = std::time::Instant::now();
             app.set_filter(filters[0].clone());
+            support::searched(app);
             eprintln!(
                 "filter text: the first (search index built) took {:?}",
                 started.elapsed()
@@ -330,6 +332,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             b.iter(|| {
                 flip ^= 1;
                 app.set_filter(filters[flip].clone());
+                support::searched(app);
                 assert_eq!(app.filtered().len(), expected[flip]);
             })
         });
@@ -337,12 +340,37 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
             b.iter(|| {
                 flip ^= 1;
                 app.set_filter(filters[flip].clone());
+                support::searched(app);
                 assert_eq!(app.filtered().len(), expected[flip]);
                 framed += 1;
                 support::frame(ctx, app, None)
             })
         });
+        if kind.starts_with("text") {
+            // The frame drawn as the key is pressed, the search running on
+            // its own thread meanwhile: what holds the window while typing.
+            group.bench_function(format!("{kind}/key_frame"), |b| {
+                b.iter_custom(|iters| {
+                    let mut drawing = std::time::Duration::ZERO;
+                    for _ in 0..iters {
+                        flip ^= 1;
+                        let started = std::time::Instant::now();
+                        app.set_filter(filters[flip].clone());
+                        support::frame(ctx, app, None);
+                        drawing += started.elapsed();
+                        support::searched(app);
+                        assert_eq!(app.filtered().len(), expected[flip]);
+                        // The frame the hits wake, before the next key.
+                        support::frame(ctx, app, None);
+                    }
+                    drawing
+                })
+            });
+        }
         group.finish();
+        // The frame showing the last filter's events (a key frame shows
+        // the one before).
+        support::frame(ctx, app, None);
         if framed > 0 {
             let drawn: u64 = app
                 .map_memory()

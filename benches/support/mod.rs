@@ -136,3 +136,11 @@ pub fn playback_step_bench(
     assert!(!app.is_playing());
     app.set_dates(None);
 }
+
+/// Waits for the search a filter change started on its own thread (from
+/// 50 000 events) and applies its filter, as the frame it wakes would.
+pub fn searched(app: &mut BorderwatchApp) {
+    while app.poll_search() {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+}
