@@ -73,6 +73,12 @@ impl FilterBar<'_> {
             {
                 intent = Some(PanelIntent::FlyToPlace(first.index));
             }
+            if self.searching {
+                // Beside the box, not the count: the bar is full at a million events.
+                ui.spinner().on_hover_text(
+                    "Searching… the map shows the last search's events until this one's are found",
+                );
+            }
             places_menu(ui, self.places, &mut intent);
             self.region_menu(ui, &mut intent);
             let mut located = self.filter.located_only;
@@ -115,11 +121,7 @@ impl FilterBar<'_> {
                 if active {
                     label.on_hover_text(self.filter.describe());
                 }
-                if self.searching {
-                    ui.label("searching…")
-                        .on_hover_text("The map shows the last search's events until this one's are found");
-                    ui.spinner();
-                }
+
             });
         });
         intent
