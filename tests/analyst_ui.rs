@@ -127,6 +127,20 @@ fn a_search_of_many_events_runs_on_its_own_thread_and_the_last_filter_asked_for_
 }
 
 #[test]
+fn a_bar_too_narrow_for_the_whole_count_shows_the_counts_alone() {
+    let mut harness = harness();
+    harness.get_by_label("showing 22 of 22 events");
+    // The side panel at its widest leaves the bar too little for the whole.
+    harness.set_size(egui::Vec2::new(1040.0, 800.0));
+    harness.run();
+    assert!(harness.query_by_label("showing 22 of 22 events").is_none());
+    harness.get_by_label("22 of 22");
+    harness.set_size(egui::Vec2::new(1280.0, 800.0));
+    harness.run();
+    harness.get_by_label("showing 22 of 22 events");
+}
+
+#[test]
 fn slash_focuses_search_and_space_plays_and_pauses() {
     let mut harness = harness();
     harness.key_press(egui::Key::Slash);

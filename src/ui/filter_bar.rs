@@ -108,11 +108,20 @@ impl FilterBar<'_> {
                 {
                     intent = Some(PanelIntent::SetFilter(EventFilter::default()));
                 }
-                let status = format!(
-                    "showing {} of {} events",
+                let counts = format!(
+                    "{} of {}",
                     group_thousands(self.filtered.len() as u64),
                     group_thousands(self.filtered.total as u64)
                 );
+                let status = format!("showing {counts} events");
+                // Only the counts when the whole does not fit (a million
+                // events, the Places button shown): it would cover the
+                // buttons to its left.
+                let wide = egui::WidgetText::from(RichText::new(&status).strong())
+                    .into_galley(ui, Some(egui::TextWrapMode::Extend), f32::INFINITY, egui::TextStyle::Body)
+                    .size()
+                    .x;
+                let status = if wide <= ui.available_width() { status } else { counts };
                 let label = if active {
                     ui.label(RichText::new(status).strong())
                 } else {
@@ -121,7 +130,6 @@ impl FilterBar<'_> {
                 if active {
                     label.on_hover_text(self.filter.describe());
                 }
-
             });
         });
         intent
