@@ -1,6 +1,7 @@
 //! Loading events: parse + validate + place in regions (`EventSetBuilder`,
 //! the app's and `check`'s path) for 10k, 100k and 1M generated events, next
-//! to parsing the same bytes into a bare `serde_json::Value`; 1M events read
+//! to parsing the same bytes into a bare `serde_json::Value` and to cutting
+//! them into records alone; 1M events read
 //! from a file as JSON, GeoParquet and GeoPackage, and opened again from
 //! the event cache; and building the dataset's indexes for 1M, and placing
 //! 1M points in their regions.
@@ -11,6 +12,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use borderwatch::data::events::EventCache;
+use borderwatch::data::json::RecordScanner;
 use borderwatch::data::{ContextLayer, EventSet, EventSetBuilder, RegionSet, Severity};
 use borderwatch::dataset::Dataset;
 use borderwatch::export::{ExportFormat, write_events_to_path};
@@ -54,6 +56,19 @@ fn load(c: &mut Criterion) {
                 let value = serde_json::from_slice::<serde_json::Value>(bytes).expect("valid JSON");
                 parse_runs.push(started.elapsed());
                 value
+            })
+        });
+        // The scanner alone, which cuts the file into records before they are
+        // parsed: part of "events" above, on the thread that reads the file.
+        group.bench_with_input(BenchmarkId::new("scan", count), &bytes, |b, bytes| {
+            b.iter(|| {
+                let mut scanner = RecordScanner::new("generated.json", bytes.as_slice());
+                let mut records = 0;
+                while let Some(block) = scanner.next_block().expect("valid JSON") {
+                    records += block.records.len();
+                }
+                assert_eq!(records as u64, count);
+                records
             })
         });
         if load_runs.is_empty() || parse_runs.is_empty() {
