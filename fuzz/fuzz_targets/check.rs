@@ -73,7 +73,7 @@ pub fn check_stream(
     file: &str,
     lines: &Lines,
     regions: &RegionSet,
-    read: impl FnOnce(ReadContext<'_>, &mut dyn FnMut(EventBatch)) -> Result<FileSummary, LoadError>,
+    read: impl FnOnce(ReadContext<'_>, &mut (dyn FnMut(EventBatch) + Send)) -> Result<FileSummary, LoadError>,
 ) -> Result<FileSummary, LoadError> {
     let mut categories = Categories::default();
     let mut events = 0usize;

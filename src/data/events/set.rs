@@ -264,7 +264,7 @@ impl<'r> EventSetBuilder<'r> {
     fn read_with(
         &mut self,
         progress: Option<&LoadProgress>,
-        read: impl FnOnce(ReadContext<'_>, &mut dyn FnMut(EventBatch)) -> Result<FileSummary, LoadError>,
+        read: impl FnOnce(ReadContext<'_>, &mut (dyn FnMut(EventBatch) + Send)) -> Result<FileSummary, LoadError>,
     ) -> Result<FileRead, LoadError> {
         // Categories met in a file that fails must not reach the legend.
         let mut categories = self.categories.clone();

@@ -29,7 +29,7 @@ pub fn read_event_stream<R: Read + Send>(
     file: &str,
     reader: R,
     context: ReadContext<'_>,
-    mut on_batch: impl FnMut(EventBatch),
+    mut on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     let ReadContext {
         regions,
@@ -47,6 +47,9 @@ pub fn read_event_stream<R: Read + Send>(
     let mut reported_bytes = 0;
     let mut file_messages = Vec::new();
     let mut next = scanner.next_block()?;
+    // The block parsed last, handed to `on_batch` while the next one is
+    // parsed: handed between two blocks, the cores waited for it.
+    let mut parsed: Option<EventBatch> = None;
     loop {
         if progress.is_some_and(LoadProgress::is_cancelled) {
             return Err(LoadError::new(Location::file(file), Problem::Cancelled));
@@ -74,10 +77,14 @@ pub fn read_event_stream<R: Read + Send>(
                 reader.insert(made)
             }
         };
-        // The next block is scanned while this one is parsed. A broken record
-        // here is reported before a broken stream after it, as in file order.
-        let (scanned, batch) =
-            rayon::join(|| scanner.next_block(), || read_block(reader, &block, categories));
+        // The next block is scanned while this one is parsed and the one
+        // before is handed out. A broken record here is reported before a
+        // broken stream after it, as in file order.
+        let previous = parsed.take();
+        let ((scanned, batch), ()) = rayon::join(
+            || rayon::join(|| scanner.next_block(), || read_block(reader, &block, categories)),
+            || previous.map_or((), &mut on_batch),
+        );
         let mut batch = batch?;
         if !file_messages.is_empty() {
             file_messages.append(&mut batch.messages);
@@ -90,8 +97,11 @@ pub fn read_event_stream<R: Read + Send>(
                 .records
                 .fetch_add(block.records.len() as u64, Ordering::Relaxed);
         }
-        on_batch(batch);
+        parsed = Some(batch);
         next = scanned?;
+    }
+    if let Some(last) = parsed {
+        on_batch(last);
     }
     let Some(container) = scanner.container() else {
         return Err(no_records_error(file, scanner.top_level()));

@@ -51,7 +51,7 @@ pub fn open_event_file(
 pub fn read_event_path(
     path: &Path,
     context: ReadContext<'_>,
-    on_batch: impl FnMut(EventBatch),
+    on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<(String, FileSummary), LoadError> {
     if let Some(format) = GisFormat::of(path) {
         let name = path.display().to_string();
@@ -78,7 +78,7 @@ pub fn read_any_event_stream<R: Read + Send>(
     file: &str,
     reader: R,
     context: ReadContext<'_>,
-    on_batch: impl FnMut(EventBatch),
+    on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = reader
@@ -98,7 +98,7 @@ fn read_decoded<R: Read + Send>(
     reader: R,
     context: ReadContext<'_>,
     note: Option<String>,
-    mut on_batch: impl FnMut(EventBatch),
+    mut on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     let mut reader = BufReader::with_capacity(1 << 16, reader);
     let head = reader
