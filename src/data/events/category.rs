@@ -48,9 +48,10 @@ impl EventCategory {
 
     /// The category with this file name, ignoring case.
     pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
         Self::ALL
             .into_iter()
-            .find(|c| c.name().eq_ignore_ascii_case(name.trim()))
+            .find(|c| c.name().eq_ignore_ascii_case(name))
     }
 }
 

@@ -271,9 +271,10 @@ impl DatePrecision {
 
     /// The precision with this name, ignoring case and surrounding space.
     pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
         Self::ALL
             .into_iter()
-            .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+            .find(|p| p.name().eq_ignore_ascii_case(name))
     }
 
     /// The first and last day (inclusive) of the span holding `day`.

@@ -61,7 +61,20 @@ pub struct Draft<'a> {
 
 /// Trimmed text, `None` when blank.
 pub fn non_blank<'s>(text: &'s Option<Cow<'_, str>>) -> Option<&'s str> {
-    text.as_deref().map(str::trim).filter(|t| !t.is_empty())
+    text.as_deref().map(trimmed).filter(|t| !t.is_empty())
+}
+
+/// `text` without whitespace at its ends, as [`str::trim`] gives it, but
+/// answered from two bytes when both ends are printable ASCII, as nearly
+/// every field's are: `trim` looks at a whole character at each end, and a
+/// million records' ten texts each took 3 % of a load.
+pub fn trimmed(text: &str) -> &str {
+    let printable = |byte: Option<&u8>| byte.is_some_and(|&byte| byte > b' ' && byte.is_ascii());
+    if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
+        text
+    } else {
+        text.trim()
+    }
 }
 
 /// What placing and numbering the events of one file needs.
@@ -179,7 +192,7 @@ impl<'a> RecordRules<'a> {
             actors: draft
                 .actors
                 .iter()
-                .map(|a| a.trim())
+                .map(|actor| trimmed(actor))
                 .filter(|a| !a.is_empty())
                 .collect(),
             sources: self.sources(&draft),
@@ -326,7 +339,7 @@ impl<'a> RecordRules<'a> {
     fn sources<'d>(&'d self, draft: &'d Draft<'_>) -> Vec<SourceRef<'d>> {
         let mut sources = Vec::with_capacity(draft.sources.len());
         for (name, url) in &draft.sources {
-            let name = name.trim();
+            let name = trimmed(name);
             if name.is_empty() {
                 continue;
             }
@@ -337,7 +350,7 @@ impl<'a> RecordRules<'a> {
                 })),
                 None => sources.push(SourceRef {
                     name,
-                    url: url.as_deref().map(str::trim).filter(|u| !u.is_empty()),
+                    url: url.as_deref().map(trimmed).filter(|u| !u.is_empty()),
                 }),
             }
         }
@@ -548,6 +561,13 @@ mod tests {
 
     fn rules(regions: &RegionSet) -> RecordRules<'_> {
         RecordRules::new("dir/file.json", regions, 2)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trimmed_is_trim(text in "[ \t\n\u{a0}\u{3000}\u{85}a-zé!~\u{7f}]{0,6}") {
+            proptest::prop_assert_eq!(trimmed(&text), text.trim());
+        }
     }
 
     #[test]

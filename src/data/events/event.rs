@@ -50,6 +50,7 @@ impl Precision {
 
     /// The precision with this name, ignoring case.
     pub fn from_name(name: &str) -> Option<Self> {
+        let name = name.trim();
         [
             Self::Exact,
             Self::Approximate,
@@ -58,7 +59,7 @@ impl Precision {
             Self::Gazetteer,
         ]
         .into_iter()
-        .find(|p| p.name().eq_ignore_ascii_case(name.trim()))
+        .find(|p| p.name().eq_ignore_ascii_case(name))
     }
 }
 
