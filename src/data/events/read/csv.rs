@@ -20,7 +20,7 @@ pub fn read_csv_stream<R: Read>(
     reader: R,
     delimiter: u8,
     context: ReadContext<'_>,
-    on_batch: impl FnMut(EventBatch),
+    on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     let mut csv = csv::ReaderBuilder::new()
         .flexible(true)

@@ -27,7 +27,7 @@ pub fn read_gis_events(
     file: &str,
     format: GisFormat,
     context: ReadContext<'_>,
-    mut on_batch: impl FnMut(EventBatch),
+    mut on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     let layer = context.mapping.layer.clone();
     let io = |e: std::io::Error| LoadError::new(Location::file(file), Problem::Io(e.to_string()));
@@ -70,7 +70,7 @@ fn read_groups(
     fields: &[String],
     next_group: NextGroup<'_>,
     context: ReadContext<'_>,
-    on_batch: &mut dyn FnMut(EventBatch),
+    on_batch: &mut (dyn FnMut(EventBatch) + Send),
 ) -> (Result<FileSummary, LoadError>, Vec<RowNote>) {
     let (header, point_columns) = header_of(fields);
     let mut rows = FeatureRows {
@@ -95,7 +95,7 @@ fn finish(
     mut messages: Vec<Diagnostic>,
     summary: FileSummary,
     file: &str,
-    mut on_batch: impl FnMut(EventBatch),
+    mut on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     if summary.records == 0 {
         messages.push(Diagnostic::warning(
@@ -198,7 +198,7 @@ fn read_streamed(
     + Send
     + 'static,
     context: ReadContext<'_>,
-    mut on_batch: impl FnMut(EventBatch),
+    mut on_batch: impl FnMut(EventBatch) + Send,
 ) -> Result<FileSummary, LoadError> {
     // One group waiting at most: memory stays at a few groups' rows.
     let (sender, receiver) = mpsc::sync_channel::<(FeatureTable, u64)>(1);

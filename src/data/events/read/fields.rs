@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use serde::de::{self, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::data::events::draft::Draft;
+use crate::data::events::draft::{self, Draft};
 use crate::data::events::mapping::{FieldNames, Role};
 use crate::data::json::strings::JsonStr;
 
@@ -92,9 +92,11 @@ fn raw_text(raw: &RawValue) -> Option<Cow<'_, str>> {
 /// The text trimmed, `None` when blank.
 pub fn trimmed(text: Cow<'_, str>) -> Option<Cow<'_, str>> {
     match text {
-        Cow::Borrowed(t) => Some(t.trim()).filter(|t| !t.is_empty()).map(Cow::Borrowed),
+        Cow::Borrowed(t) => Some(draft::trimmed(t))
+            .filter(|t| !t.is_empty())
+            .map(Cow::Borrowed),
         Cow::Owned(t) => {
-            let trimmed = t.trim();
+            let trimmed = draft::trimmed(&t);
             if trimmed.is_empty() {
                 None
             } else if trimmed.len() == t.len() {

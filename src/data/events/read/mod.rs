@@ -255,6 +255,48 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_several_batches_is_read_whole_and_in_order() {
+        // Three batches of rows (16 384 a batch), each handed out while the
+        // next is parsed; a bad row in the second; the file's note (its
+        // semicolons) with the first batch.
+        let rows = 40_000;
+        let mut csv = String::from("id;title;date;lat;lon\n");
+        for i in 0..rows {
+            let lat = if i == 20_000 { "north" } else { "50.6" };
+            csv.push_str(&format!("e{i};Event {i};2021-04-22;{lat};36.59\n"));
+        }
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let mut categories = Categories::default();
+        let mut events = Vec::new();
+        let mut batches = 0;
+        let mut notes = Vec::new();
+        let context = ReadContext {
+            regions: &regions,
+            file_index: 0,
+            categories: &mut categories,
+            progress: None,
+            mapping: &Default::default(),
+            catalog: None,
+        };
+        let summary = read_any_event_stream("big.csv", csv.as_bytes(), context, |batch| {
+            batches += 1;
+            let separated = batch.messages.iter().filter(|m| m.message.contains("separated"));
+            notes.extend(separated.map(|_| batches));
+            events.extend(batch.parts.into_iter().flatten());
+        })
+        .expect("loads");
+        assert!(batches >= 3, "{batches} batches");
+        assert_eq!((summary.records, summary.rejected), (rows, 1));
+        assert_eq!(events.len(), rows - 1);
+        for (at, event) in events.iter().enumerate() {
+            let i = if at < 20_000 { at } else { at + 1 };
+            assert_eq!(event.id(), format!("e{i}"));
+            assert_eq!(event.origin.line as usize, i + 2);
+        }
+        assert_eq!(notes, [1], "the batches the note came with");
+    }
+
+    #[test]
     fn the_first_byte_decides_for_other_names() {
         let json = br#"[{"title": "t", "date": "2021-04-22", "lat": 50.6, "lon": 36.59}]"#;
         let (_, summary) = read("events.txt", json).expect("JSON");
