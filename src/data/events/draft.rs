@@ -66,8 +66,8 @@ pub fn non_blank<'s>(text: &'s Option<Cow<'_, str>>) -> Option<&'s str> {
 
 /// `text` without whitespace at its ends, as [`str::trim`] gives it, but
 /// answered from two bytes when both ends are printable ASCII, as nearly
-/// every field's are: `trim` looks at a whole character at each end, and a
-/// million records' ten texts each took 3 % of a load.
+/// every field's are: `trim` decodes a whole character at each end, and
+/// trimming a million records' texts took 3 % of a load.
 pub fn trimmed(text: &str) -> &str {
     let printable = |byte: Option<&u8>| byte.is_some_and(|&byte| byte > b' ' && byte.is_ascii());
     if printable(text.as_bytes().first()) && printable(text.as_bytes().last()) {
