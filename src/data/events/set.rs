@@ -276,6 +276,10 @@ impl<'r> EventSetBuilder<'r> {
         let mut events: Vec<Event> = Vec::new();
         let mut hashes: Vec<u128> = Vec::new();
         let mut messages = Vec::new();
+        // The file's size, once it is opened: the bytes expected in all
+        // grow by it.
+        let expected_before = progress.map(LoadProgress::total_bytes);
+        let mut estimate = FileEstimate::default();
         let result = read(
             ReadContext {
                 regions: self.regions,
@@ -286,6 +290,19 @@ impl<'r> EventSetBuilder<'r> {
                 catalog: self.catalog.clone(),
             },
             &mut |batch: EventBatch| {
+                let file_bytes = progress
+                    .zip(expected_before)
+                    .map(|(progress, before)| progress.total_bytes().saturating_sub(before));
+                let coming = batch.parts.iter().map(Vec::len).sum::<usize>();
+                if let Some(expected) = estimate.events(file_bytes, batch.bytes, coming) {
+                    // At 10M events each doubling of the list copied
+                    // gigabytes into fresh pages on one thread, while the
+                    // read waited. What is reserved and never written is
+                    // never resident. Room the system will not give is
+                    // not needed: the list grows as before.
+                    let _ = events.try_reserve(expected.saturating_sub(events.len()));
+                    let _ = hashes.try_reserve(expected.saturating_sub(hashes.len()));
+                }
                 for part in batch.parts {
                     events.extend(part);
                 }
@@ -435,9 +452,52 @@ impl<'r> EventSetBuilder<'r> {
     }
 }
 
+/// How many events a file being read will hold, judged once from its
+/// first batch that says how many of the file's bytes its records took.
+#[derive(Default)]
+struct FileEstimate {
+    judged: bool,
+}
+
+impl FileEstimate {
+    /// The events to make room for, the first time a batch of `events`
+    /// events from `bytes` of a file of `file_bytes` tells: a twentieth
+    /// more than the batch's rate gives, as records vary in length. `None`
+    /// after that, or when the reader or the progress does not know.
+    fn events(&mut self, file_bytes: Option<u64>, bytes: u64, events: usize) -> Option<usize> {
+        let file_bytes = file_bytes.filter(|&size| size >= bytes)?;
+        if self.judged || bytes == 0 || events == 0 {
+            return None;
+        }
+        self.judged = true;
+        let rate = events as f64 / bytes as f64;
+        // No record takes fewer than two bytes (`{}` and a comma).
+        let most = file_bytes / 2;
+        Some((file_bytes as f64 * rate * 1.05).min(most as f64) as usize)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_files_events_are_judged_once_from_its_first_batch_that_tells() {
+        let mut estimate = FileEstimate::default();
+        // Not told: no bytes, no events, no file size, or a batch larger
+        // than the file (another file's size).
+        assert_eq!(estimate.events(Some(1000), 0, 10), None);
+        assert_eq!(estimate.events(Some(1000), 100, 0), None);
+        assert_eq!(estimate.events(None, 100, 10), None);
+        assert_eq!(estimate.events(Some(50), 100, 10), None);
+        // 10 events in 100 bytes of a 10 000-byte file: 1 000, and a
+        // twentieth more.
+        assert_eq!(estimate.events(Some(10_000), 100, 10), Some(1050));
+        assert_eq!(estimate.events(Some(10_000), 100, 10), None, "once");
+        // Never more than a record every two bytes.
+        let mut tiny = FileEstimate::default();
+        assert_eq!(tiny.events(Some(10_000), 10, 10), Some(5000));
+    }
 
     fn regions() -> RegionSet {
         RegionSet::bundled().expect("bundled regions")

@@ -93,6 +93,10 @@ pub struct EventBatch {
     pub messages: Vec<Diagnostic>,
     /// How many records were rejected.
     pub rejected: usize,
+    /// The bytes of the file its records took, when the reader knows them
+    /// (0 otherwise): with the file's size, how many events the whole file
+    /// will hold.
+    pub bytes: u64,
 }
 
 impl EventBatch {

@@ -86,6 +86,7 @@ pub fn read_event_stream<R: Read + Send>(
             || previous.map_or((), &mut on_batch),
         );
         let mut batch = batch?;
+        batch.bytes = block.bytes.len() as u64;
         if !file_messages.is_empty() {
             file_messages.append(&mut batch.messages);
             batch.messages = std::mem::take(&mut file_messages);
@@ -464,6 +465,7 @@ mod tests {
         let mut categories = Categories::default();
         let mut events = Vec::new();
         let mut batches = 0;
+        let mut bytes = 0;
         read_event_stream(
             "big.json",
             text.as_bytes(),
@@ -477,11 +479,15 @@ mod tests {
             },
             |batch| {
                 batches += 1;
+                bytes += batch.bytes;
                 events.extend(batch.parts.into_iter().flatten());
             },
         )
         .expect("loads");
         assert!(batches >= 2, "{batches}");
+        // Each batch says how many of the file's bytes its records took:
+        // all but the brackets around them and the line feeds after.
+        assert!(text.len() as u64 - bytes <= 4, "{bytes} of {}", text.len());
         assert_eq!(events.len(), 30_000);
         for (i, event) in events.iter().enumerate() {
             assert_eq!(event.id(), format!("e{i}"));
