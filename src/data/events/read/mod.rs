@@ -217,10 +217,14 @@ mod tests {
     use super::*;
     use crate::data::{Categories, Container, Event, RegionSet};
 
-    fn read(name: &str, bytes: &[u8]) -> Result<(Vec<Event>, FileSummary), LoadError> {
+    /// Reads `bytes` as the file `name`, handing each batch to `on_batch`.
+    fn read_batches(
+        name: &str,
+        bytes: &[u8],
+        on_batch: impl FnMut(EventBatch) + Send,
+    ) -> Result<FileSummary, LoadError> {
         let regions = RegionSet::bundled().expect("bundled regions");
         let mut categories = Categories::default();
-        let mut events = Vec::new();
         let context = ReadContext {
             regions: &regions,
             file_index: 0,
@@ -229,7 +233,12 @@ mod tests {
             mapping: &Default::default(),
             catalog: None,
         };
-        let summary = read_any_event_stream(name, bytes, context, |batch| {
+        read_any_event_stream(name, bytes, context, on_batch)
+    }
+
+    fn read(name: &str, bytes: &[u8]) -> Result<(Vec<Event>, FileSummary), LoadError> {
+        let mut events = Vec::new();
+        let summary = read_batches(name, bytes, |batch| {
             events.extend(batch.parts.into_iter().flatten());
         })?;
         Ok((events, summary))
@@ -265,20 +274,10 @@ mod tests {
             let lat = if i == 20_000 { "north" } else { "50.6" };
             csv.push_str(&format!("e{i};Event {i};2021-04-22;{lat};36.59\n"));
         }
-        let regions = RegionSet::bundled().expect("bundled regions");
-        let mut categories = Categories::default();
         let mut events = Vec::new();
         let mut batches = 0;
         let mut notes = Vec::new();
-        let context = ReadContext {
-            regions: &regions,
-            file_index: 0,
-            categories: &mut categories,
-            progress: None,
-            mapping: &Default::default(),
-            catalog: None,
-        };
-        let summary = read_any_event_stream("big.csv", csv.as_bytes(), context, |batch| {
+        let summary = read_batches("big.csv", csv.as_bytes(), |batch| {
             batches += 1;
             let separated = batch.messages.iter().filter(|m| m.message.contains("separated"));
             notes.extend(separated.map(|_| batches));

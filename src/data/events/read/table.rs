@@ -131,7 +131,7 @@ pub fn read_table_stream(
         }
         records += rows.len();
         let previous = parsed.take();
-        let mut batch = EventBatch::messages(Vec::new());
+        let mut batch = EventBatch::default();
         let next = rayon::in_place_scope(|scope| {
             scope.spawn(|_| {
                 batch = read_rows(
