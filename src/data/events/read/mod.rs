@@ -277,8 +277,10 @@ mod tests {
         let mut events = Vec::new();
         let mut batches = 0;
         let mut notes = Vec::new();
+        let mut bytes = Vec::new();
         let summary = read_batches("big.csv", csv.as_bytes(), |batch| {
             batches += 1;
+            bytes.push(batch.bytes);
             let separated = batch.messages.iter().filter(|m| m.message.contains("separated"));
             notes.extend(separated.map(|_| batches));
             events.extend(batch.parts.into_iter().flatten());
@@ -293,6 +295,12 @@ mod tests {
             assert_eq!(event.origin.line as usize, i + 2);
         }
         assert_eq!(notes, [1], "the batches the note came with");
+        // Each batch tells the bytes its rows took: all the file's but the
+        // header's, the first batch's those of its 16 384 rows.
+        let header = csv.find('\n').map_or(0, |end| end + 1) as u64;
+        assert_eq!(bytes.iter().sum::<u64>(), csv.len() as u64 - header);
+        let first_rows: usize = csv.lines().skip(1).take(16_384).map(|line| line.len() + 1).sum();
+        assert_eq!(bytes.first(), Some(&(first_rows as u64)));
     }
 
     #[test]

@@ -94,7 +94,13 @@ pub fn read_table_stream(
     }
     let columns = column_indices(header.iter());
     let mut reported = 0u64;
+    let mut rows_at = source.bytes_read();
     let mut rows = source.next_rows(0)?;
+    // The bytes `rows` took, for the batch made of them: with the file's
+    // size, how many events the file holds (a source that counts its
+    // bytes a group at a time gives them all to the group's first rows,
+    // which only makes the file look smaller).
+    let mut rows_bytes = source.bytes_read().saturating_sub(rows_at);
     let (flavour, rules, mut file_messages) = file_rules(
         TableFile {
             file,
@@ -150,8 +156,10 @@ pub fn read_table_stream(
                 }
             });
             // The source need not be `Send`: it is read on this thread.
+            rows_at = source.bytes_read();
             source.next_rows(records)
         });
+        batch.bytes = std::mem::replace(&mut rows_bytes, source.bytes_read().saturating_sub(rows_at));
         if !file_messages.is_empty() {
             file_messages.append(&mut batch.messages);
             batch.messages = std::mem::take(&mut file_messages);
