@@ -347,6 +347,12 @@ impl FieldNames {
         }
     }
 
+    /// Each field with a meaning and its role, as resolved (a role's field
+    /// is the first given it, as [`Self::key`] says).
+    pub fn fields(&self) -> impl Iterator<Item = (&str, Role)> {
+        self.roles.iter().map(|(key, role)| (&**key, *role))
+    }
+
     /// The field that holds `role`.
     pub fn key(&self, role: Role) -> Option<&str> {
         self.roles.iter().find(|(_, r)| *r == role).map(|(k, _)| &**k)

@@ -23,6 +23,23 @@ pub trait Fields {
     fn first(&self, names: &[&str]) -> Option<Cow<'_, str>> {
         names.iter().find_map(|name| self.text(name))
     }
+
+    /// The text of the field that holds `role`, as `names` say.
+    fn role_text(&self, names: &FieldNames, role: Role) -> Option<Cow<'_, str>> {
+        names.key(role).and_then(|key| self.text(key))
+    }
+
+    /// The fields with text that `names` give no role, or the role of
+    /// further fields (`other_fields`), in order, with that role.
+    fn unread(&self, names: &FieldNames) -> Vec<(&str, Cow<'_, str>, Option<Role>)> {
+        self.all()
+            .into_iter()
+            .filter_map(|(name, text)| {
+                let role = names.role(name);
+                matches!(role, None | Some(Role::OtherFields)).then_some((name, text, role))
+            })
+            .collect()
+    }
 }
 
 /// A flat JSON object's members, values kept raw until asked for.
@@ -144,13 +161,10 @@ pub fn coordinate(text: &str) -> Option<f64> {
 /// `names` says it means: `actors` and `sources` are `;`-separated,
 /// `source_urls` gives the sources' links in the same order, `other_fields`
 /// a JSON object of further fields; any other field is kept as text.
-pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<String>) -> Draft<'static> {
-    let text = |role: Role| {
-        names
-            .key(role)
-            .and_then(|key| fields.text(key))
-            .map(|t| Cow::Owned(t.into_owned()))
-    };
+pub fn mapped_draft<'f>(fields: &'f dyn Fields, names: &FieldNames, warnings: &mut Vec<String>) -> Draft<'f> {
+    // Borrowed from the record where it holds them as written: a copy of
+    // every field of every row cost more than the rest of the row's parse.
+    let text = |role: Role| fields.role_text(names, role);
     let mut problems = Vec::new();
     let mut number = |role: Role| -> Option<f64> {
         let value = text(role)?;
@@ -167,20 +181,19 @@ pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<
     };
     let lat = number(Role::Lat);
     let lon = number(Role::Lon);
-    let list = |role: Role| -> Vec<String> {
-        text(role)
-            .map(|t| t.split(';').map(|s| s.trim().to_string()).collect())
-            .unwrap_or_default()
+    let list = |role: Role| -> Vec<Cow<'f, str>> {
+        match text(role) {
+            Some(Cow::Borrowed(t)) => t.split(';').map(|s| Cow::Borrowed(s.trim())).collect(),
+            Some(Cow::Owned(t)) => t.split(';').map(|s| Cow::Owned(s.trim().to_string())).collect(),
+            None => Vec::new(),
+        }
     };
     let source_names = list(Role::Sources);
     let urls = list(Role::SourceUrls);
     let sources = source_names
         .into_iter()
         .enumerate()
-        .map(|(n, name)| {
-            let url = urls.get(n).filter(|u| !u.is_empty()).cloned().map(Cow::Owned);
-            (Cow::Owned(name), url)
-        })
+        .map(|(n, name)| (name, urls.get(n).filter(|u| !u.is_empty()).cloned()))
         .collect();
     let mut extra: Vec<(String, serde_json::Value)> = Vec::new();
     let mut other_fields_read = false;
@@ -193,13 +206,9 @@ pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<
             Err(_) => warnings.push("\"other_fields\" is not a JSON object; kept as text".into()),
         }
     }
-    for (name, value) in fields.all() {
-        match names.role(name) {
-            None => extra.push((name.to_string(), serde_json::Value::String(value.into_owned()))),
-            Some(Role::OtherFields) if !other_fields_read => {
-                extra.push((name.to_string(), serde_json::Value::String(value.into_owned())));
-            }
-            Some(_) => {}
+    for (name, value, role) in fields.unread(names) {
+        if role.is_none() || !other_fields_read {
+            extra.push((name.to_string(), serde_json::Value::String(value.into_owned())));
         }
     }
     Draft {
@@ -213,7 +222,7 @@ pub fn mapped_draft(fields: &dyn Fields, names: &FieldNames, warnings: &mut Vec<
         place: text(Role::Place),
         region: text(Role::Region),
         description: text(Role::Description),
-        actors: list(Role::Actors).into_iter().map(Cow::Owned).collect(),
+        actors: list(Role::Actors),
         troops: text(Role::Troops),
         precision: text(Role::Precision),
         date_precision: text(Role::DatePrecision),

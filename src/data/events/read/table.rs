@@ -47,15 +47,31 @@ pub struct Table<'s> {
 
 /// A row under its header.
 pub struct Row<'a> {
-    columns: &'a Columns,
+    layout: &'a Layout,
     header: &'a csv::StringRecord,
     record: &'a csv::StringRecord,
 }
 
 impl Fields for Row<'_> {
     fn text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
-        let index = *self.columns.get(name)?;
+        let index = *self.layout.columns.get(name)?;
         trimmed(self.record.get(index)?.into())
+    }
+
+    fn role_text(&self, _names: &FieldNames, role: Role) -> Option<std::borrow::Cow<'_, str>> {
+        let index = self.layout.column(role)?;
+        trimmed(self.record.get(index)?.into())
+    }
+
+    fn unread(&self, _names: &FieldNames) -> Vec<(&str, std::borrow::Cow<'_, str>, Option<Role>)> {
+        self.layout
+            .unread
+            .iter()
+            .filter_map(|&(index, role)| {
+                let name = draft::trimmed(self.header.get(index)?);
+                Some((name, trimmed(self.record.get(index)?.into())?, role))
+            })
+            .collect()
     }
 
     fn all(&self) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
@@ -334,8 +350,8 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
         header,
         container,
     } = read;
-    let columns = column_indices(header.iter());
-    let columns = &columns;
+    let layout = Layout::new(header, rules.names());
+    let layout = &layout;
     let outputs: Vec<TaskOutput> = rows
         .par_chunks(ROWS_PER_TASK)
         .map(|chunk| {
@@ -346,7 +362,7 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
                     if *line > 0 { at.at(*line as usize, 1) } else { at }
                 };
                 let row = Row {
-                    columns,
+                    layout,
                     header,
                     record,
                 };
@@ -388,11 +404,61 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
 }
 
 /// Each column's index by its trimmed name; a name given twice is the first.
-/// Each column's index by its name, looked up for every field of every row.
 /// Hashed with foldhash: SipHash, the standard map's, resists keys chosen to
 /// collide, which a header of a few dozen names has no need of, and took
-/// 5 % of reading a 1M-row CSV file.
+/// 5 % of reading a 1M-row CSV file when every field was looked up by name.
 type Columns = HashMap<String, usize, foldhash::fast::RandomState>;
+
+/// What a table's columns are, worked out once from its header and the
+/// roles its fields were given: each field of each row looked up by its
+/// name, and each of its columns asked for its role, took a fifth of
+/// reading a 1M-row CSV file.
+struct Layout {
+    /// Each column by name (ACLED's fields are read by name).
+    columns: Columns,
+    /// The column of each role that has one.
+    roles: Vec<(Role, usize)>,
+    /// The columns with no role, or the role of further fields
+    /// (`other_fields`), in order: kept with the event.
+    unread: Vec<(usize, Option<Role>)>,
+}
+
+impl Layout {
+    fn new(header: &csv::StringRecord, names: &FieldNames) -> Self {
+        let columns = column_indices(header.iter());
+        let mut roles: Vec<(Role, usize)> = Vec::new();
+        for (key, role) in names.fields() {
+            // A role's field is the first given it; a column's the first of its name.
+            if roles.iter().all(|(r, _)| *r != role)
+                && names.key(role) == Some(key)
+                && let Some(&index) = columns.get(key)
+            {
+                roles.push((role, index));
+            }
+        }
+        let unread = header
+            .iter()
+            .enumerate()
+            .filter_map(|(index, name)| {
+                let role = names.role(draft::trimmed(name));
+                matches!(role, None | Some(Role::OtherFields)).then_some((index, role))
+            })
+            .collect();
+        Self {
+            columns,
+            roles,
+            unread,
+        }
+    }
+
+    /// The column that holds `role`.
+    fn column(&self, role: Role) -> Option<usize> {
+        self.roles
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|&(_, index)| index)
+    }
+}
 
 fn column_indices<'a>(names: impl Iterator<Item = &'a str>) -> Columns {
     let mut columns = Columns::default();
@@ -400,4 +466,113 @@ fn column_indices<'a>(names: impl Iterator<Item = &'a str>) -> Columns {
         columns.entry(name.trim().to_string()).or_insert(i);
     }
     columns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row seen only through its fields by name: the trait's own way to
+    /// its roles and unread fields.
+    struct ByName<'a>(&'a Row<'a>);
+
+    impl Fields for ByName<'_> {
+        fn text(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+            self.0.text(name)
+        }
+
+        fn all(&self) -> Vec<(&str, std::borrow::Cow<'_, str>)> {
+            self.0.all()
+        }
+    }
+
+    const ROLES: [Role; 18] = [
+        Role::Id,
+        Role::Title,
+        Role::Date,
+        Role::EndDate,
+        Role::Category,
+        Role::Lat,
+        Role::Lon,
+        Role::Place,
+        Role::Region,
+        Role::Description,
+        Role::Actors,
+        Role::Troops,
+        Role::Precision,
+        Role::DatePrecision,
+        Role::Sources,
+        Role::SourceUrls,
+        Role::OtherFields,
+        Role::Derived,
+    ];
+
+    #[test]
+    fn a_rows_fields_by_column_are_its_fields_by_name() {
+        // Names padded and given twice, a column of no role, one with no
+        // name; rows shorter and longer than the header, fields blank.
+        let header = csv::StringRecord::from(vec![
+            " id",
+            "title ",
+            "date",
+            "lat",
+            "lon",
+            "colour",
+            "sources",
+            "source_urls",
+            "other_fields",
+            "title",
+            "notes",
+            "",
+            "region_id",
+            "lat",
+        ]);
+        let rows = [
+            vec![
+                "a",
+                " Order ",
+                "2014-05-19",
+                "47.2",
+                "39.7",
+                "red",
+                "One; Two",
+                "https://x;",
+                r#"{"n": 1}"#,
+                "Second",
+                "  ",
+                "z",
+                "rostov",
+                "48",
+            ],
+            vec!["b", "", "2014-05-19"],
+            vec![
+                "c", "t", "d", "1", "2", "blue", "", "", "not json", "t2", "n", "", "", "", "beyond",
+            ],
+        ];
+        let mapped = ColumnMapping {
+            fields: ColumnMapping::parse_map("title=notes,lat=lon,lon=lat").expect("mapping"),
+            ..ColumnMapping::default()
+        };
+        for mapping in [ColumnMapping::default(), mapped] {
+            let keys: Vec<&str> = header.iter().map(str::trim).collect();
+            let names = FieldNames::resolve(&keys, |_| None, &mapping).expect("names");
+            let layout = Layout::new(&header, &names);
+            for record in &rows {
+                let record = csv::StringRecord::from(record.clone());
+                let row = Row {
+                    layout: &layout,
+                    header: &header,
+                    record: &record,
+                };
+                for role in ROLES {
+                    assert_eq!(
+                        row.role_text(&names, role),
+                        ByName(&row).role_text(&names, role),
+                        "{role:?} of {record:?}"
+                    );
+                }
+                assert_eq!(row.unread(&names), ByName(&row).unread(&names), "{record:?}");
+            }
+        }
+    }
 }
