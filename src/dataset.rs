@@ -292,7 +292,7 @@ impl Dataset {
             items: vec![
                 ("events: fixed fields", fixed),
                 ("events: texts", texts),
-                ("events: other fields (estimated)", extra),
+                ("events: other fields", extra),
                 ("filter columns", self.columns.heap_bytes()),
                 ("spatial index", self.index.heap_bytes()),
                 (

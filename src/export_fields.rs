@@ -49,8 +49,8 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
         properties.insert("sources".into(), Value::Array(sources));
     }
     if let Some(extra) = &event.extra {
-        for (key, value) in extra.iter() {
-            properties.entry(key.clone()).or_insert_with(|| value.clone());
+        for (key, value) in extra.map() {
+            properties.entry(key).or_insert(value);
         }
     }
     properties
@@ -125,7 +125,7 @@ pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [Str
     let other = event
         .extra
         .as_ref()
-        .map(|extra| Value::Object((**extra).clone()).to_string())
+        .map(|extra| extra.json().to_string())
         .unwrap_or_default();
     let [
         (_, region_id),

@@ -58,7 +58,7 @@ fn an_acled_csv_export_maps_every_column() {
             .description()
             .is_some_and(|d| d.starts_with("On 16 May 2025, a drone hit a car"))
     );
-    let extra = strike.extra.as_ref().expect("kept fields");
+    let extra = strike.extra.as_ref().expect("kept fields").map();
     assert_eq!(extra["fatalities"], 0);
     assert_eq!(extra["subcategory"], "Air/drone strike");
     assert_eq!(extra["admin1"], "Belgorod");
@@ -127,7 +127,7 @@ fn an_acled_api_response_with_numbers_as_strings_loads() {
     assert_eq!(region_of(&regions, bryansk).as_deref(), Some("bryansk"));
     assert!((bryansk.position.y - 53.2434).abs() < 1e-9);
     assert_eq!(
-        bryansk.extra.as_ref().map(|e| e["fatalities"].clone()),
+        bryansk.extra.as_ref().map(|e| e.map()["fatalities"].clone()),
         Some(serde_json::json!(0))
     );
     let sevastopol = event(&set, "RUS9102");

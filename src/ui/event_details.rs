@@ -57,7 +57,7 @@ pub fn event_details(
 
     sources(ui, event);
 
-    if let Some(extra) = &event.extra {
+    if let Some(extra) = event.extra.as_ref().map(|extra| extra.map()) {
         ui.add_space(6.0);
         egui::CollapsingHeader::new(format!("Other fields ({})", extra.len()))
             .default_open(true)

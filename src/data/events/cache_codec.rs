@@ -26,7 +26,7 @@ use geo::Coord;
 use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, Placement, Precision};
+use super::event::{Event, EventOrigin, OtherFields, Placement, Precision};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -500,8 +500,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     match &event.extra {
         Some(extra) => {
             out.push(1);
-            // A map of JSON values always serialises.
-            put_str(out, &serde_json::to_string(&**extra).unwrap_or_default());
+            put_str(out, extra.json());
         }
         None => out.push(0),
     }
@@ -668,7 +667,7 @@ impl<'a> Frame<'a> {
         let extra = match self.u8()? {
             0 => None,
             _ => Some(Box::new(
-                serde_json::from_str(self.str()?).map_err(|_| corrupt("an event's other fields"))?,
+                OtherFields::from_json(self.str()?).ok_or(corrupt("an event's other fields"))?,
             )),
         };
         let mut ends = [0u32; 7];

@@ -11,7 +11,7 @@ use geo::Coord;
 use super::category::{Categories, CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
-use super::event::{Event, EventOrigin, EventTexts, Placement, Precision, SourceRef};
+use super::event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef};
 use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
 use super::sources_file::SourceCatalog;
@@ -207,7 +207,7 @@ impl<'a> RecordRules<'a> {
         event.placement = placement;
         let mut extra = draft.extra;
         extra.extend(kept_precision);
-        event.extra = (!extra.is_empty()).then(|| Box::new(extra.into_iter().collect()));
+        event.extra = OtherFields::from_pairs(extra).map(Box::new);
         event.origin = EventOrigin {
             file: self.file_index,
             record: index as u32,

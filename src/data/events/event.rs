@@ -316,25 +316,69 @@ impl fmt::Debug for EventText {
 /// record, shown in the details.
 pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
 
-/// Heap bytes of a JSON map, estimated: per entry its key, its value and
-/// the share of a B-tree node (keys and values are stored in nodes of 11).
-fn json_map_bytes(map: &ExtraFields) -> usize {
-    const ENTRY: usize = std::mem::size_of::<String>() + std::mem::size_of::<serde_json::Value>();
-    map.iter()
-        .map(|(key, value)| ENTRY + key.capacity() + json_value_bytes(value))
-        .sum()
+/// An event's other fields, kept as the compact JSON text of their object
+/// (keys in order) and read into a map when they are shown or exported: a
+/// map per event, its B-tree node and a string for each key and value, took
+/// about 700 bytes for the six fields kept of each ACLED record, where
+/// their text takes about 150.
+#[derive(Clone, PartialEq)]
+pub struct OtherFields(Box<str>);
+
+impl OtherFields {
+    /// The fields of `map`; `None` when it is empty.
+    pub fn new(map: &ExtraFields) -> Option<Self> {
+        // A map of JSON values always serialises.
+        (!map.is_empty()).then(|| Self(serde_json::to_string(map).unwrap_or_default().into_boxed_str()))
+    }
+
+    /// The fields `pairs` name, as a map of them would hold them (in key
+    /// order, a key given twice with its last value), with no map made;
+    /// `None` when there are none.
+    pub fn from_pairs(mut pairs: Vec<(String, serde_json::Value)>) -> Option<Self> {
+        struct Pairs<'a>(&'a [(String, serde_json::Value)]);
+        impl serde::Serialize for Pairs<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.collect_map(self.0.iter().map(|(key, value)| (key, value)))
+            }
+        }
+        if pairs.is_empty() {
+            return None;
+        }
+        // Reversed, the stable sort puts each key's last value first, and
+        // `dedup_by` keeps the first of a run.
+        pairs.reverse();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        pairs.dedup_by(|later, first| later.0 == first.0);
+        let json = serde_json::to_string(&Pairs(&pairs)).unwrap_or_default();
+        Some(Self(json.into_boxed_str()))
+    }
+
+    /// The fields of `json`, the text of a JSON object (as [`Self::json`]
+    /// gives it), kept as it is; `None` when it is not one, or is empty.
+    pub fn from_json(json: &str) -> Option<Self> {
+        let map = serde_json::from_str::<ExtraFields>(json).ok()?;
+        (!map.is_empty()).then(|| Self(json.into()))
+    }
+
+    /// The fields, read.
+    pub fn map(&self) -> ExtraFields {
+        serde_json::from_str(&self.0).unwrap_or_default()
+    }
+
+    /// Their JSON text (an object, compact, keys in order).
+    pub fn json(&self) -> &str {
+        &self.0
+    }
+
+    /// Bytes held on the heap: the text, and the box holding it.
+    pub fn heap_bytes(&self) -> usize {
+        self.0.len() + std::mem::size_of::<Self>()
+    }
 }
 
-/// Heap bytes of a JSON value, estimated as for [`json_map_bytes`].
-fn json_value_bytes(value: &serde_json::Value) -> usize {
-    match value {
-        serde_json::Value::String(text) => text.capacity(),
-        serde_json::Value::Array(items) => {
-            items.capacity() * std::mem::size_of::<serde_json::Value>()
-                + items.iter().map(json_value_bytes).sum::<usize>()
-        }
-        serde_json::Value::Object(map) => json_map_bytes(map),
-        _ => 0,
+impl fmt::Debug for OtherFields {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
     }
 }
 
@@ -363,7 +407,7 @@ pub struct Event {
     /// Where it was read.
     pub origin: EventOrigin,
     /// Any other fields of the record.
-    pub extra: Option<Box<ExtraFields>>,
+    pub extra: Option<Box<OtherFields>>,
     text: EventText,
 }
 
@@ -378,12 +422,9 @@ impl Event {
         }
     }
 
-    /// Bytes its other fields take on the heap, estimated: the map, each
-    /// key and string, and a node's share per entry.
+    /// Bytes its other fields take on the heap.
     pub fn extra_bytes(&self) -> usize {
-        self.extra.as_ref().map_or(0, |extra| {
-            std::mem::size_of::<ExtraFields>() + json_map_bytes(extra)
-        })
+        self.extra.as_ref().map_or(0, |extra| extra.heap_bytes())
     }
 
     /// An event with these texts, date and position; everything else empty
@@ -592,6 +633,41 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn other_fields_are_kept_as_their_map_would_hold_them() {
+        use serde_json::json;
+        let pair = |key: &str, value: serde_json::Value| (key.to_string(), value);
+        let cases = [
+            vec![],
+            vec![pair("fatalities", json!(0))],
+            // Out of order, a key given twice (the last value counts),
+            // values of every kind, keys that need escaping.
+            vec![
+                pair("zeta", json!("last")),
+                pair("admin1", json!("Белгород")),
+                pair("zeta", json!(2.5)),
+                pair("a \"quoted\" key", json!(null)),
+                pair("nested", json!({"k": [1, true, "x"]})),
+                pair("admin1", json!("Belgorod")),
+                pair("", json!(-7)),
+            ],
+        ];
+        for pairs in cases {
+            let map: ExtraFields = pairs.iter().cloned().collect();
+            let kept = OtherFields::from_pairs(pairs);
+            assert_eq!(kept, OtherFields::new(&map), "the same text as the map's");
+            assert_eq!(
+                kept.as_ref().map(OtherFields::map),
+                (!map.is_empty()).then(|| map.clone())
+            );
+            if let Some(kept) = kept {
+                assert_eq!(OtherFields::from_json(kept.json()), Some(kept.clone()));
+            }
+        }
+        assert_eq!(OtherFields::from_json("[1, 2]"), None, "not an object");
+        assert_eq!(OtherFields::from_json("{}"), None, "nothing kept");
+    }
 
     #[test]
     fn only_web_links_are_offered() {

@@ -71,7 +71,7 @@ impl EventSet {
     }
 
     /// Heap bytes of the events: their fixed fields (the array), their
-    /// texts, and their other fields (estimated).
+    /// texts, and their other fields.
     pub fn heap_bytes(&self) -> [usize; 3] {
         let fixed = self.events.capacity() * std::mem::size_of::<Event>();
         let texts = self.events.iter().map(Event::text_bytes).sum();

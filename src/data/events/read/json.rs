@@ -252,7 +252,10 @@ mod tests {
             first.sources().next().and_then(|s| s.web_url()),
             Some("https://example.org/x")
         );
-        assert_eq!(first.extra.as_ref().map(|e| e.contains_key("note")), Some(true));
+        assert_eq!(
+            first.extra.as_ref().map(|e| e.map().contains_key("note")),
+            Some(true)
+        );
         assert_eq!(first.origin.line, 2);
         let rostov = regions().index_of("rostov").map(|i| i as u32);
         assert_eq!(first.region, rostov);
