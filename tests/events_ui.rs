@@ -254,3 +254,44 @@ fn a_coastal_event_says_how_far_offshore_it_was_counted() {
         Some("crimea")
     );
 }
+
+#[test]
+fn an_acled_events_details_show_the_fields_it_keeps() {
+    let regions = borderwatch::data::RegionSet::bundled().expect("bundled regions");
+    let context = borderwatch::data::ContextLayer::bundled().expect("bundled context");
+    let mut builder = borderwatch::data::EventSetBuilder::new(&regions);
+    builder
+        .add_reader(
+            "acled-export.csv",
+            None,
+            include_bytes!("fixtures/acled-export.csv").as_slice(),
+            None,
+        )
+        .expect("the file loads");
+    let (events, _) = builder.finish();
+    let strike = events
+        .events()
+        .iter()
+        .position(|e| e.id() == "RUS9001")
+        .expect("the Shebekino strike");
+    let app = BorderwatchApp::with_dataset(borderwatch::dataset::Dataset::new(regions, context, events));
+    let mut harness = harness_for(app);
+    harness.state_mut().select_event(strike);
+    harness.run();
+    // ACLED's six kept fields, each under its name with its value.
+    harness.get_by_label("Other fields (6)");
+    for (name, value) in [
+        ("subcategory", "Air/drone strike"),
+        ("acled_event_type", "Explosions/Remote violence"),
+        ("fatalities", "0"),
+        ("admin1", "Belgorod"),
+        ("admin2", "Shebekinskiy"),
+        ("country", "Russia"),
+    ] {
+        harness.get_by_label(name);
+        assert!(
+            harness.query_all_by_label(value).next().is_some(),
+            "{name}: {value}"
+        );
+    }
+}
