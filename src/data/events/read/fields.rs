@@ -36,10 +36,17 @@ pub trait Fields {
             .into_iter()
             .filter_map(|(name, text)| {
                 let role = names.role(name);
-                matches!(role, None | Some(Role::OtherFields)).then_some((name, text, role))
+                is_unread(role).then_some((name, text, role))
             })
             .collect()
     }
+}
+
+/// Whether a field of this role (`None`: none) is left to be kept with the
+/// event as it is: a field with no role, or the further fields'
+/// (`other_fields`), which are kept as text when they are not a JSON object.
+pub fn is_unread(role: Option<Role>) -> bool {
+    matches!(role, None | Some(Role::OtherFields))
 }
 
 /// A flat JSON object's members, values kept raw until asked for.

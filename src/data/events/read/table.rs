@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::acled::{ACLED_NAMES, acled_draft, is_acled};
 use super::batch::{EventBatch, FileSummary, Flavour, LoadProgress, ReadContext, TaskOutput, join_outputs};
-use super::fields::{Fields, mapped_draft, trimmed};
+use super::fields::{Fields, is_unread, mapped_draft, trimmed};
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::category::Categories;
@@ -128,6 +128,7 @@ pub fn read_table_stream(
         },
         RecordRules::new(file, regions, file_index).with_catalog(catalog),
     )?;
+    let layout = Layout::new(columns, &header, rules.names());
     let mut records = 0;
     let mut rejected = 0;
     // The batch parsed last, handed to `on_batch` while the next rows are
@@ -162,6 +163,7 @@ pub fn read_table_stream(
                         rules: &rules,
                         flavour,
                         header: &header,
+                        layout: &layout,
                         container,
                     },
                     &rows,
@@ -339,6 +341,7 @@ struct RowsRead<'a> {
     rules: &'a RecordRules<'a>,
     flavour: Flavour,
     header: &'a csv::StringRecord,
+    layout: &'a Layout,
     container: Container,
 }
 
@@ -348,10 +351,9 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
         rules,
         flavour,
         header,
+        layout,
         container,
     } = read;
-    let layout = Layout::new(header, rules.names());
-    let layout = &layout;
     let outputs: Vec<TaskOutput> = rows
         .par_chunks(ROWS_PER_TASK)
         .map(|chunk| {
@@ -424,8 +426,9 @@ struct Layout {
 }
 
 impl Layout {
-    fn new(header: &csv::StringRecord, names: &FieldNames) -> Self {
-        let columns = column_indices(header.iter());
+    /// The layout of a table with this header, its `columns` by name, and
+    /// the roles `names` give its fields.
+    fn new(columns: Columns, header: &csv::StringRecord, names: &FieldNames) -> Self {
         let mut roles: Vec<(Role, usize)> = Vec::new();
         for (key, role) in names.fields() {
             // A role's field is the first given it; a column's the first of its name.
@@ -441,7 +444,7 @@ impl Layout {
             .enumerate()
             .filter_map(|(index, name)| {
                 let role = names.role(draft::trimmed(name));
-                matches!(role, None | Some(Role::OtherFields)).then_some((index, role))
+                is_unread(role).then_some((index, role))
             })
             .collect();
         Self {
@@ -556,7 +559,7 @@ mod tests {
         for mapping in [ColumnMapping::default(), mapped] {
             let keys: Vec<&str> = header.iter().map(str::trim).collect();
             let names = FieldNames::resolve(&keys, |_| None, &mapping).expect("names");
-            let layout = Layout::new(&header, &names);
+            let layout = Layout::new(column_indices(header.iter()), &header, &names);
             for record in &rows {
                 let record = csv::StringRecord::from(record.clone());
                 let row = Row {
