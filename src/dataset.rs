@@ -10,6 +10,7 @@ use geo::Coord;
 
 use crate::data::events::cache::CacheWrites;
 use crate::data::events::cache_spatial::SpatialOrder;
+use crate::data::regions::border_distance::BorderIndex;
 use crate::data::{ContextLayer, Event, EventSet, Precision, RegionSet};
 use crate::geometry::area::{AreaTest, DrawnArea};
 use crate::query::search::query_terms;
@@ -304,6 +305,13 @@ impl Dataset {
                     self.border_km
                         .get()
                         .map_or(0, |d| std::mem::size_of_val(d.as_slice())),
+                ),
+                (
+                    "border index",
+                    self.regions
+                        .border()
+                        .built_index()
+                        .map_or(0, BorderIndex::heap_bytes),
                 ),
                 (
                     "last search and area masks",

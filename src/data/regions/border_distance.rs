@@ -64,13 +64,22 @@ const PLANE_LIMIT_M: f64 = 100_000.0;
 /// Mean radius of the Earth, in metres: chords of the unit sphere to metres.
 const EARTH_RADIUS_M: f64 = 6_371_000.0;
 
+/// Cells a side of a grid's block: the cells are made a block at a time,
+/// where a point first asks for one of them.
+const BLOCK_CELLS: usize = 16;
+
 /// A grid over the lines' surroundings: each cell holds, once asked, the
-/// segments that can be nearest to some point in it.
+/// segments that can be nearest to some point in it. Its cells are kept by
+/// blocks of [`BLOCK_CELLS`] by [`BLOCK_CELLS`], made when a point first
+/// falls in one: the whole grid made at once took 13 MB (some 400 000
+/// cells), most of them never asked.
 struct Grid {
     min: Coord<f64>,
     columns: usize,
     rows: usize,
-    cells: Vec<OnceLock<Cell>>,
+    /// Blocks across the grid.
+    block_columns: usize,
+    blocks: Vec<OnceLock<Box<[OnceLock<Cell>]>>>,
 }
 
 /// The segments that can be nearest to some point of a grid cell, nearest
@@ -168,6 +177,29 @@ impl BorderIndex {
         })
     }
 
+    /// Bytes the index holds on the heap: its segments and R-tree (about),
+    /// and the grid's cells with the candidates of those made so far.
+    pub fn heap_bytes(&self) -> usize {
+        let grid = self.grid.as_ref().map_or(0, |grid| {
+            let made: usize = grid
+                .blocks
+                .iter()
+                .filter_map(OnceLock::get)
+                .map(|cells| {
+                    let candidates: usize = cells
+                        .iter()
+                        .filter_map(OnceLock::get)
+                        .map(|cell| std::mem::size_of_val(&*cell.candidates))
+                        .sum();
+                    std::mem::size_of_val(&**cells) + candidates
+                })
+                .sum();
+            std::mem::size_of_val(grid.blocks.as_slice()) + made
+        });
+        let tree = self.chords.size() * std::mem::size_of::<Chord>() * 2;
+        std::mem::size_of_val(self.segments.as_slice()) + tree + grid
+    }
+
     /// The segments that can be nearest to some point of the grid cell
     /// centred at `centre`, nearest to the centre first.
     fn cell(&self, centre: Coord<f64>) -> Cell {
@@ -223,12 +255,14 @@ impl Grid {
         };
         let cells = |span: f64| ((span + 2.0 * GRID_MARGIN_DEGREES) / CELL_DEGREES).ceil() as usize;
         let (columns, rows) = (cells(bounds.width()), cells(bounds.height()));
+        let block_columns = columns.div_ceil(BLOCK_CELLS);
         Self {
             min,
             columns,
             rows,
-            cells: std::iter::repeat_with(OnceLock::new)
-                .take(columns * rows)
+            block_columns,
+            blocks: std::iter::repeat_with(OnceLock::new)
+                .take(block_columns * rows.div_ceil(BLOCK_CELLS))
                 .collect(),
         }
     }
@@ -245,7 +279,18 @@ impl Grid {
             x: self.min.x + (column as f64 + 0.5) * CELL_DEGREES,
             y: self.min.y + (row as f64 + 0.5) * CELL_DEGREES,
         };
-        Some((self.cells.get(row * self.columns + column)?, centre))
+        let block = self
+            .blocks
+            .get(row / BLOCK_CELLS * self.block_columns + column / BLOCK_CELLS)?
+            .get_or_init(|| {
+                std::iter::repeat_with(OnceLock::new)
+                    .take(BLOCK_CELLS * BLOCK_CELLS)
+                    .collect()
+            });
+        Some((
+            block.get(row % BLOCK_CELLS * BLOCK_CELLS + column % BLOCK_CELLS)?,
+            centre,
+        ))
     }
 }
 
@@ -286,6 +331,11 @@ impl BorderMeasure {
     /// The nearest point of any border line to `point`, and how far it is.
     pub fn nearest(&self, point: Coord<f64>) -> Option<BorderNearest> {
         self.index().nearest(point)
+    }
+
+    /// The index if it has been built (for the memory report).
+    pub fn built_index(&self) -> Option<&BorderIndex> {
+        self.index.get()
     }
 
     /// The index, built the first time it is needed.
@@ -584,6 +634,37 @@ mod tests {
             in_grid += usize::from(index.grid.as_ref().is_some_and(|g| g.cell_of(point).is_some()));
         }
         assert!(in_grid > 50 && in_grid < 400, "{in_grid}");
+    }
+
+    #[test]
+    fn each_cell_of_the_grid_is_its_own_and_made_only_when_asked() {
+        let context = ContextLayer::bundled().expect("context");
+        let index = BorderIndex::new(&context.border);
+        let grid = index.grid.as_ref().expect("a grid");
+        let unasked = index.heap_bytes();
+        let mut cells = std::collections::HashSet::new();
+        for row in 0..grid.rows {
+            for column in 0..grid.columns {
+                let centre = Coord {
+                    x: grid.min.x + (column as f64 + 0.5) * CELL_DEGREES,
+                    y: grid.min.y + (row as f64 + 0.5) * CELL_DEGREES,
+                };
+                let (cell, found) = grid.cell_of(centre).expect("inside the grid");
+                assert!((found.x - centre.x).abs() < 1e-9 && (found.y - centre.y).abs() < 1e-9);
+                assert!(
+                    cells.insert(std::ptr::from_ref(cell)),
+                    "cell {column}, {row} shared"
+                );
+            }
+        }
+        let cell = std::mem::size_of::<OnceLock<Cell>>();
+        // Before any was asked, the grid held a slot a block, not a cell.
+        assert!(
+            unasked < cells.len() * cell / 10,
+            "{unasked} bytes for {} cells",
+            cells.len()
+        );
+        assert!(index.heap_bytes() >= cells.len() * cell);
     }
 
     #[test]
