@@ -328,7 +328,7 @@ impl EventColumns {
             .events()
             .par_iter()
             .map(|e| {
-                let troops = e.troops.map_or(0, |t| u32::try_from(t).unwrap_or(u32::MAX));
+                let troops = e.troops.unwrap_or(0);
                 let region = e.region.unwrap_or(NO_REGION);
                 (e.day_span(), (e.category, (region, (event_flags(e), troops))))
             })

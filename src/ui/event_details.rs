@@ -111,7 +111,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         row(ui, "Precision", text);
     }
     if let Some(troops) = event.troops {
-        row(ui, "Troops", &group_thousands(troops));
+        row(ui, "Troops", &group_thousands(u64::from(troops)));
     }
     let actors: Vec<&str> = event.actors().collect();
     if !actors.is_empty() {

@@ -491,7 +491,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     match event.troops {
         Some(troops) => {
             out.push(1);
-            put_u64(out, troops);
+            put_u64(out, u64::from(troops));
         }
         None => out.push(0),
     }
@@ -657,7 +657,7 @@ impl<'a> Frame<'a> {
         };
         let troops = match self.u8()? {
             0 => None,
-            _ => Some(self.u64()?),
+            _ => Some(u32::try_from(self.u64()?).map_err(|_| corrupt("a number of troops"))?),
         };
         let origin = EventOrigin {
             file: file_index,

@@ -496,16 +496,23 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
     })
 }
 
-/// `troops`, when it is a whole number; otherwise a warning.
-fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u64> {
+/// `troops`, when it is a whole number up to [`u32::MAX`] (more than
+/// half the world's population); otherwise a warning.
+fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u32> {
     non_blank(&draft.troops).and_then(|text| {
         let troops = whole_number(text);
-        if troops.is_none() {
-            warnings.push(format!(
+        let fits = troops.and_then(|troops| u32::try_from(troops).ok());
+        match (troops, fits) {
+            (None, _) => warnings.push(format!(
                 "\"troops\" must be a whole number, found {text}; ignored"
-            ));
+            )),
+            (Some(_), None) => warnings.push(format!(
+                "\"troops\" must be at most {}, found {text}; ignored",
+                u32::MAX
+            )),
+            (Some(_), Some(_)) => {}
         }
-        troops
+        fits
     })
 }
 

@@ -396,8 +396,9 @@ pub struct Event {
     pub category: CategoryId,
     /// How exactly the position locates the event.
     pub precision: Option<Precision>,
-    /// Number of troops involved or estimated.
-    pub troops: Option<u64>,
+    /// Number of troops involved or estimated (a `u32`: 8 bytes of every
+    /// event, where a `u64` took 16).
+    pub troops: Option<u32>,
     /// Where it was read.
     pub origin: EventOrigin,
     /// Any other fields of the record.

@@ -358,9 +358,13 @@ mod tests {
     fn warnings_keep_the_record() {
         let text = r#"[{"title": "t", "date": "2021-04-22", "end_date": "2021-04-01", "lat": 50.6, "lon": 36.59,
             "region": "rostov", "precision": "roughly", "troops": "many", "sources": [5, "Reuters"]},
-          {"title": "t2", "date": "2021-04-22", "lat": 55.75, "lon": 37.62, "region": "moscow"}]"#;
+          {"title": "t2", "date": "2021-04-22", "lat": 55.75, "lon": 37.62, "region": "moscow"},
+          {"title": "t3", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967296},
+          {"title": "t4", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967295}]"#;
         let (events, messages, _) = read(text).expect("loads");
-        assert_eq!(events.len(), 2);
+        assert_eq!(events.len(), 4);
+        assert_eq!(events[2].troops, None, "more than a u32 holds");
+        assert_eq!(events[3].troops, Some(u32::MAX));
         let rostov = regions().index_of("rostov").map(|i| i as u32);
         assert_eq!(events[0].region, rostov, "the declared region is kept");
         assert_eq!(events[0].end_date, None);
@@ -375,6 +379,7 @@ mod tests {
             "\"end_date\" 2021-04-01 is before",
             "\"precision\" \"roughly\"",
             "\"troops\" must be a whole number",
+            "\"troops\" must be at most 4294967295, found 4294967296",
             "sources[0] is not a name",
             "\"region\" is \"rostov\" but the coordinates are in \"belgorod\"",
             "\"region\" \"moscow\" is not a loaded region; placed by its coordinates in no tracked region",
