@@ -434,12 +434,41 @@ fn is_term_at(block: &str, from: usize, term: &str) -> bool {
 /// Whether `text` holds the separator byte or a character that does not
 /// lower-case to one character of its own length.
 fn folds_unevenly(text: &str) -> bool {
-    if text.is_ascii() {
-        return memchr::memchr(FIELD_SEPARATOR, text.as_bytes()).is_some();
+    if memchr::memchr(FIELD_SEPARATOR, text.as_bytes()).is_some() {
+        return true;
     }
-    text.chars()
-        .any(|c| c == char::from(FIELD_SEPARATOR) || (!c.is_ascii() && same_length_lower(c).is_none()))
+    // Only a character beyond ASCII can: the ASCII is passed over a chunk
+    // at a time, and only a chunk holding another character is read by
+    // character (a run of English texts with a few names in Cyrillic was
+    // read whole, character by character).
+    let mut rest = text;
+    while !rest.is_empty() {
+        let ascii = rest
+            .as_bytes()
+            .chunks(ASCII_CHUNK)
+            .take_while(|chunk| chunk.is_ascii())
+            .count()
+            * ASCII_CHUNK;
+        let Some(other) = rest.get(ascii..) else {
+            return false;
+        };
+        let mut read = 0;
+        for c in other.chars() {
+            if !c.is_ascii() && same_length_lower(c).is_none() {
+                return true;
+            }
+            read += c.len_utf8();
+            if read >= ASCII_CHUNK {
+                break;
+            }
+        }
+        rest = other.get(read..).unwrap_or_default();
+    }
+    false
 }
+
+/// Bytes [`folds_unevenly`] passes over at a time when they are all ASCII.
+const ASCII_CHUNK: usize = 32;
 
 /// The terms of a query, folded as the index is: lower case, split on
 /// whitespace.
@@ -760,6 +789,24 @@ mod tests {
             let mut indexed: Vec<u32> = index.runs.iter().flat_map(|run| run.events.clone()).collect();
             indexed.sort_unstable();
             assert!(indexed.iter().copied().eq(0..40), "every event once");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn folding_unevenly_is_seen_wherever_it_lies_among_ascii(
+            pieces in proptest::collection::vec((0..64usize, 0..80usize), 0..12),
+        ) {
+            // Awkward pieces between stretches of ASCII of any length, so
+            // that they fall anywhere in and across the chunks passed over.
+            let text: String = pieces
+                .iter()
+                .map(|&(piece, ascii)| format!("{}{}", "x".repeat(ascii), PIECES[piece % PIECES.len()]))
+                .collect();
+            let each_character = text.chars().any(|c| {
+                c == char::from(FIELD_SEPARATOR) || (!c.is_ascii() && same_length_lower(c).is_none())
+            });
+            proptest::prop_assert_eq!(folds_unevenly(&text), each_character, "{:?}", text);
         }
     }
 
