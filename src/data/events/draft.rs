@@ -500,19 +500,13 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
 /// half the world's population); otherwise a warning.
 fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u32> {
     non_blank(&draft.troops).and_then(|text| {
-        let troops = whole_number(text);
-        let fits = troops.and_then(|troops| u32::try_from(troops).ok());
-        match (troops, fits) {
-            (None, _) => warnings.push(format!(
-                "\"troops\" must be a whole number, found {text}; ignored"
-            )),
-            (Some(_), None) => warnings.push(format!(
-                "\"troops\" must be at most {}, found {text}; ignored",
-                u32::MAX
-            )),
-            (Some(_), Some(_)) => {}
-        }
-        fits
+        let problem = match whole_number(text).map(u32::try_from) {
+            Some(Ok(troops)) => return Some(troops),
+            Some(Err(_)) => format!("must be at most {}", u32::MAX),
+            None => "must be a whole number".to_string(),
+        };
+        warnings.push(format!("\"troops\" {problem}, found {text}; ignored"));
+        None
     })
 }
 
