@@ -580,10 +580,8 @@ impl<'a> Frame<'a> {
     fn date(&mut self) -> Result<EventDate, Unusable> {
         let seconds = self.u64()? as i64;
         let offset = i16::from_le_bytes(self.array()?);
-        Ok(EventDate::from_parts(
-            seconds,
-            (offset != i16::MIN).then_some(offset),
-        ))
+        EventDate::from_parts(seconds, (offset != i16::MIN).then_some(offset))
+            .ok_or(Unusable::Corrupt("a date"))
     }
 
     fn message(&mut self) -> Result<Diagnostic, Unusable> {

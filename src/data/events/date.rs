@@ -3,18 +3,35 @@
 //! timeline, with enough of the original form to show them back.
 
 use std::fmt;
+use std::num::NonZeroI64;
 
 /// Seconds in a day.
 pub const DAY: i64 = 86_400;
 
 /// A point in time an event starts or ends.
+///
+/// Its UTC seconds and the offset it was written in are packed in one
+/// non-zero `i64` (the seconds shifted up by [`OFFSET_BITS`], the offset's
+/// code below them), so a date takes 8 bytes and an optional one 8 more:
+/// an [`crate::data::Event`]'s two dates take 16 bytes where a seconds
+/// count beside an `Option<i16>` took 32. The packed numbers order as the
+/// seconds, then the offset (a plain date first), do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct EventDate {
-    /// Seconds since 1970-01-01T00:00:00Z (midnight UTC for a plain date).
-    seconds: i64,
-    /// Minutes east of UTC the time was written in; `None` for a plain date.
-    offset_minutes: Option<i16>,
-}
+pub struct EventDate(NonZeroI64);
+
+/// Low bits of [`EventDate`]'s number that hold the offset's code.
+const OFFSET_BITS: u32 = 16;
+/// The code of a plain date (no time, so no offset): below every offset's.
+const NO_OFFSET: i64 = 1;
+/// Added to an offset in minutes to make its code (2 and up).
+const OFFSET_BIAS: i64 = 0x4000;
+
+/// The earliest and latest UTC seconds an [`EventDate`] holds: the first
+/// second of the year -9999 and the last of 9999, well inside the bits the
+/// seconds are given (every date a file can write has four year digits).
+pub const SECONDS_RANGE: std::ops::RangeInclusive<i64> = -377_705_116_800..=253_402_300_799;
+/// Offsets from UTC, in minutes, an [`EventDate`] holds: under a day.
+pub const OFFSET_RANGE: std::ops::RangeInclusive<i16> = -1439..=1439;
 
 /// Why a date could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -33,33 +50,52 @@ impl EventDate {
         if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
             return None;
         }
-        Some(Self {
-            seconds: i64::from(days_from_civil(year, month, day)) * DAY,
-            offset_minutes: None,
-        })
+        Self::new(i64::from(days_from_civil(year, month, day)) * DAY, None)
     }
 
     /// A date-time given in UTC seconds (Unix time, or a time of day read
-    /// without a zone).
-    pub fn from_utc_seconds(seconds: i64) -> Self {
-        Self {
-            seconds,
-            offset_minutes: Some(0),
+    /// without a zone); `None` outside [`SECONDS_RANGE`].
+    pub fn from_utc_seconds(seconds: i64) -> Option<Self> {
+        Self::new(seconds, Some(0))
+    }
+
+    /// The date of these UTC seconds and offset; `None` when either is out
+    /// of its range ([`SECONDS_RANGE`], [`OFFSET_RANGE`]).
+    fn new(seconds: i64, offset_minutes: Option<i16>) -> Option<Self> {
+        if !SECONDS_RANGE.contains(&seconds) {
+            return None;
+        }
+        let code = match offset_minutes {
+            None => NO_OFFSET,
+            Some(offset) if OFFSET_RANGE.contains(&offset) => i64::from(offset) + OFFSET_BIAS,
+            Some(_) => return None,
+        };
+        NonZeroI64::new((seconds << OFFSET_BITS) | code).map(Self)
+    }
+
+    /// Seconds since 1970-01-01T00:00:00Z.
+    fn seconds(&self) -> i64 {
+        self.0.get() >> OFFSET_BITS
+    }
+
+    /// Minutes east of UTC the time was written in; `None` for a plain date.
+    fn offset_minutes(&self) -> Option<i16> {
+        match self.0.get() & ((1 << OFFSET_BITS) - 1) {
+            NO_OFFSET => None,
+            // Made from an `i16` in `OFFSET_RANGE` by `new`.
+            code => Some((code - OFFSET_BIAS) as i16),
         }
     }
 
     /// Its UTC seconds and the offset it was written in (minutes east of
     /// UTC; `None` for a plain date), as [`Self::from_parts`] takes them.
     pub fn parts(&self) -> (i64, Option<i16>) {
-        (self.seconds, self.offset_minutes)
+        (self.seconds(), self.offset_minutes())
     }
 
-    /// The date [`Self::parts`] gave.
-    pub fn from_parts(seconds: i64, offset_minutes: Option<i16>) -> Self {
-        Self {
-            seconds,
-            offset_minutes,
-        }
+    /// The date [`Self::parts`] gave; `None` for parts no date has.
+    pub fn from_parts(seconds: i64, offset_minutes: Option<i16>) -> Option<Self> {
+        Self::new(seconds, offset_minutes)
     }
 
     /// Reads an ISO 8601 calendar date or date-time. A date-time without a
@@ -85,11 +121,9 @@ impl EventDate {
         }
         let midnight = i64::from(days_from_civil(year, month, day)) * DAY;
         let rest = &s[10..];
+        let out_of_range = || DateError::Impossible(text.to_string(), "out of the years -9999 to 9999");
         if rest.is_empty() {
-            return Ok(Self {
-                seconds: midnight,
-                offset_minutes: None,
-            });
+            return Self::new(midnight, None).ok_or_else(out_of_range);
         }
         let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(format)?;
         let (time, zone) = match rest.find(['Z', 'z', '+', '-']) {
@@ -107,34 +141,35 @@ impl EventDate {
                 "no such time zone offset",
             ));
         }
-        Ok(Self {
-            seconds: midnight + seconds_of_day.unwrap_or(0) - i64::from(offset) * 60,
-            offset_minutes: Some(offset),
-        })
+        Self::new(
+            midnight + seconds_of_day.unwrap_or(0) - i64::from(offset) * 60,
+            Some(offset),
+        )
+        .ok_or_else(out_of_range)
     }
 
     /// Seconds since 1970-01-01T00:00:00Z.
     pub fn unix_seconds(&self) -> i64 {
-        self.seconds
+        self.seconds()
     }
 
     /// The UTC day number (days since 1970-01-01) this date falls on.
     pub fn day(&self) -> i32 {
-        self.seconds.div_euclid(DAY) as i32
+        self.seconds().div_euclid(DAY) as i32
     }
 
     /// Whether a time of day was given.
     pub fn has_time(&self) -> bool {
-        self.offset_minutes.is_some()
+        self.offset_minutes().is_some()
     }
 
     /// The date in ISO 8601 as [`Self::parse_iso`] reads it back:
     /// `2014-05-19`, or `2021-04-22T10:30:00+03:00` / `2021-04-22T07:30:00Z`.
     pub fn to_iso(&self) -> String {
-        let Some(offset) = self.offset_minutes else {
+        let Some(offset) = self.offset_minutes() else {
             return self.date_text();
         };
-        let local = self.seconds + i64::from(offset) * 60;
+        let local = self.seconds() + i64::from(offset) * 60;
         let secs = local.rem_euclid(DAY);
         let time = format!("{:02}:{:02}:{:02}", secs / 3600, secs % 3600 / 60, secs % 60);
         let zone = if offset == 0 {
@@ -148,7 +183,7 @@ impl EventDate {
 
     /// The calendar day as `YYYY-MM-DD` (in the zone it was written in).
     pub fn date_text(&self) -> String {
-        let local = self.seconds + i64::from(self.offset_minutes.unwrap_or(0)) * 60;
+        let local = self.seconds() + i64::from(self.offset_minutes().unwrap_or(0)) * 60;
         let (y, m, d) = civil_from_days(local.div_euclid(DAY) as i32);
         format!("{y:04}-{m:02}-{d:02}")
     }
@@ -157,10 +192,10 @@ impl EventDate {
 impl fmt::Display for EventDate {
     /// `2014-05-19`, or `2021-04-22 10:30 +03:00` / `2021-04-22 07:30 UTC`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Some(offset) = self.offset_minutes else {
+        let Some(offset) = self.offset_minutes() else {
             return f.write_str(&self.date_text());
         };
-        let local = self.seconds + i64::from(offset) * 60;
+        let local = self.seconds() + i64::from(offset) * 60;
         let secs = local.rem_euclid(DAY);
         write!(
             f,
@@ -452,6 +487,60 @@ mod tests {
                     expected += 1;
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_date_and_an_optional_one_take_eight_bytes_each() {
+        assert_eq!(std::mem::size_of::<EventDate>(), 8);
+        assert_eq!(std::mem::size_of::<Option<EventDate>>(), 8);
+    }
+
+    #[test]
+    fn dates_hold_the_years_minus_9999_to_9999_and_offsets_under_a_day() {
+        let first = EventDate::from_ymd(-9999, 1, 1).expect("the first day");
+        assert_eq!(first.unix_seconds(), *SECONDS_RANGE.start());
+        let last_day = EventDate::from_ymd(9999, 12, 31).expect("the last day");
+        assert_eq!(last_day.unix_seconds() + DAY - 1, *SECONDS_RANGE.end());
+        assert_eq!(EventDate::from_ymd(-10_000, 12, 31), None);
+        assert_eq!(EventDate::from_ymd(10_000, 1, 1), None);
+        assert_eq!(EventDate::from_ymd(i32::MAX, 1, 1), None);
+        let end = *SECONDS_RANGE.end();
+        assert!(EventDate::from_utc_seconds(end).is_some());
+        assert_eq!(EventDate::from_utc_seconds(end + 1), None);
+        assert_eq!(EventDate::from_utc_seconds(i64::MIN), None);
+        assert_eq!(EventDate::from_parts(0, Some(1440)), None);
+        assert_eq!(EventDate::from_parts(0, Some(i16::MIN)), None);
+        assert_eq!(
+            EventDate::from_parts(0, Some(-1439)).map(|d| d.parts()),
+            Some((0, Some(-1439)))
+        );
+        // The last hour of 9999 written five hours west of UTC is in 10000.
+        assert!(matches!(
+            EventDate::parse_iso("9999-12-31T23:00:00-05:00"),
+            Err(DateError::Impossible(_, _))
+        ));
+        assert!(EventDate::parse_iso("9999-12-31T23:00:00+05:00").is_ok());
+    }
+
+    proptest::proptest! {
+        /// Packed, dates keep their parts and order as the parts do: the
+        /// seconds, then a plain date before a time, then the offset.
+        #[test]
+        fn packed_dates_keep_their_parts_and_order(
+            a in (SECONDS_RANGE, proptest::option::of(OFFSET_RANGE)),
+            b in (SECONDS_RANGE, proptest::option::of(OFFSET_RANGE)),
+            near in -3i64..=3,
+        ) {
+            // Often the same second, so the offsets decide.
+            let b = if near == 0 { (a.0, b.1) } else { b };
+            let date = |(seconds, offset): (i64, Option<i16>)| {
+                EventDate::from_parts(seconds, offset).expect("in range")
+            };
+            proptest::prop_assert_eq!(date(a).parts(), a);
+            proptest::prop_assert_eq!(date(b).parts(), b);
+            proptest::prop_assert_eq!(date(a).cmp(&date(b)), a.cmp(&b));
+            proptest::prop_assert_eq!(date(a) == date(b), a == b);
         }
     }
 

@@ -208,7 +208,8 @@ pub fn parse_field_date(text: &str, order: Option<DateOrder>) -> Result<EventDat
     match seconds_of_day {
         // A spreadsheet writes midnight after every plain date.
         None | Some(0) => EventDate::from_ymd(year, month, day).ok_or_else(|| impossible("no such day")),
-        Some(seconds) if utc => Ok(EventDate::from_utc_seconds(midnight + seconds)),
+        Some(seconds) if utc => EventDate::from_utc_seconds(midnight + seconds)
+            .ok_or_else(|| impossible("out of the years -9999 to 9999")),
         Some(_) => Err(unknown()),
     }
 }
@@ -307,8 +308,8 @@ fn unix_seconds(text: &str) -> Option<EventDate> {
     }
     let number: i64 = whole.parse().ok()?;
     match whole.len() {
-        9 | 10 => Some(EventDate::from_utc_seconds(number)),
-        12 | 13 if fraction.is_empty() => Some(EventDate::from_utc_seconds(number / 1000)),
+        9 | 10 => EventDate::from_utc_seconds(number),
+        12 | 13 if fraction.is_empty() => EventDate::from_utc_seconds(number / 1000),
         _ => None,
     }
 }
