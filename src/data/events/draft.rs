@@ -11,7 +11,7 @@ use geo::Coord;
 use super::category::{Categories, CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
-use super::event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef};
+use super::event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextLayout};
 use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
 use super::sources_file::SourceCatalog;
@@ -135,14 +135,17 @@ impl<'a> RecordRules<'a> {
         &self.names
     }
 
-    /// Checks a draft and makes it an event. `Err` lists every reason the
-    /// record is rejected; problems that do not stop it go to `warnings`.
+    /// Checks a draft and makes it an event, its texts laid out in `layout`
+    /// (the event has them once the layout is shared). `Err` lists every
+    /// reason the record is rejected; problems that do not stop it go to
+    /// `warnings`.
     pub fn event(
         &self,
         mut draft: Draft<'_>,
         index: usize,
         line: u32,
         categories: &mut Categories,
+        layout: &mut TextLayout,
         warnings: &mut Vec<String>,
     ) -> Result<Event, Vec<String>> {
         let mut problems = std::mem::take(&mut draft.problems);
@@ -197,7 +200,7 @@ impl<'a> RecordRules<'a> {
                 .collect(),
             sources: self.sources(&draft),
         };
-        let mut event = Event::new(&texts, date, position);
+        let mut event = layout.event(&texts, date, position);
         event.end_date = end_date;
         event.date_precision = date_precision;
         event.category = category;
@@ -588,9 +591,12 @@ mod tests {
             ..Draft::default()
         };
         let mut warnings = Vec::new();
-        let event = rules(&regions)
-            .event(draft, 7, 12, &mut Categories::default(), &mut warnings)
+        let mut layout = TextLayout::default();
+        let mut event = rules(&regions)
+            .event(draft, 7, 12, &mut Categories::default(), &mut layout, &mut warnings)
             .expect("valid");
+        assert_eq!(layout.id(&event), "file#7");
+        layout.share(std::slice::from_mut(&mut event));
         assert!(warnings.is_empty());
         assert_eq!(event.id(), "file#7");
         assert_eq!(event.actors().collect::<Vec<_>>(), ["A", "B"]);

@@ -243,11 +243,12 @@ impl EventText {
     }
 }
 
-/// Writes every text of `texts` into `buffer`, in [`Text`] order, and
-/// returns where each ends.
+/// Appends every text of `texts` to `buffer`, in [`Text`] order, and
+/// returns where each ends, counted from where the first starts.
 fn lay_out(buffer: &mut String, texts: &EventTexts<'_>) -> [u32; 7] {
+    let start = buffer.len();
     let mut ends = [0u32; 7];
-    let mut end = |buffer: &String, text: Text| ends[text as usize] = buffer.len() as u32;
+    let mut end = |buffer: &String, text: Text| ends[text as usize] = (buffer.len() - start) as u32;
     buffer.push_str(texts.id);
     end(buffer, Text::Id);
     buffer.push_str(texts.title);
@@ -292,6 +293,85 @@ fn push_item(buffer: &mut String, item: &str) {
         }));
     } else {
         buffer.push_str(item);
+    }
+}
+
+/// The texts of a run of events being read (a reader's task's records),
+/// laid out one after another as [`Self::share`] will give them to the
+/// events as one block: each event's texts are written once, with no
+/// allocation of their own to copy them from.
+#[derive(Debug, Default)]
+pub struct TextLayout {
+    texts: String,
+}
+
+impl TextLayout {
+    /// An event as [`Event::new`] makes it, but with its texts laid out
+    /// here: it has them once [`Self::share`] is given it, and none until
+    /// then (read its id before with [`Self::id`]). Given its own texts
+    /// when the layout would pass 4 GiB.
+    pub fn event(&mut self, texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Event {
+        let start = self.texts.len();
+        let ends = lay_out(&mut self.texts, texts);
+        match u32::try_from(self.texts.len()) {
+            Ok(_) => Event::with_text(
+                EventText {
+                    block: NO_TEXT.clone(),
+                    start: start as u32,
+                    ends,
+                },
+                date,
+                position,
+            ),
+            Err(_) => {
+                self.texts.truncate(start);
+                Event::new(texts, date, position)
+            }
+        }
+    }
+
+    /// The id of `event`, made by [`Self::event`] and not yet shared.
+    pub fn id<'a>(&'a self, event: &'a Event) -> &'a str {
+        if !Arc::ptr_eq(&event.text.block, &NO_TEXT) {
+            // Given its own texts.
+            return event.id();
+        }
+        let start = event.text.start as usize;
+        self.texts
+            .get(start..start + event.text.ends[Text::Id as usize] as usize)
+            .unwrap_or_default()
+    }
+
+    /// Bytes laid out so far.
+    pub fn len(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Whether nothing is laid out.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+
+    /// Forgets the texts laid out from `len` on (a record rejected after
+    /// they were), if `len` is where an event's texts begin.
+    pub fn truncate(&mut self, len: usize) {
+        if self.texts.is_char_boundary(len) {
+            self.texts.truncate(len);
+        }
+    }
+
+    /// Gives `events`, laid out here in their order, their texts: one block
+    /// for all. Events given their own texts keep them.
+    pub fn share(self, events: &mut [Event]) {
+        if self.texts.is_empty() {
+            return;
+        }
+        let block: Arc<str> = Arc::from(self.texts);
+        for event in events {
+            if Arc::ptr_eq(&event.text.block, &NO_TEXT) {
+                event.text.block = Arc::clone(&block);
+            }
+        }
     }
 }
 
@@ -810,6 +890,44 @@ mod tests {
         let block = Arc::clone(block);
         Event::share_texts(&mut events);
         assert!(Arc::ptr_eq(&block, events[2].text_block().0));
+    }
+
+    #[test]
+    fn texts_laid_out_become_one_block_the_events_share() {
+        let titles = ["Drills near Rostov", "Колонна у Погоново", "Lights over the city"];
+        let texts = |n: usize, id: &'static str| EventTexts {
+            id,
+            title: titles[n],
+            place: (n == 1).then_some("Pogonovo"),
+            actors: vec!["a", "b"],
+            ..EventTexts::default()
+        };
+        let own: Vec<Event> = ["e0", "e1", "e2"]
+            .iter()
+            .enumerate()
+            .map(|(n, id)| Event::new(&texts(n, id), date("2021-04-22"), Coord::zero()))
+            .collect();
+        let mut layout = TextLayout::default();
+        let mut events = vec![layout.event(&texts(0, "e0"), date("2021-04-22"), Coord::zero())];
+        // A record laid out, then rejected: its texts forgotten.
+        let rejected_from = layout.len();
+        layout.event(&texts(2, "dropped"), date("2021-04-22"), Coord::zero());
+        layout.truncate(rejected_from);
+        events.push(layout.event(&texts(1, "e1"), date("2021-04-22"), Coord::zero()));
+        // An event with its own texts among them keeps them.
+        events.push(own[2].clone());
+        let ids: Vec<&str> = events.iter().map(|e| layout.id(e)).collect();
+        assert_eq!(ids, ["e0", "e1", "e2"], "ids read before the texts are shared");
+        assert_eq!(events[0].id(), "", "no texts until shared");
+        layout.share(&mut events);
+        assert_eq!(events, own, "every text as its own would be");
+        assert!(events[0].texts_followed_by(&events[1]), "one after the other");
+        assert!(Arc::ptr_eq(events[2].text_block().0, own[2].text_block().0));
+        assert_eq!(
+            events[0].text_block().0.len(),
+            own[0].text_parts().0.len() + own[1].text_parts().0.len(),
+            "nothing of the rejected record"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::data::container::Container;
 use crate::data::diagnostic::Diagnostic;
 use crate::data::events::cache_spatial::SpatialOrder;
 use crate::data::events::category::{Categories, CategoryId};
-use crate::data::events::event::Event;
+use crate::data::events::event::{Event, TextLayout};
 use crate::data::events::id::id_hash;
 use crate::data::regions::RegionSet;
 
@@ -162,6 +162,8 @@ pub struct ReadContext<'a> {
 /// What one parallel task made of its records.
 pub struct TaskOutput {
     pub events: Vec<Event>,
+    /// Its events' texts, laid out as they are read.
+    pub texts: TextLayout,
     /// The hash of each event's id.
     pub id_hashes: Vec<u128>,
     pub messages: Vec<Diagnostic>,
@@ -174,6 +176,7 @@ impl TaskOutput {
     pub fn with_capacity(records: usize) -> Self {
         Self {
             events: Vec::with_capacity(records),
+            texts: TextLayout::default(),
             id_hashes: Vec::with_capacity(records),
             messages: Vec::new(),
             rejected: 0,
@@ -181,18 +184,16 @@ impl TaskOutput {
         }
     }
 
-    /// Keeps a usable event.
+    /// Keeps a usable event, its texts laid out in [`Self::texts`].
     pub fn push(&mut self, event: Event) {
-        self.id_hashes.push(id_hash(event.id()));
+        self.id_hashes.push(id_hash(self.texts.id(&event)));
         self.events.push(event);
     }
 
-    /// The task's output once its records are read: its events' texts
-    /// moved into one block, on the task's own thread, so that the
-    /// allocation each event's texts had is freed where it was made and
-    /// reused by the next task's records.
+    /// The task's output once its records are read: its events given their
+    /// texts, one block for all.
     pub fn finished(mut self) -> Self {
-        Event::share_texts(&mut self.events);
+        std::mem::take(&mut self.texts).share(&mut self.events);
         self
     }
 }

@@ -139,12 +139,7 @@ fn read_block(
     let task = |spans: &[RecordSpan]| -> Result<TaskOutput, LoadError> {
         let mut output = TaskOutput::with_capacity(spans.len());
         for span in spans {
-            match reader.read(
-                block.record_bytes(span),
-                span,
-                &mut output.categories,
-                &mut output.messages,
-            )? {
+            match reader.read(block.record_bytes(span), span, &mut output)? {
                 Some(event) => output.push(event),
                 None => output.rejected += 1,
             }
@@ -197,6 +192,21 @@ mod tests {
             },
         )?;
         Ok((events, messages, summary))
+    }
+
+    #[test]
+    fn a_record_rejected_after_it_was_read_leaves_no_texts_between_its_neighbours() {
+        // Its NaN made null, the record is read and then rejected for it.
+        let text = r#"[
+  {"id": "a", "title": "First", "date": "2021-04-22", "lat": 47.2, "lon": 39.7},
+  {"id": "b", "title": "Second", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": NaN},
+  {"id": "c", "title": "Third", "date": "2021-04-22", "lat": 47.2, "lon": 39.7}
+]"#;
+        let (events, messages, summary) = read(text).expect("readable");
+        assert_eq!(summary.rejected, 1, "{messages:?}");
+        assert_eq!(events.iter().map(Event::id).collect::<Vec<_>>(), ["a", "c"]);
+        assert!(events[0].texts_followed_by(&events[1]), "one after the other");
+        assert_eq!(events[0].text_block().0.as_ref(), "aFirstcThird");
     }
 
     const GOOD: &str = r#"{"events": [

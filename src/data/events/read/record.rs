@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use serde_json::value::RawValue;
 
 use super::acled::acled_draft;
-use super::batch::Flavour;
+use super::batch::{Flavour, TaskOutput};
 use super::fields::{JsonFields, object_members};
 use serde::de::DeserializeSeed;
 
@@ -19,7 +19,7 @@ use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, LoadError, Location, Problem};
 use crate::data::events::category::Categories;
 use crate::data::events::draft::RecordRules;
-use crate::data::events::event::Event;
+use crate::data::events::event::{Event, TextLayout};
 use crate::data::json::strings::JsonStr;
 use crate::data::json::{RecordSpan, json_message, line_column_after, shift_location, syntax_message};
 use crate::data::regions::RegionSet;
@@ -74,13 +74,15 @@ impl<'a> RecordReader<'a> {
     /// Reads one record. `Ok(None)` when the record is rejected (the reason
     /// is in `messages`); `Err` when the file itself is broken (not UTF-8, not
     /// JSON), which stops the whole file. Warnings go to `messages`.
-    pub fn read(
-        &self,
-        bytes: &[u8],
-        span: &RecordSpan,
-        categories: &mut Categories,
-        messages: &mut Vec<Diagnostic>,
-    ) -> Result<Option<Event>, LoadError> {
+    pub fn read(&self, bytes: &[u8], span: &RecordSpan, output: &mut TaskOutput) -> Result<Option<Event>, LoadError> {
+        let TaskOutput {
+            categories,
+            messages,
+            texts: layout,
+            ..
+        } = output;
+        // A record rejected after its texts were laid out leaves none there.
+        let laid_out = layout.len();
         let location = || {
             Location::file(self.file)
                 .at(span.line as usize, span.column as usize)
@@ -96,7 +98,7 @@ impl<'a> RecordReader<'a> {
             }
         };
         let mut warnings = Vec::new();
-        let mut result = self.read_json(json, span, categories, &mut warnings);
+        let mut result = self.read_json(json, span, categories, layout, &mut warnings);
         // Python's json.dumps writes NaN and Infinity, which JSON has not: a
         // record that is not JSON is looked at for them (only then: the scan
         // costs) and read again with null in their place, then rejected with
@@ -105,8 +107,11 @@ impl<'a> RecordReader<'a> {
             && let Some((cleaned, non_finite)) = non_finite_members(json)
         {
             warnings.clear();
-            let again = self.read_json(&cleaned, span, categories, &mut warnings);
+            let again = self.read_json(&cleaned, span, categories, layout, &mut warnings);
             result = rejected_if_non_finite(again, non_finite);
+        }
+        if result.is_err() {
+            layout.truncate(laid_out);
         }
         match result {
             Ok(event) => {
@@ -159,6 +164,7 @@ impl<'a> RecordReader<'a> {
         json: &str,
         span: &RecordSpan,
         categories: &mut Categories,
+        layout: &mut TextLayout,
         warnings: &mut Vec<String>,
     ) -> Result<Event, Rejection> {
         let draft = match (self.container, self.flavour) {
@@ -216,7 +222,7 @@ impl<'a> RecordReader<'a> {
             }
         };
         self.rules
-            .event(draft, span.index, span.line, categories, warnings)
+            .event(draft, span.index, span.line, categories, layout, warnings)
             .map_err(Rejection::Problems)
     }
 

@@ -380,7 +380,14 @@ fn read_rows(read: RowsRead<'_>, rows: &[TableRow], categories: &mut Categories)
                     Flavour::Acled => acled_draft(&row),
                     Flavour::Native => mapped_draft(&row, rules.names(), &mut warnings),
                 };
-                let event = rules.event(draft, *index, *line, &mut output.categories, &mut warnings);
+                let event = rules.event(
+                    draft,
+                    *index,
+                    *line,
+                    &mut output.categories,
+                    &mut output.texts,
+                    &mut warnings,
+                );
                 match event {
                     Ok(event) => {
                         if let Some(note) = rules.note(&event) {
