@@ -20,7 +20,7 @@ pub use container::Container;
 pub use diagnostic::{Diagnostic, LoadError, Location, Problem, Severity};
 pub use events::{
     Categories, CategoryId, DatePrecision, Event, EventCategory, EventDate, EventFile, EventOrigin, EventSet,
-    EventSetBuilder, EventTexts, FileSummary, LoadProgress, Placement, Precision, SourceRef,
+    EventSetBuilder, EventTexts, FileSummary, LoadProgress, Placement, Precision, SourceRef, TextBlock,
 };
 pub use regions::{
     ContextFeature, ContextKind, ContextLayer, Region, RegionId, RegionLayer, RegionSet, WaterLayer,

@@ -22,7 +22,7 @@ use memchr::memmem;
 use rayon::prelude::*;
 
 use super::search_probe::{Probe, same_length_lower};
-use crate::data::{Event, EventSet};
+use crate::data::{Event, EventSet, TextBlock};
 
 /// Separates the texts of an event when they are lower-cased whole, so a
 /// match never spans two fields. Search terms cannot contain it.
@@ -355,7 +355,7 @@ impl TextRun {
 
     /// The block the run's texts lie in (its first event's, in `events`,
     /// the set the run was made from).
-    fn block<'e>(&self, events: &'e [Event]) -> Option<&'e Arc<str>> {
+    fn block<'e>(&self, events: &'e [Event]) -> Option<&'e TextBlock> {
         let first = events.get(*self.events.first()? as usize)?;
         Some(first.text_block().0)
     }
@@ -718,7 +718,12 @@ mod tests {
     /// The same events with their texts one after the other in one block,
     /// as read from the event cache.
     fn shared_events(own: &[Event]) -> Vec<Event> {
-        let block: Arc<str> = own.iter().map(|e| e.text_parts().0).collect::<String>().into();
+        let block: TextBlock = Arc::new(
+            own.iter()
+                .map(|e| e.text_parts().0)
+                .collect::<String>()
+                .into_boxed_str(),
+        );
         let mut start = 0;
         own.iter()
             .map(|e| {

@@ -26,7 +26,7 @@ use geo::Coord;
 use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, OtherFields, Placement, Precision};
+use super::event::{Event, EventOrigin, OtherFields, Placement, Precision, TextBlock};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -301,7 +301,7 @@ fn decode_events(
 ) -> Result<(Vec<Event>, Vec<u128>), Unusable> {
     verify(&raw.bytes, raw.checksum)?;
     let mut frame = Frame::new(&raw.bytes);
-    let block: Arc<str> = Arc::from(frame.str()?);
+    let block: TextBlock = Arc::new(Box::from(frame.str()?));
     let mut events = Vec::with_capacity(raw.items);
     let mut start = 0usize;
     for _ in 0..raw.items {
@@ -617,7 +617,7 @@ impl<'a> Frame<'a> {
     /// An event, its texts at `start` in `block`.
     fn event(
         &mut self,
-        block: &Arc<str>,
+        block: &TextBlock,
         start: usize,
         file_index: u32,
         local: &[CategoryId],

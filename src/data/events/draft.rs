@@ -11,7 +11,9 @@ use geo::Coord;
 use super::category::{Categories, CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
-use super::event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextLayout};
+use super::event::{
+    Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextLayout,
+};
 use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
 use super::sources_file::SourceCatalog;
@@ -593,7 +595,14 @@ mod tests {
         let mut warnings = Vec::new();
         let mut layout = TextLayout::default();
         let mut event = rules(&regions)
-            .event(draft, 7, 12, &mut Categories::default(), &mut layout, &mut warnings)
+            .event(
+                draft,
+                7,
+                12,
+                &mut Categories::default(),
+                &mut layout,
+                &mut warnings,
+            )
             .expect("valid");
         assert_eq!(layout.id(&event), "file#7");
         layout.share(std::slice::from_mut(&mut event));

@@ -162,15 +162,20 @@ const URL_SEPARATOR: char = '\t';
 /// from the event cache share one block per frame of 16 384 events.
 #[derive(Clone)]
 struct EventText {
-    block: Arc<str>,
+    block: TextBlock,
     /// Where the event's texts start in `block`.
     start: u32,
     /// End offset of each [`Text`] from `start`, in declaration order.
     ends: [u32; 7],
 }
 
+/// A block of events' texts, shared by the events whose texts it holds:
+/// held by a thin pointer, 8 bytes of every event where an `Arc<str>` took
+/// 16, for a second allocation of 16 bytes a block.
+pub type TextBlock = Arc<Box<str>>;
+
 /// The block of events without texts (one allocation for all of them).
-static NO_TEXT: LazyLock<Arc<str>> = LazyLock::new(|| Arc::from(""));
+static NO_TEXT: LazyLock<TextBlock> = LazyLock::new(|| Arc::new(Box::from("")));
 
 /// Events a block of texts holds on average, at least, for
 /// [`Event::share_scattered_texts`] to leave them as they are.
@@ -193,7 +198,7 @@ impl EventText {
             let block = if buffer.is_empty() {
                 NO_TEXT.clone()
             } else {
-                Arc::from(buffer.as_str())
+                Arc::new(Box::from(buffer.as_str()))
             };
             // One event with a huge text does not hold its size per thread.
             buffer.shrink_to(LAYOUT_KEPT);
@@ -207,7 +212,7 @@ impl EventText {
 
     /// The texts found at `start` in `block`; `None` when `ends` do not cut
     /// `block[start..]` into texts.
-    fn shared(block: &Arc<str>, start: usize, ends: [u32; 7]) -> Option<Self> {
+    fn shared(block: &TextBlock, start: usize, ends: [u32; 7]) -> Option<Self> {
         let start32 = u32::try_from(start).ok()?;
         let mut previous = start;
         for end in ends {
@@ -366,7 +371,9 @@ impl TextLayout {
         if self.texts.is_empty() {
             return;
         }
-        let block: Arc<str> = Arc::from(self.texts);
+        // Copied to a box of its length: the layout grew by doubling, and
+        // the allocator may leave a shrunk allocation at its size.
+        let block: TextBlock = Arc::new(Box::from(self.texts.as_str()));
         for event in events {
             if Arc::ptr_eq(&event.text.block, &NO_TEXT) {
                 event.text.block = Arc::clone(&block);
@@ -495,7 +502,8 @@ impl Event {
     /// reference counts) or, in a block shared with other events, its share.
     pub fn text_bytes(&self) -> usize {
         if Arc::strong_count(&self.text.block) == 1 {
-            self.text.block.len() + 2 * std::mem::size_of::<usize>()
+            // The reference counts and the box, then the text.
+            self.text.block.len() + 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Box<str>>()
         } else {
             self.text.ends[6] as usize
         }
@@ -542,7 +550,7 @@ impl Event {
     /// not cut `block[start..]` into its texts (out of order, past its end
     /// or inside a character).
     pub fn with_shared_text(
-        block: &Arc<str>,
+        block: &TextBlock,
         start: usize,
         ends: [u32; 7],
         date: EventDate,
@@ -566,7 +574,7 @@ impl Event {
         for event in events.iter() {
             texts.push_str(event.text.all());
         }
-        let block: Arc<str> = Arc::from(texts);
+        let block: TextBlock = Arc::new(texts.into_boxed_str());
         let mut start = 0;
         for event in events {
             let length = event.text.ends[6];
@@ -599,7 +607,7 @@ impl Event {
     /// Its texts' block, which events read together share, and where in it
     /// they lie (as [`Self::text_parts`] gives them): a search scans each
     /// block once for all the events whose texts it holds.
-    pub fn text_block(&self) -> (&Arc<str>, Range<usize>) {
+    pub fn text_block(&self) -> (&TextBlock, Range<usize>) {
         let start = self.text.start as usize;
         (&self.text.block, start..start + self.text.ends[6] as usize)
     }
@@ -781,7 +789,7 @@ mod tests {
         };
         let own = Event::new(&texts, date("2021-04-22"), Coord::zero());
         let (text, ends) = own.text_parts();
-        let block: Arc<str> = Arc::from(format!("xyz{text}tail"));
+        let block: TextBlock = Arc::new(format!("xyz{text}tail").into_boxed_str());
         let shared = Event::with_shared_text(&block, 3, ends, date("2021-04-22"), Coord::zero())
             .expect("ends cut the block");
         assert_eq!(shared, own);
@@ -944,7 +952,7 @@ mod tests {
             })
             .collect();
         let block_count = |events: &[Event]| {
-            let blocks: Vec<*const str> = events.iter().map(|e| Arc::as_ptr(e.text_block().0)).collect();
+            let blocks: Vec<*const Box<str>> = events.iter().map(|e| Arc::as_ptr(e.text_block().0)).collect();
             blocks.iter().collect::<std::collections::HashSet<_>>().len()
         };
         // One allocation an event: shared.
@@ -959,7 +967,7 @@ mod tests {
         let mut interleaved: Vec<Event> = (0..128)
             .flat_map(|k| blocked.iter().skip(k).step_by(128).cloned())
             .collect();
-        let before: Vec<*const str> = interleaved
+        let before: Vec<*const Box<str>> = interleaved
             .iter()
             .map(|e| Arc::as_ptr(e.text_block().0))
             .collect();

@@ -26,6 +26,6 @@ pub use cache::EventCache;
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
-pub use event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef};
+pub use event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextBlock};
 pub use read::{FileSummary, LoadProgress};
 pub use set::{EventFile, EventSet, EventSetBuilder};

@@ -562,7 +562,7 @@ mod tests {
                 "texts intact"
             );
         }
-        let blocks: std::collections::HashSet<*const str> = set
+        let blocks: std::collections::HashSet<*const Box<str>> = set
             .events()
             .iter()
             .map(|e| Arc::as_ptr(e.text_block().0))

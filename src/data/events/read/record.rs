@@ -74,7 +74,12 @@ impl<'a> RecordReader<'a> {
     /// Reads one record. `Ok(None)` when the record is rejected (the reason
     /// is in `messages`); `Err` when the file itself is broken (not UTF-8, not
     /// JSON), which stops the whole file. Warnings go to `messages`.
-    pub fn read(&self, bytes: &[u8], span: &RecordSpan, output: &mut TaskOutput) -> Result<Option<Event>, LoadError> {
+    pub fn read(
+        &self,
+        bytes: &[u8],
+        span: &RecordSpan,
+        output: &mut TaskOutput,
+    ) -> Result<Option<Event>, LoadError> {
         let TaskOutput {
             categories,
             messages,
