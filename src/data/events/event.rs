@@ -157,9 +157,10 @@ const ITEM_SEPARATOR: char = '\n';
 /// Separates a source's name from its URL inside the text buffer.
 const URL_SEPARATOR: char = '\t';
 
-/// All texts of an event in one buffer, `block[start..]`: a million
-/// events are a million allocations, not ten million, and events read back
-/// from the event cache share one block per frame of 16 384 events.
+/// All texts of an event in one buffer, `block[start..]`, most often a
+/// block many events share: a reader's task's records (laid out by a
+/// [`TextLayout`]), or a frame of 16 384 events read back from the event
+/// cache; an event made on its own ([`Event::new`]) has a block of its own.
 #[derive(Clone)]
 struct EventText {
     block: TextBlock,
@@ -185,8 +186,8 @@ const SHARED_RUN_EVENTS: usize = 64;
 const LAYOUT_KEPT: usize = 64 * 1024;
 
 thread_local! {
-    /// Where a parsing thread lays out an event's texts before they are
-    /// copied into their block: one allocation an event, not two.
+    /// Where [`Event::new`] lays out an event's texts before they are
+    /// copied into their own block: one allocation of their length.
     static LAYOUT: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
