@@ -30,6 +30,8 @@ const OFFSET_BIAS: i64 = 0x4000;
 /// second of the year -9999 and the last of 9999, well inside the bits the
 /// seconds are given (every date a file can write has four year digits).
 pub const SECONDS_RANGE: std::ops::RangeInclusive<i64> = -377_705_116_800..=253_402_300_799;
+/// The years an [`EventDate`] holds, whose seconds [`SECONDS_RANGE`] spans.
+pub const YEARS: std::ops::RangeInclusive<i32> = -9999..=9999;
 /// Offsets from UTC, in minutes, an [`EventDate`] holds: under a day.
 pub const OFFSET_RANGE: std::ops::RangeInclusive<i16> = -1439..=1439;
 
@@ -47,7 +49,12 @@ pub enum DateError {
 impl EventDate {
     /// Midnight UTC of a calendar day, if the day exists.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        // Checked first: a day number of a year far outside overflows.
+        if !YEARS.contains(&year)
+            || !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+        {
             return None;
         }
         Self::new(i64::from(days_from_civil(year, month, day)) * DAY, None)
@@ -505,6 +512,7 @@ mod tests {
         assert_eq!(EventDate::from_ymd(-10_000, 12, 31), None);
         assert_eq!(EventDate::from_ymd(10_000, 1, 1), None);
         assert_eq!(EventDate::from_ymd(i32::MAX, 1, 1), None);
+        assert_eq!(EventDate::from_ymd(i32::MIN, 3, 1), None);
         let end = *SECONDS_RANGE.end();
         assert!(EventDate::from_utc_seconds(end).is_some());
         assert_eq!(EventDate::from_utc_seconds(end + 1), None);
