@@ -1,6 +1,5 @@
 //! Events: what happened, when, where, and who says so.
 
-use std::cell::RefCell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
@@ -182,33 +181,23 @@ static NO_TEXT: LazyLock<TextBlock> = LazyLock::new(|| Arc::new(Box::from("")));
 /// [`Event::share_scattered_texts`] to leave them as they are.
 const SHARED_RUN_EVENTS: usize = 64;
 
-/// Bytes [`LAYOUT`] keeps between events at most.
-const LAYOUT_KEPT: usize = 64 * 1024;
-
-thread_local! {
-    /// Where [`Event::new`] lays out an event's texts before they are
-    /// copied into their own block: one allocation of their length.
-    static LAYOUT: RefCell<String> = const { RefCell::new(String::new()) };
-}
-
 impl EventText {
+    /// Texts in a block of their own (a reader lays out its records' texts
+    /// in a [`TextLayout`] instead).
     fn new(texts: &EventTexts<'_>) -> Self {
-        LAYOUT.with_borrow_mut(|buffer| {
-            buffer.clear();
-            let ends = lay_out(buffer, texts);
-            let block = if buffer.is_empty() {
-                NO_TEXT.clone()
-            } else {
-                Arc::new(Box::from(buffer.as_str()))
-            };
-            // One event with a huge text does not hold its size per thread.
-            buffer.shrink_to(LAYOUT_KEPT);
-            Self {
-                block,
-                start: 0,
-                ends,
-            }
-        })
+        let mut buffer = String::new();
+        let ends = lay_out(&mut buffer, texts);
+        let block = if buffer.is_empty() {
+            NO_TEXT.clone()
+        } else {
+            // A box of their length, as in `TextLayout::share`.
+            Arc::new(Box::from(buffer.as_str()))
+        };
+        Self {
+            block,
+            start: 0,
+            ends,
+        }
     }
 
     /// The texts found at `start` in `block`; `None` when `ends` do not cut
