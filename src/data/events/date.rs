@@ -32,6 +32,8 @@ const OFFSET_BIAS: i64 = 0x4000;
 pub const SECONDS_RANGE: std::ops::RangeInclusive<i64> = -377_705_116_800..=253_402_300_799;
 /// The years an [`EventDate`] holds, whose seconds [`SECONDS_RANGE`] spans.
 pub const YEARS: std::ops::RangeInclusive<i32> = -9999..=9999;
+/// Why a real day or time is refused when it falls outside [`YEARS`].
+pub const OUTSIDE_YEARS: &str = "out of the years -9999 to 9999";
 /// Offsets from UTC, in minutes, an [`EventDate`] holds: under a day.
 pub const OFFSET_RANGE: std::ops::RangeInclusive<i16> = -1439..=1439;
 
@@ -128,7 +130,7 @@ impl EventDate {
         }
         let midnight = i64::from(days_from_civil(year, month, day)) * DAY;
         let rest = &s[10..];
-        let out_of_range = || DateError::Impossible(text.to_string(), "out of the years -9999 to 9999");
+        let out_of_range = || DateError::Impossible(text.to_string(), OUTSIDE_YEARS);
         if rest.is_empty() {
             return Self::new(midnight, None).ok_or_else(out_of_range);
         }

@@ -209,7 +209,7 @@ pub fn parse_field_date(text: &str, order: Option<DateOrder>) -> Result<EventDat
         // A spreadsheet writes midnight after every plain date.
         None | Some(0) => EventDate::from_ymd(year, month, day).ok_or_else(|| impossible("no such day")),
         Some(seconds) if utc => EventDate::from_utc_seconds(midnight + seconds)
-            .ok_or_else(|| impossible("out of the years -9999 to 9999")),
+            .ok_or_else(|| impossible(super::date::OUTSIDE_YEARS)),
         Some(_) => Err(unknown()),
     }
 }
