@@ -2,7 +2,7 @@
 //! the border towns each region's users look for named when the region fills
 //! the window, and place search flying the map to a town by any spelling.
 
-mod common;
+use crate::common;
 
 use std::cell::RefCell;
 

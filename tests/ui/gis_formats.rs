@@ -3,7 +3,7 @@
 //! layer, File › Export offers every format, and `borderwatch export
 //! --format gpkg|kml|kmz|parquet` writes files `check` reads back alike.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,7 +4,7 @@
 //! PROJ/GEOS, not by borderwatch), the details say how far and on which
 //! side, and a region's events are counted by distance band.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use common::{app_with_events, border_places, harness_for};

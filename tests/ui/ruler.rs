@@ -2,7 +2,7 @@
 //! or `M` starts it, clicks on the map add points instead of selecting, the
 //! box lists each leg and the total, `Esc` ends it and clicks select again.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::geometry::ruler::legs;

@@ -6,7 +6,7 @@
 //! haversine distance), over the 207 places of the border fixture. The same
 //! area saved as GeoJSON gives `check --area` the same count.
 
-mod common;
+use crate::common;
 
 use std::ffi::OsStr;
 

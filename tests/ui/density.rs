@@ -3,7 +3,7 @@
 //! add up to the events the filter shows, follow the filter, and a click on
 //! a hexagon lists exactly the events inside it.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::spatial::hexbin::HexGrid;

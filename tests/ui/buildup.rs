@@ -3,7 +3,7 @@
 //! troops they report), not other regions'; a click on a week's bar shows
 //! that week, and the chart keeps every week while the date range narrows.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::data::EventDate;

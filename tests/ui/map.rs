@@ -1,7 +1,7 @@
 //! The app as a user drives it, headless (egui_kittest): clicking regions on
 //! the map, clearing the selection, zooming and fitting.
 
-mod common;
+use crate::common;
 
 use borderwatch::data::{ContextLayer, RegionSet};
 use borderwatch::{BorderwatchApp, StartupOptions};

@@ -2,7 +2,7 @@
 //! at start-up reach the app's load, and the Messages window says the same
 //! problem in many records once, with a way to see each.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

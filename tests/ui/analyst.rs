@@ -3,7 +3,7 @@
 //! layers menu, bubbles that zoom in, and the session that survives a
 //! restart (and a corrupt one that does not break it).
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 

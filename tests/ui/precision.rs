@@ -2,7 +2,7 @@
 //! the "Located only" filter, notional statements kept out of the map and
 //! of the region counts but listed apart, and a date known only to a week.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use borderwatch::data::Precision;
@@ -18,7 +18,7 @@ fn harness() -> Harness<'static, BorderwatchApp> {
 /// `precision` of each record of the sample as the file writes it (not as
 /// the app read it).
 fn precisions_in_file() -> Vec<String> {
-    let file: Value = serde_json::from_str(include_str!("../assets/events/sample.json")).expect("JSON");
+    let file: Value = serde_json::from_str(include_str!("../../assets/events/sample.json")).expect("JSON");
     file["events"]
         .as_array()
         .expect("events")

@@ -2,7 +2,7 @@
 //! only its events, newest first; click a list item or a marker and see the
 //! event's details with its source.
 
-mod common;
+use crate::common;
 
 use borderwatch::BorderwatchApp;
 use common::{bundled_app, click_at, harness_for, screen_pos};
@@ -264,7 +264,7 @@ fn an_acled_events_details_show_the_fields_it_keeps() {
         .add_reader(
             "acled-export.csv",
             None,
-            include_bytes!("fixtures/acled-export.csv").as_slice(),
+            include_bytes!("../fixtures/acled-export.csv").as_slice(),
             None,
         )
         .expect("the file loads");

@@ -4,7 +4,7 @@
 //! status bar, the GIF has that many frames, and Cancel stops a long one
 //! without leaving a file.
 
-mod common;
+use crate::common;
 
 use borderwatch::render::PlaybackOutput;
 use common::{bundled_app, harness_for, wait_until};

@@ -3,7 +3,7 @@
 //! a file that changes on disk (and keeping the data when the new version is
 //! broken), exporting the filtered events, and recent files.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
