@@ -3,15 +3,16 @@
 //! to parsing the same bytes into a bare `serde_json::Value` and to cutting
 //! them into records alone; 1M events read
 //! from a file as JSON, GeoParquet and GeoPackage, and opened again from
-//! the event cache; and building the dataset's indexes for 1M, and placing
-//! 1M points in their regions.
+//! the event cache; and building the dataset's indexes for 1M, placing
+//! 1M points in their regions, and putting 1M events read in file order
+//! into the set's order.
 
 mod support;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use borderwatch::data::events::EventCache;
+use borderwatch::data::events::{EventCache, sort_newest_first};
 use borderwatch::data::json::RecordScanner;
 use borderwatch::data::{ContextLayer, EventSet, EventSetBuilder, RegionSet, Severity};
 use borderwatch::dataset::Dataset;
@@ -103,6 +104,18 @@ fn load(c: &mut Criterion) {
     group.bench_function("regions_assign/1000000", |b| {
         b.iter(|| black_box(positions.iter().filter(|p| bundled.assign(**p).is_some()).count()))
     });
+    // The set's order (newest first) for events as a file's readers leave
+    // them, in file order: the generated file's dates are in no order.
+    let mut in_file_order = events.events().to_vec();
+    in_file_order.sort_unstable_by_key(|e| e.origin.record);
+    group.bench_function("sort_newest_first/1000000", |b| {
+        b.iter_batched_ref(
+            || in_file_order.clone(),
+            |events| black_box(sort_newest_first(events)),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    drop(in_file_order);
     group.bench_function("dataset/1000000", |b| {
         b.iter_batched(
             || (RegionSet::bundled().expect("bundled regions"), events.clone()),

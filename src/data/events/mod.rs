@@ -28,4 +28,4 @@ pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
 pub use event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextBlock};
 pub use read::{FileSummary, LoadProgress};
-pub use set::{EventFile, EventSet, EventSetBuilder};
+pub use set::{EventFile, EventSet, EventSetBuilder, sort_newest_first};

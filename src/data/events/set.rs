@@ -3,6 +3,7 @@
 //! could be read, and gives every event id one meaning (a later record with
 //! the same id replaces the earlier one).
 
+use std::cmp::Reverse;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,7 @@ use rayon::prelude::*;
 use super::cache::{CacheWrites, EventCache, PendingEntry};
 use super::cache_spatial::SpatialOrder;
 use super::category::Categories;
+use super::date::EventDate;
 use super::event::Event;
 use super::id::IdRegistry;
 use super::merge::merge_file;
@@ -414,17 +416,6 @@ impl<'r> EventSetBuilder<'r> {
     pub fn finish_with_spatial(self) -> (EventSet, Vec<Diagnostic>, Option<SpatialOrder>) {
         let mut spatial = self.spatial;
         let mut events = self.events;
-        // Newest first by the first day each event may have happened on (a
-        // coarse date's span starts before its date), then by date: the
-        // filter finds a date range's events as one run of this order.
-        let order = |a: &Event, b: &Event| {
-            b.day_span()
-                .0
-                .cmp(&a.day_span().0)
-                .then(b.date.cmp(&a.date))
-                .then(a.origin.file.cmp(&b.origin.file))
-                .then(a.origin.record.cmp(&b.origin.record))
-        };
         // Texts in blocks before the sort scatters the events: a search
         // scans a block in one pass whatever the events' order. The readers
         // of JSON and tables leave a block per task's records, and the
@@ -434,10 +425,7 @@ impl<'r> EventSetBuilder<'r> {
         events
             .par_chunks_mut(TEXT_BLOCK_EVENTS)
             .for_each(Event::share_scattered_texts);
-        // Events from the event cache come in this order already: a check
-        // on both cores is cheaper than a sort that finds nothing to do.
-        if !events.par_windows(2).all(|w| order(&w[0], &w[1]).is_le()) {
-            events.par_sort_unstable_by(order);
+        if sort_newest_first(&mut events) {
             spatial = None;
         }
         (
@@ -450,6 +438,82 @@ impl<'r> EventSetBuilder<'r> {
             spatial,
         )
     }
+}
+
+/// Where an event goes in the set's order: newest first by the first day
+/// it may have happened on (a coarse date's span starts before its date),
+/// then by date, then by file and record. The filter finds a date range's
+/// events as one run of this order.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct OrderKey {
+    first_day: Reverse<i32>,
+    date: Reverse<EventDate>,
+    file: u32,
+    record: u32,
+    /// Where the event is before the sort.
+    index: u32,
+}
+
+impl OrderKey {
+    fn of(event: &Event, index: u32) -> Self {
+        Self {
+            first_day: Reverse(event.day_span().0),
+            date: Reverse(event.date),
+            file: event.origin.file,
+            record: event.origin.record,
+            index,
+        }
+    }
+}
+
+/// Puts `events` in the set's order ([`OrderKey`]); whether any moved.
+///
+/// Each event's key is reckoned once, the 24-byte keys are sorted, and then
+/// each event is moved straight to its place. Sorting the 120-byte events
+/// themselves reckoned two events' day spans at every comparison (a coarse
+/// date's span takes calendar arithmetic) and moved each event many times.
+/// Events from the event cache come in this order already: checking the
+/// keys is cheaper than a sort that finds nothing to do.
+pub fn sort_newest_first(events: &mut [Event]) -> bool {
+    if u32::try_from(events.len()).is_err() {
+        // Past 4 billion events (480 GB of them): compared as they are.
+        let order = |a: &Event, b: &Event| OrderKey::of(a, 0).cmp(&OrderKey::of(b, 0));
+        let sorted = events.par_windows(2).all(|w| order(&w[0], &w[1]).is_le());
+        if !sorted {
+            events.par_sort_unstable_by(order);
+        }
+        return !sorted;
+    }
+    let mut keys: Vec<OrderKey> = events
+        .par_iter()
+        .enumerate()
+        .map(|(index, event)| OrderKey::of(event, index as u32))
+        .collect();
+    // The keys' indexes rise, so keys in order are events in order.
+    if keys.par_windows(2).all(|w| w[0] <= w[1]) {
+        return false;
+    }
+    keys.par_sort_unstable();
+    // Where each event goes, by where it is now.
+    let mut destination = vec![0u32; keys.len()];
+    for (place, key) in keys.iter().enumerate() {
+        destination[key.index as usize] = place as u32;
+    }
+    drop(keys);
+    // Each swap puts the event at `place` where it goes, and brings to
+    // `place` the one from there; it stays when it belongs there. Every
+    // swap settles one event for good.
+    for place in 0..events.len() {
+        loop {
+            let to = destination[place] as usize;
+            if to == place {
+                break;
+            }
+            events.swap(place, to);
+            destination.swap(place, to);
+        }
+    }
+    true
 }
 
 /// How many events a file being read will hold, judged once from its
@@ -480,6 +544,7 @@ impl FileEstimate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{DatePrecision, EventOrigin};
 
     #[test]
     fn a_files_events_are_judged_once_from_its_first_batch_that_tells() {
@@ -530,6 +595,82 @@ mod tests {
             set.events().iter().all(|e| e.sources().count() >= 1),
             "every event cites its article"
         );
+    }
+
+    /// An event for the order's tests: `(seconds, offset, precision, end
+    /// days after, file, record)`.
+    type Shape = (i64, Option<i16>, usize, Option<i64>, u32, u32);
+
+    fn shaped(&(seconds, offset, precision, end, file, record): &Shape) -> Event {
+        let date = EventDate::from_parts(seconds, offset).expect("in range");
+        let texts = crate::data::EventTexts::default();
+        let mut event = Event::new(&texts, date, geo::Coord { x: 39.7, y: 47.2 });
+        event.date_precision = DatePrecision::ALL[precision];
+        event.end_date = end.and_then(|days| EventDate::from_utc_seconds(seconds + days * 86_400));
+        event.origin = EventOrigin {
+            file,
+            record,
+            line: 0,
+        };
+        event
+    }
+
+    fn order_of(events: &[Event]) -> Vec<(EventDate, DatePrecision, Option<EventDate>, u32, u32)> {
+        events
+            .iter()
+            .map(|e| {
+                (
+                    e.date,
+                    e.date_precision,
+                    e.end_date,
+                    e.origin.file,
+                    e.origin.record,
+                )
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The keyed sort puts events as a stable sort comparing them would,
+        /// field by field as the set's order reads, and says whether any
+        /// moved. Dates within a few months, so that coarse spans, end dates,
+        /// offsets and equal days meet.
+        #[test]
+        fn the_keyed_sort_orders_as_comparing_the_events_does(
+            shapes in proptest::collection::vec(
+                (
+                    1_600_000_000i64..1_610_000_000,
+                    proptest::option::of(-720i16..=840),
+                    0usize..4,
+                    proptest::option::of(0i64..40),
+                    0u32..3,
+                    0u32..20,
+                ),
+                0..300,
+            ),
+            sorted_first in proptest::bool::ANY,
+        ) {
+            let mut shapes: Vec<Shape> = shapes;
+            let compare = |a: &Event, b: &Event| {
+                b.day_span()
+                    .0
+                    .cmp(&a.day_span().0)
+                    .then(b.date.cmp(&a.date))
+                    .then(a.origin.file.cmp(&b.origin.file))
+                    .then(a.origin.record.cmp(&b.origin.record))
+            };
+            if sorted_first {
+                // Already in order (the event cache's case): nothing moves.
+                shapes.sort_by(|a, b| compare(&shaped(a), &shaped(b)));
+            }
+            let mut expected: Vec<Event> = shapes.iter().map(shaped).collect();
+            let before = order_of(&expected);
+            expected.sort_by(compare);
+            let mut events: Vec<Event> = shapes.iter().map(shaped).collect();
+            let moved = sort_newest_first(&mut events);
+            proptest::prop_assert_eq!(order_of(&events), order_of(&expected));
+            proptest::prop_assert_eq!(moved, before != order_of(&expected));
+        }
     }
 
     #[test]
