@@ -180,7 +180,7 @@ impl Tally<'_> {
                     staged.push(Counted {
                         id: event.id().into(),
                         origin: event.origin,
-                        region: event.region,
+                        region: event.region(),
                         notional: event.is_notional(),
                         category: event.category,
                         passes_but_category: filter.matches_except_category(&event),

@@ -35,7 +35,7 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
     if !actors.is_empty() {
         properties.insert("actors".into(), json!(actors));
     }
-    if let Some(troops) = event.troops {
+    if let Some(troops) = event.troops() {
         properties.insert("troops".into(), json!(troops));
     }
     let sources: Vec<Value> = event
@@ -65,7 +65,7 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
 /// country (or, in none, the tracked region) the point is in. Loading a file
 /// ignores them and works them out again.
 pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 5] {
-    let region = event.region.and_then(|i| regions.get(i as usize));
+    let region = event.region().and_then(|i| regions.get(i as usize));
     let by = match event.placement {
         Placement::Declared => "file",
         Placement::Position => "position",
@@ -146,7 +146,7 @@ pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [Str
         event.declared_region().unwrap_or_default().to_string(),
         event.description().unwrap_or_default().to_string(),
         joined(event.actors().collect()),
-        event.troops.map(|t| t.to_string()).unwrap_or_default(),
+        event.troops().map(|t| t.to_string()).unwrap_or_default(),
         event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
         event.date_precision.name().to_string(),
         joined(sources.iter().map(|s| s.name).collect()),

@@ -31,7 +31,7 @@ fn known_places_are_assigned_to_their_regions() {
     for (name, _, _, expected) in places {
         let event = &set.events()[set.index_of(name).expect("loaded")];
         let region = event
-            .region
+            .region()
             .and_then(|r| regions.get(r as usize))
             .map(|r| r.id.to_string());
         assert_eq!(region.as_deref(), expected, "{name}");
@@ -53,7 +53,7 @@ fn a_declared_region_that_disagrees_is_kept_with_a_warning() {
         .expect("loads");
     let (set, messages) = builder.finish();
     assert_eq!(
-        set.events()[0].region,
+        set.events()[0].region(),
         regions.index_of("belgorod").map(|i| i as u32)
     );
     assert_eq!(messages.len(), 1);

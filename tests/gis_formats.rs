@@ -36,7 +36,7 @@ fn summary(events: &EventSet) -> Vec<String> {
                 + &format!(
                     "{:?} {:?} {:?} {:?}",
                     (e.position.x.to_bits(), e.position.y.to_bits()),
-                    e.region,
+                    e.region(),
                     e.placement,
                     e.precision
                 )
@@ -180,7 +180,7 @@ fn a_kml_placemark_with_a_bad_coordinate_is_named_and_the_rest_load() {
     );
     assert_eq!(
         regions
-            .get(drill.region.expect("placed") as usize)
+            .get(drill.region().expect("placed") as usize)
             .map(|r| r.id.as_str()),
         Some("voronezh")
     );
@@ -217,7 +217,7 @@ fn files_written_by_gdal_load_as_events() {
             let other = set.events().iter().find(|e| e.id() == event.id()).expect(name);
             assert_eq!(other.title(), event.title(), "{name}");
             assert_eq!(other.date, event.date, "{name}");
-            assert_eq!(other.region, event.region, "{name}: {}", event.id());
+            assert_eq!(other.region(), event.region(), "{name}: {}", event.id());
             assert!((other.position.x - event.position.x).abs() < 1e-9, "{name}");
             assert!((other.position.y - event.position.y).abs() < 1e-9, "{name}");
         }
@@ -355,7 +355,7 @@ fn a_parquet_table_with_coordinate_columns_loads_as_acled() {
         .find(|e| e.place() == Some("Belgorod"))
         .expect("Belgorod");
     let region = belgorod
-        .region
+        .region()
         .and_then(|r| regions.get(r as usize))
         .map(|r| r.id.as_str());
     assert_eq!(region, Some("belgorod"));

@@ -29,7 +29,7 @@ fn event<'a>(set: &'a EventSet, id: &str) -> &'a Event {
 
 fn region_of(regions: &RegionSet, event: &Event) -> Option<String> {
     event
-        .region
+        .region()
         .and_then(|r| regions.get(r as usize))
         .map(|r| r.id.to_string())
 }
@@ -223,7 +223,7 @@ fn the_cli_checks_acled_files_and_exports_load_back() {
             assert_eq!(exported.title(), before.title());
             assert_eq!(exported.date, before.date);
             assert_eq!(exported.position, before.position);
-            assert_eq!(exported.region, before.region);
+            assert_eq!(exported.region(), before.region());
             assert_eq!(
                 back.categories().name(exported.category),
                 original.categories().name(before.category)

@@ -103,7 +103,7 @@ fn loaded_notional_events_count_in_no_region() {
     let notional: Vec<_> = set.events().iter().filter(|e| e.is_notional()).collect();
     assert!(notional.len() >= 7, "{}", notional.len());
     for event in &notional {
-        assert_eq!(event.region, None, "{}", event.id());
+        assert_eq!(event.region(), None, "{}", event.id());
         assert!(
             matches!(event.placement, Placement::Notional { .. }),
             "{}",
@@ -117,11 +117,11 @@ fn loaded_notional_events_count_in_no_region() {
             .iter()
             .any(|e| e.placement == Placement::Notional { about: Some(crimea) })
     );
-    assert!(set.events().iter().any(|e| e.region == Some(crimea)));
+    assert!(set.events().iter().any(|e| e.region() == Some(crimea)));
     // Every tracked region keeps at least one event of its own.
     for index in 0..regions.regions().len() as u32 {
         assert!(
-            set.events().iter().any(|e| e.region == Some(index)),
+            set.events().iter().any(|e| e.region() == Some(index)),
             "region {index} has no event"
         );
     }

@@ -1278,10 +1278,10 @@ mod tests {
             );
             for info in &REGIONS {
                 let index = regions.index_of(info.id).expect("bundled region") as u32;
-                let count = set.events().iter().filter(|e| e.region == Some(index)).count();
+                let count = set.events().iter().filter(|e| e.region() == Some(index)).count();
                 assert!(count > 50, "{}: {count}", info.id);
             }
-            let outside = set.events().iter().filter(|e| e.region.is_none()).count();
+            let outside = set.events().iter().filter(|e| e.region().is_none()).count();
             assert!((150..=500).contains(&outside), "outside: {outside}");
             let declared = set
                 .events()

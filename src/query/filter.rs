@@ -249,7 +249,7 @@ impl CompiledFilter {
         let (start, end) = event.day_span();
         self.days_pass(start, end)
             && self.place_passes(
-                event.region,
+                event.region(),
                 event.is_notional(),
                 Precision::is_located(event.precision),
             )
@@ -328,8 +328,8 @@ impl EventColumns {
             .events()
             .par_iter()
             .map(|e| {
-                let troops = e.troops.unwrap_or(0);
-                let region = e.region.unwrap_or(NO_REGION);
+                let troops = e.troops().unwrap_or(0);
+                let region = e.region().unwrap_or(NO_REGION);
                 (e.day_span(), (e.category, (region, (event_flags(e), troops))))
             })
             .unzip();
@@ -426,7 +426,7 @@ fn event_flags(event: &Event) -> u8 {
     if event.date_is_coarse() {
         flags |= COARSE_DATE;
     }
-    if event.troops.is_some() {
+    if event.troops().is_some() {
         flags |= HAS_TROOPS;
     }
     flags

@@ -75,7 +75,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
     if let Some(text) = border_text(regions, event) {
         row(ui, "Border", &text);
     }
-    let region = match event.region.and_then(|r| regions.get(r as usize)) {
+    let region = match event.region().and_then(|r| regions.get(r as usize)) {
         Some(region) => region.name.clone(),
         None if event.is_notional() => "None: not placed (notional)".to_string(),
         None => "Outside tracked regions".to_string(),
@@ -94,7 +94,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         Placement::Position => {}
     }
     if let Some(declared) = event.declared_region()
-        && regions.index_of(declared).map(|i| i as u32) != event.region.or(about)
+        && regions.index_of(declared).map(|i| i as u32) != event.region().or(about)
     {
         row(ui, "Region in file", declared);
     }
@@ -110,7 +110,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
         };
         row(ui, "Precision", text);
     }
-    if let Some(troops) = event.troops {
+    if let Some(troops) = event.troops() {
         row(ui, "Troops", &group_thousands(u64::from(troops)));
     }
     let actors: Vec<&str> = event.actors().collect();

@@ -103,7 +103,7 @@ fn the_details_say_how_far_and_on_which_side_and_a_region_counts_by_band() {
         let events = state.dataset().events.events();
         events
             .iter()
-            .filter(|e| e.region == Some(belgorod as u32))
+            .filter(|e| e.region() == Some(belgorod as u32))
             .filter_map(|e| places.iter().find(|p| format!("Event at {}", p.0) == e.title()))
             .map(|p| p.3)
             .collect()

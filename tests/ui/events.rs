@@ -21,7 +21,7 @@ fn titles_in(harness: &Harness<'_, BorderwatchApp>, region: Option<&str>) -> Vec
     data.events
         .events()
         .iter()
-        .filter(|e| e.region == index && !e.is_notional())
+        .filter(|e| e.region() == index && !e.is_notional())
         .map(|e| e.title().to_string())
         .collect()
 }
@@ -150,7 +150,7 @@ fn clicking_a_marker_selects_its_event_and_a_stack_lists_its_events() {
         .events
         .events()
         .iter()
-        .filter(|e| e.region.is_some() && e.precision == Some(borderwatch::data::Precision::Region))
+        .filter(|e| e.region().is_some() && e.precision == Some(borderwatch::data::Precision::Region))
         .filter(|e| e.declared_region() == Some("rostov"))
         .map(|e| e.title().to_string())
         .collect();
@@ -249,7 +249,7 @@ fn a_coastal_event_says_how_far_offshore_it_was_counted() {
         state
             .dataset()
             .regions
-            .get(event.region.expect("a region") as usize)
+            .get(event.region().expect("a region") as usize)
             .map(|r| r.id.as_str()),
         Some("crimea")
     );

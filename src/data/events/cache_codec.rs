@@ -26,7 +26,7 @@ use geo::Coord;
 use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, OtherFields, Placement, Precision, TextBlock};
+use super::event::{Event, EventOrigin, MAX_TROOPS, OtherFields, Placement, Precision, TextBlock};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -476,7 +476,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     }
     put_u64(out, event.position.x.to_bits());
     put_u64(out, event.position.y.to_bits());
-    put_u32(out, event.region.unwrap_or(u32::MAX));
+    put_u32(out, event.region().unwrap_or(u32::MAX));
     let (tag, value) = match event.placement {
         Placement::Position => (0, 0),
         Placement::Declared => (1, 0),
@@ -488,7 +488,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     let category = local.get(usize::from(event.category.0)).copied().unwrap_or(0);
     out.extend_from_slice(&category.to_le_bytes());
     out.push(event.precision.map_or(0, |p| p as u8 + 1));
-    match event.troops {
+    match event.troops() {
         Some(troops) => {
             out.push(1);
             put_u64(out, u64::from(troops));
@@ -655,7 +655,12 @@ impl<'a> Frame<'a> {
         };
         let troops = match self.u8()? {
             0 => None,
-            _ => Some(u32::try_from(self.u64()?).map_err(|_| corrupt("a number of troops"))?),
+            _ => Some(
+                u32::try_from(self.u64()?)
+                    .ok()
+                    .filter(|&t| t <= MAX_TROOPS)
+                    .ok_or(corrupt("a number of troops"))?,
+            ),
         };
         let origin = EventOrigin {
             file: file_index,
@@ -676,11 +681,11 @@ impl<'a> Frame<'a> {
             Event::with_shared_text(block, start, ends, date, position).ok_or(corrupt("an event's texts"))?;
         event.date_precision = date_precision;
         event.end_date = end_date;
-        event.region = region;
+        event.set_region(region);
         event.placement = placement;
         event.category = category;
         event.precision = precision;
-        event.troops = troops;
+        event.set_troops(troops);
         event.origin = origin;
         event.extra = extra;
         Ok(event)

@@ -12,7 +12,7 @@ use super::category::{Categories, CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{
-    Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextLayout,
+    Event, EventOrigin, EventTexts, MAX_TROOPS, OtherFields, Placement, Precision, SourceRef, TextLayout,
 };
 use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
@@ -207,8 +207,8 @@ impl<'a> RecordRules<'a> {
         event.date_precision = date_precision;
         event.category = category;
         event.precision = precision;
-        event.troops = troops;
-        event.region = region;
+        event.set_troops(troops);
+        event.set_region(region);
         event.placement = placement;
         let mut extra = draft.extra;
         extra.extend(kept_precision);
@@ -454,7 +454,7 @@ pub fn placement_note(event: &Event, regions: &RegionSet) -> Option<String> {
     let Placement::Coastal { offshore_m } = event.placement else {
         return None;
     };
-    let region = event.region.and_then(|i| regions.get(i as usize))?;
+    let region = event.region().and_then(|i| regions.get(i as usize))?;
     Some(format!(
         "coastal: {:.1} km off the coast of {}, counted in it (points in the sea within {:.0} km of a tracked region's coast, and nearer to it than to other land, belong to it)",
         f64::from(offshore_m) / 1000.0,
@@ -501,13 +501,14 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
     })
 }
 
-/// `troops`, when it is a whole number up to [`u32::MAX`] (more than
+/// `troops`, when it is a whole number up to [`MAX_TROOPS`] (more than
 /// half the world's population); otherwise a warning.
 fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u32> {
     non_blank(&draft.troops).and_then(|text| {
-        let problem = match whole_number(text).map(u32::try_from) {
-            Some(Ok(troops)) => return Some(troops),
-            Some(Err(_)) => format!("must be at most {}", u32::MAX),
+        let troops = whole_number(text).map(|n| u32::try_from(n).ok().filter(|&t| t <= MAX_TROOPS));
+        let problem = match troops {
+            Some(Some(troops)) => return Some(troops),
+            Some(None) => format!("must be at most {MAX_TROOPS}"),
             None => "must be a whole number".to_string(),
         };
         warnings.push(format!("\"troops\" {problem}, found {text}; ignored"));
@@ -610,8 +611,8 @@ mod tests {
         assert_eq!(event.id(), "file#7");
         assert_eq!(event.actors().collect::<Vec<_>>(), ["A", "B"]);
         assert_eq!(event.sources().count(), 1);
-        assert_eq!(event.troops, Some(1200));
-        assert_eq!(event.region, regions.index_of("rostov").map(|i| i as u32));
+        assert_eq!(event.troops(), Some(1200));
+        assert_eq!(event.region(), regions.index_of("rostov").map(|i| i as u32));
         assert_eq!(
             event.origin,
             EventOrigin {

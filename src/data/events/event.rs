@@ -1,6 +1,7 @@
 //! Events: what happened, when, where, and who says so.
 
 use std::fmt;
+use std::num::NonZeroU32;
 use std::ops::Range;
 use std::sync::{Arc, LazyLock};
 
@@ -457,6 +458,10 @@ impl fmt::Debug for OtherFields {
     }
 }
 
+/// The most troops an event can report: one short of `u32::MAX`, which an
+/// event's 4 bytes for its troops keep for "none".
+pub const MAX_TROOPS: u32 = u32::MAX - 1;
+
 /// One event: what happened, when, where, and who says so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -468,18 +473,17 @@ pub struct Event {
     pub end_date: Option<EventDate>,
     /// WGS84 longitude (`x`) and latitude (`y`).
     pub position: Coord<f64>,
-    /// Index of the region it is in (its declared region when that names a
-    /// loaded region, else the one containing its position); `None` outside.
-    pub region: Option<u32>,
+    /// [`Self::region`], plus one: 4 bytes where an `Option<u32>` takes 8.
+    region: Option<NonZeroU32>,
     /// How [`Self::region`] was decided.
     pub placement: Placement,
     /// What kind of event it is.
     pub category: CategoryId,
     /// How exactly the position locates the event.
     pub precision: Option<Precision>,
-    /// Number of troops involved or estimated (a `u32`: 8 bytes of every
-    /// event, where a `u64` took 16).
-    pub troops: Option<u32>,
+    /// [`Self::troops`], plus one: 4 bytes where an `Option<u32>` takes 8
+    /// (and a `u64` took 16).
+    troops: Option<NonZeroU32>,
     /// Where it was read.
     pub origin: EventOrigin,
     /// Any other fields of the record.
@@ -488,6 +492,31 @@ pub struct Event {
 }
 
 impl Event {
+    /// Index of the region it is in (its declared region when that names a
+    /// loaded region, else the one containing its position); `None` outside.
+    pub fn region(&self) -> Option<u32> {
+        self.region.map(|r| r.get() - 1)
+    }
+
+    /// Sets [`Self::region`]. An index of `u32::MAX` (no region layer has
+    /// that many) is taken as none.
+    pub fn set_region(&mut self, region: Option<u32>) {
+        self.region = region.and_then(|r| NonZeroU32::new(r.wrapping_add(1)));
+    }
+
+    /// Number of troops involved or estimated, at most [`MAX_TROOPS`].
+    pub fn troops(&self) -> Option<u32> {
+        self.troops.map(|t| t.get() - 1)
+    }
+
+    /// Sets [`Self::troops`]. A number above [`MAX_TROOPS`] is taken as none
+    /// (the readers warn of it first).
+    pub fn set_troops(&mut self, troops: Option<u32>) {
+        self.troops = troops
+            .filter(|&t| t <= MAX_TROOPS)
+            .and_then(|t| NonZeroU32::new(t + 1));
+    }
+
     /// Bytes of its texts on the heap: its own allocation (with the
     /// reference counts) or, in a block shared with other events, its share.
     pub fn text_bytes(&self) -> usize {
@@ -710,6 +739,23 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_keeps_its_region_and_troops_in_4_bytes_each() {
+        assert_eq!(std::mem::size_of::<Event>(), 112);
+        let date = EventDate::from_ymd(2021, 4, 22).expect("a date");
+        let mut event = Event::new(&EventTexts::default(), date, Coord { x: 39.7, y: 47.2 });
+        assert_eq!((event.region(), event.troops()), (None, None));
+        for value in [0, 1, 4, 40_000, MAX_TROOPS] {
+            event.set_region(Some(value));
+            event.set_troops(Some(value));
+            assert_eq!((event.region(), event.troops()), (Some(value), Some(value)));
+        }
+        // The one value each keeps for "none".
+        event.set_region(Some(u32::MAX));
+        event.set_troops(Some(u32::MAX));
+        assert_eq!((event.region(), event.troops()), (None, None));
+    }
 
     #[test]
     fn other_fields_are_kept_as_their_map_would_hold_them() {

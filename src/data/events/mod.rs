@@ -26,6 +26,8 @@ pub use cache::EventCache;
 pub use category::{Categories, CategoryId, EventCategory};
 pub use date::{DatePrecision, EventDate};
 pub use date_forms::{DateOrder, parse_field_date};
-pub use event::{Event, EventOrigin, EventTexts, OtherFields, Placement, Precision, SourceRef, TextBlock};
+pub use event::{
+    Event, EventOrigin, EventTexts, MAX_TROOPS, OtherFields, Placement, Precision, SourceRef, TextBlock,
+};
 pub use read::{FileSummary, LoadProgress};
 pub use set::{EventFile, EventSet, EventSetBuilder, sort_newest_first};

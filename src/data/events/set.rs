@@ -577,12 +577,12 @@ mod tests {
             let count = set
                 .events()
                 .iter()
-                .filter(|e| e.region == Some(index as u32))
+                .filter(|e| e.region() == Some(index as u32))
                 .count();
             assert!(count >= 1, "{} has {count} events", region.id);
         }
         assert!(
-            set.events().iter().any(|e| e.region.is_none()),
+            set.events().iter().any(|e| e.region().is_none()),
             "some events are outside"
         );
         assert!(

@@ -159,6 +159,7 @@ fn read_block(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::events::MAX_TROOPS;
     use crate::data::{Diagnostic, Event, EventCategory, RegionSet};
 
     fn regions() -> RegionSet {
@@ -256,7 +257,7 @@ mod tests {
         let first = &events[0];
         assert_eq!(first.id(), "a");
         assert_eq!(first.place(), Some("Rostov-on-Don"));
-        assert_eq!(first.troops, Some(40_000));
+        assert_eq!(first.troops(), Some(40_000));
         assert_eq!(first.category.as_known(), Some(EventCategory::Withdrawal));
         assert_eq!(
             first.sources().next().and_then(|s| s.web_url()),
@@ -268,13 +269,13 @@ mod tests {
         );
         assert_eq!(first.origin.line, 2);
         let rostov = regions().index_of("rostov").map(|i| i as u32);
-        assert_eq!(first.region, rostov);
+        assert_eq!(first.region(), rostov);
 
         let second = &events[1];
         assert_eq!(second.id(), "ev#1", "generated from the file name and index");
         assert_eq!(second.category.as_known(), None, "unknown categories are kept");
         let belgorod = regions().index_of("belgorod").map(|i| i as u32);
-        assert_eq!(second.region, belgorod);
+        assert_eq!(second.region(), belgorod);
         assert_eq!(second.origin.line, 6);
     }
 
@@ -369,17 +370,17 @@ mod tests {
         let text = r#"[{"title": "t", "date": "2021-04-22", "end_date": "2021-04-01", "lat": 50.6, "lon": 36.59,
             "region": "rostov", "precision": "roughly", "troops": "many", "sources": [5, "Reuters"]},
           {"title": "t2", "date": "2021-04-22", "lat": 55.75, "lon": 37.62, "region": "moscow"},
-          {"title": "t3", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967296},
-          {"title": "t4", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967295}]"#;
+          {"title": "t3", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967295},
+          {"title": "t4", "date": "2021-04-22", "lat": 47.2, "lon": 39.7, "troops": 4294967294}]"#;
         let (events, messages, _) = read(text).expect("loads");
         assert_eq!(events.len(), 4);
-        assert_eq!(events[2].troops, None, "more than a u32 holds");
-        assert_eq!(events[3].troops, Some(u32::MAX));
+        assert_eq!(events[2].troops(), None, "more than an event holds");
+        assert_eq!(events[3].troops(), Some(MAX_TROOPS));
         let rostov = regions().index_of("rostov").map(|i| i as u32);
-        assert_eq!(events[0].region, rostov, "the declared region is kept");
+        assert_eq!(events[0].region(), rostov, "the declared region is kept");
         assert_eq!(events[0].end_date, None);
         assert_eq!(events[0].precision, None);
-        assert_eq!(events[0].troops, None);
+        assert_eq!(events[0].troops(), None);
         assert_eq!(
             events[0].sources().map(|s| s.name).collect::<Vec<_>>(),
             ["Reuters"]
@@ -389,7 +390,7 @@ mod tests {
             "\"end_date\" 2021-04-01 is before",
             "\"precision\" \"roughly\"",
             "\"troops\" must be a whole number",
-            "\"troops\" must be at most 4294967295, found 4294967296",
+            "\"troops\" must be at most 4294967294, found 4294967295",
             "sources[0] is not a name",
             "\"region\" is \"rostov\" but the coordinates are in \"belgorod\"",
             "\"region\" \"moscow\" is not a loaded region; placed by its coordinates in no tracked region",
@@ -404,7 +405,7 @@ mod tests {
                 .iter()
                 .all(|m| m.severity == crate::data::Severity::Warning)
         );
-        assert_eq!(events[1].region, None);
+        assert_eq!(events[1].region(), None);
     }
 
     #[test]
