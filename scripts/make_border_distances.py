@@ -9,7 +9,7 @@ WGS84), in which GEOS (shapely) measures the distance from the centre to the
 projected lines, densified to 50 m so the projected segments stay straight.
 
 borderwatch measures the same with an R-tree and Karney's method in `geo`
-(src/data/regions/border_distance.rs); tests/border_distance.rs compares.
+(src/data/regions/border_distance.rs); tests/flows/border_distance.rs compares.
 
 Usage: pip install pyproj shapely numpy; scripts/make_border_distances.py
 """

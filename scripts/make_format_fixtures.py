@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the Parquet fixtures of src/data/formats/parquet.rs and tests/gis_formats.rs
+"""Writes the Parquet fixtures of src/data/formats/parquet.rs and tests/flows/gis_formats.rs
 with pyarrow/GeoPandas (pip install pyarrow geopandas), so the reader is tested on
 files an independent writer made:
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes the GIS format fixtures of tests/gis_formats.rs with GDAL's ogr2ogr
+# Writes the GIS format fixtures of tests/flows/gis_formats.rs with GDAL's ogr2ogr
 # (Debian: apt-get install gdal-bin), so the readers are tested on files an
 # independent writer made: events.geojson and the bundled Belgorod outline
 # as GeoPackage, KML, KMZ, Shapefile (loose, zipped, and with a Windows-1251

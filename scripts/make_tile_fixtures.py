@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the tile package fixtures read by tests/tile_fixtures.rs.
+"""Writes the tile package fixtures read by tests/flows/tile_fixtures.rs.
 
 tests/fixtures/tiles/sample.pmtiles  -- written by the PyPI `pmtiles` package (pip install pmtiles)
 tests/fixtures/tiles/sample.mbtiles  -- written with the standard sqlite3 module

@@ -12,7 +12,7 @@
 //! margin for the ellipsoid's difference from the sphere, and the nearest
 //! point found is measured along the ellipsoid: in a plane with its radii of
 //! curvature up to [`PLANE_LIMIT_M`], by Karney's method (`geo`'s
-//! [`Geodesic`]) beyond. tests/border_distance.rs checks the results against
+//! [`Geodesic`]) beyond. tests/flows/border_distance.rs checks the results against
 //! PROJ and GEOS.
 
 use std::sync::OnceLock;
@@ -30,7 +30,7 @@ use crate::geometry::{METRES_PER_DEGREE, nearest_to_origin};
 /// nearest on the ellipsoid. The sphere and the ellipsoid (flattening 1/298)
 /// disagree on distances by up to 0.7 % between opposite directions, far
 /// less between segments seen in nearly the same direction, which are the
-/// only ones this close; tests/border_distance.rs checks the result.
+/// only ones this close; tests/flows/border_distance.rs checks the result.
 const ELLIPSOID_MARGIN: f64 = 1.002;
 
 /// A segment of a border line as a chord of the unit sphere, with its index

@@ -1,7 +1,7 @@
 //! Known places land in the right bundled region, and places outside the five
 //! land in none.
 
-mod common;
+use crate::common;
 
 use borderwatch::data::RegionSet;
 use geo::Coord;

@@ -16,7 +16,7 @@ const ARTICLES: [&str; 2] = [
 ];
 
 fn raw_events() -> Vec<serde_json::Map<String, Value>> {
-    let text = include_str!("../assets/events/sample.json");
+    let text = include_str!("../../assets/events/sample.json");
     let file: Value = serde_json::from_str(text).expect("the sample is JSON");
     file["events"]
         .as_array()

@@ -5,7 +5,7 @@
 //! deleted, must load or be refused with a message that names the file,
 //! never panic. Fixed seed, like tests/robustness.rs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! (scripts/make_border_distances.py). borderwatch's R-tree and Karney
 //! distances must agree to 5 m or 0.01 %, and name the same line.
 
-mod common;
+use crate::common;
 
 use borderwatch::data::ContextLayer;
 use borderwatch::data::regions::BorderKind;
@@ -20,7 +20,7 @@ fn distances_to_the_border_agree_with_proj_and_geos() {
     let context = ContextLayer::bundled().expect("context");
     let index = BorderIndex::new(&context.border);
     let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
+        serde_json::from_str(include_str!("../fixtures/border_distances.json")).expect("fixture");
     let places = fixture["places"].as_array().expect("places");
     assert!(places.len() >= 200, "{}", places.len());
     let mut worst: (f64, String) = (0.0, String::new());
@@ -54,7 +54,7 @@ fn distances_to_the_border_agree_with_proj_and_geos() {
 #[test]
 fn check_and_export_near_border_count_what_proj_and_geos_measure() {
     let fixture: Value =
-        serde_json::from_str(include_str!("fixtures/border_distances.json")).expect("fixture");
+        serde_json::from_str(include_str!("../fixtures/border_distances.json")).expect("fixture");
     // Places not within 20 m of the limits used, so the methods' small
     // differences cannot decide a count.
     let places: Vec<&Value> = fixture["places"]

@@ -1,7 +1,7 @@
 //! Events are placed in the region whose polygon contains them, once at
 //! load; a declared region is kept (with a warning when the point disagrees).
 
-mod common;
+use crate::common;
 
 use borderwatch::data::{EventSetBuilder, RegionSet};
 

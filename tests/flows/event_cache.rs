@@ -3,7 +3,7 @@
 //! truncated, corrupt, of another format, another file's or older than its
 //! file is thrown away and made again, never used and never a panic.
 
-#[path = "../benches/support/mod.rs"]
+#[path = "../../benches/support/mod.rs"]
 mod support;
 
 use std::path::{Path, PathBuf};
