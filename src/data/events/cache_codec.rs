@@ -26,7 +26,7 @@ use geo::Coord;
 use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, MAX_TROOPS, OtherFields, Placement, Precision, TextBlock};
+use super::event::{Event, EventOrigin, OtherFields, Placement, Precision, TextBlock, troops_within_limit};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -655,12 +655,7 @@ impl<'a> Frame<'a> {
         };
         let troops = match self.u8()? {
             0 => None,
-            _ => Some(
-                u32::try_from(self.u64()?)
-                    .ok()
-                    .filter(|&t| t <= MAX_TROOPS)
-                    .ok_or(corrupt("a number of troops"))?,
-            ),
+            _ => Some(troops_within_limit(self.u64()?).ok_or(corrupt("a number of troops"))?),
         };
         let origin = EventOrigin {
             file: file_index,

@@ -13,6 +13,7 @@ use super::date::{DatePrecision, EventDate};
 use super::date_forms::{DateOrder, parse_field_date};
 use super::event::{
     Event, EventOrigin, EventTexts, MAX_TROOPS, OtherFields, Placement, Precision, SourceRef, TextLayout,
+    troops_within_limit,
 };
 use super::geocode::geocode;
 use super::mapping::{FieldNames, Role, first_sentence};
@@ -505,7 +506,7 @@ fn precision(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<Precision>
 /// half the world's population); otherwise a warning.
 fn troops(draft: &Draft<'_>, warnings: &mut Vec<String>) -> Option<u32> {
     non_blank(&draft.troops).and_then(|text| {
-        let troops = whole_number(text).map(|n| u32::try_from(n).ok().filter(|&t| t <= MAX_TROOPS));
+        let troops = whole_number(text).map(troops_within_limit);
         let problem = match troops {
             Some(Some(troops)) => return Some(troops),
             Some(None) => format!("must be at most {MAX_TROOPS}"),

@@ -462,6 +462,11 @@ impl fmt::Debug for OtherFields {
 /// event's 4 bytes for its troops keep for "none".
 pub const MAX_TROOPS: u32 = u32::MAX - 1;
 
+/// `count` as an event's troops, if it is at most [`MAX_TROOPS`].
+pub fn troops_within_limit(count: u64) -> Option<u32> {
+    u32::try_from(count).ok().filter(|&troops| troops <= MAX_TROOPS)
+}
+
 /// One event: what happened, when, where, and who says so.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Event {
@@ -513,7 +518,7 @@ impl Event {
     /// (the readers warn of it first).
     pub fn set_troops(&mut self, troops: Option<u32>) {
         self.troops = troops
-            .filter(|&t| t <= MAX_TROOPS)
+            .and_then(|t| troops_within_limit(u64::from(t)))
             .and_then(|t| NonZeroU32::new(t + 1));
     }
 
