@@ -47,31 +47,45 @@ impl BuildUp {
     /// month is counted in the week its span starts), on all cores.
     pub fn new(columns: &EventColumns, indices: &[u32]) -> Self {
         let start = |i: u32| monday_of(columns.days(i as usize).0);
-        let (first, last) = indices
-            .par_iter()
-            .map(|&i| (start(i), start(i)))
-            .reduce(|| (i32::MAX, i32::MIN), |a, b| (a.0.min(b.0), a.1.max(b.1)));
-        if indices.is_empty() {
+        // Counted over the weeks of all the columns' events, in one pass,
+        // then cut to the first and last week holding any of these.
+        let Some((first, last)) = columns
+            .day_range()
+            .map(|(first, last)| (monday_of(first), monday_of(last)))
+        else {
             return Self::default();
-        }
-        let count = ((last - first) / 7 + 1) as usize;
-        let mut weeks = indices
+        };
+        let count = ((last - first) / 7 + 1).max(0) as usize;
+        let weeks = indices
             .par_chunks(1 << 15)
-            .map(|chunk| {
-                let mut weeks = vec![Week::default(); count];
-                for &i in chunk {
-                    let Some(week) = weeks.get_mut(((start(i) - first) / 7) as usize) else {
-                        continue;
-                    };
-                    week.by_slot[columns.category(i as usize).slot()] += 1;
-                    if let Some(troops) = columns.troops(i as usize) {
-                        week.troops = week.troops.saturating_add(u64::from(troops));
-                        week.with_troops += 1;
+            .fold(
+                || vec![Week::default(); count],
+                |mut weeks, chunk| {
+                    for &i in chunk {
+                        let Some(week) = usize::try_from((start(i) - first) / 7)
+                            .ok()
+                            .and_then(|n| weeks.get_mut(n))
+                        else {
+                            continue;
+                        };
+                        week.by_slot[columns.category(i as usize).slot()] += 1;
+                        if let Some(troops) = columns.troops(i as usize) {
+                            week.troops = week.troops.saturating_add(u64::from(troops));
+                            week.with_troops += 1;
+                        }
                     }
-                }
-                weeks
-            })
+                    weeks
+                },
+            )
             .reduce(|| vec![Week::default(); count], add_weeks);
+        let (Some(from), Some(to)) = (
+            weeks.iter().position(|w| w.count() > 0),
+            weeks.iter().rposition(|w| w.count() > 0),
+        ) else {
+            return Self::default();
+        };
+        let first = first + 7 * from as i32;
+        let mut weeks = weeks[from..=to].to_vec();
         for (n, week) in weeks.iter_mut().enumerate() {
             week.start = first + 7 * n as i32;
         }
@@ -149,5 +163,16 @@ mod tests {
         );
         assert!(buildup.week_of(monday - 1).is_none());
         assert_eq!(BuildUp::new(&EventColumns::new(&set), &[]), BuildUp::default());
+
+        // Some of the events: their own first to last week, not all events'.
+        let columns = EventColumns::new(&set);
+        let at = |id: &str| set.events().iter().position(|e| e.id() == id).expect("event") as u32;
+        let only_c = BuildUp::new(&columns, &[at("c")]);
+        assert_eq!(only_c.weeks.len(), 1, "{only_c:?}");
+        assert_eq!(only_c.weeks[0].start, monday + 14);
+        assert_eq!((only_c.max_count, only_c.total()), (1, 1));
+        let a_and_b = BuildUp::new(&columns, &[at("a"), at("b")]);
+        assert_eq!(a_and_b.weeks.len(), 1, "{a_and_b:?}");
+        assert_eq!((a_and_b.weeks[0].start, a_and_b.max_troops), (monday, 43_000));
     }
 }

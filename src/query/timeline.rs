@@ -3,6 +3,8 @@
 //! moves a date window through the span — a fixed-length window, or
 //! everything up to now. Day numbers are UTC days since 1970-01-01.
 
+use rayon::prelude::*;
+
 use super::filter::EventColumns;
 use crate::data::events::date::{civil_from_days, days_from_civil, monday_of};
 
@@ -110,6 +112,40 @@ impl Bin {
     }
 }
 
+/// Events a task of [`Histogram::new`] counts (a million events make
+/// sixteen tasks).
+const HISTOGRAM_RUN: usize = 1 << 16;
+
+/// Counts the event `index` of `columns` in `bins` (empty bins, or some
+/// already counted), whose bin for each day `bin_at` gives.
+fn count_event<'d>(
+    bins: &mut [Bin],
+    columns: &EventColumns,
+    index: usize,
+    bin_at: impl Fn(i32) -> Option<&'d u32>,
+) {
+    let (day, last_day) = columns.days(index);
+    if !columns.has_coarse_date(index) {
+        if let Some(bin) = bin_at(day).and_then(|&n| bins.get_mut(n as usize)) {
+            bin.count += 1;
+        }
+        return;
+    }
+    // One bin at a time over the span, each taking its days' share.
+    let share = 1.0 / (last_day - day + 1) as f32;
+    let mut from = day;
+    while from <= last_day {
+        let Some(bin) = bin_at(from).and_then(|&n| bins.get_mut(n as usize)) else {
+            from += 1;
+            continue;
+        };
+        let to = bin.end.min(last_day);
+        bin.spread += share * (to - from + 1) as f32;
+        bin.coarse += 1;
+        from = to + 1;
+    }
+}
+
 /// Events over time: how many start in each bin of the span.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Histogram {
@@ -151,27 +187,24 @@ impl Histogram {
             bin_of_day.extend(std::iter::repeat_n(n as u32, (bin.end - bin.start + 1) as usize));
         }
         let bin_at = |day: i32| usize::try_from(day - first).ok().and_then(|d| bin_of_day.get(d));
-        for &index in indices {
-            let (day, last_day) = columns.days(index as usize);
-            if !columns.has_coarse_date(index as usize) {
-                if let Some(&n) = bin_at(day) {
-                    bins[n as usize].count += 1;
+        // Counted a run of events at a time on every core, each run into
+        // bins of its own, which are then added up in the runs' order (so
+        // the spread shares are summed alike every time).
+        let counted: Vec<Vec<Bin>> = indices
+            .par_chunks(HISTOGRAM_RUN)
+            .map(|run| {
+                let mut counts = bins.clone();
+                for &index in run {
+                    count_event(&mut counts, columns, index as usize, bin_at);
                 }
-                continue;
-            }
-            // One bin at a time over the span, each taking its days' share.
-            let share = 1.0 / (last_day - day + 1) as f32;
-            let mut from = day;
-            while from <= last_day {
-                let Some(&n) = bin_at(from) else {
-                    from += 1;
-                    continue;
-                };
-                let bin = &mut bins[n as usize];
-                let to = bin.end.min(last_day);
-                bin.spread += share * (to - from + 1) as f32;
-                bin.coarse += 1;
-                from = to + 1;
+                counts
+            })
+            .collect();
+        for counts in counted {
+            for (bin, counted) in bins.iter_mut().zip(counts) {
+                bin.count += counted.count;
+                bin.spread += counted.spread;
+                bin.coarse += counted.coarse;
             }
         }
         Self {
@@ -363,6 +396,38 @@ mod tests {
         assert_eq!(histogram.size, BinSize::Day);
         let counts: Vec<usize> = histogram.bins.iter().map(|b| b.count).collect();
         assert_eq!(counts, [2, 0, 1]);
+    }
+
+    #[test]
+    fn a_long_list_is_counted_in_runs_that_add_up_to_the_whole() {
+        let regions = RegionSet::bundled().expect("regions");
+        let set = crate::data::EventSet::bundled(&regions).expect("sample");
+        let columns = EventColumns::new(&set);
+        let extent = columns.day_range().expect("events");
+        let once: Vec<u32> = (0..set.len() as u32).collect();
+        // Enough repeats of every event for several runs of HISTOGRAM_RUN.
+        let repeats = 3 * HISTOGRAM_RUN / once.len() + 1;
+        let many: Vec<u32> = once.iter().copied().cycle().take(repeats * once.len()).collect();
+        assert!(many.len() > 3 * HISTOGRAM_RUN);
+        let (one, all) = (
+            Histogram::new(&columns, &once, extent),
+            Histogram::new(&columns, &many, extent),
+        );
+        assert_eq!(all.bins.len(), one.bins.len());
+        for (all, one) in all.bins.iter().zip(&one.bins) {
+            assert_eq!((all.start, all.end), (one.start, one.end));
+            assert_eq!(all.count, repeats * one.count);
+            assert_eq!(all.coarse, repeats * one.coarse);
+            let spread = repeats as f32 * one.spread;
+            assert!(
+                (all.spread - spread).abs() <= 1e-3 * spread.max(1.0),
+                "{all:?} {one:?}"
+            );
+        }
+        assert!(
+            all.bins.iter().any(|b| b.spread > 0.0),
+            "the sample has coarse dates"
+        );
     }
 
     #[test]

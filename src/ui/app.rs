@@ -58,7 +58,7 @@ pub struct BorderwatchApp {
     pub(super) map: MapMemory,
     /// The filter applied: what `filtered` holds.
     pub(super) filter: EventFilter,
-    pub(super) filtered: FilteredEvents,
+    pub(super) filtered: Arc<FilteredEvents>,
     /// The search a filter asked for waits on, on its own thread.
     pub(super) search: BackgroundSearch,
     /// Changes whenever `filtered` does, so caches built from it are rebuilt.
@@ -92,7 +92,7 @@ pub struct BorderwatchApp {
     pub(super) playback: Option<Playback>,
     /// The events passing every filter but the dates (what the timeline
     /// shows), for the filter they were made for.
-    pub(super) undated: Option<(EventFilter, FilteredEvents, Histogram)>,
+    pub(super) undated: Option<(EventFilter, Arc<FilteredEvents>, Histogram)>,
     /// Whether a text field had the keyboard at the end of the last frame
     /// (egui drops the focus on Esc before the app sees the key).
     typing: bool,
@@ -185,7 +185,7 @@ impl BorderwatchApp {
         let loader = Loader::default();
         loader.show_layers(&layers);
         let filter = EventFilter::default();
-        let filtered = data.apply(&filter);
+        let filtered = Arc::new(data.apply(&filter));
         Self {
             data: Arc::new(data),
             frames_with_data: 0,

@@ -1,6 +1,8 @@
 //! The app's filter: the one applied, and the one waiting for its search
 //! (`searching.rs`) when the events are many.
 
+use std::sync::Arc;
+
 use super::app::BorderwatchApp;
 use super::searching::BackgroundSearch;
 use crate::query::{EventFilter, FilteredEvents};
@@ -62,7 +64,7 @@ impl BorderwatchApp {
             return;
         }
         self.filter = filter;
-        self.filtered = self.data.apply(&self.filter);
+        self.filtered = Arc::new(self.data.apply(&self.filter));
         self.generation += 1;
         self.selection.drop_hidden_event(&self.data, &self.filtered);
     }

@@ -27,10 +27,9 @@ impl BorderwatchApp {
         let data = std::sync::Arc::as_ptr(&self.data) as usize;
         if self.buildup.key.as_ref() != Some(&(data, key.clone(), focus.clone())) {
             // The focus's own events, or all of them with nothing focused.
-            let indices = focus
-                .own_events(&self.data, undated)
-                .unwrap_or_else(|| undated.indices.clone());
-            self.buildup.buildup = BuildUp::new(&self.data.columns, &indices);
+            let own = focus.own_events(&self.data, undated);
+            let indices = own.as_deref().unwrap_or(&undated.indices);
+            self.buildup.buildup = BuildUp::new(&self.data.columns, indices);
             self.buildup.key = Some((data, key.clone(), focus.clone()));
         }
         let title = match &focus {

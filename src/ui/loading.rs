@@ -215,7 +215,7 @@ impl BorderwatchApp {
             text: String::new(),
             ..wanted.clone()
         };
-        self.filtered = self.data.apply(&self.filter);
+        self.filtered = Arc::new(self.data.apply(&self.filter));
         self.generation += 1;
         self.selection.carry_over(&before, &self.data, &self.filtered);
         self.set_filter(wanted);

@@ -1,6 +1,8 @@
 //! Dates and playback: the date range of the filter, the timeline that
 //! shows and sets it, and playback moving it on frame by frame.
 
+use std::sync::Arc;
+
 use egui::Ui;
 
 use super::app::BorderwatchApp;
@@ -64,7 +66,13 @@ impl BorderwatchApp {
         let extent = self.extent()?;
         let key = self.filter.without_dates();
         if self.undated.as_ref().is_none_or(|(k, _, _)| *k != key) {
-            let undated = self.data.apply(&key);
+            // With no dates chosen, they are the events shown: not filtered
+            // a second time.
+            let undated = if key == self.filter {
+                Arc::clone(&self.filtered)
+            } else {
+                Arc::new(self.data.apply(&key))
+            };
             let histogram = Histogram::new(&self.data.columns, &undated.indices, extent);
             self.undated = Some((key, undated, histogram));
         }
@@ -89,5 +97,45 @@ impl BorderwatchApp {
         if let Some(intent) = intent {
             self.apply(intent);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{ContextLayer, EventSet, RegionSet};
+    use crate::dataset::Dataset;
+    use crate::query::timeline::Bin;
+
+    #[test]
+    fn the_timeline_counts_the_events_passing_every_filter_but_the_dates() {
+        let regions = RegionSet::bundled().expect("regions");
+        let events = EventSet::bundled(&regions).expect("sample");
+        let context = ContextLayer::bundled().expect("context");
+        let mut app = BorderwatchApp::with_dataset(Dataset::new(regions, context, events));
+        let counted = |app: &mut BorderwatchApp| {
+            let histogram = app.histogram().expect("a timeline");
+            histogram.bins.iter().map(Bin::weight).sum::<f32>().round() as usize
+        };
+        let all = app.filtered().len();
+        assert_eq!(counted(&mut app), all);
+        // With no dates chosen they are the events shown, not filtered again.
+        app.set_filter(EventFilter {
+            located_only: true,
+            ..EventFilter::default()
+        });
+        let located = app.filtered().len();
+        assert!(located < all, "the sample has events not located to a town");
+        assert_eq!(counted(&mut app), located);
+        let shared = app
+            .undated
+            .as_ref()
+            .is_some_and(|(_, undated, _)| Arc::ptr_eq(undated, &app.filtered));
+        assert!(shared, "the shown events are counted as they are");
+        // With dates, the timeline still counts the events outside them.
+        let (first, _) = app.data.columns.day_range().expect("dated events");
+        app.set_dates(Some((first, first)));
+        assert!(app.filtered().len() < located);
+        assert_eq!(counted(&mut app), located);
     }
 }
