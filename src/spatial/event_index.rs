@@ -54,9 +54,9 @@ impl Cluster {
 pub struct EventIndex {
     /// Event indices in Morton order.
     order: Vec<u32>,
-    /// Morton code of each entry of `order`.
-    codes: Vec<u64>,
-    /// World position of each entry of `order`.
+    /// World position of each entry of `order`: in Morton order, each
+    /// one's code reckoned from it where it is needed (kept, the codes
+    /// took 8 bytes an event).
     world: Vec<WorldPoint>,
     /// Category slot ([`CategoryId::slot`]) of each entry of `order`.
     slots: Vec<u8>,
@@ -75,7 +75,6 @@ impl EventIndex {
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of_val;
         size_of_val(self.order.as_slice())
-            + size_of_val(self.codes.as_slice())
             + size_of_val(self.world.as_slice())
             + size_of_val(self.slots.as_slice())
             + size_of_val(self.rank.as_slice())
@@ -103,7 +102,7 @@ impl EventIndex {
             .map(|(i, (p, _))| (morton_of(*p), i as u32))
             .collect();
         keyed.par_sort_unstable();
-        let (codes, order): (Vec<u64>, Vec<u32>) = keyed.into_par_iter().unzip();
+        let order: Vec<u32> = keyed.into_par_iter().map(|(_, i)| i).collect();
         let world = order.par_iter().map(|&i| placed[i as usize].0).collect();
         let slots = order.par_iter().map(|&i| placed[i as usize].1).collect();
         let mut rank = vec![0u32; order.len()];
@@ -112,7 +111,6 @@ impl EventIndex {
         }
         Self {
             order,
-            codes,
             world,
             slots,
             rank,
@@ -122,9 +120,9 @@ impl EventIndex {
     /// The index of `set` from `stored`, the one the event cache kept for
     /// it (when the set was one file's events alone), each event drawn
     /// where `position` says. Checked before it is used: one entry for each
-    /// event, each event once, the codes in order and each that of its
-    /// position, and [`SPOT_CHECKS`] positions, spread over the order, those
-    /// of their events. `None` when a check fails: the index is made anew.
+    /// event, each event once, the positions in Morton order, and
+    /// [`SPOT_CHECKS`] positions, spread over the order, those of their
+    /// events. `None` when a check fails: the index is made anew.
     pub fn from_stored(
         set: &EventSet,
         stored: SpatialOrder,
@@ -132,13 +130,12 @@ impl EventIndex {
     ) -> Option<Self> {
         use rayon::prelude::*;
         let events = set.events();
-        let SpatialOrder { order, codes, world } = stored;
+        let SpatialOrder { order, world } = stored;
         let n = events.len();
-        if order.len() != n || codes.len() != n || world.len() != n {
+        if order.len() != n || world.len() != n {
             return None;
         }
-        let coded = codes.par_iter().zip(&world).all(|(&c, &p)| morton_of(p) == c);
-        if !coded || !codes.par_windows(2).all(|w| w[0] <= w[1]) {
+        if !world.par_windows(2).all(|w| morton_of(w[0]) <= morton_of(w[1])) {
             return None;
         }
         let spot = (0..n).step_by((n / SPOT_CHECKS).max(1)).all(|at| {
@@ -155,7 +152,6 @@ impl EventIndex {
         let slots = order.par_iter().map(|&i| by_event[i as usize]).collect();
         spot.then_some(Self {
             order,
-            codes,
             world,
             slots,
             rank,
@@ -166,7 +162,6 @@ impl EventIndex {
     pub fn parts(&self) -> SpatialParts<'_> {
         SpatialParts {
             order: &self.order,
-            codes: &self.codes,
             world: &self.world,
         }
     }
@@ -204,7 +199,7 @@ impl EventIndex {
         use rayon::prelude::*;
         let level = level.min(LEVELS);
         let mut runs = Vec::new();
-        self.descend(0, 0, 0, (0, self.codes.len()), level, area, &mut runs);
+        self.descend(0, 0, 0, (0, self.world.len()), level, area, &mut runs);
         let entries: usize = runs.iter().map(|(start, end)| end - start).sum();
         if entries < PARALLEL_ENTRIES {
             runs.into_iter()
@@ -252,7 +247,7 @@ impl EventIndex {
         let mut start = run.0;
         for child in 0..4u64 {
             let end_code = (prefix + child + 1) << shift;
-            let end = start + self.codes[start..run.1].partition_point(|&c| c < end_code);
+            let end = start + self.world[start..run.1].partition_point(|&p| morton_of(p) < end_code);
             let (cx, cy) = (x * 2 + (child & 1) as u32, y * 2 + (child >> 1) as u32);
             self.descend(depth + 1, cx, cy, (start, end), level, area, out);
             start = end;
@@ -399,7 +394,6 @@ mod tests {
         let parts = index.parts();
         SpatialOrder {
             order: parts.order.to_vec(),
-            codes: parts.codes.to_vec(),
             world: parts.world.to_vec(),
         }
     }
@@ -427,14 +421,17 @@ mod tests {
         };
         spoiled("an entry short", &|s| {
             s.order.pop();
-            s.codes.pop();
             s.world.pop();
         });
         spoiled("an event twice", &|s| s.order[1] = s.order[0]);
         spoiled("an event past the end", &|s| s.order[0] = 300);
-        spoiled("codes out of order", &|s| s.codes.swap(0, 299));
-        spoiled("a code not its position's", &|s| s.codes[5] += 1);
-        // Within its cell (the code stays right), but not its event's point.
+        // Two entries exchanged whole: each still its event's position, but
+        // out of Morton order.
+        spoiled("entries out of order", &|s| {
+            s.order.swap(0, 299);
+            s.world.swap(0, 299);
+        });
+        // Within its cell (its code stays in order), but not its event's point.
         spoiled("a position moved", &|s| s.world[0].x += 1e-12);
         // Two events exchanged with all they carry: a set in another order.
         spoiled("another set's order", &|s| s.order.swap(0, 150));

@@ -1,32 +1,29 @@
 //! The event cache's last section: the map's spatial index of the file's
-//! events (their order along the Morton curve, each one's code and world
+//! events (their order along the Morton curve and each one's world
 //! position), kept when the file was loaded alone, so that opening it alone
 //! again skips the projection and sort (about 0.1 s at a million events).
 //!
 //! Its frames (written and read by `cache_codec`) follow the events frames;
-//! each holds up to [`PER_FRAME`] entries as three runs: the event indices
-//! (u32), the Morton codes (u64) and the positions (x then y, f64),
-//! little-endian.
+//! each holds up to [`PER_FRAME`] entries as two runs: the event indices
+//! (u32) and the positions (x then y, f64), little-endian. (Format 5 kept
+//! each entry's Morton code too; it is reckoned from the position.)
 
 use std::ops::Range;
 
 use crate::geometry::WorldPoint;
 
-/// Entries of the index in a frame (7 MB).
+/// Entries of the index in a frame (5 MB).
 pub const PER_FRAME: usize = 1 << 18;
 /// Bytes an entry takes.
-const ENTRY_BYTES: usize = 4 + 8 + 16;
+const ENTRY_BYTES: usize = 4 + 16;
 
 /// A spatial index's order of a set's events, as the cache keeps it: the
-/// event indices along the Morton curve, with each one's Morton code and
-/// world position. What makes them (the index) is not in this module:
+/// event indices along the Morton curve, with each one's world position. What makes them (the index) is not in this module:
 /// `crate::spatial::EventIndex` checks one before it uses it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpatialOrder {
     /// Event indices in Morton order.
     pub order: Vec<u32>,
-    /// The Morton code of each entry of `order`.
-    pub codes: Vec<u64>,
     /// The world position of each entry of `order`.
     pub world: Vec<WorldPoint>,
 }
@@ -36,8 +33,6 @@ pub struct SpatialOrder {
 pub struct SpatialParts<'a> {
     /// Event indices in Morton order.
     pub order: &'a [u32],
-    /// The Morton code of each entry of `order`.
-    pub codes: &'a [u64],
     /// The world position of each entry of `order`.
     pub world: &'a [WorldPoint],
 }
@@ -45,7 +40,7 @@ pub struct SpatialParts<'a> {
 impl SpatialParts<'_> {
     /// Whether it holds one entry for each of `count` events.
     pub fn covers(&self, count: usize) -> bool {
-        self.order.len() == count && self.codes.len() == count && self.world.len() == count
+        self.order.len() == count && self.world.len() == count
     }
 
     /// Entries `range` as a frame's bytes, added to `frame`.
@@ -53,9 +48,6 @@ impl SpatialParts<'_> {
         frame.reserve(range.len() * ENTRY_BYTES);
         for index in &self.order[range.clone()] {
             frame.extend_from_slice(&index.to_le_bytes());
-        }
-        for code in &self.codes[range.clone()] {
-            frame.extend_from_slice(&code.to_le_bytes());
         }
         for point in &self.world[range] {
             frame.extend_from_slice(&point.x.to_le_bytes());
@@ -69,7 +61,6 @@ impl SpatialOrder {
     pub fn with_capacity(count: usize) -> Self {
         Self {
             order: Vec::with_capacity(count),
-            codes: Vec::with_capacity(count),
             world: Vec::with_capacity(count),
         }
     }
@@ -90,12 +81,9 @@ impl SpatialOrder {
         if bytes.len() != n * ENTRY_BYTES {
             return false;
         }
-        let (order, rest) = bytes.split_at(n * 4);
-        let (codes, world) = rest.split_at(n * 8);
+        let (order, world) = bytes.split_at(n * 4);
         let order = order.as_chunks::<4>().0.iter();
         self.order.extend(order.map(|b| u32::from_le_bytes(*b)));
-        let codes = codes.as_chunks::<8>().0.iter();
-        self.codes.extend(codes.map(|b| u64::from_le_bytes(*b)));
         let words = world.as_chunks::<8>().0;
         self.world
             .extend(words.as_chunks::<2>().0.iter().map(|[x, y]| WorldPoint {
@@ -109,7 +97,6 @@ impl SpatialOrder {
     pub fn parts(&self) -> SpatialParts<'_> {
         SpatialParts {
             order: &self.order,
-            codes: &self.codes,
             world: &self.world,
         }
     }
@@ -122,7 +109,6 @@ mod tests {
     fn sample(count: usize) -> SpatialOrder {
         SpatialOrder {
             order: (0..count as u32).rev().collect(),
-            codes: (0..count as u64).map(|c| c * 3).collect(),
             world: (0..count)
                 .map(|i| WorldPoint {
                     x: i as f64 / 7.0,
