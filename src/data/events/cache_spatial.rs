@@ -18,7 +18,8 @@ pub const PER_FRAME: usize = 1 << 18;
 const ENTRY_BYTES: usize = 4 + 16;
 
 /// A spatial index's order of a set's events, as the cache keeps it: the
-/// event indices along the Morton curve, with each one's world position. What makes them (the index) is not in this module:
+/// event indices along the Morton curve, with each one's world position.
+/// What makes them (the index) is not in this module:
 /// `crate::spatial::EventIndex` checks one before it uses it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpatialOrder {
