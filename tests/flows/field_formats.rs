@@ -367,4 +367,5 @@ fn a_timemap_time_precision_dates_an_event_to_its_week_or_month_and_free_text_is
     ]);
     let report: serde_json::Value = serde_json::from_slice(&week.stdout).expect("JSON");
     assert_eq!(report["matched"], 2, "Sunday 17 April ends the week: {report}");
+    std::fs::remove_dir_all(&dir).ok();
 }
