@@ -331,7 +331,8 @@ impl TextRun {
 
     /// The runs of one block's texts, `places` sorted by start. Each run's
     /// lists are made at their length, counted first: grown by doubling,
-    /// they held up to twice it while the index was made.
+    /// they held up to twice it while the index was made (a first open of
+    /// ten million events peaked 20-27 MB higher).
     fn cut(places: impl Iterator<Item = Place> + Clone) -> Vec<Self> {
         let mut lengths = Vec::new();
         let mut last_end = None;
