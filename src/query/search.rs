@@ -153,7 +153,10 @@ impl SearchIndex {
         // and checked against those events' fields group by group, so that
         // the events a group's places are checked against stay in a core's
         // cache, in whatever order the places come. (Sorting the places, as
-        // before, took most of a common term's time.)
+        // before, took most of a common term's time.) Each task's lists are
+        // kept as they are and a group's read from all of them: joined
+        // first, a common word's places at ten million events took a tenth
+        // of its search again.
         let groups = events.len().div_ceil(group_events);
         let places = self
             .runs
@@ -172,25 +175,17 @@ impl SearchIndex {
                     by_group
                 },
             )
-            .reduce(
-                || vec![Vec::new(); groups],
-                |mut all, mut more| {
-                    for (group, more) in all.iter_mut().zip(&mut more) {
-                        group.append(more);
-                    }
-                    all
-                },
-            );
+            .collect::<Vec<_>>();
         if stop.load(Ordering::Relaxed) {
             return None;
         }
         found
             .par_chunks_mut(group_events)
-            .zip(places)
             .enumerate()
-            .for_each(|(group, (found, places))| {
+            .for_each(|(group, found)| {
                 let group_start = group * group_events;
-                for (event, offset) in places {
+                let places = places.iter().filter_map(|by_group| by_group.get(group)).flatten();
+                for &(event, offset) in places {
                     let index = event as usize;
                     let Some(hit) = found.get_mut(index.wrapping_sub(group_start)) else {
                         continue;
