@@ -213,10 +213,12 @@ impl SearchIndex {
 const CHECK_EVENTS: usize = 4096;
 
 /// The most groups a term's places are sorted out into: each place found
-/// goes to its group's list, and past a few hundred lists the lists
-/// themselves leave the cache. At ten million events (2 442 groups of
-/// [`CHECK_EVENTS`]) a common word's places took 378-385 ms to find and
-/// sort out, 312-335 ms in 256 to 1 024 groups.
+/// goes to its group's list, and every task fills a list for each group.
+/// At ten million events (2 442 groups of [`CHECK_EVENTS`]) a common
+/// word's places took 378-385 ms to find and sort out, 312-335 ms in 256
+/// to 1 024 groups, most likely as fewer lists stay in the cache. The
+/// larger groups' events (2.2 MB at ten million) do not, which slows the
+/// check less than the lists gain.
 const MAX_CHECK_GROUPS: usize = 512;
 
 /// How many events' places are checked together in a set of `len` events:
