@@ -116,6 +116,11 @@ fn load(c: &mut Criterion) {
         )
     });
     drop(in_file_order);
+    // The free-text search's index (built on a background thread once a
+    // load is drawn): where the texts lie, and the frequent words.
+    group.bench_function("search/1000000", |b| {
+        b.iter(|| black_box(borderwatch::query::SearchIndex::new(&events)))
+    });
     group.bench_function("dataset/1000000", |b| {
         b.iter_batched(
             || (RegionSet::bundled().expect("bundled regions"), events.clone()),

@@ -301,6 +301,10 @@ impl Dataset {
                     self.search.get().map_or(0, SearchIndex::heap_bytes),
                 ),
                 (
+                    "search index (frequent words)",
+                    self.search.get().map_or(0, SearchIndex::words_heap_bytes),
+                ),
+                (
                     "distances to the border",
                     self.border_km
                         .get()

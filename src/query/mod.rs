@@ -7,6 +7,7 @@ pub mod filter;
 mod filter_text;
 pub mod search;
 mod search_probe;
+mod search_words;
 pub mod timeline;
 
 pub use filter::{CompiledFilter, EventColumns, EventFilter, FilteredEvents, NOTIONAL, OUTSIDE};

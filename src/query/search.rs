@@ -6,7 +6,11 @@
 //! each scanned in one pass whatever order the events are in: a probe finds where two of the term's
 //! characters (rare ones) occur in any case at their distance apart, and
 //! each place found is compared with the term, lower-cased a character at a
-//! time, then given to the event whose texts hold it.
+//! time, then given to the event whose texts hold it. The events holding
+//! one of the words most events hold (see [`super::search_words`]) that
+//! holds the term are known to hold it without a scan, so a common word,
+//! or the first letters of one as it is typed, scans only the other
+//! events' texts.
 //!
 //! That comparison finds the term at the same byte offsets in the text as
 //! in its lower-cased form, which holds wherever lower-casing keeps each
@@ -22,6 +26,7 @@ use memchr::memmem;
 use rayon::prelude::*;
 
 use super::search_probe::{Probe, same_length_lower};
+use super::search_words::{Covered, FrequentWords};
 use crate::data::{Event, EventSet, TextBlock};
 
 /// Separates the texts of an event when they are lower-cased whole, so a
@@ -39,6 +44,8 @@ pub struct SearchIndex {
     /// or a character that lower-cases to another length: searched
     /// lower-cased whole.
     folded_whole: Vec<usize>,
+    /// The words most events hold, and which each event holds.
+    words: FrequentWords,
     len: usize,
 }
 
@@ -55,6 +62,12 @@ impl SearchIndex {
             })
             .sum();
         runs + std::mem::size_of_val(self.folded_whole.as_slice())
+    }
+
+    /// Bytes its frequent words and each event's mask of them hold on the
+    /// heap (for the memory report).
+    pub fn words_heap_bytes(&self) -> usize {
+        self.words.heap_bytes()
     }
 
     /// Finds where the texts of `events` lie, and which of them lower-case
@@ -76,6 +89,7 @@ impl SearchIndex {
         Self {
             runs,
             folded_whole,
+            words: FrequentWords::new(events),
             len: events.len(),
         }
     }
@@ -139,14 +153,21 @@ impl SearchIndex {
         let group_events = group_events.max(1);
         let terms = std::slice::from_ref(term);
         let mut found = vec![false; events.len()];
+        // The events holding a frequent word that holds the term hold it:
+        // marked so, and their texts passed over.
+        let covering = self.words.covering(term);
         let Some(probe) = Probe::choose(term) else {
             // No character of the term can be looked for by its bytes.
             found
                 .par_iter_mut()
                 .zip(events)
-                .for_each(|(found, event)| *found = event_matches(event, terms));
+                .enumerate()
+                .for_each(|(i, (found, event))| {
+                    *found = covering.as_ref().is_some_and(|c| c.holds(i)) || event_matches(event, terms);
+                });
             return Some(found).filter(|_| !stop.load(Ordering::Relaxed));
         };
+        let covered = covering.as_ref();
         // Each run's events are anywhere in the set: the places where the
         // term is, found run by run, are sorted out by the events they are
         // in, `group_events` events at a time (see [`check_group_events`]),
@@ -167,7 +188,7 @@ impl SearchIndex {
                     if stop.load(Ordering::Relaxed) {
                         return by_group;
                     }
-                    for place in run.places(events, term, &probe) {
+                    for place in run.places(events, term, &probe, covered) {
                         if let Some(group) = by_group.get_mut(place.0 as usize / group_events) {
                             group.push(place);
                         }
@@ -184,6 +205,11 @@ impl SearchIndex {
             .enumerate()
             .for_each(|(group, found)| {
                 let group_start = group * group_events;
+                if let Some(covering) = &covering {
+                    for (i, hit) in found.iter_mut().enumerate() {
+                        *hit = covering.holds(group_start + i);
+                    }
+                }
                 let places = places.iter().filter_map(|by_group| by_group.get(group)).flatten();
                 for &(event, offset) in places {
                     let index = event as usize;
@@ -417,33 +443,69 @@ impl TextRun {
     /// event's fields. The rest of an event's texts are passed over here:
     /// they are looked at only when that place is not in its searchable
     /// texts (see [`holds_term`]), so a common term costs a place an event,
-    /// not one for every time it occurs.
-    fn places(&self, events: &[Event], term: &str, probe: &Probe) -> Vec<(u32, u32)> {
+    /// not one for every time it occurs. So are the texts of the events
+    /// `covered` says hold the term already: the others are scanned a
+    /// stretch of consecutive ones at a time.
+    fn places(
+        &self,
+        events: &[Event],
+        term: &str,
+        probe: &Probe,
+        covered: Option<&Covered>,
+    ) -> Vec<(u32, u32)> {
         let mut places = Vec::new();
-        let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
+        let (Some(&run_end), Some(block)) = (self.starts.last(), self.block(events)) else {
             return places;
         };
-        let Some(bytes) = block.as_bytes().get(..self.base + end as usize) else {
+        let Some(bytes) = block.as_bytes().get(..self.base + run_end as usize) else {
             return places;
         };
-        // The event where a place is: the last one starting there or
-        // before, found by walking on from the last place's event.
+        let count = self.events.len();
+        // With no events covered, the run is one stretch.
+        let is_covered = |k: usize| {
+            covered.is_some_and(|covered| {
+                self.events
+                    .get(k)
+                    .is_some_and(|&event| covered.holds(event as usize))
+            })
+        };
         let mut k = 0;
-        let mut from = self.base;
-        while let Some(at) = probe.starts(bytes, from).find(|&at| is_term_at(block, at, term)) {
-            let offset = at - self.base;
-            while self.starts.get(k + 1).is_some_and(|&s| s as usize <= offset) {
+        while k < count {
+            if is_covered(k) {
                 k += 1;
+                continue;
             }
-            let (Some(&event), Some(&start), Some(&next)) =
-                (self.events.get(k), self.starts.get(k), self.starts.get(k + 1))
-            else {
+            // A stretch of events not covered: `k..last`.
+            let mut last = if covered.is_some() { k + 1 } else { count };
+            while last < count && !is_covered(last) {
+                last += 1;
+            }
+            let (Some(&first), Some(&end)) = (self.starts.get(k), self.starts.get(last)) else {
                 break;
             };
-            if let Ok(within) = u32::try_from(offset - start as usize) {
-                places.push((event, within));
+            // The event where a place is: the last one starting there or
+            // before, found by walking on from the last place's event.
+            let mut from = self.base + first as usize;
+            let end = self.base + end as usize;
+            while let Some(at) = probe
+                .starts_before(bytes, from, end)
+                .find(|&at| is_term_at(block, at, term))
+            {
+                let offset = at - self.base;
+                while self.starts.get(k + 1).is_some_and(|&s| s as usize <= offset) {
+                    k += 1;
+                }
+                let (Some(&event), Some(&start), Some(&next)) =
+                    (self.events.get(k), self.starts.get(k), self.starts.get(k + 1))
+                else {
+                    break;
+                };
+                if let Ok(within) = u32::try_from(offset - start as usize) {
+                    places.push((event, within));
+                }
+                from = self.base + next as usize;
             }
-            from = self.base + next as usize;
+            k = last;
         }
         places
     }
@@ -763,6 +825,57 @@ mod tests {
         let hits = index.search_until(&events, "POGONOVO drills", &running);
         assert_eq!(hits.map(ids), Some(vec!["a".to_string()]));
         assert_eq!(ids(index.search(&events, "reported")), ["b"]);
+    }
+
+    #[test]
+    fn events_holding_a_frequent_word_are_found_as_the_slow_path_finds_them() {
+        // "near" in most titles; in some events only in the id or the
+        // declared region (not searched), or only as part of "Nearly" in
+        // the description; dates out of the file's order, so that the set's
+        // order is not the texts'.
+        let records: Vec<String> = (0..3_000)
+            .map(|i| {
+                let title = if i % 3 == 0 { "Lights seen" } else { "Drills NEAR the town" };
+                let description = if i % 7 == 0 { "Nearly all of them" } else { "Шум у границы" };
+                let id = if i % 5 == 0 { format!("near-{i}") } else { format!("e{i}") };
+                format!(
+                    r#"{{"id": "{id}", "title": "{title} {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "region": "nearby", "description": "{description}"}}"#,
+                    1 + (i * 7) % 28
+                )
+            })
+            .collect();
+        let events = set(&format!("[{}]", records.join(",")));
+        let index = SearchIndex::new(&events);
+        let words = index.words.words();
+        for word in ["near", "drills", "the", "шум", "границы"] {
+            assert!(words.iter().any(|w| &**w == word), "{word} in {words:?}");
+        }
+        assert!(
+            !words.iter().any(|w| &**w == "nearby"),
+            "declared regions are not searched"
+        );
+        assert!(index.words.covering("ear").is_some());
+        assert!(index.words.covering("xyz").is_none());
+        for query in [
+            "near",
+            "ear",
+            "NEARLY",
+            "ne",
+            "r",
+            "drills near",
+            "near 12",
+            "ГРАН",
+            "e1",
+            "nearby",
+        ] {
+            let terms = query_terms(query);
+            let slow: Vec<bool> = events.events().iter().map(|e| event_matches(e, &terms)).collect();
+            assert!(
+                slow.contains(&true) || query.starts_with('e') || query == "nearby",
+                "{query}"
+            );
+            assert_eq!(index.search(&events, query), slow, "{query}");
+        }
     }
 
     /// Pieces of awkward texts: both cases of Latin, Cyrillic and Greek

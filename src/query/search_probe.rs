@@ -49,11 +49,17 @@ const LANES: usize = 32;
 
 /// The two rarest characters of a term (roughly), looked for together:
 /// where both occur at their distance apart, in any of their forms, the
-/// term may start.
+/// term may start. When both are common letters, a third is looked for
+/// too.
 #[derive(Clone, Copy)]
 pub(super) struct Probe {
     first: Anchor,
     second: Anchor,
+    /// The third rarest character, when the two rarest are common letters
+    /// (as in "the" or "near": with two, the search stopped at every "th"
+    /// of the texts, once in 40 bytes or so); else `None`, as a third
+    /// slowed a rare word's scan by a tenth.
+    third: Option<Anchor>,
     /// The term's length in bytes.
     length: usize,
 }
@@ -63,64 +69,120 @@ impl Probe {
     pub(super) fn choose(term: &str) -> Option<Self> {
         let mut anchors: Vec<(u32, Anchor)> = Anchor::all(term).collect();
         anchors.sort_by_key(|&(commonness, _)| commonness);
+        // Sorted rarest first: the first is the rarer of the two.
+        let both_common = anchors
+            .first()
+            .is_some_and(|&(commonness, _)| commonness >= COMMON_LETTER);
         let mut rarest = anchors.into_iter().map(|(_, anchor)| anchor);
         let first = rarest.next()?;
         let second = rarest.next().unwrap_or(first);
+        let third = rarest.next().filter(|_| both_common);
         Some(Self {
             first,
             second,
+            third,
             length: term.len(),
         })
     }
 
     /// The places at or after `from` where the term may start in
-    /// `haystack`: where both characters occur at their distance apart, in
-    /// any of their forms.
+    /// `haystack`: where its characters looked for occur at their
+    /// distances apart, in any of their forms.
     pub(super) fn starts<'h>(&self, haystack: &'h [u8], from: usize) -> impl Iterator<Item = usize> + 'h {
+        self.starts_before(haystack, from, usize::MAX)
+    }
+
+    /// [`Self::starts`] before `end`, the bytes from there on read as well
+    /// to look at more places at a time (a stretch of a few hundred bytes
+    /// was otherwise looked at a place at a time for its last [`LANES`]).
+    pub(super) fn starts_before<'h>(
+        &self,
+        haystack: &'h [u8],
+        from: usize,
+        end: usize,
+    ) -> impl Iterator<Item = usize> + 'h {
         let probe = *self;
         let mut at = from;
+        let two_forms = [Some(probe.first), Some(probe.second), probe.third]
+            .iter()
+            .flatten()
+            .all(|anchor| anchor.bytes[1] == anchor.bytes[2]);
         std::iter::from_fn(move || {
-            let start = if probe.first.bytes[1] == probe.first.bytes[2]
-                && probe.second.bytes[1] == probe.second.bytes[2]
-            {
-                probe.next::<2>(haystack, at)
-            } else {
-                probe.next::<3>(haystack, at)
+            let start = match (two_forms, probe.third) {
+                (true, None) => probe.next::<2, false>(haystack, at, end),
+                (false, None) => probe.next::<3, false>(haystack, at, end),
+                (true, Some(_)) => probe.next::<2, true>(haystack, at, end),
+                (false, Some(_)) => probe.next::<3, true>(haystack, at, end),
             }?;
             at = start + 1;
             Some(start)
         })
     }
 
-    /// The first place at or after `at` where the term may start, [`LANES`]
-    /// places compared at a time, each character by its first `FORMS` forms.
-    fn next<const FORMS: usize>(&self, haystack: &[u8], mut at: usize) -> Option<usize> {
+    /// The first place at or after `at` and before `end` where the term
+    /// may start, [`LANES`] places compared at a time, each character by
+    /// its first `FORMS` forms, and by the third character too when
+    /// `THIRD` (and there is one).
+    fn next<const FORMS: usize, const THIRD: bool>(
+        &self,
+        haystack: &[u8],
+        mut at: usize,
+        end: usize,
+    ) -> Option<usize> {
         // Copies, so the bytes looked for stay in registers.
         let (first, second) = (self.first, self.second);
+        let third = self.third.filter(|_| THIRD).unwrap_or(second);
         // The term may start at most here.
         let last = haystack.len().checked_sub(self.length)?;
-        while at + LANES <= last + 1 {
+        let end = end.min(last + 1);
+        // Where the places compared a chunk at a time stop: before `end`,
+        // and with a whole chunk left to read.
+        let chunks_end = (last + 2).saturating_sub(LANES).min(end);
+        while at < chunks_end {
             let xs: &[u8; LANES] = haystack.get(at + first.offset..)?.first_chunk()?;
             let ys: &[u8; LANES] = haystack.get(at + second.offset..)?.first_chunk()?;
+            // Not read at all without a third (`THIRD` is known when
+            // this is compiled).
+            let zs: &[u8; LANES] = if THIRD {
+                haystack.get(at + third.offset..)?.first_chunk()?
+            } else {
+                ys
+            };
             let hits: [u8; LANES] = std::array::from_fn(|i| {
-                u8::from(first.accepts::<FORMS>(xs[i]) & second.accepts::<FORMS>(ys[i]))
+                u8::from(
+                    first.accepts::<FORMS>(xs[i])
+                        & second.accepts::<FORMS>(ys[i])
+                        & (!THIRD || third.accepts::<FORMS>(zs[i])),
+                )
             });
             // An `|` of all lanes, not a search that stops early: vectorised.
             if hits.iter().fold(0, |any, &hit| any | hit) != 0 {
-                return hits.iter().position(|&hit| hit != 0).map(|lane| at + lane);
+                return hits
+                    .iter()
+                    .position(|&hit| hit != 0)
+                    .map(|lane| at + lane)
+                    .filter(|&start| start < end);
             }
             at += LANES;
         }
-        (at..=last).find(|&start| {
+        (at..end).find(|&start| {
             haystack
                 .get(start + first.offset)
                 .is_some_and(|&x| first.accepts::<3>(x))
                 && haystack
                     .get(start + second.offset)
                     .is_some_and(|&y| second.accepts::<3>(y))
+                && haystack
+                    .get(start + third.offset)
+                    .is_some_and(|&z| third.accepts::<3>(z))
         })
     }
 }
+
+/// How common (see [`commonness`]) the two rarest characters of a term
+/// are, at least, for a third to be looked for too: `h` and the letters
+/// more common than it.
+const COMMON_LETTER: u32 = 32;
 
 /// Every character of `c`'s length that lower-cases to `c` alone.
 fn same_length_forms(c: char) -> impl Iterator<Item = char> {
@@ -209,6 +271,39 @@ mod tests {
                 "at {place}"
             );
             assert_eq!(probe.starts(&haystack, place + 1).count(), 0, "after {place}");
+            // Bytes past the end are read, but no place there is given.
+            assert_eq!(
+                probe.starts_before(&haystack, 0, place).count(),
+                0,
+                "before {place}"
+            );
+            assert_eq!(
+                probe.starts_before(&haystack, 0, place + 1).collect::<Vec<_>>(),
+                [place],
+                "up to {place}"
+            );
         }
+    }
+
+    #[test]
+    fn a_third_character_is_looked_for_when_the_two_rarest_are_common_letters() {
+        for (term, third) in [
+            ("the", true),
+            ("near", true),
+            ("pontoon", false),
+            ("hospital", false),
+            ("ab", false),
+        ] {
+            let probe = Probe::choose(term).expect("a probe");
+            assert_eq!(probe.third.is_some(), third, "{term}");
+        }
+        // Two of its letters are in "with" and "that"; all three only where
+        // "the" is.
+        let probe = Probe::choose("the").expect("a probe");
+        let haystack = b"with that THE other; with that THE other; with that THE other".as_slice();
+        assert_eq!(
+            probe.starts(haystack, 0).collect::<Vec<_>>(),
+            [10, 15, 31, 36, 52, 57]
+        );
     }
 }
