@@ -4,11 +4,12 @@
 //! that word without reading their texts, and scans only the others'.
 //!
 //! A word is a run of letters and digits, lower-cased a character at a
-//! time (as a search folds the texts), found in an event's searchable
-//! texts only. An event's bit for a word is set only when one of those
-//! texts holds the word, so the term is in that text: the bits can miss a
-//! word (a search then scans that event, as it does every event of a
-//! term no word holds), never claim one.
+//! time (as a search folds the texts), found in an event's title,
+//! description and place only (see [`prose`]), which a search looks in.
+//! An event's bit for a word is set only when one of those texts holds the
+//! word, so the term is in that text: the bits can miss a word (a search
+//! then scans that event, as it does every event of a term no word
+//! holds), never claim one.
 
 use std::collections::HashMap;
 
@@ -39,8 +40,9 @@ pub(super) struct FrequentWords {
 }
 
 impl FrequentWords {
-    /// The most frequent words of `events`' searchable texts (counted in a
-    /// sample of them), and which of them each event holds.
+    /// The most frequent words of `events`' titles, descriptions and
+    /// places (counted in a sample of them), and which of them each event
+    /// holds.
     pub(super) fn new(events: &[Event]) -> Self {
         let words = frequent_words(events);
         if words.is_empty() {
