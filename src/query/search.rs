@@ -622,7 +622,7 @@ pub fn event_matches(event: &Event, terms: &[String]) -> bool {
 /// Appends `text` lower-cased (ASCII runs a vector at a time, other
 /// characters one by one); the separator byte is dropped so it stays a
 /// separator.
-fn push_folded(out: &mut Vec<u8>, text: &str) {
+pub(super) fn push_folded(out: &mut Vec<u8>, text: &str) {
     let mut rest = text;
     while !rest.is_empty() {
         let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
