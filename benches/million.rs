@@ -60,6 +60,7 @@ fn million(c: &mut Criterion) {
     app.apply_session(Session::default());
     support::settle(&ctx, &mut app);
     filter_benches(c, &ctx, &mut app);
+    summary_benches(c, &mut app);
     density_benches(c, &ctx, &mut app);
     playback_bench(c, &ctx, &mut app);
 }
@@ -386,6 +387,52 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         app.set_filter(EventFilter::default());
         support::settle(ctx, app);
     }
+}
+
+/// What a filter change makes again from the events shown, besides the
+/// filter itself: the build-up chart's weeks, the timeline's bins and the
+/// start view's clusters, each over every event (nothing filtered out).
+fn summary_benches(c: &mut Criterion, app: &mut BorderwatchApp) {
+    use borderwatch::query::Histogram;
+    use borderwatch::query::buildup::BuildUp;
+    use borderwatch::spatial::cluster_level;
+
+    app.set_filter(EventFilter::default());
+    let data = app.dataset();
+    let shown = app.filtered();
+    let total = data.events.len();
+    assert_eq!(shown.len(), total, "nothing is filtered out");
+    let extent = data.columns.day_range().expect("dated events");
+    let zoom = app.map_memory().view().expect("the map was shown").zoom;
+    let world = WorldRect {
+        min: borderwatch::geometry::WorldPoint::new(0.0, 0.0),
+        max: borderwatch::geometry::WorldPoint::new(1.0, 1.0),
+    };
+    let mut group = c.benchmark_group(format!("summaries/{}", size_label()));
+    group.bench_function("buildup", |b| {
+        b.iter(|| {
+            let buildup = BuildUp::new(&data.columns, &shown.indices);
+            assert_eq!(buildup.total(), total as u64);
+            buildup
+        })
+    });
+    group.bench_function("histogram", |b| {
+        b.iter(|| {
+            let histogram = Histogram::new(&data.columns, &shown.indices, extent);
+            let dated: usize = histogram.bins.iter().map(|bin| bin.count).sum();
+            assert!(dated > 0 && dated <= total);
+            histogram
+        })
+    });
+    group.bench_function("clusters_start_view", |b| {
+        b.iter(|| {
+            let clusters = data.index.clusters(cluster_level(zoom), &world, &shown.shown);
+            let counted: u64 = clusters.iter().map(|c| u64::from(c.count)).sum();
+            assert_eq!(counted, total as u64);
+            clusters
+        })
+    });
+    group.finish();
 }
 
 /// One step of playback (a day on) and the frame that shows it.
