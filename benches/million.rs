@@ -391,7 +391,8 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
 
 /// What a filter change makes again from the events shown, besides the
 /// filter itself: the build-up chart's weeks, the timeline's bins and the
-/// start view's clusters, each over every event (nothing filtered out).
+/// start view's clusters, each over every event (nothing filtered out),
+/// and the clusters again of five in eight events, scattered.
 fn summary_benches(c: &mut Criterion, app: &mut BorderwatchApp) {
     use borderwatch::query::Histogram;
     use borderwatch::query::buildup::BuildUp;
@@ -424,14 +425,26 @@ fn summary_benches(c: &mut Criterion, app: &mut BorderwatchApp) {
             histogram
         })
     });
-    group.bench_function("clusters_start_view", |b| {
-        b.iter(|| {
-            let clusters = data.index.clusters(cluster_level(zoom), &world, &shown.shown);
-            let counted: u64 = clusters.iter().map(|c| u64::from(c.count)).sum();
-            assert_eq!(counted, total as u64);
-            clusters
-        })
-    });
+    // Every event, and five in eight of them scattered over the map (as a
+    // search for a common word shows them).
+    let scattered: Vec<bool> = (0..total as u64)
+        .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 61 < 5)
+        .collect();
+    let masks = [
+        ("clusters_start_view", &shown.shown),
+        ("clusters_start_view_scattered", &scattered),
+    ];
+    for (name, mask) in masks {
+        let expected = mask.iter().filter(|s| **s).count() as u64;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let clusters = data.index.clusters(cluster_level(zoom), &world, mask);
+                let counted: u64 = clusters.iter().map(|c| u64::from(c.count)).sum();
+                assert_eq!(counted, expected);
+                clusters
+            })
+        });
+    }
     group.finish();
 }
 

@@ -194,8 +194,34 @@ impl Histogram {
             .par_chunks(HISTOGRAM_RUN)
             .map(|run| {
                 let mut counts = bins.clone();
+                // Events dated to a day come in runs of one bin (a set's
+                // events are newest first by day): a run is counted in a
+                // register and added to its bin when it ends.
+                let mut same_bin: Option<(usize, i32, i32)> = None;
+                let mut in_run = 0;
                 for &index in run {
-                    count_event(&mut counts, columns, index as usize, bin_at);
+                    let index = index as usize;
+                    let (day, _) = columns.days(index);
+                    let coarse = columns.has_coarse_date(index);
+                    if !coarse && same_bin.is_some_and(|(_, start, end)| day >= start && day <= end) {
+                        in_run += 1;
+                        continue;
+                    }
+                    if let Some(bin) = same_bin.take().and_then(|(n, _, _)| counts.get_mut(n)) {
+                        bin.count += in_run;
+                    }
+                    in_run = 0;
+                    if coarse {
+                        count_event(&mut counts, columns, index, bin_at);
+                    } else if let Some((n, bin)) =
+                        bin_at(day).and_then(|&n| Some((n as usize, bins.get(n as usize)?)))
+                    {
+                        same_bin = Some((n, bin.start, bin.end));
+                        in_run = 1;
+                    }
+                }
+                if let Some(bin) = same_bin.and_then(|(n, _, _)| counts.get_mut(n)) {
+                    bin.count += in_run;
                 }
                 counts
             })
