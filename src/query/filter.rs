@@ -410,9 +410,7 @@ impl EventColumns {
     }
 
     /// The troops the event reports (0 when none) and whether it reports
-    /// any, read without a branch on the latter: summing them over many
-    /// events, `if let Some(..) = troops()` mispredicted on every event
-    /// that reports troops among others that do not.
+    /// any, read without a branch on the latter (for sums over many events).
     pub fn troops_or_zero(&self, index: usize) -> (u32, bool) {
         (
             self.troops.get(index).copied().unwrap_or(0),
