@@ -207,12 +207,12 @@ fn add_weeks(mut a: Vec<Week>, b: Vec<Week>) -> Vec<Week> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{EventSetBuilder, RegionSet};
+    use crate::data::RegionSet;
+    use crate::data::events::set::set_from_json;
 
     #[test]
     fn runs_of_many_events_in_a_week_are_counted_as_one_by_one() {
         let regions = RegionSet::bundled().expect("regions");
-        let mut builder = EventSetBuilder::new(&regions);
         // 1 800 events on one day, nine in ten of them drills (more than a
         // byte's lane holds), nine categories (two share the last slot),
         // troops on every third.
@@ -238,15 +238,7 @@ mod tests {
                 )
             })
             .collect();
-        builder
-            .add_reader(
-                "many.json",
-                None,
-                format!("[{}]", records.join(",")).as_bytes(),
-                None,
-            )
-            .expect("loads");
-        let set = builder.finish().0;
+        let set = set_from_json(&regions, "many.json", &format!("[{}]", records.join(",")));
         let columns = EventColumns::new(&set);
         // Every event, and every third one out of order (a focus's own
         // events need not be sorted by day).
@@ -279,7 +271,6 @@ mod tests {
     #[test]
     fn weeks_count_events_by_category_and_sum_their_troops() {
         let regions = RegionSet::bundled().expect("regions");
-        let mut builder = EventSetBuilder::new(&regions);
         // 2021-04-12 is a Monday; the 18th its Sunday; the 26th two weeks on.
         let json = r#"[
           {"id": "a", "title": "a", "date": "2021-04-12", "category": "drill", "lat": 50.6, "lon": 36.6, "troops": 3000},
@@ -287,10 +278,7 @@ mod tests {
           {"id": "c", "title": "c", "date": "2021-04-26", "category": "drill", "lat": 50.6, "lon": 36.6},
           {"id": "d", "title": "d", "date": "2021-04-14", "date_precision": "week", "category": "drill", "lat": 50.6, "lon": 36.6}
         ]"#;
-        builder
-            .add_reader("w.json", None, json.as_bytes(), None)
-            .expect("loads");
-        let set = builder.finish().0;
+        let set = set_from_json(&regions, "w.json", json);
         let indices: Vec<u32> = (0..set.len() as u32).collect();
         let buildup = BuildUp::new(&EventColumns::new(&set), &indices);
         assert_eq!(buildup.weeks.len(), 3, "{buildup:?}");

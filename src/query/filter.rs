@@ -619,7 +619,7 @@ impl FilteredEvents {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{EventSetBuilder, RegionSet};
+    use crate::data::RegionSet;
     use crate::query::SearchIndex;
     use crate::query::km_text;
 
@@ -640,11 +640,7 @@ mod tests {
 
     /// The events of a JSON event file.
     fn load(regions: &RegionSet, json: &str) -> EventSet {
-        let mut builder = EventSetBuilder::new(regions);
-        builder
-            .add_reader("f.json", None, json.as_bytes(), None)
-            .expect("loads");
-        builder.finish().0
+        crate::data::events::set::set_from_json(regions, "f.json", json)
     }
 
     fn day(text: &str) -> i32 {

@@ -658,15 +658,11 @@ fn push_folded_ascii(out: &mut Vec<u8>, bytes: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{EventSetBuilder, RegionSet};
+    use crate::data::RegionSet;
 
     fn set(json: &str) -> EventSet {
         let regions = RegionSet::bundled().expect("regions");
-        let mut builder = EventSetBuilder::new(&regions);
-        builder
-            .add_reader("s.json", None, json.as_bytes(), None)
-            .expect("loads");
-        builder.finish().0
+        crate::data::events::set::set_from_json(&regions, "s.json", json)
     }
 
     #[test]

@@ -541,6 +541,17 @@ impl FileEstimate {
     }
 }
 
+/// The events of `json`, read as the file `name` with `regions` loaded:
+/// what tests across the crate load their few records with.
+#[cfg(test)]
+pub(crate) fn set_from_json(regions: &RegionSet, name: &str, json: &str) -> EventSet {
+    let mut builder = EventSetBuilder::new(regions);
+    builder
+        .add_reader(name, None, json.as_bytes(), None)
+        .expect("loads");
+    builder.finish().0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -685,16 +696,7 @@ mod tests {
                 )
             })
             .collect();
-        let mut builder = EventSetBuilder::new(&regions);
-        builder
-            .add_reader(
-                "many.json",
-                None,
-                format!("[{}]", records.join(",")).as_bytes(),
-                None,
-            )
-            .expect("loads");
-        let set = builder.finish().0;
+        let set = set_from_json(&regions, "many.json", &format!("[{}]", records.join(",")));
         assert_eq!(set.len(), 5_000);
         for event in set.events() {
             assert_eq!(
