@@ -395,7 +395,30 @@ impl Dataset {
     /// The hits of a search for `text` (see [`SearchIndex::search_until`]),
     /// made on the calling thread (waiting for the index if it is still
     /// being built), or `None` once `stop` is set.
+    ///
+    /// Called on a thread of a rayon pool (the search threads), an index
+    /// not built yet is built on a thread of its own, which this one waits
+    /// for. Building it runs on all cores; a pool's thread waiting for that
+    /// work takes up other work of its pool meanwhile, and could take up a
+    /// second search that waits for the same index: on the same thread,
+    /// for ever (two searches started at once did, in tests).
     pub fn search_until(&self, text: &str, stop: &AtomicBool) -> Option<Vec<bool>> {
+        if self.search.get().is_none() && rayon::current_thread_index().is_some() {
+            std::thread::scope(|scope| {
+                let building = std::thread::Builder::new()
+                    .name("borderwatch-search-index".into())
+                    .spawn_scoped(scope, || {
+                        self.search_index();
+                    });
+                match building {
+                    Ok(building) => {
+                        // A panic building it is met again below.
+                        let _ = building.join();
+                    }
+                    Err(error) => log::warn!("no thread to build the search index on ({error})"),
+                }
+            });
+        }
         self.search_index().search_until(&self.events, text, stop)
     }
 
