@@ -401,23 +401,25 @@ impl Dataset {
     /// for. Building it runs on all cores; a pool's thread waiting for that
     /// work takes up other work of its pool meanwhile, and could take up a
     /// second search that waits for the same index: on the same thread,
-    /// for ever (two searches started at once did, in tests).
+    /// for ever (two searches started at once did, in tests). When that
+    /// thread cannot be started, or its building panics, there are no hits
+    /// (`None`): building it here instead would risk the same wait.
     pub fn search_until(&self, text: &str, stop: &AtomicBool) -> Option<Vec<bool>> {
         if self.search.get().is_none() && rayon::current_thread_index().is_some() {
-            std::thread::scope(|scope| {
-                let building = std::thread::Builder::new()
+            let built = std::thread::scope(|scope| {
+                std::thread::Builder::new()
                     .name("borderwatch-search-index".into())
                     .spawn_scoped(scope, || {
                         self.search_index();
-                    });
-                match building {
-                    Ok(building) => {
-                        // A panic building it is met again below.
-                        let _ = building.join();
-                    }
-                    Err(error) => log::warn!("no thread to build the search index on ({error})"),
-                }
+                    })
+                    .map_err(|error| log::warn!("no thread to build the search index on ({error})"))
+                    .and_then(|building| {
+                        building
+                            .join()
+                            .map_err(|_| log::warn!("building the search index failed"))
+                    })
             });
+            built.ok()?;
         }
         self.search_index().search_until(&self.events, text, stop)
     }

@@ -28,6 +28,9 @@ fn search_threads() -> Option<&'static rayon::ThreadPool> {
         .get_or_init(|| {
             rayon::ThreadPoolBuilder::new()
                 .thread_name(|i| format!("borderwatch-search-{i}"))
+                // A search that panics ends without its hits (its sender
+                // dropped, `finished` says so) rather than ending the app.
+                .panic_handler(|_| log::error!("a search failed: its filter is not applied"))
                 .build()
                 .map_err(|error| log::warn!("no threads to search on ({error}): searching on the window's"))
                 .ok()
@@ -272,6 +275,25 @@ mod tests {
             assert_eq!(wait(&mut search, &data), searching("shoigu"), "round {round}");
             assert_eq!(data.apply(&searching("shoigu")).indices.len(), 2_000);
         }
+    }
+
+    #[test]
+    fn a_search_that_panics_ends_without_its_hits_and_the_threads_search_on() {
+        // Without the pool's panic handler, rayon ends the process.
+        let threads = search_threads().expect("search threads");
+        let (sender, receiver) = channel::<Option<Vec<bool>>>();
+        threads.spawn(move || {
+            let _sender = sender;
+            panic!("a search failing on purpose");
+        });
+        assert!(
+            receiver.recv_timeout(std::time::Duration::from_secs(10)).is_err(),
+            "its sender dropped, no hits"
+        );
+        let data = bundled();
+        let mut search = BackgroundSearch::from_events(0);
+        search.start(&data, searching("weapons"), None);
+        assert_eq!(wait(&mut search, &data), searching("weapons"));
     }
 
     #[test]
