@@ -122,29 +122,42 @@ impl<K: PartialEq + Clone> LastMask<K> {
     }
 
     /// The mask for `key`: the last one when the key is the same, else
-    /// `make`'s, kept for next time.
+    /// `make`'s, kept for next time. `make` runs without the lock: a search
+    /// made for a filter on another thread (an export's, a playback
+    /// export's pictures') must not hold up the window asking whether its
+    /// own search is done. Two threads asking for the same new key at once
+    /// each make it, and the one kept is as good as the other.
     fn get(&self, key: &K, make: impl FnOnce() -> Vec<bool>) -> Arc<Vec<bool>> {
-        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        match &*last {
-            Some((made_for, mask)) if made_for == key => Arc::clone(mask),
-            _ => {
-                let mask = Arc::new(make());
-                *last = Some((key.clone(), Arc::clone(&mask)));
-                mask
-            }
+        if let Some(mask) = self.get_made(key) {
+            return mask;
         }
+        let mask = Arc::new(make());
+        self.keep_shared(key.clone(), Arc::clone(&mask));
+        mask
+    }
+
+    /// The last mask, if it is `key`'s.
+    fn get_made(&self, key: &K) -> Option<Arc<Vec<bool>>> {
+        let last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        last.as_ref()
+            .filter(|(made_for, _)| made_for == key)
+            .map(|(_, mask)| Arc::clone(mask))
+    }
+
+    /// Keeps `mask` as `key`'s, in place of the last.
+    fn keep_shared(&self, key: K, mask: Arc<Vec<bool>>) {
+        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *last = Some((key, mask));
     }
 
     /// Whether the last mask is `key`'s.
     fn holds(&self, key: &K) -> bool {
-        let last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        last.as_ref().is_some_and(|(made_for, _)| made_for == key)
+        self.get_made(key).is_some()
     }
 
     /// Keeps `mask`, made elsewhere, as `key`'s.
     fn keep(&self, key: K, mask: Vec<bool>) {
-        let mut last = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *last = Some((key, Arc::new(mask)));
+        self.keep_shared(key, Arc::new(mask));
     }
 }
 
@@ -453,5 +466,56 @@ impl Dataset {
             self.regions.regions().len(),
             self.events.categories().len(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+    use std::time::Duration;
+
+    #[test]
+    fn a_mask_being_made_holds_up_no_one_asking_for_another() {
+        let last = Arc::new(LastMask::<String>::new());
+        last.keep("drills".into(), vec![true, false]);
+        let (asked, making) = channel();
+        let (answered, done) = channel();
+        let maker = {
+            let last = Arc::clone(&last);
+            std::thread::spawn(move || {
+                last.get(&"weapons".into(), || {
+                    // Made only once the other thread has had its answer.
+                    let _ = asked.send(());
+                    let _ = done.recv_timeout(Duration::from_secs(10));
+                    vec![false, true]
+                })
+            })
+        };
+        making
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the mask is being made");
+        let (tell, told) = channel();
+        let asker = {
+            let last = Arc::clone(&last);
+            std::thread::spawn(move || {
+                let _ = tell.send((last.holds(&"drills".into()), last.holds(&"weapons".into())));
+            })
+        };
+        let answer = told.recv_timeout(Duration::from_secs(5));
+        let _ = answered.send(());
+        assert_eq!(
+            answer,
+            Ok((true, false)),
+            "answered while the other mask was made"
+        );
+        assert_eq!(*maker.join().expect("maker"), vec![false, true]);
+        asker.join().expect("asker");
+        assert!(last.holds(&"weapons".into()), "the new mask is kept");
+        assert_eq!(
+            *last.get(&"weapons".into(), Vec::new),
+            vec![false, true],
+            "and given again"
+        );
     }
 }
