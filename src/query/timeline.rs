@@ -116,22 +116,18 @@ impl Bin {
 /// sixteen tasks).
 const HISTOGRAM_RUN: usize = 1 << 16;
 
-/// Counts the event `index` of `columns` in `bins` (empty bins, or some
-/// already counted), whose bin for each day `bin_at` gives.
-fn count_event<'d>(
+/// Counts the event `index` of `columns`, dated to a week, month or year
+/// (events dated to a day are counted in runs by [`Histogram::new`]), in
+/// `bins` (empty bins, or some already counted), whose bin for each day
+/// `bin_at` gives: one bin at a time over its span, each taking its days'
+/// share.
+fn count_coarse_event<'d>(
     bins: &mut [Bin],
     columns: &EventColumns,
     index: usize,
     bin_at: impl Fn(i32) -> Option<&'d u32>,
 ) {
     let (day, last_day) = columns.days(index);
-    if !columns.has_coarse_date(index) {
-        if let Some(bin) = bin_at(day).and_then(|&n| bins.get_mut(n as usize)) {
-            bin.count += 1;
-        }
-        return;
-    }
-    // One bin at a time over the span, each taking its days' share.
     let share = 1.0 / (last_day - day + 1) as f32;
     let mut from = day;
     while from <= last_day {
@@ -212,7 +208,7 @@ impl Histogram {
                     }
                     in_run = 0;
                     if coarse {
-                        count_event(&mut counts, columns, index, bin_at);
+                        count_coarse_event(&mut counts, columns, index, bin_at);
                     } else if let Some((n, bin)) =
                         bin_at(day).and_then(|&n| Some((n as usize, bins.get(n as usize)?)))
                     {
