@@ -6,11 +6,13 @@
 //! each scanned in one pass whatever order the events are in: a probe finds where two of the term's
 //! characters (rare ones) occur in any case at their distance apart, and
 //! each place found is compared with the term, lower-cased a character at a
-//! time, then given to the event whose texts hold it. The events holding
-//! one of the words most events hold (see [`super::search_words`]) that
-//! holds the term are known to hold it without a scan, so a common word,
-//! or the first letters of one as it is typed, scans only the other
-//! events' texts.
+//! time, then given to the event whose texts hold it. Which of the words
+//! most events hold each event holds (see [`super::search_words`]) tells
+//! of many events without a scan: those holding a word that holds the
+//! term hold it, those lacking a word the term holds lack it. A common
+//! word is answered without a scan; the first letters of one as it is
+//! typed, or a longer term holding one, scan only the events the words
+//! tell nothing of.
 //!
 //! That comparison finds the term at the same byte offsets in the text as
 //! in its lower-cased form, which holds wherever lower-casing keeps each
@@ -26,12 +28,12 @@ use memchr::memmem;
 use rayon::prelude::*;
 
 use super::search_probe::{Probe, same_length_lower};
-use super::search_words::{Covered, FrequentWords};
+use super::search_words::{FrequentWords, Known};
 use crate::data::{Event, EventSet, TextBlock};
 
 /// Separates the texts of an event when they are lower-cased whole, so a
 /// match never spans two fields. Search terms cannot contain it.
-const FIELD_SEPARATOR: u8 = 0;
+pub(super) const FIELD_SEPARATOR: u8 = 0;
 
 /// Where the texts of an [`EventSet`]'s events lie, for searching them in
 /// place; made once per set.
@@ -153,9 +155,9 @@ impl SearchIndex {
         let group_events = group_events.max(1);
         let terms = std::slice::from_ref(term);
         let mut found = vec![false; events.len()];
-        // The events holding a frequent word that holds the term hold it:
+        // The events the frequent words tell hold the term, or lack it:
         // marked so, and their texts passed over.
-        let covering = self.words.covering(term);
+        let known = self.words.known(term);
         let Some(probe) = Probe::choose(term) else {
             // No character of the term can be looked for by its bytes.
             found
@@ -163,11 +165,14 @@ impl SearchIndex {
                 .zip(events)
                 .enumerate()
                 .for_each(|(i, (found, event))| {
-                    *found = covering.as_ref().is_some_and(|c| c.holds(i)) || event_matches(event, terms);
+                    *found = match &known {
+                        Some(known) if known.told(i) => known.holds(i),
+                        _ => event_matches(event, terms),
+                    };
                 });
             return Some(found).filter(|_| !stop.load(Ordering::Relaxed));
         };
-        let covered = covering.as_ref();
+        let told = known.as_ref();
         // Each run's events are anywhere in the set: the places where the
         // term is, found run by run, are sorted out by the events they are
         // in, `group_events` events at a time (see [`check_group_events`]),
@@ -188,7 +193,7 @@ impl SearchIndex {
                     if stop.load(Ordering::Relaxed) {
                         return by_group;
                     }
-                    for place in run.places(events, term, &probe, covered) {
+                    for place in run.places(events, term, &probe, told) {
                         if let Some(group) = by_group.get_mut(place.0 as usize / group_events) {
                             group.push(place);
                         }
@@ -205,9 +210,9 @@ impl SearchIndex {
             .enumerate()
             .for_each(|(group, found)| {
                 let group_start = group * group_events;
-                if let Some(covering) = &covering {
+                if let Some(known) = &known {
                     for (i, hit) in found.iter_mut().enumerate() {
-                        *hit = covering.holds(group_start + i);
+                        *hit = known.holds(group_start + i);
                     }
                 }
                 let places = places.iter().filter_map(|by_group| by_group.get(group)).flatten();
@@ -444,15 +449,9 @@ impl TextRun {
     /// they are looked at only when that place is not in its searchable
     /// texts (see [`holds_term`]), so a common term costs a place an event,
     /// not one for every time it occurs. So are the texts of the events
-    /// `covered` says hold the term already: the others are scanned a
-    /// stretch of consecutive ones at a time.
-    fn places(
-        &self,
-        events: &[Event],
-        term: &str,
-        probe: &Probe,
-        covered: Option<&Covered>,
-    ) -> Vec<(u32, u32)> {
+    /// `known` tells of (see [`FrequentWords::known`]): the others are
+    /// scanned a stretch of consecutive ones at a time.
+    fn places(&self, events: &[Event], term: &str, probe: &Probe, known: Option<&Known>) -> Vec<(u32, u32)> {
         let mut places = Vec::new();
         let (Some(&run_end), Some(block)) = (self.starts.last(), self.block(events)) else {
             return places;
@@ -461,23 +460,23 @@ impl TextRun {
             return places;
         };
         let count = self.events.len();
-        // With no events covered, the run is one stretch.
-        let is_covered = |k: usize| {
-            covered.is_some_and(|covered| {
+        // With no events told of, the run is one stretch.
+        let is_told = |k: usize| {
+            known.is_some_and(|known| {
                 self.events
                     .get(k)
-                    .is_some_and(|&event| covered.holds(event as usize))
+                    .is_some_and(|&event| known.told(event as usize))
             })
         };
         let mut k = 0;
         while k < count {
-            if is_covered(k) {
+            if is_told(k) {
                 k += 1;
                 continue;
             }
-            // A stretch of events not covered: `k..last`.
-            let mut last = if covered.is_some() { k + 1 } else { count };
-            while last < count && !is_covered(last) {
+            // A stretch of events not told of: `k..last`.
+            let mut last = if known.is_some() { k + 1 } else { count };
+            while last < count && !is_told(last) {
                 last += 1;
             }
             let (Some(&first), Some(&end)) = (self.starts.get(k), self.starts.get(last)) else {
@@ -826,16 +825,20 @@ mod tests {
     #[test]
     fn events_holding_a_frequent_word_are_found_as_the_slow_path_finds_them() {
         // "near" in most titles; in some events only in the id or the
-        // declared region (not searched), or only as part of "Nearly" in
-        // the description; dates out of the file's order, so that the set's
-        // order is not the texts'.
+        // declared region (not searched), only as part of "Nearly" in the
+        // description, or only in an actor's name or a source's link
+        // (searched, though the words are chosen from titles,
+        // descriptions and places); dates out of the file's order, so that
+        // the set's order is not the texts'.
         let records: Vec<String> = (0..3_000)
             .map(|i| {
                 let title = if i % 3 == 0 { "Lights seen" } else { "Drills NEAR the town" };
                 let description = if i % 7 == 0 { "Nearly all of them" } else { "Шум у границы" };
                 let id = if i % 5 == 0 { format!("near-{i}") } else { format!("e{i}") };
+                let actor = if i % 11 == 0 { "Guards of the NEAR-shore" } else { "Guards" };
+                let url = if i % 13 == 0 { "https://x.org/Границы" } else { "https://x.org/" };
                 format!(
-                    r#"{{"id": "{id}", "title": "{title} {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "region": "nearby", "description": "{description}"}}"#,
+                    r#"{{"id": "{id}", "title": "{title} {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "region": "nearby", "description": "{description}", "actors": ["{actor}"], "sources": [{{"name": "S", "url": "{url}"}}]}}"#,
                     1 + (i * 7) % 28
                 )
             })
@@ -850,8 +853,9 @@ mod tests {
             !words.iter().any(|w| &**w == "nearby"),
             "declared regions are not searched"
         );
-        assert!(index.words.covering("ear").is_some());
-        assert!(index.words.covering("xyz").is_none());
+        assert!(index.words.known("ear").is_some());
+        assert!(index.words.known("nearly").is_some());
+        assert!(index.words.known("xyz").is_none());
         for query in [
             "near",
             "ear",
@@ -863,6 +867,15 @@ mod tests {
             "ГРАН",
             "e1",
             "nearby",
+            "the",
+            "THE",
+            "town",
+            "drills",
+            "шум",
+            "границы",
+            "nearl",
+            "them",
+            "lights",
         ] {
             let terms = query_terms(query);
             let slow: Vec<bool> = events.events().iter().map(|e| event_matches(e, &terms)).collect();
@@ -965,7 +978,14 @@ mod tests {
             let queries: Vec<String> = queries.iter().map(|q| text(q)).chain(titles).chain(ids).collect();
             for events in [&own, &shared, &scattered, &sparse, &interleaved] {
                 let index = SearchIndex::for_events(events);
-                for query in &queries {
+                // The frequent words themselves, and terms holding them,
+                // which the words' bits answer for every event, or for
+                // every event lacking the word.
+                let words = index.words.words().iter().flat_map(|word| {
+                    [word.to_string(), format!("{word}a"), format!("ж{word}")]
+                });
+                for query in queries.iter().cloned().chain(words) {
+                    let query = &query;
                     let terms = query_terms(query);
                     let slow: Vec<bool> = events.iter().map(|e| event_matches(e, &terms)).collect();
                     proptest::prop_assert_eq!(index.hits(events, query, &AtomicBool::new(false)), Some(slow), "{:?}", query);
