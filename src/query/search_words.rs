@@ -52,13 +52,29 @@ impl FrequentWords {
     /// searchable texts hold.
     pub(super) fn new(events: &[Event]) -> Self {
         let words = frequent_words(events);
-        // Every place where any word is, overlapping ones too, in one pass
-        // over a text; ASCII letters in either case.
+        // A word of one letter is found by its byte in either case (vectors
+        // at a time); the others all at once, every place where one is,
+        // overlapping ones too, in one pass over a text, ASCII letters in
+        // either case. Among the others a word of one letter would be
+        // found at every place where it is (every `a` of the texts): the
+        // index of a million events took a fifth longer to make.
+        let (letters, longer): (Vec<_>, Vec<_>) = words
+            .iter()
+            .zip(0u32..)
+            .map(|(word, bit)| (word.as_bytes(), bit))
+            .partition(|(word, _)| word.len() == 1);
+        let letters: Vec<(u8, u8, u32)> = letters
+            .into_iter()
+            .filter_map(|(word, bit)| {
+                let &letter = word.first()?;
+                Some((letter, letter.to_ascii_uppercase(), bit))
+            })
+            .collect();
         let finder = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
             .ascii_case_insensitive(true)
-            .build(words.iter().map(|word| word.as_bytes()));
+            .build(longer.iter().map(|(word, _)| word));
         let Some(finder) = finder.ok().filter(|_| !words.is_empty()) else {
             return Self::default();
         };
@@ -75,8 +91,15 @@ impl FrequentWords {
                         push_folded(folded, text);
                         folded.as_slice()
                     };
+                    for &(lower, upper, bit) in &letters {
+                        if mask & 1 << bit == 0 && memchr::memchr2(lower, upper, bytes).is_some() {
+                            mask |= 1 << bit;
+                        }
+                    }
                     for found in finder.find_overlapping_iter(bytes) {
-                        mask |= 1 << found.pattern().as_u32();
+                        if let Some((_, bit)) = longer.get(found.pattern().as_usize()) {
+                            mask |= 1 << bit;
+                        }
                     }
                     if mask == all {
                         break;
