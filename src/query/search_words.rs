@@ -34,7 +34,7 @@ const SAMPLE_EVENTS: usize = 16_384;
 /// it: one held by fewer saves a search too little of its scan.
 const LEAST_SHARE: usize = 32;
 
-type WordBits = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
+type WordCounts = HashMap<Box<str>, u32, foldhash::fast::RandomState>;
 
 /// The frequent words of a set's texts, and each event's mask of them.
 #[derive(Debug, Default)]
@@ -204,7 +204,7 @@ fn bit(bits: &[u64], index: usize) -> bool {
 /// [`MOST_WORDS`].
 fn frequent_words(events: &[Event]) -> Vec<Box<str>> {
     let step = events.len().div_ceil(SAMPLE_EVENTS).max(1);
-    let mut counts: WordBits = WordBits::default();
+    let mut counts: WordCounts = WordCounts::default();
     let mut sampled = 0usize;
     let mut held: Vec<String> = Vec::new();
     for event in events.iter().step_by(step) {
