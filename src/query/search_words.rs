@@ -58,18 +58,14 @@ impl FrequentWords {
         // either case. Among the others a word of one letter would be
         // found at every place where it is (every `a` of the texts): the
         // index of a million events took a fifth longer to make.
-        let (letters, longer): (Vec<_>, Vec<_>) = words
-            .iter()
-            .zip(0u32..)
-            .map(|(word, bit)| (word.as_bytes(), bit))
-            .partition(|(word, _)| word.len() == 1);
-        let letters: Vec<(u8, u8, u32)> = letters
-            .into_iter()
-            .filter_map(|(word, bit)| {
-                let &letter = word.first()?;
-                Some((letter, letter.to_ascii_uppercase(), bit))
-            })
-            .collect();
+        let mut letters: Vec<(u8, u8, u32)> = Vec::new();
+        let mut longer: Vec<(&[u8], u32)> = Vec::new();
+        for (word, bit) in words.iter().zip(0u32..) {
+            match *word.as_bytes() {
+                [letter] => letters.push((letter, letter.to_ascii_uppercase(), bit)),
+                _ => longer.push((word.as_bytes(), bit)),
+            }
+        }
         let finder = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
             .match_kind(MatchKind::Standard)
