@@ -319,7 +319,7 @@ impl EventColumns {
 
     /// Columns for the events of `set`, in its order.
     pub fn new(set: &EventSet) -> Self {
-        // One pass over the events (112 bytes each), on every core.
+        // One pass over the events (96 bytes each), on every core.
         #[allow(clippy::type_complexity)]
         let (days, (category, (region, (flags, troops)))): (
             Vec<(i32, i32)>,

@@ -665,6 +665,41 @@ mod tests {
     }
 
     #[test]
+    fn texts_too_long_for_an_events_lengths_are_searched_and_nothing_past_them() {
+        // A description of 70 000 bytes and an id of 300: each event's
+        // texts are given a block of their own, with their ends written
+        // after them in digits, which no search may find.
+        let description = format!("{}pontoon", "Понтон через реку. ".repeat(2_000));
+        let json = format!(
+            r#"[{{"id": "a", "title": "Drills", "date": "2020-01-03", "lat": 47, "lon": 39}},
+                {{"id": "b", "title": "Bridge", "date": "2020-01-02", "lat": 47, "lon": 39, "description": "{description}"}},
+                {{"id": "{}", "title": "Lights", "date": "2020-01-01", "lat": 47, "lon": 39, "place": "Pogonovo"}}]"#,
+            "c".repeat(300)
+        );
+        let events = set(&json);
+        assert_eq!(events.len(), 3);
+        assert_eq!(events.events()[1].description(), Some(description.as_str()));
+        let index = SearchIndex::new(&events);
+        let titles = |hits: Vec<bool>| -> Vec<&str> {
+            hits.iter()
+                .zip(events.events())
+                .filter(|(hit, _)| **hit)
+                .map(|(_, e)| e.title())
+                .collect()
+        };
+        assert_eq!(titles(index.search(&events, "PONTOON")), ["Bridge"]);
+        assert_eq!(titles(index.search(&events, "через реку. понтон")), ["Bridge"]);
+        assert_eq!(titles(index.search(&events, "pogonovo")), ["Lights"]);
+        for digits in ["0", "00000", "70", "0000000004"] {
+            assert_eq!(
+                titles(index.search(&events, digits)),
+                Vec::<&str>::new(),
+                "{digits}"
+            );
+        }
+    }
+
+    #[test]
     fn terms_match_any_field_ignoring_case_and_all_terms_must_match() {
         let events = set(
             r#"[{"id": "a", "title": "Drills near Rostov", "date": "2020-01-03", "lat": 47, "lon": 39, "actors": ["Sergei SHOIGU"]},
@@ -927,26 +962,6 @@ mod tests {
             .collect()
     }
 
-    /// The same events with their texts one after the other in one block,
-    /// as read from the event cache.
-    fn shared_events(own: &[Event]) -> Vec<Event> {
-        let block: TextBlock = Arc::new(
-            own.iter()
-                .map(|e| e.text_parts().0)
-                .collect::<String>()
-                .into_boxed_str(),
-        );
-        let mut start = 0;
-        own.iter()
-            .map(|e| {
-                let (texts, ends) = e.text_parts();
-                let event = Event::with_shared_text(&block, start, ends, e.date, e.position);
-                start += texts.len();
-                event.expect("ends cut the block")
-            })
-            .collect()
-    }
-
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
 
@@ -956,7 +971,7 @@ mod tests {
             queries in proptest::collection::vec(proptest::collection::vec(0..64usize, 1..4), 1..6),
         ) {
             let own = own_events(&fields);
-            let shared = shared_events(&own);
+            let shared = Event::in_one_block(&own);
             // Every other shared event, then the rest reversed: out of the
             // block's order.
             let mut scattered: Vec<Event> = shared.iter().step_by(2).cloned().collect();
@@ -997,7 +1012,7 @@ mod tests {
     #[test]
     fn a_blocks_texts_make_one_run_whatever_order_its_events_are_in() {
         let fields: Vec<Vec<usize>> = (0..6 * 40).map(|i| vec![i % 7, i % 11]).collect();
-        let shared = shared_events(&own_events(&fields));
+        let shared = Event::in_one_block(&own_events(&fields));
         // Every other event, then the rest reversed: one block out of order.
         let mut scattered: Vec<Event> = shared.iter().step_by(2).cloned().collect();
         scattered.extend(shared.iter().skip(1).step_by(2).rev().cloned());

@@ -170,6 +170,38 @@ fn other_fields_odd_categories_and_rejected_records_survive_the_cache() {
 }
 
 #[test]
+fn texts_too_long_for_an_events_lengths_survive_the_cache() {
+    // Each is kept in a block of its own in memory, and among the other
+    // events' texts in the cache.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("long.json");
+    let description = format!("{}pontoon", "Понтон через реку. ".repeat(2_000));
+    let (id, place) = ("i".repeat(300), "p".repeat(256));
+    let record = |id: &str, extra: &str| {
+        format!(
+            r#"{{"id": "{id}", "title": "t {id}", "date": "2022-02-01", "lat": 50.6, "lon": 36.6{extra}}}"#
+        )
+    };
+    let records = [
+        record("a", ""),
+        record("b", &format!(r#", "description": "{description}""#)),
+        record(&id, ""),
+        record("c", &format!(r#", "place": "{place}", "actors": ["x", "y"]"#)),
+        record("d", ""),
+    ];
+    std::fs::write(&path, format!(r#"{{"events": [{}]}}"#, records.join(",\n"))).expect("written");
+    round_trip(&path, &ColumnMapping::default(), dir.path());
+    let cached = load(&[&path], &ColumnMapping::default(), Some(&cache(dir.path())));
+    assert!(cached.cached());
+    let event = |id: &str| cached.set.events().iter().find(|e| e.id() == id).expect("loaded");
+    assert_eq!(event("b").description(), Some(description.as_str()));
+    assert_eq!(event(&id).title(), format!("t {id}"));
+    assert_eq!(event("c").place(), Some(place.as_str()));
+    assert_eq!(event("c").actors().collect::<Vec<_>>(), ["x", "y"]);
+    assert_eq!(event("d").title(), "t d");
+}
+
+#[test]
 fn a_file_whose_events_are_not_all_in_the_set_is_not_cached() {
     let dir = tempfile::tempdir().expect("temp dir");
     let cache = cache(dir.path());

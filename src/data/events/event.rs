@@ -160,14 +160,94 @@ const URL_SEPARATOR: char = '\t';
 /// All texts of an event in one buffer, `block[start..]`, most often a
 /// block many events share: a reader's task's records (laid out by a
 /// [`TextLayout`]), or a frame of 16 384 events read back from the event
-/// cache; an event made on its own ([`Event::new`]) has a block of its own.
+/// cache; an event made on its own ([`Event::new`]) has a block of its own,
+/// and so has one whose texts are too long for [`Lengths`].
 #[derive(Clone)]
 struct EventText {
     block: TextBlock,
     /// Where the event's texts start in `block`.
     start: u32,
-    /// End offset of each [`Text`] from `start`, in declaration order.
-    ends: [u32; 7],
+    /// How long each [`Text`] is, or [`Lengths::LONG`].
+    lengths: Lengths,
+}
+
+/// The length of each of an event's texts, in the bytes the texts of
+/// nearly every event need: up to 254 for its id, 255 for its place and
+/// declared region, 65 535 for the others. 12 bytes, where the end of each
+/// in a `u32` took 28, and with the block and its start 24: an event takes
+/// 96 bytes, not 112. The texts of an event that do not fit are given a
+/// block of their own, which holds them and then their ends (see
+/// [`Self::LONG`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Lengths {
+    id: u8,
+    place: u8,
+    declared_region: u8,
+    title: u16,
+    description: u16,
+    actors: u16,
+    sources: u16,
+}
+
+/// Digits of each end written after the texts of an event whose texts are
+/// too long for [`Lengths`]: `u32::MAX` has ten.
+const LONG_END_DIGITS: usize = 10;
+
+/// Bytes of the ends written after such an event's texts.
+const LONG_ENDS_BYTES: usize = 7 * LONG_END_DIGITS;
+
+impl Lengths {
+    /// Marks texts too long for [`Lengths`]: an id of 255 bytes, which
+    /// does not fit. Their block is their own, and holds them and then
+    /// the end of each, [`LONG_END_DIGITS`] decimal digits each.
+    const LONG: Self = Self {
+        id: u8::MAX,
+        place: 0,
+        declared_region: 0,
+        title: 0,
+        description: 0,
+        actors: 0,
+        sources: 0,
+    };
+
+    /// The lengths of the texts that end at `ends` (in [`Text`] order,
+    /// counted from where the first starts), if they fit and are in order.
+    fn fit(ends: [u32; 7]) -> Option<Self> {
+        let length = |text: Text| {
+            let i = text as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            ends[i].checked_sub(start)
+        };
+        let short = |text: Text| length(text).and_then(|n| u8::try_from(n).ok());
+        let long = |text: Text| length(text).and_then(|n| u16::try_from(n).ok());
+        Some(Self {
+            id: short(Text::Id).filter(|&id| id != u8::MAX)?,
+            title: long(Text::Title)?,
+            place: short(Text::Place)?,
+            description: long(Text::Description)?,
+            declared_region: short(Text::DeclaredRegion)?,
+            actors: long(Text::Actors)?,
+            sources: long(Text::Sources)?,
+        })
+    }
+
+    /// Where each text ends, counted from where the first starts.
+    fn ends(self) -> [u32; 7] {
+        let lengths = [
+            u32::from(self.id),
+            u32::from(self.title),
+            u32::from(self.place),
+            u32::from(self.description),
+            u32::from(self.declared_region),
+            u32::from(self.actors),
+            u32::from(self.sources),
+        ];
+        let mut end = 0;
+        lengths.map(|length| {
+            end += length;
+            end
+        })
+    }
 }
 
 /// A block of events' texts, shared by the events whose texts it holds:
@@ -188,21 +268,36 @@ impl EventText {
     fn new(texts: &EventTexts<'_>) -> Self {
         let mut buffer = String::new();
         let ends = lay_out(&mut buffer, texts);
-        let block = if buffer.is_empty() {
+        Self::own(buffer, ends)
+    }
+
+    /// `texts`, each ending at its offset in `ends`, in a block of their own.
+    fn own(mut texts: String, ends: [u32; 7]) -> Self {
+        let lengths = match Lengths::fit(ends) {
+            Some(lengths) => lengths,
+            None => {
+                for end in ends {
+                    texts.push_str(&format!("{end:0LONG_END_DIGITS$}"));
+                }
+                Lengths::LONG
+            }
+        };
+        let block = if texts.is_empty() {
             NO_TEXT.clone()
         } else {
             // A box of their length, as in `TextLayout::share`.
-            Arc::new(Box::from(buffer.as_str()))
+            Arc::new(Box::from(texts.as_str()))
         };
         Self {
             block,
             start: 0,
-            ends,
+            lengths,
         }
     }
 
     /// The texts found at `start` in `block`; `None` when `ends` do not cut
-    /// `block[start..]` into texts.
+    /// `block[start..]` into texts. Texts too long for [`Lengths`] are
+    /// copied to a block of their own.
     fn shared(block: &TextBlock, start: usize, ends: [u32; 7]) -> Option<Self> {
         let start32 = u32::try_from(start).ok()?;
         let mut previous = start;
@@ -213,25 +308,60 @@ impl EventText {
             }
             previous = end;
         }
-        block.is_char_boundary(start).then(|| Self {
-            block: Arc::clone(block),
-            start: start32,
-            ends,
+        if !block.is_char_boundary(start) {
+            return None;
+        }
+        Some(match Lengths::fit(ends) {
+            Some(lengths) => Self {
+                block: Arc::clone(block),
+                start: start32,
+                lengths,
+            },
+            None => Self::own(block.get(start..previous)?.to_string(), ends),
         })
     }
 
-    /// The texts as one string, each ending at its offset in `ends`.
+    /// Whether its texts are too long for [`Lengths`].
+    fn is_long(&self) -> bool {
+        self.lengths == Lengths::LONG
+    }
+
+    /// Bytes of all its texts.
+    fn len(&self) -> usize {
+        if self.is_long() {
+            self.block.len().saturating_sub(LONG_ENDS_BYTES)
+        } else {
+            self.lengths.ends()[6] as usize
+        }
+    }
+
+    /// Where each text ends, counted from where the first starts.
+    fn ends(&self) -> [u32; 7] {
+        if !self.is_long() {
+            return self.lengths.ends();
+        }
+        let written = self.block.get(self.len()..).unwrap_or_default().as_bytes();
+        let mut ends = [0u32; 7];
+        for (end, digits) in ends.iter_mut().zip(written.chunks(LONG_END_DIGITS)) {
+            *end = std::str::from_utf8(digits)
+                .ok()
+                .and_then(|digits| digits.parse().ok())
+                .unwrap_or(0);
+        }
+        ends
+    }
+
+    /// The texts as one string, each ending at its offset in [`Self::ends`].
     fn all(&self) -> &str {
         let start = self.start as usize;
-        self.block
-            .get(start..start + self.ends[6] as usize)
-            .unwrap_or_default()
+        self.block.get(start..start + self.len()).unwrap_or_default()
     }
 
     fn get(&self, text: Text) -> &str {
         let i = text as usize;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        self.all().get(start..self.ends[i] as usize).unwrap_or_default()
+        let ends = self.ends();
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+        self.all().get(start..ends[i] as usize).unwrap_or_default()
     }
 
     fn optional(&self, text: Text) -> Option<&str> {
@@ -305,21 +435,22 @@ impl TextLayout {
     /// An event as [`Event::new`] makes it, but with its texts laid out
     /// here: it has them once [`Self::share`] is given it, and none until
     /// then (read its id before with [`Self::id`]). Given its own texts
-    /// when the layout would pass 4 GiB.
+    /// when the layout would pass 4 GiB, or they are too long for
+    /// [`Lengths`].
     pub fn event(&mut self, texts: &EventTexts<'_>, date: EventDate, position: Coord<f64>) -> Event {
         let start = self.texts.len();
         let ends = lay_out(&mut self.texts, texts);
-        match u32::try_from(self.texts.len()) {
-            Ok(_) => Event::with_text(
+        match (u32::try_from(self.texts.len()), Lengths::fit(ends)) {
+            (Ok(_), Some(lengths)) => Event::with_text(
                 EventText {
                     block: NO_TEXT.clone(),
                     start: start as u32,
-                    ends,
+                    lengths,
                 },
                 date,
                 position,
             ),
-            Err(_) => {
+            _ => {
                 self.texts.truncate(start);
                 Event::new(texts, date, position)
             }
@@ -334,7 +465,7 @@ impl TextLayout {
         }
         let start = event.text.start as usize;
         self.texts
-            .get(start..start + event.text.ends[Text::Id as usize] as usize)
+            .get(start..start + usize::from(event.text.lengths.id))
             .unwrap_or_default()
     }
 
@@ -375,7 +506,7 @@ impl TextLayout {
 
 impl PartialEq for EventText {
     fn eq(&self, other: &Self) -> bool {
-        self.ends == other.ends && self.all() == other.all()
+        self.ends() == other.ends() && self.all() == other.all()
     }
 }
 
@@ -529,7 +660,7 @@ impl Event {
             // The reference counts and the box, then the text.
             self.text.block.len() + 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Box<str>>()
         } else {
-            self.text.ends[6] as usize
+            self.text.len()
         }
     }
 
@@ -565,7 +696,7 @@ impl Event {
     /// description, declared region, actors, sources): what
     /// [`Self::with_shared_text`] takes back.
     pub fn text_parts(&self) -> (&str, [u32; 7]) {
-        (self.text.all(), self.text.ends)
+        (self.text.all(), self.text.ends())
     }
 
     /// An event with the texts [`Self::text_parts`] gave, found at `start`
@@ -587,25 +718,61 @@ impl Event {
     /// Moves the texts of `events` into one block they share, one after the
     /// other in their order, unless they lie so already (as read from the
     /// event cache): one allocation for all, and a search scans them in one
-    /// pass. Left as they are when together they pass 4 GiB.
+    /// pass. Left as they are when together they pass 4 GiB; texts too
+    /// long for [`Lengths`] keep their own block.
     pub fn share_texts(events: &mut [Event]) {
-        let together = events.windows(2).all(|pair| pair[0].texts_followed_by(&pair[1]));
-        let length: usize = events.iter().map(|e| e.text.ends[6] as usize).sum();
+        let mut fitting = events.iter().filter(|e| !e.text.is_long());
+        let together = fitting.next().is_none_or(|first| {
+            fitting
+                .try_fold(first, |before, event| {
+                    before.texts_followed_by(event).then_some(event)
+                })
+                .is_some()
+        });
+        let length: usize = events
+            .iter()
+            .filter(|e| !e.text.is_long())
+            .map(|e| e.text.len())
+            .sum();
         if together || u32::try_from(length).is_err() {
             return;
         }
         let mut texts = String::with_capacity(length);
-        for event in events.iter() {
+        for event in events.iter().filter(|e| !e.text.is_long()) {
             texts.push_str(event.text.all());
         }
         let block: TextBlock = Arc::new(texts.into_boxed_str());
         let mut start = 0;
-        for event in events {
-            let length = event.text.ends[6];
+        for event in events.iter_mut().filter(|e| !e.text.is_long()) {
+            let length = event.text.len() as u32;
             event.text.block = Arc::clone(&block);
             event.text.start = start;
             start += length;
         }
+    }
+
+    /// `events` again, their texts one after the other in one block, as
+    /// the event cache reads them back (with their dates and positions,
+    /// everything else as [`Self::new`] leaves it).
+    #[cfg(test)]
+    pub(crate) fn in_one_block(events: &[Event]) -> Vec<Event> {
+        let block: TextBlock = Arc::new(
+            events
+                .iter()
+                .map(|e| e.text_parts().0)
+                .collect::<String>()
+                .into_boxed_str(),
+        );
+        let mut start = 0;
+        events
+            .iter()
+            .map(|e| {
+                let (texts, ends) = e.text_parts();
+                let event = Event::with_shared_text(&block, start, ends, e.date, e.position);
+                start += texts.len();
+                event.expect("ends cut the block")
+            })
+            .collect()
     }
 
     /// [`Self::share_texts`], unless most of `events` already have their
@@ -625,7 +792,7 @@ impl Event {
     /// Whether `next`'s texts come right after its own in the same block.
     pub fn texts_followed_by(&self, next: &Event) -> bool {
         let (a, b) = (&self.text, &next.text);
-        Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.ends[6] as usize == b.start as usize
+        Arc::ptr_eq(&a.block, &b.block) && a.start as usize + a.len() == b.start as usize
     }
 
     /// Its texts' block, which events read together share, and where in it
@@ -633,14 +800,14 @@ impl Event {
     /// block once for all the events whose texts it holds.
     pub fn text_block(&self) -> (&TextBlock, Range<usize>) {
         let start = self.text.start as usize;
-        (&self.text.block, start..start + self.text.ends[6] as usize)
+        (&self.text.block, start..start + self.text.len())
     }
 
     /// The searchable text ([`Self::searchable_texts`]) holding the byte at
     /// `offset` of its texts, as a range of them; `None` in its id or
     /// declared region, or past the end.
     pub fn searchable_range(&self, offset: usize) -> Option<Range<usize>> {
-        let ends = &self.text.ends;
+        let ends = self.text.ends();
         let text = ends.iter().position(|&end| offset < end as usize)?;
         let start = text.checked_sub(1).map_or(0, |before| ends[before] as usize);
         let searchable = text != Text::Id as usize && text != Text::DeclaredRegion as usize;
@@ -747,7 +914,7 @@ mod tests {
 
     #[test]
     fn an_event_keeps_its_region_and_troops_in_4_bytes_each() {
-        assert_eq!(std::mem::size_of::<Event>(), 112);
+        assert_eq!(std::mem::size_of::<Event>(), 96);
         let date = EventDate::from_ymd(2021, 4, 22).expect("a date");
         let mut event = Event::new(&EventTexts::default(), date, Coord { x: 39.7, y: 47.2 });
         assert_eq!((event.region(), event.troops()), (None, None));
@@ -939,6 +1106,176 @@ mod tests {
         let block = Arc::clone(block);
         Event::share_texts(&mut events);
         assert!(Arc::ptr_eq(&block, events[2].text_block().0));
+    }
+
+    /// An event's texts for [`texts_too_long_for_their_lengths_are_kept_whole_in_a_block_of_their_own`].
+    struct Case {
+        id: String,
+        title: String,
+        place: String,
+        description: String,
+        region: String,
+        /// How many 1 000-byte actors it has, and, when 66, a 80 000-byte link.
+        actors: usize,
+    }
+
+    impl Case {
+        fn texts<'a>(&'a self, actors: &'a [String], url: &'a str) -> EventTexts<'a> {
+            let given = |text: &'a String| Some(text.as_str()).filter(|t| !t.is_empty());
+            EventTexts {
+                id: &self.id,
+                title: &self.title,
+                place: given(&self.place),
+                description: given(&self.description),
+                declared_region: given(&self.region),
+                actors: actors[..self.actors].iter().map(String::as_str).collect(),
+                sources: if self.actors == 66 {
+                    vec![SourceRef {
+                        name: "wire",
+                        url: Some(url),
+                    }]
+                } else {
+                    vec![]
+                },
+            }
+        }
+    }
+
+    /// Texts at and past each limit of [`Lengths`], and one event whose
+    /// texts fit.
+    fn texts_at_the_limits() -> Vec<Case> {
+        let long = |n: usize, piece: &str| piece.repeat(n.div_ceil(piece.len()))[..n].to_string();
+        let case =
+            |id: String, title: String, place: String, description: String, region: String, actors| Case {
+                id,
+                title,
+                place,
+                description,
+                region,
+                actors,
+            };
+        let (e, t, none) = (|| "e".to_string(), || "t".to_string(), String::new);
+        vec![
+            case(
+                long(254, "i"),
+                t(),
+                long(255, "p"),
+                long(65_535, "d"),
+                long(255, "r"),
+                0,
+            ),
+            case(long(255, "i"), t(), none(), none(), none(), 0),
+            case(e(), t(), long(256, "p"), none(), none(), 0),
+            case(e(), t(), none(), none(), long(256, "r"), 0),
+            case(e(), long(65_536, "t"), none(), none(), none(), 0),
+            // Beyond ASCII: cut at a character's end.
+            case(e(), t(), "Погоново".into(), long(70_000, "ж"), none(), 0),
+            case(e(), t(), none(), none(), none(), 66),
+            case(
+                e(),
+                "Учения".into(),
+                "Pogonovo".into(),
+                "pontoon".into(),
+                "voronezh".into(),
+                2,
+            ),
+        ]
+    }
+
+    #[test]
+    fn texts_too_long_for_their_lengths_are_kept_whole_in_a_block_of_their_own() {
+        let cases = texts_at_the_limits();
+        let actors: Vec<String> = (0..66).map(|n| format!("{n:01000}")).collect();
+        let url = "https://example.org/".repeat(4_000);
+        let own: Vec<Event> = cases
+            .iter()
+            .map(|case| Event::new(&case.texts(&actors, &url), date("2021-04-22"), Coord::zero()))
+            .collect();
+        let long: Vec<bool> = own.iter().map(|e| e.text.is_long()).collect();
+        assert_eq!(
+            long,
+            [false, true, true, true, true, true, true, false],
+            "which fit"
+        );
+        for (event, case) in own.iter().zip(&cases) {
+            assert_eq!(event.id(), case.id);
+            assert_eq!(event.title(), case.title);
+            assert_eq!(event.place().unwrap_or_default(), case.place);
+            assert_eq!(event.description().unwrap_or_default(), case.description);
+            assert_eq!(event.declared_region().unwrap_or_default(), case.region);
+            assert_eq!(event.actors().collect::<Vec<_>>(), actors[..case.actors]);
+            let urls: Vec<_> = event.sources().map(|source| source.url).collect();
+            assert_eq!(
+                urls,
+                if case.actors == 66 {
+                    vec![Some(url.as_str())]
+                } else {
+                    vec![]
+                }
+            );
+            let whole = [
+                &case.id,
+                &case.title,
+                &case.place,
+                &case.description,
+                &case.region,
+            ]
+            .map(|t| t.as_str())
+            .concat();
+            assert!(event.text_parts().0.starts_with(&whole), "every text, in order");
+            let (block, texts) = event.text_block();
+            assert_eq!(
+                &block[texts],
+                event.text_parts().0,
+                "the ends written after are not its texts"
+            );
+            // The description's bytes are searchable, the bytes past the
+            // texts are not.
+            let length = event.text_parts().0.len();
+            assert_eq!(event.searchable_range(length), None);
+            if !case.description.is_empty() {
+                let at = case.id.len() + case.title.len() + case.place.len();
+                assert_eq!(event.searchable_range(at), Some(at..at + case.description.len()));
+            }
+        }
+        // Read from a block shared with others (the event cache's): the
+        // same, and the texts that do not fit are copied out of it.
+        let shared = Event::in_one_block(&own);
+        assert_eq!(shared, own);
+        for event in &shared {
+            let in_the_block = Arc::ptr_eq(event.text_block().0, shared[0].text_block().0);
+            assert_eq!(in_the_block, !event.text.is_long());
+        }
+        // Laid out by a reader, then shared: the same again, the long ones
+        // in blocks of their own and the others in one.
+        let mut layout = TextLayout::default();
+        let mut events: Vec<Event> = cases
+            .iter()
+            .map(|case| layout.event(&case.texts(&actors, &url), date("2021-04-22"), Coord::zero()))
+            .collect();
+        let ids: Vec<&str> = events.iter().map(|e| layout.id(e)).collect();
+        assert_eq!(ids, cases.iter().map(|case| case.id.as_str()).collect::<Vec<_>>());
+        layout.share(&mut events);
+        assert_eq!(events, own);
+        assert!(
+            Arc::ptr_eq(events[0].text_block().0, events[7].text_block().0),
+            "one block for those that fit"
+        );
+        // Shared by the set: those that fit in one block, one after the
+        // other; the long ones keep theirs.
+        let mut shared = own.clone();
+        Event::share_texts(&mut shared);
+        assert_eq!(shared, own);
+        assert!(shared[0].texts_followed_by(&shared[7]));
+        for (event, own) in shared.iter().zip(&own).filter(|(e, _)| e.text.is_long()) {
+            assert!(Arc::ptr_eq(event.text_block().0, own.text_block().0));
+        }
+        let block = Arc::clone(shared[0].text_block().0);
+        Event::share_texts(&mut shared);
+        assert!(
+            Arc::ptr_eq(&block, shared[7].text_block().0),
+            "shared already: left as it is"
+        );
     }
 
     #[test]

@@ -469,7 +469,7 @@ impl OrderKey {
 /// Puts `events` in the set's order ([`OrderKey`]); whether any moved.
 ///
 /// Each event's key is reckoned once, the 24-byte keys are sorted, and then
-/// each event is moved straight to its place. Sorting the 112-byte events
+/// each event is moved straight to its place. Sorting the events
 /// themselves reckoned two events' day spans at every comparison (a coarse
 /// date's span takes calendar arithmetic) and moved each event many times.
 /// Events from the event cache come in this order already: checking the
