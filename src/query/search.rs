@@ -328,8 +328,10 @@ impl TextRun {
     fn gathered(events: &[Event]) -> Vec<Self> {
         // The events' indices, a block's together (counted into place by
         // the block's number), then a block's places at a time sorted by
-        // where their texts start: 4 bytes an event, and 4 more for each
-        // one's block number while they are counted. Sorted all at once as
+        // where their texts start: 4 bytes an event, 4 more for each one's
+        // block number while they are counted, and 12 for each event of the
+        // blocks being sorted (a block of a reader's task holds 512 events,
+        // one of the event cache's 16 384). Sorted all at once as
         // each event's block address, start and index (16 bytes an event),
         // they took 160 MB at ten million events, the window's peak. A
         // set's events are counted in `u32` (see `TextLayout`): any past
@@ -383,16 +385,26 @@ impl TextRun {
             .par_iter()
             .flat_map_iter(|group| {
                 // Sorted by start, an event without texts before one whose
-                // texts start where it is.
-                let mut places: Vec<(usize, usize, u32)> = group
+                // texts start where it is. 12 bytes an event: as many as
+                // the set's in a block that holds all their texts. A
+                // block's texts lie within `u32` (see `TextLayout`).
+                let mut places: Vec<(u32, u32, u32)> = group
                     .iter()
                     .filter_map(|&i| {
                         let texts = events.get(i as usize)?.text_block().1;
-                        Some((texts.start, texts.end, i))
+                        Some((
+                            u32::try_from(texts.start).ok()?,
+                            u32::try_from(texts.end).ok()?,
+                            i,
+                        ))
                     })
                     .collect();
                 places.sort_unstable();
-                Self::cut(places.into_iter())
+                Self::cut(
+                    places
+                        .into_iter()
+                        .map(|(start, end, i)| (start as usize, end as usize, i)),
+                )
             })
             .collect()
     }
