@@ -360,8 +360,12 @@ impl EventText {
     fn get(&self, text: Text) -> &str {
         let i = text as usize;
         let ends = self.ends();
+        let base = self.start as usize;
         let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-        self.all().get(start..ends[i] as usize).unwrap_or_default()
+        // The block cut at its ends, where `all` would reckon them again.
+        self.block
+            .get(base + start..base + ends[i] as usize)
+            .unwrap_or_default()
     }
 
     fn optional(&self, text: Text) -> Option<&str> {
