@@ -22,7 +22,7 @@ set -euo pipefail
 # Another build's binary, found from where the script was started.
 binary=${BORDERWATCH_BIN:-}
 if [ -n "$binary" ]; then
-    binary=$(realpath -e -- "$binary") || { echo "measure-window: no file $BORDERWATCH_BIN" >&2; exit 1; }
+    binary=$(realpath -e -- "$binary" 2>/dev/null) || { echo "measure-window: no file $BORDERWATCH_BIN" >&2; exit 1; }
 fi
 cd "$(dirname "$0")/.."
 
