@@ -30,6 +30,7 @@ use rayon::prelude::*;
 
 use super::search_probe::{Probe, same_length_lower};
 use super::search_words::{FrequentWords, Known};
+use crate::data::events::event::searchable_parts;
 use crate::data::{Event, EventSet, TextBlock};
 
 /// Separates the texts of an event when they are lower-cased whole, so a
@@ -89,10 +90,11 @@ impl SearchIndex {
             .flat_map_iter(|run| run.folded_unevenly(events))
             .collect();
         folded_whole.par_sort_unstable();
+        let words = FrequentWords::new(events, &runs, |run, each| run.each_texts(events, each));
         Self {
             runs,
             folded_whole,
-            words: FrequentWords::new(events),
+            words,
             len: events.len(),
         }
     }
@@ -415,9 +417,14 @@ impl TextRun {
         let Some(block) = self.block(events) else {
             return Vec::new();
         };
-        let texts = |from: u32, to: u32| block.get(self.base + from as usize..self.base + to as usize);
-        // One look at the whole run first: most runs hold neither.
+        // Read once (not kept, when in the texts' file), in place when in
+        // memory.
         let end = self.starts.last().copied().unwrap_or(0);
+        let Some(run) = block.read(self.base..self.base + end as usize) else {
+            return Vec::new();
+        };
+        let texts = |from: u32, to: u32| run.get(from as usize..to as usize);
+        // One look at the whole run first: most runs hold neither.
         if !texts(0, end).is_some_and(folds_unevenly) {
             return Vec::new();
         }
@@ -462,6 +469,26 @@ impl TextRun {
         runs
     }
 
+    /// Calls `each` with the index and searchable texts of every event of
+    /// the run, its texts read once (in place when they are in memory).
+    fn each_texts(&self, events: &[Event], each: &mut dyn FnMut(u32, [&str; 5])) {
+        let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
+            return;
+        };
+        let Some(run) = block.read(self.base..self.base + end as usize) else {
+            return;
+        };
+        for (ends, &i) in self.starts.windows(2).zip(&self.events) {
+            let (Some(texts), Some(event)) = (
+                run.get(ends[0] as usize..ends[1] as usize),
+                events.get(i as usize),
+            ) else {
+                continue;
+            };
+            each(i, searchable_parts(texts, event.text_ends()));
+        }
+    }
+
     /// Adds the event whose texts lie at `start..end` of their block to
     /// the last run when they follow its texts (`follows`, in the same
     /// block), else begins a run with it.
@@ -501,7 +528,10 @@ impl TextRun {
         let (Some(&run_end), Some(block)) = (self.starts.last(), self.block(events)) else {
             return places;
         };
-        let Some(bytes) = block.as_bytes().get(..self.base + run_end as usize) else {
+        // The run's bytes, from its base: read into a buffer and let go
+        // when they are in the texts' file.
+        let mut buffer = Vec::new();
+        let Some(bytes) = block.bytes(self.base..self.base + run_end as usize, &mut buffer) else {
             return places;
         };
         let count = self.events.len();
@@ -529,13 +559,12 @@ impl TextRun {
             };
             // The event where a place is: the last one starting there or
             // before, found by walking on from the last place's event.
-            let mut from = self.base + first as usize;
-            let end = self.base + end as usize;
-            while let Some(at) = probe
+            let mut from = first as usize;
+            let end = end as usize;
+            while let Some(offset) = probe
                 .starts_before(bytes, from, end)
-                .find(|&at| is_term_at(block, at, term))
+                .find(|&at| is_term_at(bytes, at, term))
             {
-                let offset = at - self.base;
                 while self.starts.get(k + 1).is_some_and(|&s| s as usize <= offset) {
                     k += 1;
                 }
@@ -547,7 +576,7 @@ impl TextRun {
                 if let Ok(within) = u32::try_from(offset - start as usize) {
                     places.push((event, within));
                 }
-                from = self.base + next as usize;
+                from = next as usize;
             }
             k = last;
         }
@@ -568,23 +597,27 @@ fn holds_term(event: &Event, offset: usize, term: &str, probe: &Probe) -> bool {
         return true;
     }
     let (block, texts) = event.text_block();
-    let Some(bytes) = block.as_bytes().get(..texts.end) else {
+    let mut buffer = Vec::new();
+    let Some(bytes) = block.bytes(texts, &mut buffer) else {
         return false;
     };
     probe
-        .starts(bytes, texts.start + offset + 1)
-        .any(|at| is_term_at(block, at, term) && in_searchable(at - texts.start))
+        .starts(bytes, offset + 1)
+        .any(|at| is_term_at(bytes, at, term) && in_searchable(at))
 }
 
-/// Whether `block` holds `term` from `from` on, lower-cased.
-fn is_term_at(block: &str, from: usize, term: &str) -> bool {
-    let Some(window) = block.get(from..from + term.len()) else {
+/// Whether `texts` (bytes of whole characters, from an event's texts on)
+/// hold `term` from `from` on, lower-cased.
+fn is_term_at(texts: &[u8], from: usize, term: &str) -> bool {
+    let Some(window) = texts.get(from..from + term.len()) else {
         return false;
     };
     if term.is_ascii() {
-        window.as_bytes().eq_ignore_ascii_case(term.as_bytes())
+        // All ASCII when it matches, so whole characters.
+        window.eq_ignore_ascii_case(term.as_bytes())
     } else {
-        window.chars().flat_map(char::to_lowercase).eq(term.chars())
+        std::str::from_utf8(window)
+            .is_ok_and(|window| window.chars().flat_map(char::to_lowercase).eq(term.chars()))
     }
 }
 
@@ -648,15 +681,18 @@ pub fn event_matches(event: &Event, terms: &[String]) -> bool {
         return true;
     }
     let mut folded = Vec::new();
-    let fields: Vec<Vec<u8>> = event
-        .searchable_texts()
-        .iter()
-        .map(|field| {
-            folded.clear();
-            push_folded(&mut folded, field);
-            folded.clone()
-        })
-        .collect();
+    // Read and let go, when in the texts' file: a search does not bring
+    // the texts it looks at back into memory.
+    let fields: Vec<Vec<u8>> = event.with_searchable_texts(|texts| {
+        texts
+            .iter()
+            .map(|field| {
+                folded.clear();
+                push_folded(&mut folded, field);
+                folded.clone()
+            })
+            .collect()
+    });
     terms.iter().all(|term| {
         let finder = memmem::Finder::new(term.as_bytes());
         fields.iter().any(|f| finder.find(f).is_some())
@@ -703,6 +739,7 @@ fn push_folded_ascii(out: &mut Vec<u8>, bytes: &[u8]) {
 mod tests {
     use super::*;
     use crate::data::RegionSet;
+    use crate::data::events::text_file::{TextFile, Texts};
 
     fn set(json: &str) -> EventSet {
         let regions = RegionSet::bundled().expect("regions");
@@ -952,6 +989,84 @@ mod tests {
             );
             assert_eq!(index.search(&events, query), slow, "{query}");
         }
+    }
+
+    #[test]
+    fn texts_kept_in_a_file_are_searched_alike_and_not_brought_back() {
+        // Frequent words, texts that lower-case unevenly (searched whole),
+        // one too long for an event's lengths, and dates out of the file's
+        // order: every path of the index and the search.
+        let records: Vec<String> = (0..4_000)
+            .map(|i| {
+                let title = match i % 4 {
+                    0 => "Lights seen over İzmail",
+                    1 => "Drills NEAR the town",
+                    _ => "Convoy near Pogonovo",
+                };
+                let description = if i == 77 {
+                    format!("{}pontoon", "Понтон через реку. ".repeat(4_000))
+                } else if i % 9 == 0 {
+                    "Pontoon bridge, \u{212A}elvin".to_string()
+                } else {
+                    "Шум у границы".to_string()
+                };
+                format!(
+                    r#"{{"id": "e{i}", "title": "{title} {i}", "date": "2020-{:02}-{:02}", "lat": 47, "lon": 39, "description": "{description}", "actors": ["Guards {}"]}}"#,
+                    1 + i % 12,
+                    1 + (i * 7) % 28,
+                    i % 17
+                )
+            })
+            .collect();
+        let events = set(&format!("[{}]", records.join(",")));
+        let kept = SearchIndex::for_events(events.events());
+        let mut stored: Vec<Event> = events.events().to_vec();
+        Event::move_texts_to(&mut stored, &TextFile::for_tests());
+        let in_memory = |events: &[Event]| {
+            let mut blocks: Vec<*const Texts> = events
+                .iter()
+                .map(|e| e.text_block().0)
+                .filter(|block| block.is_kept() && !block.is_empty())
+                .map(Arc::as_ptr)
+                .collect();
+            blocks.sort_unstable();
+            blocks.dedup();
+            blocks.len()
+        };
+        assert_eq!(in_memory(&stored), 1, "only the long texts' own block");
+        let index = SearchIndex::for_events(&stored);
+        assert_eq!(index.folded_whole, kept.folded_whole);
+        assert!(!index.folded_whole.is_empty());
+        assert_eq!(index.words.words(), kept.words.words());
+        let running = AtomicBool::new(false);
+        for query in [
+            "near",
+            "NEAR the",
+            "pontoon",
+            "kelvin",
+            "\u{212A}",
+            "izmail",
+            "i\u{307}zmail",
+            "шум",
+            "гран",
+            "guards 3",
+            "e12",
+            "pogonovo 1",
+            "xyz",
+            "рек",
+        ] {
+            let expected = kept.hits(events.events(), query, &running);
+            let found = expected.as_ref().is_some_and(|hits| hits.contains(&true));
+            assert!(found || ["xyz", "e12", "izmail"].contains(&query), "{query}");
+            assert_eq!(index.hits(&stored, query, &running), expected, "{query}");
+        }
+        assert_eq!(
+            in_memory(&stored),
+            1,
+            "indexed and searched, nothing brought back"
+        );
+        assert_eq!(stored[5].title(), events.events()[5].title());
+        assert_eq!(in_memory(&stored), 2, "a title shown brings back its block");
     }
 
     /// Pieces of awkward texts: both cases of Latin, Cyrillic and Greek

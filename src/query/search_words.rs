@@ -16,6 +16,7 @@
 //! either way.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use rayon::prelude::*;
@@ -50,7 +51,16 @@ impl FrequentWords {
     /// The most frequent words of `events`' titles, descriptions and
     /// places (counted in a sample of them), and which of them each event's
     /// searchable texts hold.
-    pub(super) fn new(events: &[Event]) -> Self {
+    ///
+    /// The events' texts are read a group at a time by `texts_of`, which
+    /// calls its second argument with each event's index and searchable
+    /// texts for the group given it (a run of texts, read once from the
+    /// texts' file when they are there, and let go).
+    pub(super) fn new<G: Sync>(
+        events: &[Event],
+        groups: &[G],
+        texts_of: impl Fn(&G, &mut dyn FnMut(u32, [&str; 5])) + Sync,
+    ) -> Self {
         let words = frequent_words(events);
         // A word of one letter is found by its byte in either case (vectors
         // at a time); the others all at once, every place where one is,
@@ -75,35 +85,42 @@ impl FrequentWords {
             return Self::default();
         };
         let all = u32::MAX >> (MOST_WORDS - words.len().min(MOST_WORDS));
-        let masks = events
-            .par_iter()
-            .map_init(Vec::new, |folded, event| {
-                let mut mask = 0u32;
-                for text in event.searchable_texts() {
-                    let bytes = if folds_as_ascii(text) {
-                        text.as_bytes()
-                    } else {
-                        folded.clear();
-                        push_folded(folded, text);
-                        folded.as_slice()
-                    };
-                    for &(lower, upper, bit) in &letters {
-                        if mask & 1 << bit == 0 && memchr::memchr2(lower, upper, bytes).is_some() {
-                            mask |= 1 << bit;
-                        }
-                    }
-                    for found in finder.find_overlapping_iter(bytes) {
-                        if let Some((_, bit)) = longer.get(found.pattern().as_usize()) {
-                            mask |= 1 << bit;
-                        }
-                    }
-                    if mask == all {
-                        break;
+        let mask_of = |folded: &mut Vec<u8>, texts: [&str; 5]| {
+            let mut mask = 0u32;
+            for text in texts {
+                let bytes = if folds_as_ascii(text) {
+                    text.as_bytes()
+                } else {
+                    folded.clear();
+                    push_folded(folded, text);
+                    folded.as_slice()
+                };
+                for &(lower, upper, bit) in &letters {
+                    if mask & 1 << bit == 0 && memchr::memchr2(lower, upper, bytes).is_some() {
+                        mask |= 1 << bit;
                     }
                 }
-                mask
-            })
-            .collect();
+                for found in finder.find_overlapping_iter(bytes) {
+                    if let Some((_, bit)) = longer.get(found.pattern().as_usize()) {
+                        mask |= 1 << bit;
+                    }
+                }
+                if mask == all {
+                    break;
+                }
+            }
+            mask
+        };
+        // Filled a group at a time, each event's mask where it is in the set.
+        let masks: Vec<AtomicU32> = (0..events.len()).map(|_| AtomicU32::new(0)).collect();
+        groups.par_iter().for_each_init(Vec::new, |folded, group| {
+            texts_of(group, &mut |event, texts| {
+                if let Some(slot) = masks.get(event as usize) {
+                    slot.store(mask_of(folded, texts), Ordering::Relaxed);
+                }
+            });
+        });
+        let masks = masks.into_iter().map(AtomicU32::into_inner).collect();
         Self { words, masks }
     }
 
@@ -205,13 +222,16 @@ fn frequent_words(events: &[Event]) -> Vec<Box<str>> {
     let mut held: Vec<String> = Vec::new();
     for event in events.iter().step_by(step) {
         sampled += 1;
-        for text in prose(event) {
-            each_word(text, |word| {
-                let mut folded = Vec::new();
-                push_folded(&mut folded, word);
-                held.extend(String::from_utf8(folded).ok());
-            });
-        }
+        // Read and let go, when in the texts' file.
+        event.with_searchable_texts(|texts| {
+            for text in prose(texts) {
+                each_word(text, |word| {
+                    let mut folded = Vec::new();
+                    push_folded(&mut folded, word);
+                    held.extend(String::from_utf8(folded).ok());
+                });
+            }
+        });
         held.sort_unstable();
         held.dedup();
         for word in held.drain(..) {
@@ -235,8 +255,8 @@ fn frequent_words(events: &[Event]) -> Vec<Box<str>> {
 /// The texts whose words are counted to choose the frequent ones: the
 /// title, description and place, where the words typed into a search are.
 /// (Where a word is found, it is looked for in every searchable text.)
-fn prose(event: &Event) -> impl Iterator<Item = &str> {
-    event.searchable_texts().into_iter().take(3)
+fn prose(searchable: [&str; 5]) -> impl Iterator<Item = &str> {
+    searchable.into_iter().take(3)
 }
 
 /// Calls `each` with every run of letters and digits in `text`. ASCII is

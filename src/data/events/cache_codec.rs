@@ -26,7 +26,9 @@ use geo::Coord;
 use super::cache_spatial::{self, SpatialOrder, SpatialParts};
 use super::category::{Categories, CategoryId};
 use super::date::{DatePrecision, EventDate};
-use super::event::{Event, EventOrigin, OtherFields, Placement, Precision, TextBlock, troops_within_limit};
+use super::event::{
+    Event, EventOrigin, OtherFields, Placement, Precision, TextBlock, TextFile, Texts, troops_within_limit,
+};
 use super::id::id_hash;
 use crate::data::container::Container;
 use crate::data::diagnostic::{Diagnostic, Location, Severity};
@@ -99,16 +101,20 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         write_frame(out, &mut frame)?;
     }
     for events in file.events.chunks(PER_FRAME) {
-        let length: usize = events.iter().map(|event| event.text_parts().0.len()).sum();
+        // Read once each, and not kept when they are in the texts' file:
+        // writing the cache does not bring every event's texts back.
+        let texts: Vec<_> = events.iter().map(|event| event.read_text_parts()).collect();
+        let length: usize = texts.iter().map(|(all, _)| all.len()).sum();
         put_u64(&mut frame, length as u64);
-        for event in events {
-            frame.extend_from_slice(event.text_parts().0.as_bytes());
+        for (all, _) in &texts {
+            frame.extend_from_slice(all.as_bytes());
         }
         for event in events {
             put_event(&mut frame, event, &used.local);
         }
-        for event in events {
-            frame.extend_from_slice(&id_hash(event.id()).to_le_bytes());
+        for (all, ends) in &texts {
+            let id = all.get(..ends[0] as usize).unwrap_or_default();
+            frame.extend_from_slice(&id_hash(id).to_le_bytes());
         }
         write_frame(out, &mut frame)?;
     }
@@ -301,7 +307,7 @@ fn decode_events(
 ) -> Result<(Vec<Event>, Vec<u128>), Unusable> {
     verify(&raw.bytes, raw.checksum)?;
     let mut frame = Frame::new(&raw.bytes);
-    let block: TextBlock = Arc::new(Box::from(frame.str()?));
+    let block: TextBlock = Arc::new(Texts::kept(Box::from(frame.str()?)));
     let mut events = Vec::with_capacity(raw.items);
     let mut start = 0usize;
     for _ in 0..raw.items {
@@ -316,6 +322,10 @@ fn decode_events(
         .map(|_| Ok(u128::from_le_bytes(frame.array()?)))
         .collect::<Result<Vec<u128>, Unusable>>()?;
     frame.end()?;
+    drop(block);
+    if let Some(file) = TextFile::for_process() {
+        Event::move_texts_to(&mut events, file);
+    }
     Ok((events, hashes))
 }
 
@@ -505,7 +515,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
         None => out.push(0),
     }
     // The texts themselves follow the frame's last event.
-    for end in event.text_parts().1 {
+    for end in event.text_ends() {
         put_u32(out, end);
     }
 }
@@ -695,3 +705,60 @@ const PRECISIONS: [Precision; 5] = [
     Precision::Notional,
     Precision::Gazetteer,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::RegionSet;
+    use crate::data::container::Container;
+    use crate::data::events::set::set_from_json;
+
+    #[test]
+    fn texts_in_the_texts_file_are_written_as_from_memory_and_let_go() {
+        let regions = RegionSet::bundled().expect("regions");
+        let records: Vec<String> = (0..3_000)
+            .map(|i| {
+                format!(
+                    r#"{{"id": "e{i}", "title": "Колонна {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "actors": ["A", "B{i}"]}}"#,
+                    1 + (i * 7) % 28
+                )
+            })
+            .collect();
+        let set = set_from_json(&regions, "c.json", &format!("[{}]", records.join(",")));
+        let mut stored = set.events().to_vec();
+        Event::move_texts_to(&mut stored, &TextFile::for_tests());
+        let write = |events: &[Event]| {
+            let events: Vec<&Event> = events.iter().collect();
+            let entry = Entry {
+                events: &events,
+                messages: &[],
+                summary: FileSummary {
+                    records: events.len(),
+                    rejected: 0,
+                    container: Container::BareArray,
+                },
+                categories: set.categories(),
+                spatial: None,
+            };
+            let mut out = Vec::new();
+            write_file(&mut out, "key", &entry).expect("written to memory");
+            out
+        };
+        let written = write(&stored);
+        assert_eq!(written, write(set.events()));
+        assert!(
+            stored.iter().all(|e| !e.text_block().0.is_kept()),
+            "writing the cache brings no texts back"
+        );
+        let back = read_file(
+            &mut written.as_slice(),
+            written.len() as u64,
+            "key",
+            0,
+            set.categories(),
+        )
+        .expect("read back");
+        let titles = |events: &[Event]| events.iter().map(|e| e.title().to_string()).collect::<Vec<_>>();
+        assert_eq!(titles(&back.events), titles(set.events()));
+    }
+}

@@ -1,5 +1,7 @@
 //! Events: what happened, when, where, and who says so.
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::ops::Range;
@@ -9,6 +11,7 @@ use geo::Coord;
 
 use super::category::{CategoryId, EventCategory};
 use super::date::{DatePrecision, EventDate};
+pub use super::text_file::{TextFile, Texts};
 
 /// How exactly an event's coordinates locate it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -252,11 +255,11 @@ impl Lengths {
 
 /// A block of events' texts, shared by the events whose texts it holds:
 /// held by a thin pointer, 8 bytes of every event where an `Arc<str>` took
-/// 16, for a second allocation of 16 bytes a block.
-pub type TextBlock = Arc<Box<str>>;
+/// 16. In memory, or in the process's texts' file (see [`TextFile`]).
+pub type TextBlock = Arc<Texts>;
 
 /// The block of events without texts (one allocation for all of them).
-static NO_TEXT: LazyLock<TextBlock> = LazyLock::new(|| Arc::new(Box::from("")));
+static NO_TEXT: LazyLock<TextBlock> = LazyLock::new(|| Arc::new(Texts::kept(Box::from(""))));
 
 /// Events a block of texts holds on average, at least, for
 /// [`Event::share_scattered_texts`] to leave them as they are.
@@ -286,7 +289,7 @@ impl EventText {
             NO_TEXT.clone()
         } else {
             // A box of their length, as in `TextLayout::share`.
-            Arc::new(Box::from(texts.as_str()))
+            Arc::new(Texts::kept(Box::from(texts.as_str())))
         };
         Self {
             block,
@@ -300,15 +303,16 @@ impl EventText {
     /// copied to a block of their own.
     fn shared(block: &TextBlock, start: usize, ends: [u32; 7]) -> Option<Self> {
         let start32 = u32::try_from(start).ok()?;
+        let texts = block.as_str();
         let mut previous = start;
         for end in ends {
             let end = start.saturating_add(end as usize);
-            if end < previous || end > block.len() || !block.is_char_boundary(end) {
+            if end < previous || end > texts.len() || !texts.is_char_boundary(end) {
                 return None;
             }
             previous = end;
         }
-        if !block.is_char_boundary(start) {
+        if !texts.is_char_boundary(start) {
             return None;
         }
         Some(match Lengths::fit(ends) {
@@ -317,7 +321,7 @@ impl EventText {
                 start: start32,
                 lengths,
             },
-            None => Self::own(block.get(start..previous)?.to_string(), ends),
+            None => Self::own(texts.get(start..previous)?.to_string(), ends),
         })
     }
 
@@ -340,7 +344,13 @@ impl EventText {
         if !self.is_long() {
             return self.lengths.ends();
         }
-        let written = self.block.get(self.len()..).unwrap_or_default().as_bytes();
+        // Such texts are always in memory, in a block of their own.
+        let written = self
+            .block
+            .as_str()
+            .get(self.len()..)
+            .unwrap_or_default()
+            .as_bytes();
         let mut ends = [0u32; 7];
         for (end, digits) in ends.iter_mut().zip(written.chunks(LONG_END_DIGITS)) {
             *end = std::str::from_utf8(digits)
@@ -354,7 +364,17 @@ impl EventText {
     /// The texts as one string, each ending at its offset in [`Self::ends`].
     fn all(&self) -> &str {
         let start = self.start as usize;
-        self.block.get(start..start + self.len()).unwrap_or_default()
+        self.block
+            .as_str()
+            .get(start..start + self.len())
+            .unwrap_or_default()
+    }
+
+    /// [`Self::all`], read from the texts' file and not kept when they are
+    /// there (empty when it cannot be read).
+    fn read_all(&self) -> Cow<'_, str> {
+        let start = self.start as usize;
+        self.block.read(start..start + self.len()).unwrap_or_default()
     }
 
     fn get(&self, text: Text) -> &str {
@@ -364,6 +384,7 @@ impl EventText {
         let start = if i == 0 { 0 } else { ends[i - 1] as usize };
         // The block cut at its ends, where `all` would reckon them again.
         self.block
+            .as_str()
             .get(base + start..base + ends[i] as usize)
             .unwrap_or_default()
     }
@@ -371,6 +392,24 @@ impl EventText {
     fn optional(&self, text: Text) -> Option<&str> {
         Some(self.get(text)).filter(|t| !t.is_empty())
     }
+}
+
+/// The searchable texts (as [`Event::searchable_texts`] orders them) of an
+/// event's texts `all`, each ending at its offset in `ends`; empty where
+/// the ends do not cut `all`.
+pub fn searchable_parts(all: &str, ends: [u32; 7]) -> [&str; 5] {
+    let text = |text: Text| {
+        let i = text as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+        all.get(start..ends[i] as usize).unwrap_or_default()
+    };
+    [
+        text(Text::Title),
+        text(Text::Description),
+        text(Text::Place),
+        text(Text::Actors),
+        text(Text::Sources),
+    ]
 }
 
 /// Appends every text of `texts` to `buffer`, in [`Text`] order, and
@@ -492,14 +531,23 @@ impl TextLayout {
     }
 
     /// Gives `events`, laid out here in their order, their texts: one block
-    /// for all. Events given their own texts keep them.
+    /// for all, in the process's texts' file if there is one
+    /// ([`TextFile::for_process`]). Events given their own texts keep them.
     pub fn share(self, events: &mut [Event]) {
+        self.share_in(events, TextFile::for_process());
+    }
+
+    /// [`Self::share`], the block written to `file` if one is given.
+    pub fn share_in(self, events: &mut [Event], file: Option<&Arc<TextFile>>) {
         if self.texts.is_empty() {
             return;
         }
-        // Copied to a box of its length: the layout grew by doubling, and
-        // the allocator may leave a shrunk allocation at its size.
-        let block: TextBlock = Arc::new(Box::from(self.texts.as_str()));
+        let block: TextBlock = Arc::new(match file {
+            Some(file) => Texts::stored(&self.texts, file),
+            // Copied to a box of its length: the layout grew by doubling,
+            // and the allocator may leave a shrunk allocation at its size.
+            None => Texts::kept(Box::from(self.texts.as_str())),
+        });
         for event in events {
             if Arc::ptr_eq(&event.text.block, &NO_TEXT) {
                 event.text.block = Arc::clone(&block);
@@ -660,9 +708,12 @@ impl Event {
     /// Bytes of its texts on the heap: its own allocation (with the
     /// reference counts) or, in a block shared with other events, its share.
     pub fn text_bytes(&self) -> usize {
-        if Arc::strong_count(&self.text.block) == 1 {
+        if !self.text.block.is_kept() {
+            // In the texts' file.
+            0
+        } else if Arc::strong_count(&self.text.block) == 1 {
             // The reference counts and the box, then the text.
-            self.text.block.len() + 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Box<str>>()
+            self.text.block.len() + 2 * std::mem::size_of::<usize>() + std::mem::size_of::<Texts>()
         } else {
             self.text.len()
         }
@@ -701,6 +752,20 @@ impl Event {
     /// [`Self::with_shared_text`] takes back.
     pub fn text_parts(&self) -> (&str, [u32; 7]) {
         (self.text.all(), self.text.ends())
+    }
+
+    /// Where each of its texts ends, as [`Self::text_parts`] gives them
+    /// (without their block, which may be in the texts' file).
+    pub fn text_ends(&self) -> [u32; 7] {
+        self.text.ends()
+    }
+
+    /// [`Self::text_parts`], read from the texts' file into a string of
+    /// their own when they are there, and not kept: for going through every
+    /// event's texts once (writing them out) without bringing them all
+    /// back into memory. The texts are empty when the file cannot be read.
+    pub fn read_text_parts(&self) -> (Cow<'_, str>, [u32; 7]) {
+        (self.text.read_all(), self.text.ends())
     }
 
     /// An event with the texts [`Self::text_parts`] gave, found at `start`
@@ -745,7 +810,7 @@ impl Event {
         for event in events.iter().filter(|e| !e.text.is_long()) {
             texts.push_str(event.text.all());
         }
-        let block: TextBlock = Arc::new(texts.into_boxed_str());
+        let block: TextBlock = Arc::new(Texts::kept(texts.into_boxed_str()));
         let mut start = 0;
         for event in events.iter_mut().filter(|e| !e.text.is_long()) {
             let length = event.text.len() as u32;
@@ -760,13 +825,13 @@ impl Event {
     /// everything else as [`Self::new`] leaves it).
     #[cfg(test)]
     pub(crate) fn in_one_block(events: &[Event]) -> Vec<Event> {
-        let block: TextBlock = Arc::new(
+        let block: TextBlock = Arc::new(Texts::kept(
             events
                 .iter()
                 .map(|e| e.text_parts().0)
                 .collect::<String>()
                 .into_boxed_str(),
-        );
+        ));
         let mut start = 0;
         events
             .iter()
@@ -790,6 +855,27 @@ impl Event {
             .count();
         if breaks * SHARED_RUN_EVENTS > events.len() {
             Self::share_texts(events);
+        }
+    }
+
+    /// Writes the blocks of `events`' texts that are in memory to `file`,
+    /// each once, and gives the events their places there: their texts are
+    /// read back when used. A block that cannot be written stays in memory
+    /// (the failure is logged). Texts too long for [`Lengths`] stay in
+    /// their own block, in memory.
+    pub fn move_texts_to(events: &mut [Event], file: &Arc<TextFile>) {
+        // Each block moved, kept alive with the one replacing it until all
+        // are moved, so that no address is taken by another block meanwhile.
+        let mut moved: HashMap<*const Texts, (TextBlock, TextBlock)> = HashMap::new();
+        for event in events.iter_mut() {
+            let block = &event.text.block;
+            if event.text.is_long() || !block.is_kept() || block.is_empty() {
+                continue;
+            }
+            let (_, stored) = moved
+                .entry(Arc::as_ptr(block))
+                .or_insert_with(|| (Arc::clone(block), Arc::new(Texts::stored(block.as_str(), file))));
+            event.text.block = Arc::clone(stored);
         }
     }
 
@@ -876,6 +962,14 @@ impl Event {
             self.text.get(Text::Actors),
             self.text.get(Text::Sources),
         ]
+    }
+
+    /// Calls `each` with [`Self::searchable_texts`], read from the texts'
+    /// file and not kept when they are there (all empty when it cannot be
+    /// read): for going through every event's texts once.
+    pub fn with_searchable_texts<R>(&self, each: impl FnOnce([&str; 5]) -> R) -> R {
+        let (all, ends) = self.read_text_parts();
+        each(searchable_parts(&all, ends))
     }
 
     /// The first and last UTC day (days since 1970-01-01) the event covers:
@@ -1001,7 +1095,7 @@ mod tests {
         };
         let own = Event::new(&texts, date("2021-04-22"), Coord::zero());
         let (text, ends) = own.text_parts();
-        let block: TextBlock = Arc::new(format!("xyz{text}tail").into_boxed_str());
+        let block: TextBlock = Arc::new(Texts::kept(format!("xyz{text}tail").into_boxed_str()));
         let shared = Event::with_shared_text(&block, 3, ends, date("2021-04-22"), Coord::zero())
             .expect("ends cut the block");
         assert_eq!(shared, own);
@@ -1229,7 +1323,7 @@ mod tests {
             assert!(event.text_parts().0.starts_with(&whole), "every text, in order");
             let (block, texts) = event.text_block();
             assert_eq!(
-                &block[texts],
+                &block.as_str()[texts],
                 event.text_parts().0,
                 "the ends written after are not its texts"
             );
@@ -1334,7 +1428,7 @@ mod tests {
             })
             .collect();
         let block_count = |events: &[Event]| {
-            let blocks: Vec<*const Box<str>> = events.iter().map(|e| Arc::as_ptr(e.text_block().0)).collect();
+            let blocks: Vec<*const Texts> = events.iter().map(|e| Arc::as_ptr(e.text_block().0)).collect();
             blocks.iter().collect::<std::collections::HashSet<_>>().len()
         };
         // One allocation an event: shared.
@@ -1349,7 +1443,7 @@ mod tests {
         let mut interleaved: Vec<Event> = (0..128)
             .flat_map(|k| blocked.iter().skip(k).step_by(128).cloned())
             .collect();
-        let before: Vec<*const Box<str>> = interleaved
+        let before: Vec<*const Texts> = interleaved
             .iter()
             .map(|e| Arc::as_ptr(e.text_block().0))
             .collect();

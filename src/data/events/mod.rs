@@ -21,6 +21,7 @@ pub mod merge;
 pub mod read;
 pub mod set;
 pub mod sources_file;
+pub mod text_file;
 
 pub use cache::EventCache;
 pub use category::{Categories, CategoryId, EventCategory};

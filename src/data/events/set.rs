@@ -705,7 +705,7 @@ mod tests {
                 "texts intact"
             );
         }
-        let blocks: std::collections::HashSet<*const Box<str>> = set
+        let blocks: std::collections::HashSet<*const crate::data::events::text_file::Texts> = set
             .events()
             .iter()
             .map(|e| Arc::as_ptr(e.text_block().0))

@@ -207,7 +207,7 @@ mod tests {
         assert_eq!(summary.rejected, 1, "{messages:?}");
         assert_eq!(events.iter().map(Event::id).collect::<Vec<_>>(), ["a", "c"]);
         assert!(events[0].texts_followed_by(&events[1]), "one after the other");
-        assert_eq!(&***events[0].text_block().0, "aFirstcThird");
+        assert_eq!(events[0].text_block().0.as_str(), "aFirstcThird");
     }
 
     const GOOD: &str = r#"{"events": [

@@ -1,0 +1,352 @@
+//! Events' texts kept in a file of their own, read back when they are
+//! needed: a block of a reader task's texts is written there as it is
+//! shared, and the events hold its place, not its bytes. A search reads a
+//! run of texts into a buffer and lets it go; an event shown (its title in
+//! the list, its details) has its block read back and kept.
+//!
+//! The file is the program's own, in the user's cache folder (never beside
+//! the user's file, which may change or go while it is open). On Unix it is
+//! unlinked as soon as it is open, so it goes with the process however that
+//! ends; on Windows the system deletes it when its handle closes.
+//!
+//! It is used when `BORDERWATCH_TEXT_FILE` is `on` (see the README's
+//! *Performance*): the texts of a million events take about 250 MB in
+//! memory, and the page cache keeps them as near as that for a search.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, OnceLock};
+
+/// Texts shared by the events whose texts they hold (a reader's task's
+/// records, a frame of the event cache): in memory, or at a place in a
+/// [`TextFile`] and read back into memory on first use.
+pub struct Texts {
+    /// The texts in memory: given at once, or read back from `stored`.
+    kept: OnceLock<Box<str>>,
+    /// Where they are in a file, if they were written to one.
+    stored: Option<Stored>,
+}
+
+/// A block's place in a [`TextFile`].
+struct Stored {
+    file: Arc<TextFile>,
+    offset: u64,
+    len: usize,
+}
+
+impl Texts {
+    /// Texts held in memory.
+    pub fn kept(texts: Box<str>) -> Self {
+        Self {
+            kept: OnceLock::from(texts),
+            stored: None,
+        }
+    }
+
+    /// `texts`, written to `file` and held there; in memory when the file
+    /// cannot take them (its first failure is logged).
+    pub fn stored(texts: &str, file: &Arc<TextFile>) -> Self {
+        match file.append(texts) {
+            Ok(offset) => Self {
+                kept: OnceLock::new(),
+                stored: Some(Stored {
+                    file: Arc::clone(file),
+                    offset,
+                    len: texts.len(),
+                }),
+            },
+            Err(error) => {
+                file.report(&error, "could not write to");
+                Self::kept(Box::from(texts))
+            }
+        }
+    }
+
+    /// Their length in bytes.
+    pub fn len(&self) -> usize {
+        match (&self.stored, self.kept.get()) {
+            (Some(stored), _) => stored.len,
+            (None, Some(kept)) => kept.len(),
+            (None, None) => 0,
+        }
+    }
+
+    /// Whether they are empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes they take in memory now: none while they are only in the file.
+    pub fn memory_bytes(&self) -> usize {
+        self.kept.get().map_or(0, |kept| kept.len())
+    }
+
+    /// Whether they are in memory.
+    pub fn is_kept(&self) -> bool {
+        self.kept.get().is_some()
+    }
+
+    /// The texts, read back from the file and kept if they were not in
+    /// memory. Empty when the file cannot be read (the failure is logged,
+    /// and reading is tried again the next time).
+    pub fn as_str(&self) -> &str {
+        if let Some(kept) = self.kept.get() {
+            return kept;
+        }
+        let Some(stored) = &self.stored else {
+            return "";
+        };
+        match stored.read(0..stored.len) {
+            Ok(texts) => self.kept.get_or_init(|| texts.into_boxed_str()),
+            Err(error) => {
+                stored.file.report(&error, "could not read back");
+                ""
+            }
+        }
+    }
+
+    /// `range` of the texts, without keeping them in memory when they are
+    /// not: read into a string of its own then. `None` past their end,
+    /// inside a character, or when the file cannot be read (logged).
+    pub fn read(&self, range: Range<usize>) -> Option<Cow<'_, str>> {
+        if let Some(kept) = self.kept.get() {
+            return kept.get(range).map(Cow::Borrowed);
+        }
+        let stored = self.stored.as_ref()?;
+        if range.start > range.end || range.end > stored.len {
+            return None;
+        }
+        match stored.read(range) {
+            Ok(texts) => Some(Cow::Owned(texts)),
+            Err(error) => {
+                stored.file.report(&error, "could not read back");
+                None
+            }
+        }
+    }
+
+    /// `range` of their bytes: the kept texts' own, or read into `buffer`
+    /// (and not kept). `None` past their end or when the file cannot be
+    /// read (logged). The bytes may begin or end inside a character.
+    pub fn bytes<'a>(&'a self, range: Range<usize>, buffer: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+        if let Some(kept) = self.kept.get() {
+            return kept.as_bytes().get(range);
+        }
+        let stored = self.stored.as_ref()?;
+        if range.start > range.end || range.end > stored.len {
+            return None;
+        }
+        buffer.resize(range.len(), 0);
+        match stored.file.read_at(buffer, stored.offset + range.start as u64) {
+            Ok(()) => Some(buffer.as_slice()),
+            Err(error) => {
+                stored.file.report(&error, "could not read back");
+                None
+            }
+        }
+    }
+}
+
+impl Stored {
+    fn read(&self, range: Range<usize>) -> io::Result<String> {
+        let mut bytes = vec![0; range.len()];
+        self.file.read_at(&mut bytes, self.offset + range.start as u64)?;
+        String::from_utf8(bytes)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not the texts written"))
+    }
+}
+
+impl std::fmt::Debug for Texts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Texts")
+            .field("len", &self.len())
+            .field("kept", &self.is_kept())
+            .finish()
+    }
+}
+
+/// A file the texts of events are written to once and read back from.
+pub struct TextFile {
+    file: File,
+    /// Where the next block goes.
+    end: AtomicU64,
+    /// Whether a failure was logged already (one message, not one a block).
+    reported: AtomicBool,
+}
+
+/// The texts' file of this process when `BORDERWATCH_TEXT_FILE` is `on`
+/// and one could be made in the user's cache folder (else `None`, the
+/// reason logged, and texts stay in memory).
+static PROCESS_FILE: LazyLock<Option<Arc<TextFile>>> = LazyLock::new(|| {
+    if std::env::var_os("BORDERWATCH_TEXT_FILE").is_none_or(|v| v != "on") {
+        return None;
+    }
+    let dir = crate::cache_dir::user_cache_dir("texts")?;
+    match TextFile::create_in(&dir) {
+        Ok(file) => Some(Arc::new(file)),
+        Err(error) => {
+            log::warn!(
+                "events' texts kept in memory: no file for them in {}: {error}",
+                dir.display()
+            );
+            None
+        }
+    }
+});
+
+impl TextFile {
+    /// The process's texts' file, if texts are to be kept in one.
+    pub fn for_process() -> Option<&'static Arc<TextFile>> {
+        PROCESS_FILE.as_ref()
+    }
+
+    /// A new texts' file in the system's temporary folder, for tests.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Arc<Self> {
+        let dir = std::env::temp_dir().join("borderwatch-test-texts");
+        Arc::new(Self::create_in(&dir).expect("a texts' file in the temporary folder"))
+    }
+
+    /// A new, empty file in `dir` (made if missing), gone when it is
+    /// dropped or the process ends.
+    pub fn create_in(dir: &Path) -> io::Result<Self> {
+        std::fs::create_dir_all(dir)?;
+        static MADE: AtomicU64 = AtomicU64::new(0);
+        let name = format!(
+            "texts-{}-{}",
+            std::process::id(),
+            MADE.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = dir.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create_new(true);
+        #[cfg(windows)]
+        {
+            use std::os::windows::fs::OpenOptionsExt;
+            // FILE_FLAG_DELETE_ON_CLOSE: the system deletes it with its
+            // last handle, a crash included.
+            options.custom_flags(0x0400_0000);
+        }
+        let file = options.open(&path)?;
+        #[cfg(unix)]
+        std::fs::remove_file(&path)?;
+        Ok(Self {
+            file,
+            end: AtomicU64::new(0),
+            reported: AtomicBool::new(false),
+        })
+    }
+
+    /// Writes `texts` at the end of the file and returns where they start.
+    fn append(&self, texts: &str) -> io::Result<u64> {
+        let offset = self.end.fetch_add(texts.len() as u64, Ordering::Relaxed);
+        self.write_at(texts.as_bytes(), offset)?;
+        Ok(offset)
+    }
+
+    /// Bytes written to it.
+    pub fn len(&self) -> u64 {
+        self.end.load(Ordering::Relaxed)
+    }
+
+    /// Whether nothing was written to it.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    #[cfg(unix)]
+    fn write_at(&self, bytes: &[u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::write_all_at(&self.file, bytes, offset)
+    }
+
+    #[cfg(unix)]
+    fn read_at(&self, bytes: &mut [u8], offset: u64) -> io::Result<()> {
+        std::os::unix::fs::FileExt::read_exact_at(&self.file, bytes, offset)
+    }
+
+    #[cfg(windows)]
+    fn write_at(&self, mut bytes: &[u8], mut offset: u64) -> io::Result<()> {
+        use std::os::windows::fs::FileExt;
+        while !bytes.is_empty() {
+            let written = self.file.seek_write(bytes, offset)?;
+            if written == 0 {
+                return Err(io::ErrorKind::WriteZero.into());
+            }
+            bytes = &bytes[written..];
+            offset += written as u64;
+        }
+        Ok(())
+    }
+
+    #[cfg(windows)]
+    fn read_at(&self, mut bytes: &mut [u8], mut offset: u64) -> io::Result<()> {
+        use std::os::windows::fs::FileExt;
+        while !bytes.is_empty() {
+            let read = self.file.seek_read(bytes, offset)?;
+            if read == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            bytes = &mut bytes[read..];
+            offset += read as u64;
+        }
+        Ok(())
+    }
+
+    /// Logs the first failure to use the file.
+    fn report(&self, error: &io::Error, what: &str) {
+        if !self.reported.swap(true, Ordering::Relaxed) {
+            log::error!("{what} the events' texts' file: {error}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_texts_read_back_whole_in_part_and_as_bytes() {
+        let file = TextFile::for_tests();
+        let first = Texts::stored("Дрилл near Pogonovo", &file);
+        let second = Texts::stored("second block", &file);
+        assert_eq!(file.len(), ("Дрилл near Pogonovo".len() + 12) as u64);
+        assert!(!first.is_kept() && first.memory_bytes() == 0);
+        assert_eq!(first.len(), "Дрилл near Pogonovo".len());
+        assert_eq!(second.read(0..6).as_deref(), Some("second"));
+        assert!(!second.is_kept(), "a part read is not kept");
+        let mut buffer = Vec::new();
+        assert_eq!(second.bytes(7..12, &mut buffer), Some(&b"block"[..]));
+        assert_eq!(first.read(1..3), None, "inside a character");
+        assert_eq!(first.read(0..99), None, "past the end");
+        assert_eq!(first.as_str(), "Дрилл near Pogonovo");
+        assert!(first.is_kept() && first.memory_bytes() == first.len());
+        assert_eq!(second.as_str(), "second block");
+    }
+
+    #[test]
+    fn kept_texts_are_read_in_place() {
+        let texts = Texts::kept(Box::from("in memory"));
+        assert!(matches!(texts.read(3..9), Some(Cow::Borrowed("memory"))));
+        assert_eq!(texts.memory_bytes(), 9);
+        let mut buffer = Vec::new();
+        assert_eq!(texts.bytes(0..2, &mut buffer), Some(&b"in"[..]));
+        assert!(buffer.is_empty(), "not copied");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_file_leaves_no_name_behind() {
+        let dir = std::env::temp_dir().join(format!("borderwatch-test-texts-gone-{}", std::process::id()));
+        let file = TextFile::create_in(&dir).expect("a texts' file");
+        let left = std::fs::read_dir(&dir)
+            .map(|entries| entries.count())
+            .unwrap_or(0);
+        assert_eq!(left, 0, "unlinked once open");
+        drop(file);
+        let _ = std::fs::remove_dir(&dir);
+    }
+}
