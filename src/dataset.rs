@@ -54,6 +54,9 @@ pub struct MemoryReport {
     pub events: usize,
     /// Each structure and its bytes.
     pub items: Vec<(&'static str, usize)>,
+    /// Bytes of the events' texts in the texts' file and not in memory
+    /// (not in [`Self::total`]).
+    pub texts_in_file: usize,
 }
 
 impl MemoryReport {
@@ -85,12 +88,19 @@ impl std::fmt::Display for MemoryReport {
             )?;
         }
         let total = self.total();
-        write!(
+        writeln!(
             f,
             "{:<45} {:>10.1} MB {:>8.1} B/event",
             "total",
             total as f64 / 1e6,
             per_event(total)
+        )?;
+        write!(
+            f,
+            "{:<45} {:>10.1} MB {:>8.1} B/event",
+            "(events: texts in the texts' file, not memory)",
+            self.texts_in_file as f64 / 1e6,
+            per_event(self.texts_in_file)
         )
     }
 }
@@ -303,6 +313,7 @@ impl Dataset {
                 .sum::<usize>();
         MemoryReport {
             events: self.events.len(),
+            texts_in_file: self.events.events().iter().map(Event::text_bytes_in_file).sum(),
             items: vec![
                 ("events: fixed fields", fixed),
                 ("events: texts", texts),

@@ -524,14 +524,20 @@ impl TextRun {
     /// `known` tells of (see [`FrequentWords::known`]): the others are
     /// scanned a stretch of consecutive ones at a time.
     fn places(&self, events: &[Event], term: &str, probe: &Probe, known: Option<&Known>) -> Vec<(u32, u32)> {
+        self.places_reading(events, (term, probe), known, READ_COST_BYTES)
+    }
+
+    /// [`Self::places`], texts in the texts' file read together when they
+    /// are fewer than `read_cost` bytes a stretch apart.
+    fn places_reading(
+        &self,
+        events: &[Event],
+        (term, probe): (&str, &Probe),
+        known: Option<&Known>,
+        read_cost: usize,
+    ) -> Vec<(u32, u32)> {
         let mut places = Vec::new();
         let (Some(&run_end), Some(block)) = (self.starts.last(), self.block(events)) else {
-            return places;
-        };
-        // The run's bytes, from its base: read into a buffer and let go
-        // when they are in the texts' file.
-        let mut buffer = Vec::new();
-        let Some(bytes) = block.bytes(self.base..self.base + run_end as usize, &mut buffer) else {
             return places;
         };
         let count = self.events.len();
@@ -543,28 +549,68 @@ impl TextRun {
                     .is_some_and(|&event| known.told(event as usize))
             })
         };
+        // The stretches of events not told of, `k..last`, as their texts'
+        // places in the run.
+        let mut stretches: Vec<(usize, usize, usize)> = Vec::new();
         let mut k = 0;
         while k < count {
             if is_told(k) {
                 k += 1;
                 continue;
             }
-            // A stretch of events not told of: `k..last`.
             let mut last = if known.is_some() { k + 1 } else { count };
             while last < count && !is_told(last) {
                 last += 1;
             }
-            let (Some(&first), Some(&end)) = (self.starts.get(k), self.starts.get(last)) else {
-                break;
+            if let (Some(&first), Some(&end)) = (self.starts.get(k), self.starts.get(last)) {
+                stretches.push((k, first as usize, end as usize));
+            }
+            k = last;
+        }
+        let (Some(&(_, span_start, _)), Some(&(_, _, span_end))) = (stretches.first(), stretches.last())
+        else {
+            return places;
+        };
+        // In memory, the run's bytes from the first stretch to its end (the
+        // probe reads on past a stretch to look at more places at a time).
+        // In the texts' file, read into a buffer and let go: all the
+        // stretches at once, or one at a time when the bytes between them
+        // would cost more to read than a read each.
+        let kept = block.is_kept();
+        let between = span_end
+            - span_start
+            - stretches
+                .iter()
+                .map(|&(_, first, end)| end - first)
+                .sum::<usize>();
+        let one_read = kept || stretches.len().saturating_mul(read_cost) >= between;
+        let mut buffer = Vec::new();
+        let mut read: Option<(usize, &[u8])> = None;
+        if one_read {
+            let upto = if kept { run_end as usize } else { span_end };
+            match block.bytes(self.base + span_start..self.base + upto, &mut buffer) {
+                Some(bytes) => read = Some((span_start, bytes)),
+                None => return places,
+            }
+        }
+        let mut own = Vec::new();
+        for (mut k, first, end) in stretches {
+            // The bytes from `shift` on in the run, the stretch among them.
+            let (shift, bytes) = match read {
+                Some(read) => read,
+                None => match block.bytes(self.base + first..self.base + end, &mut own) {
+                    Some(bytes) => (first, bytes),
+                    None => break,
+                },
             };
             // The event where a place is: the last one starting there or
             // before, found by walking on from the last place's event.
-            let mut from = first as usize;
-            let end = end as usize;
-            while let Some(offset) = probe
-                .starts_before(bytes, from, end)
+            let mut from = first - shift;
+            while let Some(at) = probe
+                .starts_before(bytes, from, end - shift)
                 .find(|&at| is_term_at(bytes, at, term))
             {
+                let offset = shift + at;
                 while self.starts.get(k + 1).is_some_and(|&s| s as usize <= offset) {
                     k += 1;
                 }
@@ -576,13 +622,17 @@ impl TextRun {
                 if let Ok(within) = u32::try_from(offset - start as usize) {
                     places.push((event, within));
                 }
-                from = next as usize;
+                from = (next as usize).saturating_sub(shift);
             }
-            k = last;
         }
         places
     }
 }
+
+/// Bytes a read from the texts' file costs as much as, besides its own:
+/// stretches of texts to search further apart than this are read one at a
+/// time, nearer ones together with the bytes between them.
+const READ_COST_BYTES: usize = 16 * 1024;
 
 /// Whether `event`'s searchable texts hold `term`, which its texts hold
 /// first at `offset` (as found by `probe`): there, or at a later place
@@ -1019,7 +1069,9 @@ mod tests {
             })
             .collect();
         let events = set(&format!("[{}]", records.join(",")));
-        let kept = SearchIndex::for_events(events.events());
+        // The set's texts, in memory whatever the process keeps them in.
+        let kept_events = Event::in_one_block(events.events());
+        let kept = SearchIndex::for_events(&kept_events);
         let mut stored: Vec<Event> = events.events().to_vec();
         Event::move_texts_to(&mut stored, &TextFile::for_tests());
         let in_memory = |events: &[Event]| {
@@ -1055,10 +1107,25 @@ mod tests {
             "xyz",
             "рек",
         ] {
-            let expected = kept.hits(events.events(), query, &running);
+            let expected = kept.hits(&kept_events, query, &running);
             let found = expected.as_ref().is_some_and(|hits| hits.contains(&true));
             assert!(found || ["xyz", "e12", "izmail"].contains(&query), "{query}");
             assert_eq!(index.hits(&stored, query, &running), expected, "{query}");
+        }
+        // Read a stretch at a time or all at once, the same places: terms
+        // in a frequent word ("ar", in "near"), whose other events are
+        // scanned in stretches, and a rare one.
+        for term in ["ar", "ua", "понтон", "near"] {
+            let probe = Probe::choose(term).expect("a probe");
+            let known = index.words.known(term);
+            let mut found = 0;
+            for run in &index.runs {
+                let together = run.places_reading(&stored, (term, &probe), known.as_ref(), usize::MAX);
+                let apart = run.places_reading(&stored, (term, &probe), known.as_ref(), 0);
+                found += apart.len();
+                assert_eq!(together, apart, "{term}");
+            }
+            assert!(found > 0 || term == "near", "{term}: {found} places");
         }
         assert_eq!(
             in_memory(&stored),

@@ -15,12 +15,13 @@ use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 
 use rayon::iter::{IntoParallelIterator, ParallelIterator};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::cache_codec::{Entry, Unusable, read_file, write_file};
 use super::cache_spatial::SpatialParts;
 use super::category::Categories;
-use super::event::Event;
+use super::event::{Event, TextFile};
 use super::read::{ColumnMapping, FileRead, FileSummary};
 use crate::data::diagnostic::Diagnostic;
 use crate::data::regions::RegionSet;
@@ -121,8 +122,13 @@ impl EventCache {
     pub fn load(&self, key: &CacheKey, file_index: u32, categories: &Categories) -> Option<FileRead> {
         let file = std::fs::File::open(&key.entry).ok()?;
         let len = file.metadata().ok()?.len();
+        // When texts are kept out of memory, they are read from the entry
+        // itself, not copied to the process's texts' file.
+        let texts = TextFile::for_process()
+            .and_then(|_| file.try_clone().ok())
+            .map(|file| Arc::new(TextFile::existing(file, len)));
         let mut input = BufReader::with_capacity(1 << 20, file);
-        match read_file(&mut input, len, &key.text, file_index, categories) {
+        match read_file(&mut input, len, &key.text, file_index, categories, texts.as_ref()) {
             Ok(read) => {
                 log::info!("events read from the cache: {}", key.entry.display());
                 Some(read)

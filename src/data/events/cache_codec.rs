@@ -126,13 +126,18 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
 
 /// Reads a cache file made from `key`, its events given `file_index` in
 /// their origin and categories interned in `categories` (the load's so far).
+/// With `texts`, the same file opened to be read from: the events' texts
+/// are left there and read back when used (see [`TextFile`]), not kept in
+/// memory.
 pub fn read_file(
     input: &mut (impl Read + Send),
     file_len: u64,
     key: &str,
     file_index: u32,
     categories: &Categories,
+    texts: Option<&Arc<TextFile>>,
 ) -> Result<FileRead, Unusable> {
+    let input = &mut Counted { input, read: 0 };
     let mut head = [0u8; 12];
     input.read_exact(&mut head).map_err(|_| Unusable::Format)?;
     if &head[..8] != MAGIC || head[8..] != FORMAT.to_le_bytes() {
@@ -176,8 +181,7 @@ pub fn read_file(
     read_events(
         input,
         event_count,
-        file_index,
-        &local,
+        (file_index, &local, texts),
         (&mut events, &mut id_hashes),
     )?;
     let spatial = if has_spatial {
@@ -229,6 +233,8 @@ const FRAMES_AT_ONCE: usize = 4;
 /// items it should hold.
 struct RawFrame {
     bytes: Vec<u8>,
+    /// Where its bytes start in the file.
+    at: u64,
     checksum: u64,
     items: usize,
 }
@@ -237,11 +243,10 @@ struct RawFrame {
 /// read before are checked and decoded on every core; the texts of a
 /// frame's events go into one block they share (one allocation a frame,
 /// not one an event).
-fn read_events(
-    input: &mut (impl Read + Send),
+fn read_events<R: Read + Send>(
+    input: &mut Counted<'_, R>,
     count: usize,
-    file_index: u32,
-    local: &[CategoryId],
+    (file_index, local, texts): (u32, &[CategoryId], Option<&Arc<TextFile>>),
     (events, id_hashes): (&mut Vec<Event>, &mut Vec<u128>),
 ) -> Result<(), Unusable> {
     let mut remaining = count;
@@ -258,7 +263,7 @@ fn read_events(
             || {
                 group
                     .par_iter()
-                    .map(|raw| decode_events(raw, file_index, local))
+                    .map(|raw| decode_events(raw, file_index, local, texts))
                     .collect::<Result<Vec<_>, Unusable>>()
             },
         );
@@ -282,15 +287,21 @@ fn append(
 }
 
 /// Up to [`FRAMES_AT_ONCE`] frames of the `remaining` items, which it counts down.
-fn read_frames(input: &mut impl Read, remaining: &mut usize) -> Result<Vec<RawFrame>, Unusable> {
+fn read_frames<R: Read>(
+    input: &mut Counted<'_, R>,
+    remaining: &mut usize,
+) -> Result<Vec<RawFrame>, Unusable> {
     let mut frames = Vec::new();
     while *remaining > 0 && frames.len() < FRAMES_AT_ONCE {
         let items = PER_FRAME.min(*remaining);
         *remaining -= items;
         let mut bytes = Vec::new();
+        // After the frame's length.
+        let at = input.read + 8;
         let checksum = read_unchecked_frame(input, &mut bytes)?;
         frames.push(RawFrame {
             bytes,
+            at,
             checksum,
             items,
         });
@@ -304,6 +315,7 @@ fn decode_events(
     raw: &RawFrame,
     file_index: u32,
     local: &[CategoryId],
+    texts: Option<&Arc<TextFile>>,
 ) -> Result<(Vec<Event>, Vec<u128>), Unusable> {
     verify(&raw.bytes, raw.checksum)?;
     let mut frame = Frame::new(&raw.bytes);
@@ -322,9 +334,14 @@ fn decode_events(
         .map(|_| Ok(u128::from_le_bytes(frame.array()?)))
         .collect::<Result<Vec<u128>, Unusable>>()?;
     frame.end()?;
-    drop(block);
-    if let Some(file) = TextFile::for_process() {
-        Event::move_texts_to(&mut events, file);
+    // The texts, checked above, are left in the cache file where they are
+    // (after the frame's first number, their length), else written to the
+    // process's texts' file if there is one, else kept in memory.
+    let in_place = texts.and_then(|file| Texts::in_file(file, raw.at + 8, block.len()));
+    match (in_place, TextFile::for_process()) {
+        (Some(in_place), _) => Event::replace_texts_block(&mut events, &block, &Arc::new(in_place)),
+        (None, Some(file)) => Event::move_texts_to(&mut events, file),
+        (None, None) => {}
     }
     Ok((events, hashes))
 }
@@ -417,6 +434,21 @@ fn read_unchecked_frame(input: &mut impl Read, buffer: &mut Vec<u8>) -> Result<u
     }
     input.read_exact(&mut word)?;
     Ok(u64::from_le_bytes(word))
+}
+
+/// A reader that counts the bytes read from it: where the next byte is in
+/// the file.
+struct Counted<'a, R> {
+    input: &'a mut R,
+    read: u64,
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.input.read(buf)?;
+        self.read += n as u64;
+        Ok(n)
+    }
 }
 
 /// Whether a frame's bytes hash to its checksum.
@@ -756,9 +788,32 @@ mod tests {
             "key",
             0,
             set.categories(),
+            None,
         )
         .expect("read back");
-        let titles = |events: &[Event]| events.iter().map(|e| e.title().to_string()).collect::<Vec<_>>();
-        assert_eq!(titles(&back.events), titles(set.events()));
+        let texts = |events: &[Event]| {
+            events
+                .iter()
+                .map(|e| (e.title().to_string(), e.actors().collect::<Vec<_>>().join(",")))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(texts(&back.events), texts(set.events()));
+        // Read again with the texts left in the entry, where they are.
+        let path = std::env::temp_dir().join(format!("borderwatch-test-entry-{}", std::process::id()));
+        std::fs::write(&path, &written).expect("entry written");
+        let entry = std::fs::File::open(&path).expect("entry opened");
+        let _ = std::fs::remove_file(&path);
+        let file = Arc::new(TextFile::existing(entry, written.len() as u64));
+        let in_place = read_file(
+            &mut written.as_slice(),
+            written.len() as u64,
+            "key",
+            0,
+            set.categories(),
+            Some(&file),
+        )
+        .expect("read back, texts in place");
+        assert!(in_place.events.iter().all(|e| !e.text_block().0.is_kept()));
+        assert_eq!(texts(&in_place.events), texts(set.events()));
     }
 }

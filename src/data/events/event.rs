@@ -719,6 +719,16 @@ impl Event {
         }
     }
 
+    /// Bytes of its texts in the texts' file and not in memory (its share
+    /// of a block there, as [`Self::text_bytes`] counts it in memory).
+    pub fn text_bytes_in_file(&self) -> usize {
+        if self.text.block.is_kept() {
+            0
+        } else {
+            self.text.len()
+        }
+    }
+
     /// Bytes its other fields take on the heap.
     pub fn extra_bytes(&self) -> usize {
         self.extra.as_ref().map_or(0, |extra| extra.heap_bytes())
@@ -879,6 +889,17 @@ impl Event {
         }
     }
 
+    /// Gives the events of `events` whose texts are in `from` the same
+    /// texts in `to` (the same bytes, kept elsewhere).
+    pub fn replace_texts_block(events: &mut [Event], from: &TextBlock, to: &TextBlock) {
+        if from.len() != to.len() {
+            return;
+        }
+        for event in events.iter_mut().filter(|e| Arc::ptr_eq(&e.text.block, from)) {
+            event.text.block = Arc::clone(to);
+        }
+    }
+
     /// Whether `next`'s texts come right after its own in the same block.
     pub fn texts_followed_by(&self, next: &Event) -> bool {
         let (a, b) = (&self.text, &next.text);
@@ -907,6 +928,20 @@ impl Event {
     /// Unique within the loaded events.
     pub fn id(&self) -> &str {
         self.text.get(Text::Id)
+    }
+
+    /// Whether its id is `id`: its texts read only when the lengths agree,
+    /// and not kept when they are in the texts' file.
+    pub fn has_id(&self, id: &str) -> bool {
+        let ends = self.text.ends();
+        if ends[Text::Id as usize] as usize != id.len() {
+            return false;
+        }
+        let start = self.text.start as usize;
+        self.text
+            .block
+            .read(start..start + id.len())
+            .is_some_and(|own| own == id)
     }
 
     /// What happened, in a line.

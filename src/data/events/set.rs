@@ -98,7 +98,9 @@ impl EventSet {
 
     /// The index of the event with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
-        self.events.iter().position(|e| e.id() == id)
+        // Ids are unique: any event holding it is the one. Compared without
+        // bringing texts kept in the texts' file back into memory.
+        self.events.par_iter().position_any(|e| e.has_id(id))
     }
 
     /// The file an event came from, as named to the user.

@@ -9,9 +9,10 @@
 //! unlinked as soon as it is open, so it goes with the process however that
 //! ends; on Windows the system deletes it when its handle closes.
 //!
-//! It is used when `BORDERWATCH_TEXT_FILE` is `on` (see the README's
-//! *Performance*): the texts of a million events take about 250 MB in
-//! memory, and the page cache keeps them as near as that for a search.
+//! It is used unless `BORDERWATCH_TEXT_FILE` is `off`, or no file can be
+//! made (see the README's *Performance*): the texts of a million events
+//! take about 250 MB in memory, and the system's page cache keeps them
+//! nearly as near for a search, without counting them against the process.
 
 use std::borrow::Cow;
 use std::fs::File;
@@ -64,6 +65,20 @@ impl Texts {
                 Self::kept(Box::from(texts))
             }
         }
+    }
+
+    /// Texts already in `file`, `len` bytes at `offset` (which the caller
+    /// has read and checked); `None` when they would pass its end.
+    pub fn in_file(file: &Arc<TextFile>, offset: u64, len: usize) -> Option<Self> {
+        let end = offset.checked_add(len as u64)?;
+        (end <= file.len()).then(|| Self {
+            kept: OnceLock::new(),
+            stored: Some(Stored {
+                file: Arc::clone(file),
+                offset,
+                len,
+            }),
+        })
     }
 
     /// Their length in bytes.
@@ -172,17 +187,20 @@ impl std::fmt::Debug for Texts {
 /// A file the texts of events are written to once and read back from.
 pub struct TextFile {
     file: File,
+    /// Whether texts may be written to it: not to another file of ours
+    /// whose texts are read from where they are (see [`Self::existing`]).
+    writable: bool,
     /// Where the next block goes.
     end: AtomicU64,
     /// Whether a failure was logged already (one message, not one a block).
     reported: AtomicBool,
 }
 
-/// The texts' file of this process when `BORDERWATCH_TEXT_FILE` is `on`
-/// and one could be made in the user's cache folder (else `None`, the
-/// reason logged, and texts stay in memory).
+/// The texts' file of this process, unless `BORDERWATCH_TEXT_FILE` is
+/// `off` or none could be made in the user's cache folder (then `None`,
+/// the reason logged, and texts stay in memory).
 static PROCESS_FILE: LazyLock<Option<Arc<TextFile>>> = LazyLock::new(|| {
-    if std::env::var_os("BORDERWATCH_TEXT_FILE").is_none_or(|v| v != "on") {
+    if std::env::var_os("BORDERWATCH_TEXT_FILE").is_some_and(|v| v == "off") {
         return None;
     }
     let dir = crate::cache_dir::user_cache_dir("texts")?;
@@ -236,13 +254,33 @@ impl TextFile {
         std::fs::remove_file(&path)?;
         Ok(Self {
             file,
+            writable: true,
             end: AtomicU64::new(0),
             reported: AtomicBool::new(false),
         })
     }
 
+    /// An open file of ours, `len` bytes long, whose texts are read from
+    /// where they are ([`Texts::in_file`]) and to which nothing is written:
+    /// an event cache entry, replaced only by renaming another over it,
+    /// which leaves this one as it is while it is open.
+    pub fn existing(file: File, len: u64) -> Self {
+        Self {
+            file,
+            writable: false,
+            end: AtomicU64::new(len),
+            reported: AtomicBool::new(false),
+        }
+    }
+
     /// Writes `texts` at the end of the file and returns where they start.
     fn append(&self, texts: &str) -> io::Result<u64> {
+        if !self.writable {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "a file only read from",
+            ));
+        }
         let offset = self.end.fetch_add(texts.len() as u64, Ordering::Relaxed);
         self.write_at(texts.as_bytes(), offset)?;
         Ok(offset)
@@ -335,6 +373,22 @@ mod tests {
         let mut buffer = Vec::new();
         assert_eq!(texts.bytes(0..2, &mut buffer), Some(&b"in"[..]));
         assert!(buffer.is_empty(), "not copied");
+    }
+
+    #[test]
+    fn texts_are_read_where_they_are_in_a_file_only_read_from() {
+        let path = std::env::temp_dir().join(format!("borderwatch-test-existing-{}", std::process::id()));
+        let content = "head: Колонна at Pogonovo; tail";
+        std::fs::write(&path, content).expect("written");
+        let len = content.len() as u64;
+        let file = Arc::new(TextFile::existing(File::open(&path).expect("opened"), len));
+        let _ = std::fs::remove_file(&path);
+        let texts = Texts::in_file(&file, 6, 27).expect("within the file");
+        assert_eq!(texts.as_str(), "Колонна at Pogonovo;");
+        assert!(Texts::in_file(&file, len - 4, 5).is_none(), "past its end");
+        let written = Texts::stored("more", &file);
+        assert!(written.is_kept(), "not written to a file only read from");
+        assert_eq!(file.len(), len);
     }
 
     #[cfg(unix)]
