@@ -301,6 +301,8 @@ pub fn load_sources_cached(
     progress: Option<&LoadProgress>,
     cache: Option<EventCache>,
 ) -> Result<Loaded, LoadAborted> {
+    // Its texts in a file of their own, gone with the last of its events.
+    crate::data::events::text_file::TextFile::begin_load();
     let LoadedRegions {
         regions,
         context,

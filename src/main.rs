@@ -350,6 +350,11 @@ fn main() -> ExitCode {
     // outside borderwatch's messages; what matters of them is reported there.
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,geo=error")).init();
     let cli = Cli::parse();
+    if cli.command.is_some() {
+        // A command reads its files once and is done: its texts would only
+        // be written to the texts' file to be read back.
+        borderwatch::data::events::text_file::TextFile::keep_texts_in_memory();
+    }
     match cli.command {
         Some(Command::Check(args)) => check(&args),
         Some(Command::Export(args)) => export(&args),

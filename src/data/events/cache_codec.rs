@@ -340,7 +340,7 @@ fn decode_events(
     let in_place = texts.and_then(|file| Texts::in_file(file, raw.at + 8, block.len()));
     match (in_place, TextFile::for_process()) {
         (Some(in_place), _) => Event::replace_texts_block(&mut events, &block, &Arc::new(in_place)),
-        (None, Some(file)) => Event::move_texts_to(&mut events, file),
+        (None, Some(file)) => Event::move_texts_to(&mut events, &file),
         (None, None) => {}
     }
     Ok((events, hashes))

@@ -534,7 +534,7 @@ impl TextLayout {
     /// for all, in the process's texts' file if there is one
     /// ([`TextFile::for_process`]). Events given their own texts keep them.
     pub fn share(self, events: &mut [Event]) {
-        self.share_in(events, TextFile::for_process());
+        self.share_in(events, TextFile::for_process().as_ref());
     }
 
     /// [`Self::share`], the block written to `file` if one is given.

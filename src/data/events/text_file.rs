@@ -20,7 +20,7 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, OnceLock};
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
 
 /// Texts shared by the events whose texts they hold (a reader's task's
 /// records, a frame of the event cache): in memory, or at a place in a
@@ -196,30 +196,71 @@ pub struct TextFile {
     reported: AtomicBool,
 }
 
-/// The texts' file of this process, unless `BORDERWATCH_TEXT_FILE` is
-/// `off` or none could be made in the user's cache folder (then `None`,
-/// the reason logged, and texts stay in memory).
-static PROCESS_FILE: LazyLock<Option<Arc<TextFile>>> = LazyLock::new(|| {
-    if std::env::var_os("BORDERWATCH_TEXT_FILE").is_some_and(|v| v == "off") {
-        return None;
-    }
-    let dir = crate::cache_dir::user_cache_dir("texts")?;
-    match TextFile::create_in(&dir) {
-        Ok(file) => Some(Arc::new(file)),
-        Err(error) => {
-            log::warn!(
-                "events' texts kept in memory: no file for them in {}: {error}",
-                dir.display()
-            );
-            None
-        }
-    }
-});
+/// Whether texts go to a texts' file: unless `BORDERWATCH_TEXT_FILE` is
+/// `off`.
+static WANTED: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("BORDERWATCH_TEXT_FILE").is_none_or(|v| v != "off"));
+
+/// Set by [`TextFile::keep_texts_in_memory`].
+static IN_MEMORY: AtomicBool = AtomicBool::new(false);
+
+/// The current load's texts' file: made when its first texts are written,
+/// forgotten when the next load begins ([`TextFile::begin_load`]).
+static CURRENT: Mutex<Current> = Mutex::new(Current::Unmade);
+
+enum Current {
+    Unmade,
+    Made(Arc<TextFile>),
+    /// None could be made (logged): texts stay in memory until the next
+    /// load tries again.
+    Failed,
+}
 
 impl TextFile {
-    /// The process's texts' file, if texts are to be kept in one.
-    pub fn for_process() -> Option<&'static Arc<TextFile>> {
-        PROCESS_FILE.as_ref()
+    /// Keeps this process's texts in memory: no texts' file is made. For a
+    /// command that reads its files once (`check`, `export`); called before
+    /// any is read, as nothing already in the file is moved back.
+    pub fn keep_texts_in_memory() {
+        IN_MEMORY.store(true, Ordering::Relaxed);
+    }
+
+    /// The current load's texts' file, made in the user's cache folder on
+    /// first use; `None` when texts are kept in memory (turned off, or no
+    /// file could be made: the reason is logged).
+    pub fn for_process() -> Option<Arc<TextFile>> {
+        if IN_MEMORY.load(Ordering::Relaxed) || !*WANTED {
+            return None;
+        }
+        let mut current = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match &*current {
+            Current::Made(file) => return Some(Arc::clone(file)),
+            Current::Failed => return None,
+            Current::Unmade => {}
+        }
+        let dir = crate::cache_dir::user_cache_dir("texts")?;
+        match TextFile::create_in(&dir) {
+            Ok(file) => {
+                let file = Arc::new(file);
+                *current = Current::Made(Arc::clone(&file));
+                Some(file)
+            }
+            Err(error) => {
+                log::warn!(
+                    "events' texts kept in memory: no file for them in {}: {error}",
+                    dir.display()
+                );
+                *current = Current::Failed;
+                None
+            }
+        }
+    }
+
+    /// Begins a load: its texts go to a new file. The file of the loads
+    /// before lives on while their events do, and is deleted with the
+    /// last of them (it has no name), so reloading a file again and again
+    /// leaves no texts behind on the disk.
+    pub fn begin_load() {
+        *CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Current::Unmade;
     }
 
     /// A new texts' file in the system's temporary folder, for tests.
@@ -389,6 +430,24 @@ mod tests {
         let written = Texts::stored("more", &file);
         assert!(written.is_kept(), "not written to a file only read from");
         assert_eq!(file.len(), len);
+    }
+
+    #[test]
+    fn each_load_writes_its_texts_to_a_file_of_its_own() {
+        // Other tests' loads may begin meanwhile: they too only make a new
+        // file current, never the one before.
+        let Some(before) = TextFile::for_process() else {
+            return; // texts kept in memory here (turned off, or no cache folder)
+        };
+        TextFile::begin_load();
+        let after = TextFile::for_process().expect("a new file");
+        assert!(!Arc::ptr_eq(&before, &after));
+        let texts = Texts::stored("kept by its block", &before);
+        assert_eq!(
+            texts.as_str(),
+            "kept by its block",
+            "the file lives on with its blocks"
+        );
     }
 
     #[cfg(unix)]
