@@ -267,11 +267,14 @@ fn write_geojson(
         if written > 0 {
             out.write_all(b",\n")?;
         }
+        let properties = with_region(event_properties(events, event), regions, event);
+        // The id as read for the properties: not read again from the event.
+        let id = properties.get("id").cloned().unwrap_or_default();
         let feature = json!({
             "type": "Feature",
-            "id": event.id(),
+            "id": id,
             "geometry": {"type": "Point", "coordinates": [event.position.x, event.position.y]},
-            "properties": with_region(event_properties(events, event), regions, event),
+            "properties": properties,
         });
         serde_json::to_writer(&mut *out, &feature)?;
         written += 1;
@@ -367,6 +370,30 @@ mod tests {
                 }
                 assert_eq!(summary(&back), summary(set), "{format:?}");
             }
+        }
+    }
+
+    #[test]
+    fn exports_read_texts_in_the_texts_file_and_let_them_go() {
+        let regions = RegionSet::bundled().expect("regions");
+        let original = EventSet::bundled(&regions).expect("sample");
+        let mut moved = EventSet::bundled(&regions).expect("sample");
+        moved.move_texts_to(&crate::data::events::text_file::TextFile::for_tests());
+        let kept = |set: &EventSet| set.events().iter().filter(|e| e.text_block().0.is_kept()).count();
+        assert_eq!(kept(&moved), 0);
+        for format in [ExportFormat::GeoJson, ExportFormat::Csv, ExportFormat::Kml] {
+            let write = |set: &EventSet| {
+                let mut bytes = Vec::new();
+                write_events(set, &regions, 0..set.len(), format, &mut bytes).expect("writes");
+                bytes
+            };
+            let written = write(&moved);
+            assert!(
+                written.windows(6).any(|w| w == b"Pogono"),
+                "{format:?}: texts written"
+            );
+            assert_eq!(written, write(&original), "{format:?}");
+            assert_eq!(kept(&moved), 0, "{format:?}: no texts brought back");
         }
     }
 

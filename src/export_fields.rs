@@ -10,9 +10,12 @@ use crate::data::{Event, EventSet, Placement, RegionSet};
 /// The properties of an event as a record of borderwatch's own fields
 /// (what docs/events.md describes), its other fields after them.
 pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> {
+    // Read once and let go: an export does not bring every event's texts
+    // back into memory from the texts' file.
+    let texts = event.read_texts();
     let mut properties = Map::new();
-    properties.insert("id".into(), json!(event.id()));
-    properties.insert("title".into(), json!(event.title()));
+    properties.insert("id".into(), json!(texts.id()));
+    properties.insert("title".into(), json!(texts.title()));
     properties.insert("date".into(), json!(event.date.to_iso()));
     if let Some(end) = event.end_date {
         properties.insert("end_date".into(), json!(end.to_iso()));
@@ -23,22 +26,22 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
             properties.insert(key.into(), json!(value));
         }
     };
-    text("place", event.place());
-    text("region", event.declared_region());
-    text("description", event.description());
+    text("place", texts.place());
+    text("region", texts.declared_region());
+    text("description", texts.description());
     text("precision", event.precision.map(|p| p.name()));
     text(
         "date_precision",
         event.date_is_coarse().then(|| event.date_precision.name()),
     );
-    let actors: Vec<&str> = event.actors().collect();
+    let actors: Vec<&str> = texts.actors().collect();
     if !actors.is_empty() {
         properties.insert("actors".into(), json!(actors));
     }
     if let Some(troops) = event.troops() {
         properties.insert("troops".into(), json!(troops));
     }
-    let sources: Vec<Value> = event
+    let sources: Vec<Value> = texts
         .sources()
         .map(|s| match s.url {
             Some(url) => json!({"name": s.name, "url": url}),
@@ -121,7 +124,9 @@ pub const CSV_COLUMNS: [&str; 22] = [
 /// An event as a record of [`CSV_COLUMNS`].
 pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [String; 22] {
     let joined = |items: Vec<&str>| items.join("; ");
-    let sources: Vec<_> = event.sources().collect();
+    // Read once and let go, as in `event_properties`.
+    let texts = event.read_texts();
+    let sources: Vec<_> = texts.sources().collect();
     let other = event
         .extra
         .as_ref()
@@ -135,17 +140,17 @@ pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [Str
         (_, border_side),
     ] = assigned_region(regions, event);
     [
-        event.id().to_string(),
-        event.title().to_string(),
+        texts.id().to_string(),
+        texts.title().to_string(),
         event.date.to_iso(),
         event.end_date.map(|d| d.to_iso()).unwrap_or_default(),
         events.categories().name(event.category).to_string(),
         event.position.y.to_string(),
         event.position.x.to_string(),
-        event.place().unwrap_or_default().to_string(),
-        event.declared_region().unwrap_or_default().to_string(),
-        event.description().unwrap_or_default().to_string(),
-        joined(event.actors().collect()),
+        texts.place().unwrap_or_default().to_string(),
+        texts.declared_region().unwrap_or_default().to_string(),
+        texts.description().unwrap_or_default().to_string(),
+        joined(texts.actors().collect()),
         event.troops().map(|t| t.to_string()).unwrap_or_default(),
         event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
         event.date_precision.name().to_string(),

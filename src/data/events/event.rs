@@ -398,11 +398,7 @@ impl EventText {
 /// event's texts `all`, each ending at its offset in `ends`; empty where
 /// the ends do not cut `all`.
 pub fn searchable_parts(all: &str, ends: [u32; 7]) -> [&str; 5] {
-    let text = |text: Text| {
-        let i = text as usize;
-        let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-        all.get(start..ends[i] as usize).unwrap_or_default()
-    };
+    let text = |text: Text| text_in(all, ends, text);
     [
         text(Text::Title),
         text(Text::Description),
@@ -410,6 +406,86 @@ pub fn searchable_parts(all: &str, ends: [u32; 7]) -> [&str; 5] {
         text(Text::Actors),
         text(Text::Sources),
     ]
+}
+
+/// `text` of an event's texts `all`, each ending at its offset in `ends`;
+/// empty where the ends do not cut `all`.
+fn text_in(all: &str, ends: [u32; 7], text: Text) -> &str {
+    let i = text as usize;
+    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
+    all.get(start..ends[i] as usize).unwrap_or_default()
+}
+
+/// The items of a list text (actors, sources), none when it is empty.
+fn items(list: &str) -> impl Iterator<Item = &str> {
+    Some(list)
+        .filter(|list| !list.is_empty())
+        .into_iter()
+        .flat_map(|list| list.split(ITEM_SEPARATOR))
+}
+
+/// The sources of a sources text.
+fn source_refs(list: &str) -> impl Iterator<Item = SourceRef<'_>> {
+    items(list).map(|item| match item.split_once(URL_SEPARATOR) {
+        Some((name, url)) => SourceRef { name, url: Some(url) },
+        None => SourceRef {
+            name: item,
+            url: None,
+        },
+    })
+}
+
+/// An event's texts read once, from memory or from the texts' file (and
+/// then not kept: see [`Event::read_texts`]), with the accessors of
+/// [`Event`].
+pub struct ReadTexts<'a> {
+    all: Cow<'a, str>,
+    ends: [u32; 7],
+}
+
+impl ReadTexts<'_> {
+    fn get(&self, text: Text) -> &str {
+        text_in(&self.all, self.ends, text)
+    }
+
+    fn optional(&self, text: Text) -> Option<&str> {
+        Some(self.get(text)).filter(|t| !t.is_empty())
+    }
+
+    /// As [`Event::id`].
+    pub fn id(&self) -> &str {
+        self.get(Text::Id)
+    }
+
+    /// As [`Event::title`].
+    pub fn title(&self) -> &str {
+        self.get(Text::Title)
+    }
+
+    /// As [`Event::place`].
+    pub fn place(&self) -> Option<&str> {
+        self.optional(Text::Place)
+    }
+
+    /// As [`Event::description`].
+    pub fn description(&self) -> Option<&str> {
+        self.optional(Text::Description)
+    }
+
+    /// As [`Event::declared_region`].
+    pub fn declared_region(&self) -> Option<&str> {
+        self.optional(Text::DeclaredRegion)
+    }
+
+    /// As [`Event::actors`].
+    pub fn actors(&self) -> impl Iterator<Item = &str> + '_ {
+        items(self.get(Text::Actors))
+    }
+
+    /// As [`Event::sources`].
+    pub fn sources(&self) -> impl Iterator<Item = SourceRef<'_>> + '_ {
+        source_refs(self.get(Text::Sources))
+    }
 }
 
 /// Appends every text of `texts` to `buffer`, in [`Text`] order, and
@@ -966,25 +1042,21 @@ impl Event {
 
     /// Who was involved.
     pub fn actors(&self) -> impl Iterator<Item = &str> + '_ {
-        self.text
-            .optional(Text::Actors)
-            .into_iter()
-            .flat_map(|all| all.split(ITEM_SEPARATOR))
+        items(self.text.get(Text::Actors))
     }
 
     /// Who reports it.
     pub fn sources(&self) -> impl Iterator<Item = SourceRef<'_>> + '_ {
-        self.text
-            .optional(Text::Sources)
-            .into_iter()
-            .flat_map(|all| all.split(ITEM_SEPARATOR))
-            .map(|item| match item.split_once(URL_SEPARATOR) {
-                Some((name, url)) => SourceRef { name, url: Some(url) },
-                None => SourceRef {
-                    name: item,
-                    url: None,
-                },
-            })
+        source_refs(self.text.get(Text::Sources))
+    }
+
+    /// Its texts read once, with the same accessors, and not kept in
+    /// memory when they are in the texts' file: for going through every
+    /// event's texts once (an export) without bringing them all back.
+    /// Empty when the file cannot be read.
+    pub fn read_texts(&self) -> ReadTexts<'_> {
+        let (all, ends) = self.read_text_parts();
+        ReadTexts { all, ends }
     }
 
     /// The texts a free-text search looks at, in order: title, description,

@@ -96,6 +96,14 @@ impl EventSet {
         &self.categories
     }
 
+    /// Its events' texts moved to `file` (see [`Event::move_texts_to`]),
+    /// whatever the process keeps them in: for tests of the paths that
+    /// must not bring them back.
+    #[cfg(test)]
+    pub(crate) fn move_texts_to(&mut self, file: &Arc<crate::data::events::text_file::TextFile>) {
+        Event::move_texts_to(&mut self.events, file);
+    }
+
     /// The index of the event with this id.
     pub fn index_of(&self, id: &str) -> Option<usize> {
         // Ids are unique: any event holding it is the one. Compared without
