@@ -123,9 +123,10 @@ impl EventCache {
         let file = std::fs::File::open(&key.entry).ok()?;
         let len = file.metadata().ok()?.len();
         // When texts are kept out of memory, they are read from the entry
-        // itself, not copied to the process's texts' file.
-        let texts = TextFile::for_process()
-            .and_then(|_| file.try_clone().ok())
+        // itself, not copied to the load's texts' file.
+        let texts = TextFile::wanted()
+            .then(|| file.try_clone().ok())
+            .flatten()
             .map(|file| Arc::new(TextFile::existing(file, len)));
         let mut input = BufReader::with_capacity(1 << 20, file);
         match read_file(&mut input, len, &key.text, file_index, categories, texts.as_ref()) {

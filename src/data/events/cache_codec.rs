@@ -336,12 +336,15 @@ fn decode_events(
     frame.end()?;
     // The texts, checked above, are left in the cache file where they are
     // (after the frame's first number, their length), else written to the
-    // process's texts' file if there is one, else kept in memory.
-    let in_place = texts.and_then(|file| Texts::in_file(file, raw.at + 8, block.len()));
-    match (in_place, TextFile::for_process()) {
-        (Some(in_place), _) => Event::replace_texts_block(&mut events, &block, &Arc::new(in_place)),
-        (None, Some(file)) => Event::move_texts_to(&mut events, &file),
-        (None, None) => {}
+    // current load's texts' file if there is one, else kept in memory.
+    // (The load's file is asked for only when needed: asking makes it.)
+    match texts.and_then(|file| Texts::in_file(file, raw.at + 8, block.len())) {
+        Some(in_place) => Event::replace_texts_block(&mut events, &block, &Arc::new(in_place)),
+        None => {
+            if let Some(file) = TextFile::for_load() {
+                Event::move_texts_to(&mut events, &file);
+            }
+        }
     }
     Ok((events, hashes))
 }

@@ -255,7 +255,7 @@ impl Lengths {
 
 /// A block of events' texts, shared by the events whose texts it holds:
 /// held by a thin pointer, 8 bytes of every event where an `Arc<str>` took
-/// 16. In memory, or in the process's texts' file (see [`TextFile`]).
+/// 16. In memory, or in a load's texts' file (see [`TextFile`]).
 pub type TextBlock = Arc<Texts>;
 
 /// The block of events without texts (one allocation for all of them).
@@ -607,10 +607,10 @@ impl TextLayout {
     }
 
     /// Gives `events`, laid out here in their order, their texts: one block
-    /// for all, in the process's texts' file if there is one
-    /// ([`TextFile::for_process`]). Events given their own texts keep them.
+    /// for all, in the current load's texts' file if there is one
+    /// ([`TextFile::for_load`]). Events given their own texts keep them.
     pub fn share(self, events: &mut [Event]) {
-        self.share_in(events, TextFile::for_process().as_ref());
+        self.share_in(events, TextFile::for_load().as_ref());
     }
 
     /// [`Self::share`], the block written to `file` if one is given.
@@ -1062,13 +1062,7 @@ impl Event {
     /// The texts a free-text search looks at, in order: title, description,
     /// place, actors, sources (names and links).
     pub fn searchable_texts(&self) -> [&str; 5] {
-        [
-            self.title(),
-            self.description().unwrap_or_default(),
-            self.place().unwrap_or_default(),
-            self.text.get(Text::Actors),
-            self.text.get(Text::Sources),
-        ]
+        searchable_parts(self.text.all(), self.text.ends())
     }
 
     /// Calls `each` with [`Self::searchable_texts`], read from the texts'

@@ -227,8 +227,8 @@ impl TextFile {
     /// The current load's texts' file, made in the user's cache folder on
     /// first use; `None` when texts are kept in memory (turned off, or no
     /// file could be made: the reason is logged).
-    pub fn for_process() -> Option<Arc<TextFile>> {
-        if IN_MEMORY.load(Ordering::Relaxed) || !*WANTED {
+    pub fn for_load() -> Option<Arc<TextFile>> {
+        if !Self::wanted() {
             return None;
         }
         let mut current = CURRENT.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -253,6 +253,12 @@ impl TextFile {
                 None
             }
         }
+    }
+
+    /// Whether texts are to be kept out of memory (not turned off, not a
+    /// command): without making a file, as [`Self::for_load`] does.
+    pub fn wanted() -> bool {
+        !IN_MEMORY.load(Ordering::Relaxed) && *WANTED
     }
 
     /// Begins a load: its texts go to a new file. The file of the loads
@@ -436,11 +442,11 @@ mod tests {
     fn each_load_writes_its_texts_to_a_file_of_its_own() {
         // Other tests' loads may begin meanwhile: they too only make a new
         // file current, never the one before.
-        let Some(before) = TextFile::for_process() else {
+        let Some(before) = TextFile::for_load() else {
             return; // texts kept in memory here (turned off, or no cache folder)
         };
         TextFile::begin_load();
-        let after = TextFile::for_process().expect("a new file");
+        let after = TextFile::for_load().expect("a new file");
         assert!(!Arc::ptr_eq(&before, &after));
         let texts = Texts::stored("kept by its block", &before);
         assert_eq!(
