@@ -329,6 +329,10 @@ impl Dataset {
                     self.search.get().map_or(0, SearchIndex::words_heap_bytes),
                 ),
                 (
+                    "search index (the events holding each other word)",
+                    self.search.get().map_or(0, SearchIndex::lists_heap_bytes),
+                ),
+                (
                     "distances to the border",
                     self.border_km
                         .get()

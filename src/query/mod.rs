@@ -6,6 +6,7 @@ pub mod buildup;
 pub mod filter;
 mod filter_text;
 pub mod search;
+mod search_lists;
 mod search_probe;
 mod search_words;
 pub mod timeline;

@@ -28,8 +28,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use memchr::memmem;
 use rayon::prelude::*;
 
+use super::search_lists::WordLists;
 use super::search_probe::{Probe, same_length_lower};
-use super::search_words::{FrequentWords, Known};
+use super::search_words::{FrequentWords, Known, bit};
 use crate::data::events::event::searchable_parts;
 use crate::data::{Event, EventSet, TextBlock};
 
@@ -50,6 +51,8 @@ pub struct SearchIndex {
     folded_whole: Vec<usize>,
     /// The words most events hold, and which each event holds.
     words: FrequentWords,
+    /// The events holding each other word, run by run.
+    lists: WordLists,
     len: usize,
 }
 
@@ -66,6 +69,12 @@ impl SearchIndex {
             })
             .sum();
         runs + std::mem::size_of_val(self.folded_whole.as_slice())
+    }
+
+    /// Bytes its lists of the events holding each word hold on the heap
+    /// (for the memory report).
+    pub fn lists_heap_bytes(&self) -> usize {
+        self.lists.heap_bytes()
     }
 
     /// Bytes its frequent words and each event's mask of them hold on the
@@ -91,10 +100,12 @@ impl SearchIndex {
             .collect();
         folded_whole.par_sort_unstable();
         let words = FrequentWords::new(events, &runs, |run, each| run.each_texts(events, each));
+        let lists = WordLists::new(&runs, words.words(), |run, each| run.each_texts(events, each));
         Self {
             runs,
             folded_whole,
             words,
+            lists,
             len: events.len(),
         }
     }
@@ -161,6 +172,24 @@ impl SearchIndex {
         // The events the frequent words tell hold the term, or lack it:
         // marked so, and their texts passed over.
         let known = self.words.known(term);
+        // A frequent word itself is told of in every event by the masks.
+        let frequent = self.words.words().iter().any(|word| **word == **term);
+        let listed = (!frequent)
+            .then(|| {
+                self.lists.holding(term, events.len(), |run, place| {
+                    self.runs.get(run)?.events.get(place).copied()
+                })
+            })
+            .flatten();
+        if let Some(listed) = listed {
+            // Every event holding the term holds a word holding it: a
+            // frequent one (its mask tells) or a listed one.
+            found.par_iter_mut().enumerate().for_each(|(i, found)| {
+                *found = bit(&listed, i) || known.as_ref().is_some_and(|known| known.holds(i));
+            });
+            self.search_whole(events, terms, &mut found);
+            return Some(found).filter(|_| !stop.load(Ordering::Relaxed));
+        }
         let Some(probe) = Probe::choose(term) else {
             // No character of the term can be looked for by its bytes.
             found
@@ -230,15 +259,23 @@ impl SearchIndex {
                             .is_some_and(|event| holds_term(event, offset as usize, term, &probe));
                 }
             });
+        self.search_whole(events, terms, &mut found);
+        Some(found)
+    }
+
+    /// Marks in `found` which of the events searched lower-cased whole
+    /// hold `terms`.
+    fn search_whole(&self, events: &[Event], terms: &[String], found: &mut [bool]) {
         let whole: Vec<(usize, bool)> = self
             .folded_whole
             .par_iter()
             .filter_map(|&i| Some((i, event_matches(events.get(i)?, terms))))
             .collect();
         for (i, hit) in whole {
-            found[i] = hit;
+            if let Some(found) = found.get_mut(i) {
+                *found = hit;
+            }
         }
-        Some(found)
     }
 }
 
@@ -1039,6 +1076,90 @@ mod tests {
             );
             assert_eq!(index.search(&events, query), slow, "{query}");
         }
+    }
+
+    #[test]
+    fn a_term_of_letters_and_digits_is_answered_from_the_lists_without_the_texts() {
+        // Rare and common words, words inside words, Cyrillic, a word of
+        // letters and digits, in blocks of 64 events interleaved (as a
+        // file's readers and the set's sort leave them).
+        let records = |blank: bool| -> EventSet {
+            let records: Vec<String> = (0..2_000)
+                .map(|i| {
+                    let title = match (blank, i % 5) {
+                        (true, _) => "x",
+                        (_, 0) => "Bridge near Pogonovo",
+                        (_, 1) => "T72 tanks near Rostov-on-Don",
+                        (_, 2) => "Колонна техники у Погоново",
+                        _ => "Drills near the border",
+                    };
+                    let description = match i {
+                        _ if blank => "",
+                        _ if i % 89 == 0 => "Hospital hit",
+                        _ if i % 97 == 0 => "Pontoons seen",
+                        _ => "",
+                    };
+                    format!(
+                        r#"{{"id": "e{i}", "title": "{title} {i}", "date": "2020-{:02}-{:02}", "lat": 47, "lon": 39, "description": "{description}", "sources": [{{"name": "S", "url": "https://t.me/rybar/{i}"}}]}}"#,
+                        1 + i % 12,
+                        1 + (i * 7) % 28,
+                    )
+                })
+                .collect();
+            set(&format!("[{}]", records.join(",")))
+        };
+        let events = records(false);
+        let mut blocked = events.events().to_vec();
+        blocked.chunks_mut(64).for_each(Event::share_texts);
+        let interleaved: Vec<Event> = (0..64)
+            .flat_map(|k| blocked.iter().skip(k).step_by(64).cloned())
+            .collect();
+        let index = SearchIndex::for_events(&interleaved);
+        assert!(index.runs.len() > 1, "{} runs", index.runs.len());
+        // Other texts for as many events: what the lists answer was found
+        // without reading them.
+        let blank = records(true);
+        let running = AtomicBool::new(false);
+        let mut listed = 0;
+        for query in [
+            "pontoon",
+            "ontoo",
+            "hospital",
+            "t72",
+            "погоново",
+            "колон",
+            "rybar",
+            "pogonovo",
+            "pontoon near",
+            "near",
+            "t72 hospital",
+            "rostov-on-don",
+            "72",
+            "zz",
+        ] {
+            let terms = query_terms(query);
+            let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &terms)).collect();
+            let count = slow.iter().filter(|&&hit| hit).count();
+            assert!(count > 0 || query == "zz", "{query}");
+            let hits = |events: &[Event]| index.hits(events, query, &running).map(|hits| hits == slow);
+            assert_eq!(hits(&interleaved), Some(true), "{query}: {count} events");
+            let from_lists = terms.iter().all(|term| {
+                !index.words.words().iter().any(|w| **w == **term)
+                    && index
+                        .lists
+                        .holding(term, interleaved.len(), |_, _| None)
+                        .is_some()
+            });
+            if from_lists {
+                listed += 1;
+                assert_eq!(hits(blank.events()), Some(true), "{query}: {count} events");
+            } else if query.contains('-') || query == "72" {
+                assert_eq!(hits(blank.events()), Some(false), "{query}: read from the texts");
+            }
+        }
+        // Not the frequent words (those in a fifth of the titles, `near`),
+        // nor digits alone or terms with a dash.
+        assert_eq!(listed, 6, "pontoon, ontoo, hospital, колон, rybar, zz");
     }
 
     #[test]

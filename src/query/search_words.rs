@@ -163,7 +163,6 @@ impl FrequentWords {
     }
 
     /// The words kept, most frequent first.
-    #[cfg(test)]
     pub(super) fn words(&self) -> &[Box<str>] {
         &self.words
     }
@@ -207,7 +206,8 @@ impl Known {
     }
 }
 
-fn bit(bits: &[u64], index: usize) -> bool {
+/// Whether bit `index` of `bits` is set.
+pub(super) fn bit(bits: &[u64], index: usize) -> bool {
     bits.get(index / 64)
         .is_some_and(|&bits| bits & 1 << (index % 64) != 0)
 }
