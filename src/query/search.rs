@@ -32,6 +32,7 @@ use super::search_lists::WordLists;
 use super::search_probe::{Probe, same_length_lower};
 use super::search_words::{FrequentWords, Known, bit};
 use crate::data::events::event::searchable_parts;
+use crate::data::events::text_file::TextFile;
 use crate::data::{Event, EventSet, TextBlock};
 
 /// Separates the texts of an event when they are lower-cased whole, so a
@@ -100,7 +101,16 @@ impl SearchIndex {
             .collect();
         folded_whole.par_sort_unstable();
         let words = FrequentWords::new(events, &runs, |run, each| run.each_texts(events, each));
-        let lists = WordLists::new(&runs, words.words(), |run, each| run.each_texts(events, each));
+        // The lists' gaps go where the texts are: to the load's texts' file
+        // when they are in a file.
+        let file = events
+            .iter()
+            .any(|event| event.text_bytes_in_file() > 0)
+            .then(TextFile::for_load)
+            .flatten();
+        let lists = WordLists::new(&runs, words.words(), file.as_ref(), |run, each| {
+            run.each_texts(events, each)
+        });
         Self {
             runs,
             folded_whole,

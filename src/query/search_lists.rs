@@ -9,19 +9,24 @@
 //! with other characters, or digits alone (words of digits alone, most of
 //! them numbers in links, are not listed), is searched in the texts.
 //!
+//! When the events' texts are in the texts' file, so are the lists' events
+//! (about 20 bytes an event): a search reads a run's lists of the words it
+//! wants at once, and lets them go. The words of each run stay in memory.
+//!
 //! A word is a run of letters and digits of the texts lower-cased a
 //! character at a time, as a search folds them: where the texts fold to
 //! other lengths the lists may be wrong, and those events are searched
 //! whole as before (see [`super::search::SearchIndex`]).
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use memchr::memmem;
 use rayon::prelude::*;
 
 use super::search::push_folded;
+use crate::data::events::text_file::TextFile;
 
 type WordNumbers = HashMap<Box<[u8]>, u32, foldhash::fast::RandomState>;
 
@@ -53,11 +58,76 @@ struct RunLists {
     /// Each word's events, their places in the run ascending, as the gaps
     /// between them (the first from -1), seven bits a byte, the last byte
     /// of each without its top bit.
-    events: Box<[u8]>,
+    events: Gaps,
+}
+
+/// A run's lists' gaps: in memory, or in the texts' file (when the
+/// events' texts are kept there), read back a search at a time.
+#[derive(Default)]
+enum Gaps {
+    #[default]
+    None,
+    Kept(Box<[u8]>),
+    Stored {
+        file: Arc<TextFile>,
+        offset: u64,
+    },
+}
+
+impl std::fmt::Debug for Gaps {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::None => f.write_str("None"),
+            Self::Kept(gaps) => write!(f, "Kept({} bytes)", gaps.len()),
+            Self::Stored { offset, .. } => write!(f, "Stored(at {offset})"),
+        }
+    }
+}
+
+impl Gaps {
+    /// `gaps`, written to `file` when there is one and it takes them (its
+    /// first failure is logged), else kept.
+    fn new(gaps: Vec<u8>, file: Option<&Arc<TextFile>>) -> Self {
+        if gaps.is_empty() {
+            return Self::None;
+        }
+        if let Some(file) = file {
+            match file.append_bytes(&gaps) {
+                Ok(offset) => {
+                    return Self::Stored {
+                        file: Arc::clone(file),
+                        offset,
+                    };
+                }
+                Err(error) => file.report_write(&error),
+            }
+        }
+        Self::Kept(gaps.into())
+    }
+
+    /// Bytes `range` of the gaps: the kept ones, or read into `buffer`.
+    fn bytes<'a>(&'a self, range: std::ops::Range<usize>, buffer: &'a mut Vec<u8>) -> Option<&'a [u8]> {
+        match self {
+            Self::None => None,
+            Self::Kept(gaps) => gaps.get(range),
+            Self::Stored { file, offset } => {
+                file.read_bytes(offset + range.start as u64, range.len(), buffer)
+            }
+        }
+    }
+
+    /// Bytes held in memory.
+    fn memory_bytes(&self) -> usize {
+        match self {
+            Self::Kept(gaps) => gaps.len(),
+            _ => 0,
+        }
+    }
 }
 
 impl WordLists {
-    /// Lists the words of each run's events but `frequent` (folded).
+    /// Lists the words of each run's events but `frequent` (folded), the
+    /// lists' gaps written to `file` when there is one.
     ///
     /// `texts_of` calls its second argument with each event's index and
     /// searchable texts for the run given it, in the order of the run's
@@ -65,6 +135,7 @@ impl WordLists {
     pub(super) fn new<R: Sync>(
         runs: &[R],
         frequent: &[Box<str>],
+        file: Option<&Arc<TextFile>>,
         texts_of: impl Fn(&R, &mut dyn FnMut(u32, [&str; 5])) + Sync,
     ) -> Self {
         let frequent: HashSet<&[u8], foldhash::fast::RandomState> =
@@ -75,7 +146,7 @@ impl WordLists {
             .map_init(RunWords::default, |words, run| {
                 words.clear();
                 texts_of(run, &mut |_, texts| words.add_event(texts, &frequent));
-                words.finish(&numbers)
+                words.finish(&numbers, file)
             })
             .collect();
         let Numbered {
@@ -109,7 +180,7 @@ impl WordLists {
                     std::mem::size_of::<RunLists>()
                         + std::mem::size_of_val(&*run.words)
                         + std::mem::size_of_val(&*run.ends)
-                        + run.events.len()
+                        + run.events.memory_bytes()
                 })
                 .sum::<usize>()
     }
@@ -141,15 +212,18 @@ impl WordLists {
         let wanted = Wanted::new(&numbers, self.starts.len());
         let bits: Vec<AtomicU64> = (0..len.div_ceil(64)).map(|_| AtomicU64::new(0)).collect();
         if !numbers.is_empty() {
-            self.runs.par_iter().enumerate().for_each(|(r, run)| {
-                run.each_holding(&wanted, |place| {
-                    if let Some(event) = event_of(r, place).map(|event| event as usize)
-                        && let Some(bits) = bits.get(event / 64)
-                    {
-                        bits.fetch_or(1 << (event % 64), Ordering::Relaxed);
-                    }
+            self.runs
+                .par_iter()
+                .enumerate()
+                .for_each_init(Scratch::default, |scratch, (r, run)| {
+                    run.each_holding(&wanted, scratch, |place| {
+                        if let Some(event) = event_of(r, place).map(|event| event as usize)
+                            && let Some(bits) = bits.get(event / 64)
+                        {
+                            bits.fetch_or(1 << (event % 64), Ordering::Relaxed);
+                        }
+                    });
                 });
-            });
         }
         Some(bits.into_iter().map(AtomicU64::into_inner).collect())
     }
@@ -212,7 +286,9 @@ fn can_tell(term: &str) -> bool {
 impl RunLists {
     /// Calls `each` with the place of every event of the run holding one of
     /// the `wanted` words, once for each such word.
-    fn each_holding(&self, wanted: &Wanted, mut each: impl FnMut(usize)) {
+    fn each_holding(&self, wanted: &Wanted, scratch: &mut Scratch, mut each: impl FnMut(usize)) {
+        let ats = &mut scratch.ats;
+        ats.clear();
         match wanted {
             Wanted::Few(numbers) => {
                 let mut from = 0;
@@ -221,43 +297,64 @@ impl RunLists {
                     let at = from + rest.partition_point(|&word| word < number);
                     from = at;
                     if self.words.get(at) == Some(&number) {
-                        self.each_event(at, &mut each);
+                        ats.push(at);
                     }
                 }
             }
-            Wanted::Many(bits) => {
-                for (at, &word) in self.words.iter().enumerate() {
-                    if super::search_words::bit(bits, word as usize) {
-                        self.each_event(at, &mut each);
-                    }
+            Wanted::Many(bits) => ats.extend(
+                self.words
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &word)| super::search_words::bit(bits, word as usize))
+                    .map(|(at, _)| at),
+            ),
+        }
+        // The gaps of the words wanted, read at once (in the texts' file,
+        // one read a run).
+        let (Some(&first), Some(&last)) = (ats.first(), ats.last()) else {
+            return;
+        };
+        let span = self.gaps_of(first).start..self.gaps_of(last).end;
+        let Some(bytes) = self.events.bytes(span.clone(), &mut scratch.bytes) else {
+            return;
+        };
+        for &at in ats.iter() {
+            let range = self.gaps_of(at);
+            let gaps = bytes
+                .get(range.start - span.start..range.end - span.start)
+                .unwrap_or_default();
+            let mut place = 0usize;
+            let mut gap = 0usize;
+            let mut shift = 0;
+            for &byte in gaps {
+                gap |= usize::from(byte & 0x7f) << shift;
+                if byte & 0x80 == 0 {
+                    place += gap;
+                    each(place - 1);
+                    gap = 0;
+                    shift = 0;
+                } else {
+                    shift += 7;
                 }
             }
         }
     }
 
-    /// Calls `each` with the place of every event holding the run's word at
-    /// `at` (in its words).
-    fn each_event(&self, at: usize, each: &mut impl FnMut(usize)) {
+    /// Where the gaps of the run's word at `at` (in its words) lie.
+    fn gaps_of(&self, at: usize) -> std::ops::Range<usize> {
         let start = at
             .checked_sub(1)
             .and_then(|before| self.ends.get(before))
             .map_or(0, |&end| end as usize);
-        let end = self.ends.get(at).map_or(start, |&end| end as usize);
-        let mut place = 0usize;
-        let mut gap = 0usize;
-        let mut shift = 0;
-        for &byte in self.events.get(start..end).unwrap_or_default() {
-            gap |= usize::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                place += gap;
-                each(place - 1);
-                gap = 0;
-                shift = 0;
-            } else {
-                shift += 7;
-            }
-        }
+        start..self.ends.get(at).map_or(start, |&end| (end as usize).max(start))
     }
+}
+
+/// A search's buffers for each task: the run's words wanted, the gaps read.
+#[derive(Default)]
+struct Scratch {
+    ats: Vec<usize>,
+    bytes: Vec<u8>,
 }
 
 /// The words numbered so far, while the lists are made.
@@ -354,7 +451,7 @@ impl RunWords {
 
     /// The run's lists, its words numbered in `numbered` (shared by every
     /// run).
-    fn finish(&mut self, numbered: &Mutex<Numbered>) -> RunLists {
+    fn finish(&mut self, numbered: &Mutex<Numbered>, file: Option<&Arc<TextFile>>) -> RunLists {
         // Each word's events, counted into place: the pairs were added
         // event after event, so each word's places come out ascending
         // (sorting the pairs took most of the lists' making).
@@ -414,7 +511,7 @@ impl RunWords {
         RunLists {
             words: words.into(),
             ends: ends.into(),
-            events: events.into(),
+            events: Gaps::new(events, file),
         }
     }
 }
@@ -524,11 +621,23 @@ mod tests {
             })
             .collect();
         let frequent: Vec<Box<str>> = ["near", "the", "pogonovo"].map(Box::from).to_vec();
-        let lists = WordLists::new(&runs, &frequent, |run, each| {
-            for (i, texts) in run.iter().enumerate() {
-                each(i as u32, texts.each_ref().map(String::as_str));
-            }
-        });
+        let make = |file: Option<&Arc<TextFile>>| {
+            WordLists::new(&runs, &frequent, file, |run, each| {
+                for (i, texts) in run.iter().enumerate() {
+                    each(i as u32, texts.each_ref().map(String::as_str));
+                }
+            })
+        };
+        let lists = make(None);
+        // The same lists with their gaps in a texts' file.
+        let file = TextFile::for_tests();
+        let stored = make(Some(&file));
+        assert!(file.len() > 300, "{} bytes of gaps in the file", file.len());
+        assert_eq!(
+            lists.heap_bytes() - stored.heap_bytes(),
+            file.len() as usize,
+            "the gaps are in the file, not in memory"
+        );
         let firsts: Vec<usize> = runs
             .iter()
             .scan(0, |next, run| {
@@ -587,6 +696,11 @@ mod tests {
                 .collect();
             let listed: Vec<bool> = (0..all.len()).map(|i| bit(&bits, i)).collect();
             assert_eq!(listed, expected, "{term}");
+            assert_eq!(
+                stored.holding(term, all.len(), event_of),
+                Some(bits),
+                "{term}, from the file"
+            );
             assert!(
                 expected.contains(&true) || ["zzz", "near", "the", "pogonovo"].contains(&term),
                 "{term} is somewhere"
@@ -615,7 +729,7 @@ mod tests {
                 ]
             })
             .collect();
-        let lists = WordLists::new(&[run], &[], |run, each| {
+        let lists = WordLists::new(&[run], &[], None, |run, each| {
             for (i, texts) in run.iter().enumerate() {
                 each(i as u32, texts.each_ref().map(String::as_str));
             }
@@ -643,10 +757,11 @@ mod tests {
         let run = RunLists {
             words: vec![5].into(),
             ends: vec![u32::try_from(bytes.len()).expect("a few bytes")].into(),
-            events: bytes.into(),
+            events: Gaps::new(bytes, None),
         };
         let mut places = Vec::new();
-        run.each_holding(&Wanted::new(&[5], 9), |place| places.push(place));
+        let scratch = &mut Scratch::default();
+        run.each_holding(&Wanted::new(&[5], 9), scratch, |place| places.push(place));
         let expected: Vec<usize> = gaps
             .iter()
             .scan(0usize, |sum, &gap| {
@@ -660,12 +775,12 @@ mod tests {
         let wanted = Wanted::new(&many, 200);
         assert!(matches!(wanted, Wanted::Many(_)));
         places.clear();
-        run.each_holding(&wanted, |place| places.push(place));
+        run.each_holding(&wanted, scratch, |place| places.push(place));
         assert_eq!(places, expected);
         places.clear();
-        run.each_holding(&Wanted::new(&[4, 6], 9), |place| places.push(place));
+        run.each_holding(&Wanted::new(&[4, 6], 9), scratch, |place| places.push(place));
         let others: Vec<u32> = (0..40).map(|n| n * 5 + 1).collect();
-        run.each_holding(&Wanted::new(&others, 200), |place| places.push(place));
+        run.each_holding(&Wanted::new(&others, 200), scratch, |place| places.push(place));
         assert!(places.is_empty());
     }
 }

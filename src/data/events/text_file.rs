@@ -322,15 +322,44 @@ impl TextFile {
 
     /// Writes `texts` at the end of the file and returns where they start.
     fn append(&self, texts: &str) -> io::Result<u64> {
+        self.append_bytes(texts.as_bytes())
+    }
+
+    /// Writes `bytes` (texts, or another index's data kept out of memory
+    /// with them) at the end of the file and returns where they start.
+    pub(crate) fn append_bytes(&self, bytes: &[u8]) -> io::Result<u64> {
         if !self.writable {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
                 "a file only read from",
             ));
         }
-        let offset = self.end.fetch_add(texts.len() as u64, Ordering::Relaxed);
-        self.write_at(texts.as_bytes(), offset)?;
+        let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        self.write_at(bytes, offset)?;
         Ok(offset)
+    }
+
+    /// Reads `len` bytes at `offset` into `buffer` (resized to them);
+    /// `None` when they cannot be read (the first failure is logged).
+    pub(crate) fn read_bytes<'b>(
+        &self,
+        offset: u64,
+        len: usize,
+        buffer: &'b mut Vec<u8>,
+    ) -> Option<&'b [u8]> {
+        buffer.resize(len, 0);
+        match self.read_at(buffer, offset) {
+            Ok(()) => Some(buffer.as_slice()),
+            Err(error) => {
+                self.report(&error, "could not read back");
+                None
+            }
+        }
+    }
+
+    /// Logs the first failure to write to the file.
+    pub(crate) fn report_write(&self, error: &io::Error) {
+        self.report(error, "could not write to");
     }
 
     /// Bytes written to it.
