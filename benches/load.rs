@@ -121,6 +121,17 @@ fn load(c: &mut Criterion) {
     group.bench_function("search/1000000", |b| {
         b.iter(|| black_box(borderwatch::query::SearchIndex::new(&events)))
     });
+    // Its lists of the events holding each word, made next on that thread.
+    group.bench_function("search_lists/1000000", |b| {
+        b.iter_batched(
+            || borderwatch::query::SearchIndex::new(&events),
+            |index| {
+                index.make_lists(&events);
+                black_box(index)
+            },
+            criterion::BatchSize::LargeInput,
+        )
+    });
     group.bench_function("dataset/1000000", |b| {
         b.iter_batched(
             || (RegionSet::bundled().expect("bundled regions"), events.clone()),

@@ -324,6 +324,15 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
                 "filter text: the first (search index built) took {:?}",
                 started.elapsed()
             );
+            // And its lists of the events holding each word, as the
+            // window's indexing thread makes them next.
+            let started = std::time::Instant::now();
+            let data = app.dataset();
+            data.search_index().make_lists(&data.events);
+            eprintln!(
+                "filter text: the search index's lists made in {:?}",
+                started.elapsed()
+            );
         }
 
         let mut group = c.benchmark_group(format!("filter/{}", size_label()));

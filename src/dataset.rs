@@ -357,10 +357,12 @@ impl Dataset {
         }
     }
 
-    /// Whether the free-text index and the distances to the border are
-    /// built (else the first search or near-border filter waits for them).
+    /// Whether the free-text index (its lists of the events holding each
+    /// word too) and the distances to the border are built (else the first
+    /// search or near-border filter waits for them; a search made before
+    /// the lists scans the texts).
     pub fn indexes_ready(&self) -> bool {
-        self.search.get().is_some() && self.border_km.get().is_some()
+        self.search.get().is_some_and(SearchIndex::has_lists) && self.border_km.get().is_some()
     }
 
     /// The free-text index, built the first time it is asked for.
@@ -378,10 +380,12 @@ impl Dataset {
     }
 
     /// Builds the free-text index, then measures every event's distance to
-    /// the border, on a thread of its own, so that neither holds up the
+    /// the border, then makes the search index's lists of the events
+    /// holding each word, on a thread of its own, so that none holds up the
     /// window and the first search or near-border filter finds them done
-    /// (or waits only for the rest); then keeps the loaded files in the
-    /// event cache, where nothing waits for it.
+    /// (or waits only for the rest: a search made before the lists scans
+    /// the texts); then keeps the loaded files in the event cache, where
+    /// nothing waits for it.
     pub fn build_indexes_in_background(data: &Arc<Self>) {
         let data = Arc::clone(data);
         let spawned = std::thread::Builder::new()
@@ -389,6 +393,7 @@ impl Dataset {
             .spawn(move || {
                 data.search_index();
                 data.border_km();
+                data.search_index().make_lists(&data.events);
                 let writes = data
                     .cache_writes
                     .lock()

@@ -19,6 +19,8 @@ fn report_after_filtering(count: u64) -> MemoryReport {
         near_border_m: Some(10_000),
         ..EventFilter::default()
     });
+    // As the window's background thread makes them, after the search index.
+    data.search_index().make_lists(&data.events);
     let report = data.memory();
     eprintln!("{report}");
     report

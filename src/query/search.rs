@@ -22,8 +22,8 @@
 //! searched, as the headless check does for every event.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use memchr::memmem;
 use rayon::prelude::*;
@@ -52,8 +52,9 @@ pub struct SearchIndex {
     folded_whole: Vec<usize>,
     /// The words most events hold, and which each event holds.
     words: FrequentWords,
-    /// The events holding each other word, run by run.
-    lists: WordLists,
+    /// The events holding each other word, run by run: made after the
+    /// rest (see [`Self::make_lists`]); a search scans until they are.
+    lists: OnceLock<WordLists>,
     len: usize,
 }
 
@@ -75,7 +76,7 @@ impl SearchIndex {
     /// Bytes its lists of the events holding each word hold on the heap
     /// (for the memory report).
     pub fn lists_heap_bytes(&self) -> usize {
-        self.lists.heap_bytes()
+        self.lists.get().map_or(0, WordLists::heap_bytes)
     }
 
     /// Bytes its frequent words and each event's mask of them hold on the
@@ -101,23 +102,45 @@ impl SearchIndex {
             .collect();
         folded_whole.par_sort_unstable();
         let words = FrequentWords::new(events, &runs, |run, each| run.each_texts(events, each));
-        // The lists' gaps go where the texts are: to the load's texts' file
-        // when they are in a file.
-        let file = events
-            .iter()
-            .any(|event| event.text_bytes_in_file() > 0)
-            .then(TextFile::for_load)
-            .flatten();
-        let lists = WordLists::new(&runs, words.words(), file.as_ref(), |run, each| {
-            run.each_texts(events, each)
-        });
         Self {
             runs,
             folded_whole,
             words,
-            lists,
+            lists: OnceLock::new(),
             len: events.len(),
         }
+    }
+
+    /// Makes the lists of the events holding each word of `events`' texts
+    /// (the set the index was made for), unless made already: a search
+    /// for a term of letters and digits then reads no text. Made apart
+    /// from the rest, after it, so that a search can be made (by scanning)
+    /// while they are; a one-off search (a command's) need not make them.
+    pub fn make_lists(&self, events: &EventSet) {
+        self.make_lists_for(events.events());
+    }
+
+    fn make_lists_for(&self, events: &[Event]) {
+        if events.len() != self.len {
+            return;
+        }
+        self.lists.get_or_init(|| {
+            // The lists' gaps go where the texts are: to the load's texts'
+            // file when they are in a file.
+            let file = events
+                .iter()
+                .any(|event| event.text_bytes_in_file() > 0)
+                .then(TextFile::for_load)
+                .flatten();
+            WordLists::new(&self.runs, self.words.words(), file.as_ref(), |run, each| {
+                run.each_texts(events, each)
+            })
+        });
+    }
+
+    /// Whether the lists of the events holding each word are made.
+    pub fn has_lists(&self) -> bool {
+        self.lists.get().is_some()
     }
 
     /// How many events the index was made for.
@@ -184,13 +207,11 @@ impl SearchIndex {
         let known = self.words.known(term);
         // A frequent word itself is told of in every event by the masks.
         let frequent = self.words.words().iter().any(|word| **word == **term);
-        let listed = (!frequent)
-            .then(|| {
-                self.lists.holding(term, events.len(), |run, place| {
-                    self.runs.get(run)?.events.get(place).copied()
-                })
+        let listed = self.lists.get().filter(|_| !frequent).and_then(|lists| {
+            lists.holding(term, events.len(), |run, place| {
+                self.runs.get(run)?.events.get(place).copied()
             })
-            .flatten();
+        });
         if let Some(listed) = listed {
             // Every event holding the term holds a word holding it: a
             // frequent one (its mask tells) or a listed one.
@@ -1130,6 +1151,14 @@ mod tests {
         // without reading them.
         let blank = records(true);
         let running = AtomicBool::new(false);
+        // Before the lists are made, a search scans the texts.
+        assert!(!index.has_lists());
+        let pontoon = query_terms("pontoon");
+        let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &pontoon)).collect();
+        assert_eq!(index.hits(&interleaved, "pontoon", &running), Some(slow.clone()));
+        assert_ne!(index.hits(blank.events(), "pontoon", &running), Some(slow));
+        index.make_lists_for(&interleaved);
+        assert!(index.has_lists());
         let mut listed = 0;
         for query in [
             "pontoon",
@@ -1157,6 +1186,8 @@ mod tests {
                 !index.words.words().iter().any(|w| **w == **term)
                     && index
                         .lists
+                        .get()
+                        .expect("made")
                         .holding(term, interleaved.len(), |_, _| None)
                         .is_some()
             });
@@ -1218,6 +1249,9 @@ mod tests {
         };
         assert_eq!(in_memory(&stored), 1, "only the long texts' own block");
         let index = SearchIndex::for_events(&stored);
+        // With the lists, their gaps in the load's texts' file.
+        index.make_lists_for(&stored);
+        kept.make_lists_for(&kept_events);
         assert_eq!(index.folded_whole, kept.folded_whole);
         assert!(!index.folded_whole.is_empty());
         assert_eq!(index.words.words(), kept.words.words());
@@ -1341,14 +1375,19 @@ mod tests {
                 // The frequent words themselves, and terms holding them,
                 // which the words' bits answer for every event, or for
                 // every event lacking the word.
-                let words = index.words.words().iter().flat_map(|word| {
+                let words: Vec<String> = index.words.words().iter().flat_map(|word| {
                     [word.to_string(), format!("{word}a"), format!("ж{word}")]
-                });
-                for query in queries.iter().cloned().chain(words) {
-                    let query = &query;
-                    let terms = query_terms(query);
-                    let slow: Vec<bool> = events.iter().map(|e| event_matches(e, &terms)).collect();
-                    proptest::prop_assert_eq!(index.hits(events, query, &AtomicBool::new(false)), Some(slow), "{:?}", query);
+                }).collect();
+                // Scanned, then with the lists.
+                for lists in [false, true] {
+                    if lists {
+                        index.make_lists_for(events);
+                    }
+                    for query in queries.iter().chain(&words) {
+                        let terms = query_terms(query);
+                        let slow: Vec<bool> = events.iter().map(|e| event_matches(e, &terms)).collect();
+                        proptest::prop_assert_eq!(index.hits(events, query, &AtomicBool::new(false)), Some(slow), "{:?} (lists: {})", query, lists);
+                    }
                 }
             }
         }
