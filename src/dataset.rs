@@ -57,6 +57,9 @@ pub struct MemoryReport {
     /// Bytes of the events' texts in the texts' file and not in memory
     /// (not in [`Self::total`]).
     pub texts_in_file: usize,
+    /// Bytes of the search index's lists in the texts' file and not in
+    /// memory (not in [`Self::total`]).
+    pub lists_in_file: usize,
 }
 
 impl MemoryReport {
@@ -95,12 +98,19 @@ impl std::fmt::Display for MemoryReport {
             total as f64 / 1e6,
             per_event(total)
         )?;
-        write!(
+        writeln!(
             f,
             "{:<45} {:>10.1} MB {:>8.1} B/event",
             "(events: texts in the texts' file, not memory)",
             self.texts_in_file as f64 / 1e6,
             per_event(self.texts_in_file)
+        )?;
+        write!(
+            f,
+            "{:<45} {:>10.1} MB {:>8.1} B/event",
+            "(search index: lists in the texts' file)",
+            self.lists_in_file as f64 / 1e6,
+            per_event(self.lists_in_file)
         )
     }
 }
@@ -314,6 +324,7 @@ impl Dataset {
         MemoryReport {
             events: self.events.len(),
             texts_in_file: self.events.events().iter().map(Event::text_bytes_in_file).sum(),
+            lists_in_file: self.search.get().map_or(0, SearchIndex::lists_file_bytes),
             items: vec![
                 ("events: fixed fields", fixed),
                 ("events: texts", texts),

@@ -79,6 +79,11 @@ impl SearchIndex {
         self.lists.get().map_or(0, WordLists::heap_bytes)
     }
 
+    /// Bytes of its lists in the texts' file (for the memory report).
+    pub fn lists_file_bytes(&self) -> usize {
+        self.lists.get().map_or(0, WordLists::file_bytes)
+    }
+
     /// Bytes its frequent words and each event's mask of them hold on the
     /// heap (for the memory report).
     pub fn words_heap_bytes(&self) -> usize {

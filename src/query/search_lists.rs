@@ -168,6 +168,16 @@ impl WordLists {
         lists
     }
 
+    /// Bytes of the lists' gaps in the texts' file.
+    pub(super) fn file_bytes(&self) -> usize {
+        self.runs
+            .iter()
+            .filter(|run| matches!(run.events, Gaps::Stored { .. }))
+            .filter_map(|run| run.ends.last())
+            .map(|&end| end as usize)
+            .sum()
+    }
+
     /// Bytes held on the heap.
     pub(super) fn heap_bytes(&self) -> usize {
         self.words.capacity()
@@ -638,6 +648,8 @@ mod tests {
             file.len() as usize,
             "the gaps are in the file, not in memory"
         );
+        assert_eq!(stored.file_bytes(), file.len() as usize);
+        assert_eq!(lists.file_bytes(), 0);
         let firsts: Vec<usize> = runs
             .iter()
             .scan(0, |next, run| {
