@@ -48,9 +48,13 @@ pub(super) struct WordLists {
     runs: Vec<RunLists>,
 }
 
-/// The events of one run holding each word.
+/// The events of a part of one run holding each word.
 #[derive(Debug, Default)]
 struct RunLists {
+    /// The run (in the order the runs were given) and the place in it of
+    /// the part's first event.
+    run: u32,
+    first: u32,
     /// The words' numbers, ascending.
     words: Box<[u32]>,
     /// Where each word's events end in `events`.
@@ -141,13 +145,31 @@ impl WordLists {
         let frequent: HashSet<&[u8], foldhash::fast::RandomState> =
             frequent.iter().map(|word| word.as_bytes()).collect();
         let numbers = Mutex::new(Numbered::default());
+        // A run's lists are made a part of at most `PART_EVENTS` events at
+        // a time, so that what their making holds stays small whatever the
+        // run's length (a frame of the event cache is 16 384 events).
         let lists = runs
             .par_iter()
-            .map_init(RunWords::default, |words, run| {
+            .enumerate()
+            .map_init(RunWords::default, |words, (r, run)| {
+                let r = u32::try_from(r).unwrap_or(u32::MAX);
+                let mut parts = Vec::new();
+                let mut first = 0;
                 words.clear();
-                texts_of(run, &mut |_, texts| words.add_event(texts, &frequent));
-                words.finish(&numbers, file)
+                texts_of(run, &mut |_, texts| {
+                    words.add_event(texts, &frequent);
+                    if words.count as usize >= PART_EVENTS {
+                        parts.push(words.finish(&numbers, file, (r, first)));
+                        first += words.count;
+                        words.clear();
+                    }
+                });
+                if words.count > 0 {
+                    parts.push(words.finish(&numbers, file, (r, first)));
+                }
+                parts
             })
+            .flatten_iter()
             .collect();
         let Numbered {
             words,
@@ -224,10 +246,10 @@ impl WordLists {
         if !numbers.is_empty() {
             self.runs
                 .par_iter()
-                .enumerate()
-                .for_each_init(Scratch::default, |scratch, (r, run)| {
-                    run.each_holding(&wanted, scratch, |place| {
-                        if let Some(event) = event_of(r, place).map(|event| event as usize)
+                .for_each_init(Scratch::default, |scratch, part| {
+                    let (run, first) = (part.run as usize, part.first as usize);
+                    part.each_holding(&wanted, scratch, |place| {
+                        if let Some(event) = event_of(run, first + place).map(|event| event as usize)
                             && let Some(bits) = bits.get(event / 64)
                         {
                             bits.fetch_or(1 << (event % 64), Ordering::Relaxed);
@@ -254,6 +276,10 @@ impl WordLists {
         self.starts.len()
     }
 }
+
+/// The most events in a part of a run whose lists are made together (in
+/// tests fewer, so that the runs tested are cut into parts).
+const PART_EVENTS: usize = if cfg!(test) { 64 } else { 2048 };
 
 /// The most events a search reads from the lists, for each event of the
 /// set: past that (a term of a letter or two, held by most words), reading
@@ -461,7 +487,12 @@ impl RunWords {
 
     /// The run's lists, its words numbered in `numbered` (shared by every
     /// run).
-    fn finish(&mut self, numbered: &Mutex<Numbered>, file: Option<&Arc<TextFile>>) -> RunLists {
+    fn finish(
+        &mut self,
+        numbered: &Mutex<Numbered>,
+        file: Option<&Arc<TextFile>>,
+        (run, first): (u32, u32),
+    ) -> RunLists {
         // Each word's events, counted into place: the pairs were added
         // event after event, so each word's places come out ascending
         // (sorting the pairs took most of the lists' making).
@@ -519,6 +550,8 @@ impl RunWords {
             ends.push(u32::try_from(events.len()).unwrap_or(u32::MAX));
         }
         RunLists {
+            run,
+            first,
             words: words.into(),
             ends: ends.into(),
             events: Gaps::new(events, file),
@@ -649,6 +682,9 @@ mod tests {
             "the gaps are in the file, not in memory"
         );
         assert_eq!(stored.file_bytes(), file.len() as usize);
+        // The run of 300 events in five parts, the empty one in none, each
+        // of the others in one.
+        assert_eq!(lists.runs.len(), 5 + 3, "parts");
         assert_eq!(lists.file_bytes(), 0);
         let firsts: Vec<usize> = runs
             .iter()
@@ -767,6 +803,8 @@ mod tests {
             push_gap(&mut bytes, gap);
         }
         let run = RunLists {
+            run: 0,
+            first: 0,
             words: vec![5].into(),
             ends: vec![u32::try_from(bytes.len()).expect("a few bytes")].into(),
             events: Gaps::new(bytes, None),
