@@ -44,7 +44,7 @@ pub(super) struct WordLists {
     starts: Vec<u32>,
     /// How many events hold each word, by its number.
     counts: Vec<u32>,
-    /// Each run's lists, in the order of the runs given when made.
+    /// The lists of each part of each run.
     runs: Vec<RunLists>,
 }
 
@@ -59,13 +59,13 @@ struct RunLists {
     words: Box<[u32]>,
     /// Where each word's events end in `events`.
     ends: Box<[u32]>,
-    /// Each word's events, their places in the run ascending, as the gaps
-    /// between them (the first from -1), seven bits a byte, the last byte
-    /// of each without its top bit.
+    /// Each word's events, their places in the part ascending, as the
+    /// gaps between them (the first from -1), seven bits a byte, the last
+    /// byte of each without its top bit.
     events: Gaps,
 }
 
-/// A run's lists' gaps: in memory, or in the texts' file (when the
+/// A part's lists' gaps: in memory, or in the texts' file (when the
 /// events' texts are kept there), read back a search at a time.
 #[derive(Default)]
 enum Gaps {
