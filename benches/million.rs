@@ -276,7 +276,7 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         area: Some(area.clone()),
         ..EventFilter::default()
     };
-    let kinds: [(&str, [EventFilter; 2]); 7] = [
+    let kinds: [(&str, [EventFilter; 2]); 8] = [
         (
             "date",
             [
@@ -288,6 +288,8 @@ fn filter_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchA
         ("text", [text("pontoon"), text("hospital")]),
         // Words in most events' texts, as a search is while it is typed.
         ("text_common", [text("near"), text("the")]),
+        // Terms with a dash, which the lists of words narrow and a scan ends.
+        ("text_dash", [text("self-propelled"), text("call-up")]),
         (
             "located",
             [located(EventFilter::default()), located(hide("drill"))],

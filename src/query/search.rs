@@ -28,7 +28,7 @@ use std::sync::{Arc, OnceLock};
 use memchr::memmem;
 use rayon::prelude::*;
 
-use super::search_lists::WordLists;
+use super::search_lists::{self, WordLists};
 use super::search_probe::{Probe, same_length_lower};
 use super::search_words::{FrequentWords, Known, bit};
 use crate::data::events::event::searchable_parts;
@@ -212,11 +212,7 @@ impl SearchIndex {
         let known = self.words.known(term);
         // A frequent word itself is told of in every event by the masks.
         let frequent = self.words.words().iter().any(|word| **word == **term);
-        let listed = self.lists.get().filter(|_| !frequent).and_then(|lists| {
-            lists.holding(term, events.len(), |run, place| {
-                self.runs.get(run)?.events.get(place).copied()
-            })
-        });
+        let listed = self.listed(events.len(), term).filter(|_| !frequent);
         if let Some(listed) = listed {
             // Every event holding the term holds a word holding it: a
             // frequent one (its mask tells) or a listed one.
@@ -226,6 +222,13 @@ impl SearchIndex {
             self.search_whole(events, terms, &mut found);
             return Some(found).filter(|_| !stop.load(Ordering::Relaxed));
         }
+        // A term with other characters is held only by events holding each
+        // piece of letters and digits of it in a word: the others are told
+        // they lack it, and their texts passed over.
+        let known = match self.holding_every_piece(events.len(), term) {
+            Some(candidates) => Some(Known::narrowed(known, &candidates)),
+            None => known,
+        };
         let Some(probe) = Probe::choose(term) else {
             // No character of the term can be looked for by its bytes.
             found
@@ -297,6 +300,42 @@ impl SearchIndex {
             });
         self.search_whole(events, terms, &mut found);
         Some(found)
+    }
+
+    /// The events holding a listed word that holds `term` (folded), a bit
+    /// each, when the lists are made and tell (see [`WordLists::holding`]).
+    fn listed(&self, len: usize, term: &str) -> Option<Vec<u64>> {
+        self.lists.get()?.holding(term, len, |run, place| {
+            self.runs.get(run)?.events.get(place).copied()
+        })
+    }
+
+    /// For a term with characters other than letters and digits: the events
+    /// holding, for each of its pieces of letters and digits the lists tell
+    /// of, a word that holds the piece (a listed or a frequent one), a bit
+    /// each; `None` when no piece can be told of. Every event holding the
+    /// term is among them (each piece lies in a word of its texts).
+    fn holding_every_piece(&self, len: usize, term: &str) -> Option<Vec<u64>> {
+        if search_lists::can_tell(term) {
+            return None;
+        }
+        term.split(|c: char| !c.is_alphanumeric())
+            .filter(|piece| search_lists::can_tell(piece))
+            .filter_map(|piece| {
+                let mut holding = self.listed(len, piece)?;
+                if let Some(known) = self.words.known(piece) {
+                    for (bits, &frequent) in holding.iter_mut().zip(known.holding()) {
+                        *bits |= frequent;
+                    }
+                }
+                Some(holding)
+            })
+            .reduce(|mut all, piece| {
+                for (bits, piece) in all.iter_mut().zip(piece) {
+                    *bits &= piece;
+                }
+                all
+            })
     }
 
     /// Marks in `found` which of the events searched lower-cased whole
@@ -1133,6 +1172,7 @@ mod tests {
                         _ if blank => "",
                         _ if i % 89 == 0 => "Hospital hit",
                         _ if i % 97 == 0 => "Pontoons seen",
+                        _ if i % 101 == 0 => "Shelling of Kamensk-Shakhtinsky",
                         _ => "",
                     };
                     format!(
@@ -1206,6 +1246,45 @@ mod tests {
         // Not the frequent words (those in a fifth of the titles, `near`),
         // nor digits alone or terms with a dash.
         assert_eq!(listed, 6, "pontoon, ontoo, hospital, колон, rybar, zz");
+        // A term with a dash: scanned only in the events holding each of its
+        // pieces in a word, as the slow path finds it.
+        for query in [
+            "kamensk-shakhtinsky",
+            "sk-sh",
+            "rostov-on-don",
+            "t72-tanks",
+            "e-s",
+            "xyz-shakhtinsky",
+        ] {
+            let terms = query_terms(query);
+            let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &terms)).collect();
+            assert_eq!(
+                index.hits(&interleaved, query, &running),
+                Some(slow.clone()),
+                "{query}"
+            );
+            let Some(candidates) = index.holding_every_piece(interleaved.len(), query) else {
+                assert_eq!(query, "e-s", "every piece of one letter held by too many words");
+                continue;
+            };
+            let candidates: Vec<bool> = (0..interleaved.len()).map(|i| bit(&candidates, i)).collect();
+            assert!(
+                slow.iter()
+                    .zip(&candidates)
+                    .all(|(&hit, &candidate)| candidate || !hit),
+                "{query}: a hit is a candidate"
+            );
+            let count = candidates.iter().filter(|&&c| c).count();
+            // The events whose description names Kamensk-Shakhtinsky.
+            let kamensk = (0..2_000)
+                .filter(|i| i % 101 == 0 && i % 89 != 0 && i % 97 != 0)
+                .count();
+            match query {
+                "kamensk-shakhtinsky" | "sk-sh" => assert_eq!(count, kamensk, "{query}"),
+                "xyz-shakhtinsky" => assert_eq!(count, 0, "{query}"),
+                _ => assert!(count > kamensk, "{query}: {count} candidates"),
+            }
+        }
     }
 
     #[test]

@@ -315,7 +315,7 @@ impl<'n> Wanted<'n> {
 
 /// Whether the lists tell which events hold `term` (folded): it is letters
 /// and digits, one letter at least.
-fn can_tell(term: &str) -> bool {
+pub(super) fn can_tell(term: &str) -> bool {
     term.chars().all(char::is_alphanumeric) && term.chars().any(char::is_alphabetic)
 }
 

@@ -195,6 +195,34 @@ pub(super) struct Known {
 }
 
 impl Known {
+    /// What `known` tells, and besides that every event not among
+    /// `candidates` (a bit an event) told it lacks the term.
+    pub(super) fn narrowed(known: Option<Known>, candidates: &[u64]) -> Self {
+        let (told, holds) = candidates
+            .iter()
+            .enumerate()
+            .map(|(k, &candidate)| {
+                let told = known
+                    .as_ref()
+                    .and_then(|known| known.told.get(k))
+                    .copied()
+                    .unwrap_or(0);
+                let holds = known
+                    .as_ref()
+                    .and_then(|known| known.holds.get(k))
+                    .copied()
+                    .unwrap_or(0);
+                (told | !candidate, holds & candidate)
+            })
+            .unzip();
+        Self { told, holds }
+    }
+
+    /// The events told that they hold the term, a bit each.
+    pub(super) fn holding(&self) -> &[u64] {
+        &self.holds
+    }
+
     /// Whether the words tell whether the event at `index` holds the term.
     pub(super) fn told(&self, index: usize) -> bool {
         bit(&self.told, index)
