@@ -180,7 +180,7 @@ def table():
         row(f"window, {size}: hit-test a click ({' / '.join('/'.join(k.split('/')[2:]) for k in hits)})",
             "≤ 50 µs", [v * 1e3 for v in hits.values()],
             " / ".join(f"{v * 1e3:.2f} µs" for v in hits.values()), 50, "〃")
-        kinds = ["date", "category", "text", "text_common", "located", "near_border", "area"]
+        kinds = ["date", "category", "text", "text_common", "text_dash", "located", "near_border", "area"]
         framed = [bench.get(f"filter/{size}/{k}+frame") for k in kinds]
         alone = [bench.get(f"filter/{size}/{k}") for k in kinds]
         shown = lambda values: " / ".join("—" if v is None else f"{v:.1f}" for v in values)
