@@ -61,7 +61,7 @@ impl Texts {
                 }),
             },
             Err(error) => {
-                file.report(&error, "could not write to");
+                file.report_write(&error);
                 Self::kept(Box::from(texts))
             }
         }
@@ -155,14 +155,9 @@ impl Texts {
         if range.start > range.end || range.end > stored.len {
             return None;
         }
-        buffer.resize(range.len(), 0);
-        match stored.file.read_at(buffer, stored.offset + range.start as u64) {
-            Ok(()) => Some(buffer.as_slice()),
-            Err(error) => {
-                stored.file.report(&error, "could not read back");
-                None
-            }
-        }
+        stored
+            .file
+            .read_bytes(stored.offset + range.start as u64, range.len(), buffer)
     }
 }
 
