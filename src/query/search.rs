@@ -908,6 +908,12 @@ mod tests {
         crate::data::events::set::set_from_json(&regions, "s.json", json)
     }
 
+    /// Which of `events` hold `query`, by the slow path, one event at a time.
+    fn slow_hits(events: &[Event], query: &str) -> Vec<bool> {
+        let terms = query_terms(query);
+        events.iter().map(|e| event_matches(e, &terms)).collect()
+    }
+
     /// The ids of the events of `events` that `hits` marks.
     fn hit_ids(events: &EventSet, hits: Vec<bool>) -> Vec<&str> {
         hits.iter()
@@ -974,8 +980,7 @@ mod tests {
         assert!(event_matches(&nul.events()[0], &query_terms("MIXEDcase")));
         // The slow path agrees.
         for query in ["shoigu", "РОСТОВОМ", "pogonovo", "drills rostov", "x"] {
-            let terms = query_terms(query);
-            let slow: Vec<bool> = events.events().iter().map(|e| event_matches(e, &terms)).collect();
+            let slow = slow_hits(events.events(), query);
             assert_eq!(slow, index.search(&events, query), "{query}");
         }
     }
@@ -1143,8 +1148,7 @@ mod tests {
             "them",
             "lights",
         ] {
-            let terms = query_terms(query);
-            let slow: Vec<bool> = events.events().iter().map(|e| event_matches(e, &terms)).collect();
+            let slow = slow_hits(events.events(), query);
             assert!(
                 slow.contains(&true) || query.starts_with('e') || query == "nearby",
                 "{query}"
@@ -1198,8 +1202,7 @@ mod tests {
         let running = AtomicBool::new(false);
         // Before the lists are made, a search scans the texts.
         assert!(!index.has_lists());
-        let pontoon = query_terms("pontoon");
-        let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &pontoon)).collect();
+        let slow = slow_hits(&interleaved, "pontoon");
         assert_eq!(index.hits(&interleaved, "pontoon", &running), Some(slow.clone()));
         assert_ne!(index.hits(blank.events(), "pontoon", &running), Some(slow));
         index.make_lists_for(&interleaved);
@@ -1222,7 +1225,7 @@ mod tests {
             "zz",
         ] {
             let terms = query_terms(query);
-            let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &terms)).collect();
+            let slow = slow_hits(&interleaved, query);
             let count = slow.iter().filter(|&&hit| hit).count();
             assert!(count > 0 || query == "zz", "{query}");
             let hits = |events: &[Event]| index.hits(events, query, &running).map(|hits| hits == slow);
@@ -1256,8 +1259,7 @@ mod tests {
             "e-s",
             "xyz-shakhtinsky",
         ] {
-            let terms = query_terms(query);
-            let slow: Vec<bool> = interleaved.iter().map(|e| event_matches(e, &terms)).collect();
+            let slow = slow_hits(&interleaved, query);
             assert_eq!(
                 index.hits(&interleaved, query, &running),
                 Some(slow.clone()),
@@ -1468,8 +1470,7 @@ mod tests {
                         index.make_lists_for(events);
                     }
                     for query in queries.iter().chain(&words) {
-                        let terms = query_terms(query);
-                        let slow: Vec<bool> = events.iter().map(|e| event_matches(e, &terms)).collect();
+                        let slow = slow_hits(events, query);
                         proptest::prop_assert_eq!(index.hits(events, query, &AtomicBool::new(false)), Some(slow), "{:?} (lists: {})", query, lists);
                     }
                 }
