@@ -124,43 +124,111 @@ pub fn plot_area(rect: Rect, weeks: usize) -> (Rect, f32) {
     (plot, step)
 }
 
-/// The stacked bars, a column per week, one colour per category slot.
+/// Weeks narrower than this many points share a column of the chart: the
+/// dots are 3 points wide, so dots closer together than that are one blot.
+const DOT_SPACING: f32 = 3.0;
+
+/// The columns the chart draws, left to right: each is `[x0, x1)` in points
+/// and the weeks whose left edge falls in it. When a week is at least
+/// `min_width` wide each week is a column of its own; narrower weeks (years
+/// of them in a side panel, half a pixel each) share columns `min_width`
+/// wide, whole pixels of `pixels_per_point`, so that no more is drawn than
+/// can be seen: software OpenGL holds every drawn triangle until the frame
+/// is done (at 1M events a frame's 71 000 triangles in this chart kept
+/// 19 MB of it).
+fn week_columns(
+    plot: Rect,
+    step: f32,
+    weeks: usize,
+    min_width: f32,
+    pixels_per_point: f32,
+) -> Vec<(f32, f32, std::ops::Range<usize>)> {
+    if step >= min_width || step <= 0.0 {
+        return (0..weeks)
+            .map(|n| {
+                let x0 = plot.left() + n as f32 * step;
+                (x0, x0 + step, n..n + 1)
+            })
+            .collect();
+    }
+    let ppp = pixels_per_point.max(f32::EPSILON);
+    // Whole pixels, at least `min_width` points.
+    let width = (min_width * ppp).ceil() / ppp;
+    let origin = (plot.left() * ppp).floor() / ppp;
+    let mut columns: Vec<(f32, f32, std::ops::Range<usize>)> = Vec::new();
+    for n in 0..weeks {
+        let x = plot.left() + n as f32 * step;
+        let column = ((x - origin) / width).floor();
+        let x0 = origin + column * width;
+        match columns.last_mut() {
+            Some(last) if last.0 == x0 => last.2.end = n + 1,
+            _ => columns.push((x0, x0 + width, n..n + 1)),
+        }
+    }
+    columns
+}
+
+/// The stacked bars, a column per week, one colour per category slot. Weeks
+/// narrower than a pixel share a pixel's column, which shows the busiest of
+/// them (so no week's surge is averaged away), drawn as plain rectangles on
+/// whole pixels.
 fn paint_bars(painter: &egui::Painter, buildup: &BuildUp, plot: Rect, step: f32) {
     let max = buildup.max_count.max(1) as f32;
+    let ppp = painter.pixels_per_point();
+    let pixel = 1.0 / ppp;
+    let shared = step < pixel;
+    let mut mesh = egui::Mesh::default();
     let mut shapes = Vec::new();
-    for (n, week) in buildup.weeks.iter().enumerate() {
-        let x0 = plot.left() + n as f32 * step;
-        let x1 = x0 + (step - if step > 3.0 { 1.0 } else { 0.0 }).max(0.8);
+    for (x0, x1, weeks) in week_columns(plot, step, buildup.weeks.len(), pixel, ppp) {
+        let Some(week) = buildup.weeks[weeks].iter().max_by_key(|week| week.count()) else {
+            continue;
+        };
+        let x1 = if shared {
+            x1
+        } else {
+            x0 + (step - if step > 3.0 { 1.0 } else { 0.0 }).max(0.8)
+        };
         let mut y = plot.bottom();
         for (slot, &count) in week.by_slot.iter().enumerate() {
             if count == 0 {
                 continue;
             }
             let height = count as f32 / max * plot.height();
-            shapes.push(Shape::rect_filled(
-                Rect::from_min_max(pos2(x0, y - height), pos2(x1, y)),
-                0.0,
-                MapStyle::category_color(slot),
-            ));
+            let rect = Rect::from_min_max(pos2(x0, y - height), pos2(x1, y));
+            let color = MapStyle::category_color(slot);
+            if shared {
+                mesh.add_colored_rect(rect, color);
+            } else {
+                shapes.push(Shape::rect_filled(rect, 0.0, color));
+            }
             y -= height;
         }
+    }
+    if !mesh.is_empty() {
+        shapes.push(Shape::mesh(mesh));
     }
     painter.extend(shapes);
 }
 
 /// The weekly troop sums as dots on their own scale (weeks without a figure
-/// have none: no line pretends to know what happened between).
+/// have none: no line pretends to know what happened between). Weeks closer
+/// together than a dot is wide share one, at the largest of their sums.
 fn paint_troops(painter: &egui::Painter, buildup: &BuildUp, plot: Rect, step: f32) {
     if buildup.max_troops == 0 {
         return;
     }
     let max = buildup.max_troops as f32;
-    for (n, week) in buildup.weeks.iter().enumerate() {
-        if week.with_troops == 0 {
+    let ppp = painter.pixels_per_point();
+    for (x0, x1, weeks) in week_columns(plot, step, buildup.weeks.len(), DOT_SPACING, ppp) {
+        let Some(week) = buildup.weeks[weeks]
+            .iter()
+            .filter(|week| week.with_troops > 0)
+            .max_by_key(|week| week.troops)
+        else {
             continue;
-        }
+        };
         let at = pos2(
-            plot.left() + (n as f32 + 0.5) * step,
+            (x0 + x1) / 2.0,
             plot.bottom() - week.troops as f32 / max * plot.height(),
         );
         painter.circle(at, 3.0, Color32::WHITE, Stroke::new(1.2, Color32::BLACK));
@@ -203,4 +271,160 @@ fn slot_name(events: &EventSet, slot: usize) -> String {
         .iter()
         .find(|(id, _)| id.slot() == slot)
         .map_or_else(|| "other".into(), |(_, name)| name.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A week starting `n` weeks after the first, with `count` events of
+    /// the first slot and `troops` reported.
+    fn week(n: i32, count: u32, troops: u64) -> Week {
+        let mut by_slot = [0; CategoryId::SLOTS];
+        by_slot[0] = count;
+        Week {
+            start: n * 7,
+            by_slot,
+            troops,
+            with_troops: u32::from(troops > 0),
+        }
+    }
+
+    fn buildup(weeks: Vec<Week>) -> BuildUp {
+        BuildUp {
+            max_count: weeks.iter().map(Week::count).max().unwrap_or(0),
+            max_troops: weeks.iter().map(|w| w.troops).max().unwrap_or(0),
+            weeks,
+        }
+    }
+
+    /// The shapes `paint` draws in a frame at `pixels_per_point`.
+    fn painted(pixels_per_point: f32, paint: impl Fn(&egui::Painter)) -> Vec<Shape> {
+        let ctx = egui::Context::default();
+        ctx.set_pixels_per_point(pixels_per_point);
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| paint(ui.painter()));
+        output.textures_delta.clear();
+        output.shapes.into_iter().map(|clipped| clipped.shape).collect()
+    }
+
+    /// Every week in exactly one column, in order, its left edge inside it.
+    fn assert_covers(columns: &[(f32, f32, std::ops::Range<usize>)], plot: Rect, step: f32, weeks: usize) {
+        let mut next = 0;
+        for (x0, x1, range) in columns {
+            assert_eq!(range.start, next, "{columns:?}");
+            assert!(range.end > range.start);
+            for n in range.clone() {
+                let x = plot.left() + n as f32 * step;
+                assert!(
+                    *x0 <= x + 1e-3 && x < *x1 + 1e-3,
+                    "week {n} at {x} outside {x0}..{x1}"
+                );
+            }
+            next = range.end;
+        }
+        assert_eq!(next, weeks);
+    }
+
+    #[test]
+    fn weeks_wide_enough_have_a_column_each() {
+        let plot = Rect::from_min_size(pos2(10.0, 0.0), vec2(260.0, 80.0));
+        let columns = week_columns(plot, 10.0, 26, 1.0, 1.0);
+        assert_eq!(columns.len(), 26);
+        assert_covers(&columns, plot, 10.0, 26);
+        assert_eq!(columns[3], (40.0, 50.0, 3..4));
+    }
+
+    #[test]
+    fn narrow_weeks_share_columns_of_whole_pixels() {
+        let plot = Rect::from_min_size(pos2(975.3, 664.0), vec2(289.0, 80.0));
+        let weeks = 520;
+        let step = plot.width() / weeks as f32;
+        for (min_width, ppp) in [
+            (1.0, 1.0),
+            (1.0 / 1.5, 1.5),
+            (DOT_SPACING, 1.0),
+            (DOT_SPACING, 1.25),
+        ] {
+            let columns = week_columns(plot, step, weeks, min_width, ppp);
+            assert_covers(&columns, plot, step, weeks);
+            let width = (min_width * ppp).ceil() / ppp;
+            for (x0, x1, _) in &columns {
+                assert!(((x1 - x0) - width).abs() < 1e-3, "{x0}..{x1} is not {width} wide");
+                let pixels = x0 * ppp;
+                assert!(
+                    (pixels - pixels.round()).abs() < 1e-3,
+                    "{x0} is not on a pixel at {ppp}"
+                );
+            }
+            let most = (plot.width() / width).ceil() as usize + 1;
+            assert!(columns.len() <= most, "{} columns, at most {most}", columns.len());
+            for pair in columns.windows(2) {
+                assert!((pair[1].0 - pair[0].1).abs() < 1e-3, "a gap between {pair:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_shared_column_shows_its_busiest_week_and_its_largest_troops() {
+        // 520 weeks in 260 points: two weeks a pixel. Each pixel holds a
+        // week of 1 event (100 troops) and one of 10 (5 000 troops) but the
+        // last, which holds a single week of 4.
+        let mut weeks: Vec<Week> = (0..519)
+            .map(|n| {
+                if n % 2 == 0 {
+                    week(n, 1, 100)
+                } else {
+                    week(n, 10, 5_000)
+                }
+            })
+            .collect();
+        weeks.push(week(519, 4, 0));
+        let chart = buildup(weeks);
+        let plot = Rect::from_min_size(pos2(0.0, 0.0), vec2(260.0, 80.0));
+        let step = plot.width() / chart.weeks.len() as f32;
+        let shapes = painted(1.0, |painter| paint_bars(painter, &chart, plot, step));
+        let [Shape::Mesh(mesh)] = shapes.as_slice() else {
+            panic!("the bars are one mesh: {shapes:?}");
+        };
+        assert_eq!(mesh.indices.len(), 260 * 6, "a rectangle a pixel");
+        for (k, quad) in mesh.vertices.chunks(4).enumerate() {
+            let top = quad.iter().map(|v| v.pos.y).fold(f32::INFINITY, f32::min);
+            let expected = if k == 259 { 80.0 - 4.0 / 10.0 * 80.0 } else { 0.0 };
+            assert!(
+                (top - expected).abs() < 1e-3,
+                "column {k} reaches {top}, not {expected}"
+            );
+            let width = quad.iter().map(|v| v.pos.x).fold(f32::NEG_INFINITY, f32::max)
+                - quad.iter().map(|v| v.pos.x).fold(f32::INFINITY, f32::min);
+            assert!((width - 1.0).abs() < 1e-3, "column {k} is {width} wide");
+        }
+
+        let shapes = painted(1.0, |painter| paint_troops(painter, &chart, plot, step));
+        // Dots 3 points apart, the last pixel's week (no troops) without one.
+        assert_eq!(shapes.len(), 87, "{} dots", shapes.len());
+        for shape in &shapes {
+            let Shape::Circle(dot) = shape else {
+                panic!("a dot is a circle: {shape:?}");
+            };
+            assert!(
+                dot.center.y.abs() < 1e-3,
+                "each dot shows its columns' largest sum"
+            );
+        }
+    }
+
+    #[test]
+    fn weeks_of_a_pixel_or_more_keep_their_own_bars_and_dots() {
+        let chart = buildup(
+            (0..30)
+                .map(|n| week(n, 1 + n as u32 % 3, 100 * n as u64))
+                .collect(),
+        );
+        let plot = Rect::from_min_size(pos2(0.0, 0.0), vec2(300.0, 80.0));
+        let shapes = painted(1.0, |painter| paint_bars(painter, &chart, plot, 10.0));
+        assert_eq!(shapes.len(), 30, "a bar a week");
+        let shapes = painted(1.0, |painter| paint_troops(painter, &chart, plot, 10.0));
+        // Week 0 reports none.
+        assert_eq!(shapes.len(), 29, "a dot a week with troops");
+    }
 }
