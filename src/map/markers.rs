@@ -128,7 +128,7 @@ pub fn paint_markers(
         }
         if cluster.is_one_spot() {
             // A stack: a second outline offset behind the bubble.
-            shapes.push(Shape::circle_stroke(
+            shapes.push(bubble_outline(
                 at + egui::vec2(2.5, -2.5),
                 radius,
                 Stroke::new(1.5, style.marker_outline),
@@ -136,19 +136,15 @@ pub fn paint_markers(
         }
         let kinds = cluster.categories.iter().filter(|&&n| n > 0).count();
         let text_color = if kinds == 1 {
-            shapes.push(Shape::circle_filled(at, radius, color));
+            shapes.push(bubble_fill(at, radius, color));
             Color32::WHITE
         } else {
             // Mixed categories: a neutral bubble ringed by each category's share.
-            shapes.push(Shape::circle_filled(at, radius, style.cluster_fill));
+            shapes.push(bubble_fill(at, radius, style.cluster_fill));
             category_ring(at, radius - 2.5, &cluster.categories, cluster.count, shapes);
             style.overlay_text
         };
-        shapes.push(Shape::circle_stroke(
-            at,
-            radius,
-            Stroke::new(1.5, style.marker_outline),
-        ));
+        shapes.push(bubble_outline(at, radius, Stroke::new(1.5, style.marker_outline)));
         let galley = painter.layout_no_wrap(short_count(cluster.count), font.clone(), text_color);
         let rect = Align2::CENTER_CENTER.anchor_size(at, galley.size());
         shapes.push(Shape::galley(rect.min, galley, text_color));
@@ -178,6 +174,46 @@ pub fn paint_markers(
             Stroke::new(1.5, style.marker_outline),
         ));
     }
+}
+
+/// The most a bubble's outline strays inside its circle, in points.
+const OUTLINE_SAGITTA: f32 = 0.1;
+
+/// A bubble's outline, outside `radius` as [`Shape::circle_stroke`] draws
+/// it, with the fewest corners that keep it within [`OUTLINE_SAGITTA`] of
+/// the circle: 32 for a bubble of 20 points, where epaint gives every
+/// circle from 18 to 50 points 64. The start view of a million events draws
+/// about 90 bubbles, and software OpenGL holds each triangle of a frame
+/// until it is done.
+fn bubble_outline(at: Pos2, radius: f32, stroke: Stroke) -> Shape {
+    Shape::Path(egui::epaint::PathShape {
+        points: bubble_corners(at, radius),
+        closed: true,
+        fill: Color32::TRANSPARENT,
+        stroke: egui::epaint::PathStroke::from(stroke).outside(),
+    })
+}
+
+/// A bubble's fill, as [`Shape::circle_filled`] draws it (epaint's own
+/// discs, textured squares, stop at 8 points), with the corners of
+/// [`bubble_outline`].
+fn bubble_fill(at: Pos2, radius: f32, color: Color32) -> Shape {
+    Shape::convex_polygon(bubble_corners(at, radius), color, Stroke::NONE)
+}
+
+/// The corners of a circle of `radius` about `at`, clockwise on screen,
+/// within [`OUTLINE_SAGITTA`] of it.
+fn bubble_corners(at: Pos2, radius: f32) -> Vec<Pos2> {
+    let half_angle = (1.0 - OUTLINE_SAGITTA / radius.max(OUTLINE_SAGITTA)).acos();
+    let corners = (std::f32::consts::PI / half_angle.max(f32::EPSILON))
+        .ceil()
+        .clamp(8.0, 128.0) as usize;
+    (0..corners)
+        .map(|k| {
+            let a = std::f32::consts::TAU * k as f32 / corners as f32;
+            at + radius * egui::vec2(a.cos(), a.sin())
+        })
+        .collect()
 }
 
 /// How far from its point an `approximate` event may be, in metres: a
@@ -372,6 +408,63 @@ pub fn hit_test(clusters: &[Cluster], viewport: &Viewport, pointer: Pos2) -> Opt
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `shape`'s triangles, and the nearest and farthest of its vertices
+    /// from `at` (feathering included), tessellated at 1 pixel a point.
+    fn tessellated(shape: Shape, at: Pos2) -> (usize, f32, f32) {
+        let options = egui::epaint::TessellationOptions::default();
+        let mut tessellator = egui::epaint::Tessellator::new(1.0, options, [1, 1], Vec::new());
+        let mut mesh = egui::Mesh::default();
+        tessellator.tessellate_shape(shape, &mut mesh);
+        let distances = mesh.vertices.iter().map(|v| v.pos.distance(at));
+        let near = distances.clone().fold(f32::INFINITY, f32::min);
+        let far = distances.fold(0.0, f32::max);
+        (mesh.indices.len() / 3, near, far)
+    }
+
+    #[test]
+    fn a_bubbles_outline_is_epaints_circle_in_fewer_triangles() {
+        let at = Pos2::new(100.0, 100.0);
+        let stroke = Stroke::new(1.5, Color32::BLACK);
+        for count in [2, 30, 1_000, 45_000, 1_000_000] {
+            let radius = marker_radius(count);
+            let pairs = [
+                (
+                    "outline",
+                    tessellated(bubble_outline(at, radius, stroke), at),
+                    tessellated(Shape::circle_stroke(at, radius, stroke), at),
+                ),
+                (
+                    "fill",
+                    tessellated(bubble_fill(at, radius, Color32::RED), at),
+                    tessellated(Shape::circle_filled(at, radius, Color32::RED), at),
+                ),
+            ];
+            for (what, ours, epaints) in pairs {
+                // The same ring or disc: within the sagitta (and the
+                // corners' feathering) of epaint's.
+                let reach =
+                    |(_, near, far): (usize, f32, f32)| (if what == "fill" { 0.0 } else { near }, far);
+                let (ours_reach, epaints_reach) = (reach(ours), reach(epaints));
+                assert!(
+                    (ours_reach.0 - epaints_reach.0).abs() < 0.2
+                        && (ours_reach.1 - epaints_reach.1).abs() < 0.2,
+                    "r {radius}, {what}: {ours:?} against {epaints:?}"
+                );
+                let most = if radius >= 18.0 {
+                    epaints.0 * 2 / 3
+                } else {
+                    epaints.0
+                };
+                assert!(
+                    ours.0 <= most,
+                    "r {radius}, {what}: {} triangles against {}",
+                    ours.0,
+                    epaints.0
+                );
+            }
+        }
+    }
 
     #[test]
     fn counts_are_short_and_bubbles_grow_with_them() {
