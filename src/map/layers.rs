@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use super::WorldRect;
 use super::mesh::{LineMesh, ShapeMesh};
+use super::outlines::{RingEdges, SharedOutlines};
 use super::towns::TownLayer;
 use super::water::WaterMeshes;
 use crate::data::places::Gazetteer;
@@ -83,6 +84,9 @@ pub struct MapLayers {
     pub(super) regions: Vec<ShapeMesh>,
     /// One mesh per context feature; `None` for a feature with no area.
     pub(super) context: Vec<Option<ShapeMesh>>,
+    /// The borders of the context's admin-1 regions (less those along a
+    /// country's border, drawn with it), then of its countries, each once.
+    pub(super) context_outlines: Vec<(ContextKind, SharedOutlines)>,
     /// Whether a context feature's land is filled: not an admin-1 region of
     /// a country whose own feature (the union of its regions) fills it.
     pub(super) context_filled: Vec<bool>,
@@ -130,6 +134,7 @@ impl MapLayers {
                 .iter()
                 .map(|f| (!f.shape.0.is_empty()).then(|| ShapeMesh::new(&f.shape)))
                 .collect(),
+            context_outlines: context_outlines(context),
             context_filled: context
                 .features
                 .iter()
@@ -188,6 +193,27 @@ impl MapLayers {
     pub fn region_bounds(&self) -> Option<WorldRect> {
         self.region_bounds
     }
+}
+
+/// The borders of `context`'s admin-1 regions and countries, each once:
+/// an admin-1 region's edge along its country's border is left to the
+/// country's line, drawn over it.
+fn context_outlines(context: &ContextLayer) -> Vec<(ContextKind, SharedOutlines)> {
+    let of_kind = |kind: ContextKind| {
+        RingEdges::of(
+            context
+                .features
+                .iter()
+                .filter(move |f| f.kind == kind)
+                .map(|f| &f.shape),
+        )
+    };
+    let countries = of_kind(ContextKind::Country);
+    let admin1 = of_kind(ContextKind::Admin1).without(&countries);
+    vec![
+        (ContextKind::Admin1, SharedOutlines::new(&admin1)),
+        (ContextKind::Country, SharedOutlines::new(&countries)),
+    ]
 }
 
 /// Whether the region at `index` is drawn and selectable under `visibility`

@@ -124,12 +124,7 @@ impl ShapeMesh {
                 .flat_map(|p| p.exterior().coords())
                 .map(|c| WorldPoint::new(c.x, c.y)),
         );
-        let levels = SIMPLIFIED_ZOOMS
-            .map(|zoom| {
-                let max_scale = TILE_SIZE * 2f64.powi(zoom);
-                (max_scale, LEVEL_TOLERANCE / max_scale)
-            })
-            .chain(std::iter::once((f64::INFINITY, 0.0)))
+        let levels = level_scales()
             .map(|(max_scale, tolerance)| Level {
                 max_scale,
                 tolerance,
@@ -207,10 +202,25 @@ impl ShapeMesh {
     }
 }
 
+/// The levels of detail a shape or a line is drawn at, coarsest first: the
+/// largest scale (screen points per world unit) each is drawn to, and how
+/// far (world units) it may stray from the full shape, which comes last,
+/// with no scale limit and nothing simplified.
+pub(super) fn level_scales() -> impl Iterator<Item = (f64, f64)> {
+    SIMPLIFIED_ZOOMS
+        .map(|zoom| {
+            let max_scale = TILE_SIZE * 2f64.powi(zoom);
+            (max_scale, LEVEL_TOLERANCE / max_scale)
+        })
+        .chain(std::iter::once((f64::INFINITY, 0.0)))
+}
+
 /// Open polylines (a border line) projected once into world coordinates.
 #[derive(Debug, Clone)]
 pub struct LineMesh {
     lines: Vec<Vec<WorldPoint>>,
+    /// Each line's world bounds, to skip lines out of view unprojected.
+    line_bounds: Vec<WorldRect>,
     /// World bounds, for culling.
     pub bounds: WorldRect,
 }
@@ -218,21 +228,50 @@ pub struct LineMesh {
 impl LineMesh {
     /// Projects every line of a longitude/latitude multi-line.
     pub fn new(lines: &MultiLineString<f64>) -> Self {
-        let lines: Vec<Vec<WorldPoint>> = lines
-            .0
-            .iter()
-            .map(|line| line.coords().map(|&c| project(c)).collect())
-            .collect();
+        Self::from_projected(
+            lines
+                .0
+                .iter()
+                .map(|line| line.coords().map(|&c| project(c)).collect())
+                .collect(),
+        )
+    }
+
+    /// Lines already in world coordinates.
+    pub(super) fn from_projected(lines: Vec<Vec<WorldPoint>>) -> Self {
+        let line_bounds = lines.iter().map(|line| bounds_of(line.iter().copied())).collect();
         let bounds = bounds_of(lines.iter().flatten().copied());
-        Self { lines, bounds }
+        Self {
+            lines,
+            line_bounds,
+            bounds,
+        }
+    }
+
+    /// How many points its lines have.
+    #[cfg(test)]
+    pub(super) fn point_count(&self) -> usize {
+        self.lines.iter().map(Vec::len).sum()
+    }
+
+    /// The lines, in world coordinates.
+    #[cfg(test)]
+    pub(super) fn lines(&self) -> &[Vec<WorldPoint>] {
+        &self.lines
     }
 
     /// The lines on screen under `viewport`, without invisible detail, cut to
     /// the runs that cross the visible rectangle (grown by `margin`).
     pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
         let visible = viewport.rect.expand(margin);
+        let world = viewport
+            .visible_world()
+            .expand(f64::from(margin) / viewport.scale());
         let mut runs = Vec::new();
-        for line in &self.lines {
+        for (line, bounds) in self.lines.iter().zip(&self.line_bounds) {
+            if !bounds.intersects(&world) {
+                continue;
+            }
             let mut points = screen_ring(viewport, line);
             if let (Some(&last), Some(&kept)) = (line.last(), points.last()) {
                 // The end of an open line is kept exactly.
@@ -302,7 +341,8 @@ fn screen_ring(viewport: &Viewport, ring: &[WorldPoint]) -> Vec<Pos2> {
     points
 }
 
-fn bounds_of(points: impl Iterator<Item = WorldPoint>) -> WorldRect {
+/// The world rectangle holding `points`.
+pub(super) fn bounds_of(points: impl Iterator<Item = WorldPoint>) -> WorldRect {
     let mut rect = WorldRect {
         min: WorldPoint::new(f64::INFINITY, f64::INFINITY),
         max: WorldPoint::new(f64::NEG_INFINITY, f64::NEG_INFINITY),

@@ -9,6 +9,7 @@ mod layers;
 pub mod markers;
 mod memory;
 pub mod mesh;
+mod outlines;
 pub mod overlay;
 mod paint;
 mod region_labels;

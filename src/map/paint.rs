@@ -109,24 +109,16 @@ impl MapWidget<'_> {
             }
         }
         shapes.push(Shape::mesh(land));
-        let context_kinds: &[ContextKind] = if show_context {
-            &[ContextKind::Admin1, ContextKind::Country]
-        } else {
-            &[]
-        };
-        for &kind in context_kinds {
+        if !show_context {
+            return;
+        }
+        // Admin-1 borders under country borders.
+        for (kind, outlines) in &self.layers.context_outlines {
             let stroke = match kind {
                 ContextKind::Country => Stroke::new(1.2, style.country_border),
                 _ => Stroke::new(0.6, style.admin1_border),
             };
-            for (feature, mesh) in self.context.features.iter().zip(&self.layers.context) {
-                if feature.kind == kind
-                    && let Some(mesh) = mesh
-                    && mesh.bounds.intersects(visible)
-                {
-                    mesh.outline_into(viewport, stroke, shapes);
-                }
-            }
+            outlines.outline_into(viewport, stroke, shapes);
         }
     }
 
