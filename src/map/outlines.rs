@@ -6,7 +6,7 @@
 //! every triangle of a frame until it is done, and each point of a line
 //! costs about six.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use egui::{Shape, Stroke};
@@ -29,9 +29,9 @@ fn key(c: Coord<f64>) -> PointKey {
 #[derive(Debug, Default)]
 pub struct RingEdges {
     points: Vec<Coord<f64>>,
-    index: HashMap<PointKey, usize>,
+    index: HashMap<PointKey, usize, foldhash::fast::RandomState>,
     edges: Vec<(usize, usize)>,
-    seen: std::collections::HashSet<(usize, usize)>,
+    seen: HashSet<(usize, usize), foldhash::fast::RandomState>,
 }
 
 impl RingEdges {
@@ -208,8 +208,6 @@ fn simplified(lines: &[Vec<WorldPoint>], tolerance: f64) -> Vec<Vec<WorldPoint>>
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use egui::{Color32, Pos2};
     use geo::polygon;
 
