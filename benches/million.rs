@@ -113,8 +113,9 @@ fn frame_benches(c: &mut Criterion, ctx: &egui::Context, app: &mut BorderwatchAp
     assert!(primitives > 0, "the frame draws something");
     let in_view = markers_in_view(app);
     assert!(in_view.1 > 0, "events are drawn in {view}");
+    let triangles = support::frame_triangles(ctx, app);
     eprintln!(
-        "{view}: zoom {:.2}, {} clusters cached, {} markers in view holding {} events, {primitives} clipped primitives",
+        "{view}: zoom {:.2}, {} clusters cached, {} markers in view holding {} events, {primitives} clipped primitives, {triangles} triangles",
         app.map_memory().view().map_or(0.0, |v| v.zoom),
         app.map_memory().clusters().len(),
         in_view.0,

@@ -49,6 +49,20 @@ pub fn frame(ctx: &egui::Context, app: &mut BorderwatchApp, pointer: Option<Pos2
     ctx.tessellate(output.shapes, output.pixels_per_point).len()
 }
 
+/// Runs and tessellates one frame of the app: its triangles. Software
+/// OpenGL (Mesa's llvmpipe) holds each of a frame's triangles in the
+/// process's memory until the frame is drawn.
+pub fn frame_triangles(ctx: &egui::Context, app: &mut BorderwatchApp) -> usize {
+    let output = ctx.run_ui(input(None), |ui| app.show(ui));
+    ctx.tessellate(output.shapes, output.pixels_per_point)
+        .iter()
+        .map(|clipped| match &clipped.primitive {
+            egui::epaint::Primitive::Mesh(mesh) => mesh.indices.len() / 3,
+            egui::epaint::Primitive::Callback(_) => 0,
+        })
+        .sum()
+}
+
 /// The app showing `count` generated events, after a few frames so that
 /// layout, fonts and the markers of the start view are settled.
 pub fn app(ctx: &egui::Context, count: u64) -> BorderwatchApp {
