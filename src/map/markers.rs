@@ -411,11 +411,8 @@ mod tests {
 
     /// `shape`'s triangles, and the nearest and farthest of its vertices
     /// from `at` (feathering included), tessellated at 1 pixel a point.
-    fn tessellated(shape: Shape, at: Pos2) -> (usize, f32, f32) {
-        let options = egui::epaint::TessellationOptions::default();
-        let mut tessellator = egui::epaint::Tessellator::new(1.0, options, [1, 1], Vec::new());
-        let mut mesh = egui::Mesh::default();
-        tessellator.tessellate_shape(shape, &mut mesh);
+    fn triangles_and_reach(shape: Shape, at: Pos2) -> (usize, f32, f32) {
+        let mesh = crate::map::mesh::tessellated([shape]);
         let distances = mesh.vertices.iter().map(|v| v.pos.distance(at));
         let near = distances.clone().fold(f32::INFINITY, f32::min);
         let far = distances.fold(0.0, f32::max);
@@ -431,13 +428,13 @@ mod tests {
             let pairs = [
                 (
                     "outline",
-                    tessellated(bubble_outline(at, radius, stroke), at),
-                    tessellated(Shape::circle_stroke(at, radius, stroke), at),
+                    triangles_and_reach(bubble_outline(at, radius, stroke), at),
+                    triangles_and_reach(Shape::circle_stroke(at, radius, stroke), at),
                 ),
                 (
                     "fill",
-                    tessellated(bubble_fill(at, radius, Color32::RED), at),
-                    tessellated(Shape::circle_filled(at, radius, Color32::RED), at),
+                    triangles_and_reach(bubble_fill(at, radius, Color32::RED), at),
+                    triangles_and_reach(Shape::circle_filled(at, radius, Color32::RED), at),
                 ),
             ];
             for (what, ours, epaints) in pairs {

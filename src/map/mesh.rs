@@ -356,6 +356,20 @@ pub(super) fn bounds_of(points: impl Iterator<Item = WorldPoint>) -> WorldRect {
     rect
 }
 
+/// `shapes` tessellated as epaint tessellates a frame at one pixel a point
+/// (feathering on): what the map's tests count triangles and measure
+/// reaches in.
+#[cfg(test)]
+pub(super) fn tessellated(shapes: impl IntoIterator<Item = Shape>) -> Mesh {
+    let options = egui::epaint::TessellationOptions::default();
+    let mut tessellator = egui::epaint::Tessellator::new(1.0, options, [1, 1], Vec::new());
+    let mut mesh = Mesh::default();
+    for shape in shapes {
+        tessellator.tessellate_shape(shape, &mut mesh);
+    }
+    mesh
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

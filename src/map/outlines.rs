@@ -391,12 +391,6 @@ mod tests {
     }
 
     fn triangles(shapes: Vec<Shape>) -> usize {
-        let options = egui::epaint::TessellationOptions::default();
-        let mut tessellator = egui::epaint::Tessellator::new(1.0, options, [1, 1], Vec::new());
-        let mut mesh = egui::Mesh::default();
-        for shape in shapes {
-            tessellator.tessellate_shape(shape, &mut mesh);
-        }
-        mesh.indices.len() / 3
+        crate::map::mesh::tessellated(shapes).indices.len() / 3
     }
 }
