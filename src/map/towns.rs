@@ -38,12 +38,10 @@ impl TownLayer {
             .iter()
             .enumerate()
             .map(|(index, place)| {
-                let border_km = border
-                    .nearest(place.lonlat)
-                    .map_or(f64::INFINITY, |n| n.metres / 1000.0);
+                let near_border = border.is_within(place.lonlat, BORDER_BOOST_KM * 1000.0);
                 Town {
                     at: project(place.lonlat),
-                    min_zoom: min_zoom(place, border_km),
+                    min_zoom: min_zoom(place, near_border),
                     place: index as u32,
                     population: place.population,
                 }
@@ -68,8 +66,9 @@ impl TownLayer {
     }
 }
 
-/// The zoom level from which `place` is drawn, `border_km` from the border.
-pub fn min_zoom(place: &Place, border_km: f64) -> f32 {
+/// The zoom level from which `place` is drawn; `near_border` when it is
+/// within [`BORDER_BOOST_KM`] of a border line.
+pub fn min_zoom(place: &Place, near_border: bool) -> f32 {
     if place.is_district() {
         return DISTRICT_ZOOM;
     }
@@ -82,11 +81,7 @@ pub fn min_zoom(place: &Place, border_km: f64) -> f32 {
         3_000.. => 8.5,
         _ => 9.5,
     };
-    if border_km <= BORDER_BOOST_KM {
-        by_size - 1.0
-    } else {
-        by_size
-    }
+    if near_border { by_size - 1.0 } else { by_size }
 }
 
 #[cfg(test)]

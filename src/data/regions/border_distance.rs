@@ -177,6 +177,33 @@ impl BorderIndex {
         })
     }
 
+    /// Whether some line is within `metres` of `point` (geodesic, as
+    /// [`Self::nearest`] measures), asked of the R-tree alone: no grid cell
+    /// is made. Ranking the gazetteer's towns at start-up asked
+    /// [`Self::nearest`] of some 900 blocks of cells (7.7 MB) over the
+    /// whole grid, where the events are few or none.
+    pub fn is_within(&self, point: Coord<f64>, metres: f64) -> bool {
+        if !point.x.is_finite() || !point.y.is_finite() || metres.is_nan() || metres < 0.0 {
+            return false;
+        }
+        let at = on_sphere(point);
+        // A chord is no longer than its arc, and a point's distance to a
+        // chord no more than to the arc it spans: every segment within
+        // `metres` along the sphere is among these (with a margin for the
+        // ellipsoid, up to 0.7 % from the sphere).
+        let radius = metres / EARTH_RADIUS_M * 1.01 + 1e-9;
+        let mut best: Option<(f64, Coord<f64>)> = None;
+        for chord in self.chords.locate_within_distance(at, radius * radius) {
+            if let Some(&(_, start, end)) = self.segments.get(chord.data as usize) {
+                let (tangent_m, foot) = tangent_distance(point, start, end);
+                if best.is_none_or(|(best_m, _)| tangent_m < best_m) {
+                    best = Some((tangent_m, foot));
+                }
+            }
+        }
+        best.is_some_and(|(_, foot)| ellipsoid_distance(point, foot) <= metres)
+    }
+
     /// Bytes the index holds on the heap: its segments and R-tree (about),
     /// and the grid's cells with the candidates of those made so far.
     pub fn heap_bytes(&self) -> usize {
@@ -331,6 +358,12 @@ impl BorderMeasure {
     /// The nearest point of any border line to `point`, and how far it is.
     pub fn nearest(&self, point: Coord<f64>) -> Option<BorderNearest> {
         self.index().nearest(point)
+    }
+
+    /// Whether some line is within `metres` of `point`
+    /// ([`BorderIndex::is_within`]).
+    pub fn is_within(&self, point: Coord<f64>, metres: f64) -> bool {
+        self.index().is_within(point, metres)
     }
 
     /// The index if it has been built (for the memory report).
@@ -636,6 +669,52 @@ mod tests {
             in_grid += usize::from(index.grid.as_ref().is_some_and(|g| g.cell_of(point).is_some()));
         }
         assert!(in_grid > 50 && in_grid < 400, "{in_grid}");
+    }
+
+    #[test]
+    fn within_a_distance_agrees_with_the_nearest_point_and_makes_no_cell() {
+        let context = ContextLayer::bundled().expect("context");
+        let index = BorderIndex::new(&context.border);
+        let unasked = index.heap_bytes();
+        let gazetteer = crate::data::places::Gazetteer::bundled();
+        let mut within = [0usize; 4];
+        for place in gazetteer.iter() {
+            let Some(nearest) = index.nearest(place.lonlat) else {
+                continue;
+            };
+            for (count, km) in within.iter_mut().zip([1.0, 10.0, 30.0, 300.0]) {
+                let metres = km * 1000.0;
+                if (nearest.metres - metres).abs() < 1.0 {
+                    // A tie within a metre: either answer is as good.
+                    continue;
+                }
+                let expected = nearest.metres <= metres;
+                assert_eq!(
+                    index.is_within(place.lonlat, metres),
+                    expected,
+                    "{} at {:?}: {:.0} m from the border, asked within {metres} m",
+                    place.name,
+                    place.lonlat,
+                    nearest.metres
+                );
+                *count += usize::from(expected);
+            }
+        }
+        // Places at every distance were asked about.
+        assert!(
+            within[0] > 5 && within[1] > within[0] && within[2] > within[1],
+            "{within:?}"
+        );
+        assert!(within[3] < gazetteer.iter().count(), "{within:?}");
+        assert!(!index.is_within(Coord { x: f64::NAN, y: 50.0 }, 1e6));
+        // Only `nearest` above made cells: a fresh index asked is_within
+        // for every place holds what it held unasked.
+        let fresh = BorderIndex::new(&context.border);
+        for place in gazetteer.iter() {
+            let _ = fresh.is_within(place.lonlat, 30_000.0);
+        }
+        assert_eq!(fresh.heap_bytes(), unasked);
+        assert!(index.heap_bytes() > unasked);
     }
 
     #[test]
