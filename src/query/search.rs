@@ -532,20 +532,21 @@ impl TextRun {
         // Read once (not kept, when in the texts' file), in place when in
         // memory.
         let end = self.starts.last().copied().unwrap_or(0);
-        let Some(run) = block.read(self.base..self.base + end as usize) else {
-            return Vec::new();
-        };
-        let texts = |from: u32, to: u32| run.get(from as usize..to as usize);
-        // One look at the whole run first: most runs hold neither.
-        if !texts(0, end).is_some_and(folds_unevenly) {
-            return Vec::new();
-        }
-        self.starts
-            .windows(2)
-            .zip(&self.events)
-            .filter(|(ends, _)| texts(ends[0], ends[1]).is_some_and(folds_unevenly))
-            .map(|(_, &i)| i as usize)
-            .collect()
+        block
+            .with_read(self.base..self.base + end as usize, |run| {
+                let texts = |from: u32, to: u32| run.get(from as usize..to as usize);
+                // One look at the whole run first: most runs hold neither.
+                if !texts(0, end).is_some_and(folds_unevenly) {
+                    return Vec::new();
+                }
+                self.starts
+                    .windows(2)
+                    .zip(&self.events)
+                    .filter(|(ends, _)| texts(ends[0], ends[1]).is_some_and(folds_unevenly))
+                    .map(|(_, &i)| i as usize)
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The runs of one block's texts, `places` sorted by start. Each run's
@@ -587,18 +588,17 @@ impl TextRun {
         let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
             return;
         };
-        let Some(run) = block.read(self.base..self.base + end as usize) else {
-            return;
-        };
-        for (ends, &i) in self.starts.windows(2).zip(&self.events) {
-            let (Some(texts), Some(event)) = (
-                run.get(ends[0] as usize..ends[1] as usize),
-                events.get(i as usize),
-            ) else {
-                continue;
-            };
-            each(i, searchable_parts(texts, event.text_ends()));
-        }
+        block.with_read(self.base..self.base + end as usize, |run| {
+            for (ends, &i) in self.starts.windows(2).zip(&self.events) {
+                let (Some(texts), Some(event)) = (
+                    run.get(ends[0] as usize..ends[1] as usize),
+                    events.get(i as usize),
+                ) else {
+                    continue;
+                };
+                each(i, searchable_parts(texts, event.text_ends()));
+            }
+        });
     }
 
     /// Adds the event whose texts lie at `start..end` of their block to

@@ -15,6 +15,7 @@
 //! nearly as near for a search, without counting them against the process.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io;
 use std::ops::Range;
@@ -144,6 +145,45 @@ impl Texts {
         }
     }
 
+    /// `range` of the texts given to `f`: in place when they are kept,
+    /// else read into this thread's buffer, which the next read reuses. A
+    /// pass over a million events' texts reads a few thousand runs of
+    /// them; each in a string of its own, they were as many allocations of
+    /// a hundred KB and more, in as many sizes, which the allocator held
+    /// on to after the pass. `None` as for [`Self::read`].
+    pub fn with_read<R>(&self, range: Range<usize>, f: impl FnOnce(&str) -> R) -> Option<R> {
+        if let Some(kept) = self.kept.get() {
+            return kept.get(range).map(f);
+        }
+        thread_local! {
+            static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        }
+        BUFFER.with(|cell| {
+            let Ok(mut buffer) = cell.try_borrow_mut() else {
+                // Asked again from within `f`: a string of its own.
+                return self.read(range).map(|texts| f(&texts));
+            };
+            let result = self
+                .bytes(range, &mut buffer)
+                .and_then(|bytes| match std::str::from_utf8(bytes) {
+                    Ok(texts) => Some(f(texts)),
+                    Err(_) => {
+                        if let Some(stored) = &self.stored {
+                            let error = io::Error::new(io::ErrorKind::InvalidData, "not the texts written");
+                            stored.file.report(&error, "could not read back");
+                        }
+                        None
+                    }
+                });
+            // A run of the event cache's frames can be several MB: not kept
+            // past its read.
+            if buffer.capacity() > MAX_KEPT_BUFFER {
+                *buffer = Vec::new();
+            }
+            result
+        })
+    }
+
     /// `range` of their bytes: the kept texts' own, or read into `buffer`
     /// (and not kept). `None` past their end or when the file cannot be
     /// read (logged). The bytes may begin or end inside a character.
@@ -178,6 +218,9 @@ impl std::fmt::Debug for Texts {
             .finish()
     }
 }
+
+/// The most a thread's buffer for [`Texts::with_read`] keeps between reads.
+const MAX_KEPT_BUFFER: usize = 1 << 20;
 
 /// A file the texts of events are written to once and read back from.
 pub struct TextFile {
@@ -434,6 +477,36 @@ mod tests {
         assert_eq!(first.as_str(), "Дрилл near Pogonovo");
         assert!(first.is_kept() && first.memory_bytes() == first.len());
         assert_eq!(second.as_str(), "second block");
+    }
+
+    #[test]
+    fn texts_read_into_the_threads_buffer_are_those_read_alone() {
+        let file = TextFile::for_tests();
+        let stored = Texts::stored("Дрилл near Pogonovo, then Valuyki", &file);
+        let kept = Texts::kept(Box::from("in memory"));
+        let len = |texts: &str| texts.len();
+        for range in [0..10, 11..15, 0..stored.len(), 3..3] {
+            assert_eq!(
+                stored.with_read(range.clone(), str::to_owned),
+                stored.read(range.clone()).map(Cow::into_owned),
+                "{range:?}"
+            );
+        }
+        assert_eq!(kept.with_read(3..9, str::to_owned).as_deref(), Some("memory"));
+        assert_eq!(stored.with_read(1..3, len), None, "inside a character");
+        assert_eq!(stored.with_read(0..stored.len() + 1, len), None, "past the end");
+        // Asked again while the buffer holds a read: both are right.
+        let nested = stored.with_read(11..15, |outer| {
+            let inner = stored.with_read(31..38, str::to_owned);
+            format!("{outer} {}", inner.unwrap_or_default())
+        });
+        assert_eq!(nested.as_deref(), Some("near Valuyki"));
+        // And the buffer is free again after.
+        assert_eq!(
+            stored.with_read(16..24, str::to_owned).as_deref(),
+            Some("Pogonovo")
+        );
+        assert!(!stored.is_kept());
     }
 
     #[test]
