@@ -95,20 +95,23 @@ impl EventIndex {
         use rayon::prelude::*;
         let events = set.events();
         // Each event is visited once, in order; the index's order then
-        // gathers from these rather than from the events again.
-        let placed: Vec<(WorldPoint, u8)> = events
+        // gathers from these rather than from the events again. Apart,
+        // points and slots take 17 bytes an event where as pairs they took
+        // 24 (70 MB more at ten million events while the index is made).
+        let (placed, placed_slots): (Vec<WorldPoint>, Vec<u8>) = events
             .par_iter()
             .map(|e| (project(position(e)), e.category.slot() as u8))
-            .collect();
+            .unzip();
         let mut keyed: Vec<(u64, u32)> = placed
             .par_iter()
             .enumerate()
-            .map(|(i, (p, _))| (morton_of(*p), i as u32))
+            .map(|(i, p)| (morton_of(*p), i as u32))
             .collect();
         keyed.par_sort_unstable();
         let order: Vec<u32> = keyed.into_par_iter().map(|(_, i)| i).collect();
-        let world = order.par_iter().map(|&i| placed[i as usize].0).collect();
-        let slots = order.par_iter().map(|&i| placed[i as usize].1).collect();
+        let world = order.par_iter().map(|&i| placed[i as usize]).collect();
+        drop(placed);
+        let slots = order.par_iter().map(|&i| placed_slots[i as usize]).collect();
         let mut rank = vec![0u32; order.len()];
         for (at, &event) in order.iter().enumerate() {
             rank[event as usize] = at as u32;
