@@ -187,10 +187,11 @@ impl BorderIndex {
             return false;
         }
         let at = on_sphere(point);
-        // A chord is no longer than its arc, and a point's distance to a
-        // chord no more than to the arc it spans: every segment within
-        // `metres` along the sphere is among these (with a margin for the
-        // ellipsoid, up to 0.7 % from the sphere).
+        // A chord is no longer than its arc: every segment within `metres`
+        // along the sphere is among these, with a margin for the
+        // ellipsoid (up to 0.7 % from the sphere) and for a chord's sag
+        // below its arc (L²/8R: 8 m for a segment of 20 km). Its test
+        // compares it with `nearest` for every bundled place.
         let radius = metres / EARTH_RADIUS_M * 1.01 + 1e-9;
         let mut best: Option<(f64, Coord<f64>)> = None;
         for chord in self.chords.locate_within_distance(at, radius * radius) {
