@@ -526,27 +526,31 @@ impl TextRun {
     /// The events of the run whose texts hold the separator byte or a
     /// character that lower-cases to another length.
     fn folded_unevenly(&self, events: &[Event]) -> Vec<usize> {
-        let Some(block) = self.block(events) else {
-            return Vec::new();
-        };
-        // Read once (not kept, when in the texts' file), in place when in
-        // memory.
         let end = self.starts.last().copied().unwrap_or(0);
-        block
-            .with_read(self.base..self.base + end as usize, |run| {
-                let texts = |from: u32, to: u32| run.get(from as usize..to as usize);
-                // One look at the whole run first: most runs hold neither.
-                if !texts(0, end).is_some_and(folds_unevenly) {
-                    return Vec::new();
-                }
-                self.starts
-                    .windows(2)
-                    .zip(&self.events)
-                    .filter(|(ends, _)| texts(ends[0], ends[1]).is_some_and(folds_unevenly))
-                    .map(|(_, &i)| i as usize)
-                    .collect()
-            })
-            .unwrap_or_default()
+        self.with_texts(events, |run| {
+            let texts = |from: u32, to: u32| run.get(from as usize..to as usize);
+            // One look at the whole run first: most runs hold neither.
+            if !texts(0, end).is_some_and(folds_unevenly) {
+                return Vec::new();
+            }
+            self.starts
+                .windows(2)
+                .zip(&self.events)
+                .filter(|(ends, _)| texts(ends[0], ends[1]).is_some_and(folds_unevenly))
+                .map(|(_, &i)| i as usize)
+                .collect()
+        })
+        .unwrap_or_default()
+    }
+
+    /// The run's texts given to `f`, read once (not kept, when in the
+    /// texts' file), in place when in memory; `None` when they cannot be
+    /// read.
+    fn with_texts<R>(&self, events: &[Event], f: impl FnOnce(&str) -> R) -> Option<R> {
+        let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
+            return None;
+        };
+        block.with_read(self.base..self.base + end as usize, f)
     }
 
     /// The runs of one block's texts, `places` sorted by start. Each run's
@@ -585,10 +589,7 @@ impl TextRun {
     /// Calls `each` with the index and searchable texts of every event of
     /// the run, its texts read once (in place when they are in memory).
     fn each_texts(&self, events: &[Event], each: &mut dyn FnMut(u32, [&str; 5])) {
-        let (Some(&end), Some(block)) = (self.starts.last(), self.block(events)) else {
-            return;
-        };
-        block.with_read(self.base..self.base + end as usize, |run| {
+        self.with_texts(events, |run| {
             for (ends, &i) in self.starts.windows(2).zip(&self.events) {
                 let (Some(texts), Some(event)) = (
                     run.get(ends[0] as usize..ends[1] as usize),
