@@ -28,7 +28,8 @@ pub use ui::{BorderwatchApp, StartupOptions};
 /// mimalloc keeps freed memory for reuse where glibc's allocator unmapped each
 /// frame's tessellated meshes and faulted them back in (measured: a start-view
 /// frame 4.7 ms with glibc, about 1 ms without the faults). Declared here so
-/// the binary, the tests and the benchmarks all run on the same allocator.
+/// the binary, the tests and the benchmarks all run on the same allocator
+/// (its version 2: why, in Cargo.toml).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
