@@ -330,8 +330,10 @@ fn decode_events(
     let block: TextBlock = Arc::new(Texts::kept(Box::from(frame.str()?)));
     let mut events = Vec::with_capacity(raw.items);
     let mut start = 0usize;
+    // The other fields are left in the entry, where the texts are.
+    let fields_in = texts.map(|file| (file, raw.bytes.as_slice(), raw.at));
     for _ in 0..raw.items {
-        let event = frame.event(&block, start, file_index, local)?;
+        let event = frame.event(&block, start, (file_index, local), fields_in)?;
         start = start.saturating_add(event.text_parts().0.len());
         events.push(event);
     }
@@ -553,7 +555,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     match &event.extra {
         Some(extra) => {
             out.push(1);
-            put_str(out, extra.json());
+            put_str(out, &extra.json());
         }
         None => out.push(0),
     }
@@ -667,13 +669,15 @@ impl<'a> Frame<'a> {
         })
     }
 
-    /// An event, its texts at `start` in `block`.
+    /// The next event, its texts at `start` in `block`. With `fields_in`
+    /// (the entry as a texts' file, the frame's bytes and where they start
+    /// in it), its other fields are left there rather than kept.
     fn event(
         &mut self,
         block: &TextBlock,
         start: usize,
-        file_index: u32,
-        local: &[CategoryId],
+        (file_index, local): (u32, &[CategoryId]),
+        fields_in: Option<(&Arc<TextFile>, &[u8], u64)>,
     ) -> Result<Event, Unusable> {
         let corrupt = Unusable::Corrupt;
         let date = self.date()?;
@@ -717,9 +721,19 @@ impl<'a> Frame<'a> {
         };
         let extra = match self.u8()? {
             0 => None,
-            _ => Some(Box::new(
-                OtherFields::from_json(self.str()?).ok_or(corrupt("an event's other fields"))?,
-            )),
+            _ => {
+                let json = self.str()?;
+                // `json` lies in the frame's bytes, at `within` bytes in.
+                let in_file = fields_in.and_then(|(file, frame, at)| {
+                    let within = (json.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
+                    Some((file, at.checked_add(within as u64)?))
+                });
+                let fields = match in_file {
+                    Some((file, offset)) => OtherFields::in_file(json, file, offset),
+                    None => OtherFields::from_json(json),
+                };
+                Some(Box::new(fields.ok_or(corrupt("an event's other fields"))?))
+            }
         };
         let mut ends = [0u32; 7];
         for end in &mut ends {
@@ -787,10 +801,12 @@ mod tests {
     #[test]
     fn texts_in_the_texts_file_are_written_as_from_memory_and_let_go() {
         let regions = RegionSet::bundled().expect("regions");
+        // Every third with other fields of its own.
         let records: Vec<String> = (0..3_000)
             .map(|i| {
+                let other = if i % 3 == 0 { format!(r#", "admin2": "Район {i}", "fatalities": {i}"#) } else { String::new() };
                 format!(
-                    r#"{{"id": "e{i}", "title": "Колонна {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "actors": ["A", "B{i}"]}}"#,
+                    r#"{{"id": "e{i}", "title": "Колонна {i}", "date": "2020-01-{:02}", "lat": 47, "lon": 39, "actors": ["A", "B{i}"]{other}}}"#,
                     1 + (i * 7) % 28
                 )
             })
@@ -821,6 +837,13 @@ mod tests {
             stored.iter().all(|e| !e.text_block().0.is_kept()),
             "writing the cache brings no texts back"
         );
+        assert!(
+            stored
+                .iter()
+                .filter_map(|e| e.extra.as_ref())
+                .all(|x| !x.is_kept()),
+            "other fields moved with the texts, and left there"
+        );
         let back = read_file(
             &mut written.as_slice(),
             written.len() as u64,
@@ -833,9 +856,17 @@ mod tests {
         let texts = |events: &[Event]| {
             events
                 .iter()
-                .map(|e| (e.title().to_string(), e.actors().collect::<Vec<_>>().join(",")))
+                .map(|e| {
+                    let other = e.extra.as_ref().map(|x| x.map());
+                    (
+                        e.title().to_string(),
+                        e.actors().collect::<Vec<_>>().join(","),
+                        other,
+                    )
+                })
                 .collect::<Vec<_>>()
         };
+        assert_eq!(set.events().iter().filter(|e| e.extra.is_some()).count(), 1_000);
         assert_eq!(texts(&back.events), texts(set.events()));
         // Read again with the texts left in the entry, where they are.
         let path = std::env::temp_dir().join(format!("borderwatch-test-entry-{}", std::process::id()));
@@ -853,6 +884,14 @@ mod tests {
         )
         .expect("read back, texts in place");
         assert!(in_place.events.iter().all(|e| !e.text_block().0.is_kept()));
+        assert!(
+            in_place
+                .events
+                .iter()
+                .filter_map(|e| e.extra.as_ref())
+                .all(|x| !x.is_kept()),
+            "other fields left in the entry"
+        );
         assert_eq!(texts(&in_place.events), texts(set.events()));
     }
 }

@@ -613,8 +613,12 @@ impl TextLayout {
         self.share_in(events, TextFile::for_load().as_ref());
     }
 
-    /// [`Self::share`], the block written to `file` if one is given.
+    /// [`Self::share`], the block written to `file` if one is given, and
+    /// the events' other fields with it.
     pub fn share_in(self, events: &mut [Event], file: Option<&Arc<TextFile>>) {
+        if let Some(file) = file {
+            OtherFields::move_to(events, file);
+        }
         if self.texts.is_empty() {
             return;
         }
@@ -657,9 +661,24 @@ pub type ExtraFields = serde_json::Map<String, serde_json::Value>;
 /// (keys in order) and read into a map when they are shown or exported: a
 /// map per event, its B-tree node and a string for each key and value, took
 /// about 700 bytes for the six fields kept of each ACLED record, where
-/// their text takes about 150.
-#[derive(Clone, PartialEq)]
-pub struct OtherFields(Box<str>);
+/// their text takes about 150. In the window the text goes to the texts'
+/// file with the events' texts ([`Self::move_to`]) and is read back when
+/// asked for: 24 bytes an event in memory, where the text took 178 with its
+/// box for an ACLED export's rows.
+#[derive(Clone)]
+pub struct OtherFields(FieldsText);
+
+/// Where an event's other fields' JSON text is.
+#[derive(Clone)]
+enum FieldsText {
+    Kept(Box<str>),
+    /// `len` bytes at `offset` in `file`.
+    InFile {
+        file: Arc<TextFile>,
+        offset: u64,
+        len: u32,
+    },
+}
 
 impl OtherFields {
     /// The fields `pairs` name, as a map of them would hold them (in key
@@ -681,39 +700,125 @@ impl OtherFields {
         pairs.sort_by(|a, b| a.0.cmp(&b.0));
         pairs.dedup_by(|later, first| later.0 == first.0);
         let json = serde_json::to_string(&Pairs(&pairs)).unwrap_or_default();
-        Some(Self(json.into_boxed_str()))
+        Some(Self(FieldsText::Kept(json.into_boxed_str())))
     }
 
     /// The fields of `json`, the text of a JSON object (as [`Self::json`]
     /// gives it), kept as it is; `None` when it is not one, or is empty.
     pub fn from_json(json: &str) -> Option<Self> {
+        Self::is_fields(json).then(|| Self(FieldsText::Kept(json.into())))
+    }
+
+    /// [`Self::from_json`], the text left where it is: `len` bytes at
+    /// `offset` in `file`, which the caller has read as `json`. `None` when
+    /// `json` is not an object with members, or would pass the file's end.
+    pub fn in_file(json: &str, file: &Arc<TextFile>, offset: u64) -> Option<Self> {
+        let len = u32::try_from(json.len()).ok()?;
+        let end = offset.checked_add(u64::from(len))?;
+        (Self::is_fields(json) && end <= file.len()).then(|| {
+            Self(FieldsText::InFile {
+                file: Arc::clone(file),
+                offset,
+                len,
+            })
+        })
+    }
+
+    /// Whether `json` is the text of a JSON object with members.
+    fn is_fields(json: &str) -> bool {
         // Checked as JSON without its values built: read into a map only to
         // be dropped, the fields of a million ACLED events read back from
         // the event cache took 0.7 s of one core, checked so 0.2 s.
-        let raw = serde_json::from_str::<&serde_json::value::RawValue>(json).ok()?;
-        let members = raw.get().trim_start().strip_prefix('{')?.trim_start();
-        (!members.starts_with('}')).then(|| Self(json.into()))
+        serde_json::from_str::<&serde_json::value::RawValue>(json)
+            .ok()
+            .and_then(|raw| {
+                let members = raw.get().trim_start().strip_prefix('{')?.trim_start();
+                Some(!members.starts_with('}'))
+            })
+            .unwrap_or(false)
     }
 
     /// The fields, read.
     pub fn map(&self) -> ExtraFields {
-        serde_json::from_str(&self.0).unwrap_or_default()
+        serde_json::from_str(&self.json()).unwrap_or_default()
     }
 
-    /// Their JSON text (an object, compact, keys in order).
-    pub fn json(&self) -> &str {
-        &self.0
+    /// Their JSON text (an object, compact, keys in order), read back from
+    /// the texts' file when it is there; `{}` when that cannot be read (the
+    /// failure is logged).
+    pub fn json(&self) -> Cow<'_, str> {
+        match &self.0 {
+            FieldsText::Kept(json) => Cow::Borrowed(json),
+            FieldsText::InFile { file, offset, len } => {
+                let mut buffer = Vec::new();
+                file.read_bytes(*offset, *len as usize, &mut buffer)
+                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
+                    .map_or(Cow::Borrowed("{}"), |json| Cow::Owned(json.to_owned()))
+            }
+        }
     }
 
-    /// Bytes held on the heap: the text, and the box holding it.
+    /// Whether the text is in memory (not in the texts' file).
+    pub fn is_kept(&self) -> bool {
+        matches!(self.0, FieldsText::Kept(_))
+    }
+
+    /// Bytes held on the heap: the box holding them, and the text when it
+    /// is in memory.
     pub fn heap_bytes(&self) -> usize {
-        self.0.len() + std::mem::size_of::<Self>()
+        let text = match &self.0 {
+            FieldsText::Kept(json) => json.len(),
+            FieldsText::InFile { .. } => 0,
+        };
+        text + std::mem::size_of::<Self>()
+    }
+
+    /// Writes the other fields of `events` kept in memory to `file`, all in
+    /// one write, and leaves them there; they stay in memory when the file
+    /// cannot take them (its first failure is logged).
+    pub fn move_to(events: &mut [Event], file: &Arc<TextFile>) {
+        let mut bytes = Vec::new();
+        for event in events.iter() {
+            if let Some(FieldsText::Kept(json)) = event.extra.as_deref().map(|e| &e.0)
+                && u32::try_from(json.len()).is_ok()
+            {
+                bytes.extend_from_slice(json.as_bytes());
+            }
+        }
+        if bytes.is_empty() {
+            return;
+        }
+        let mut offset = match file.append_bytes(&bytes) {
+            Ok(offset) => offset,
+            Err(error) => {
+                file.report_write(&error);
+                return;
+            }
+        };
+        for extra in events.iter_mut().filter_map(|e| e.extra.as_deref_mut()) {
+            if let FieldsText::Kept(json) = &extra.0
+                && let Ok(len) = u32::try_from(json.len())
+            {
+                extra.0 = FieldsText::InFile {
+                    file: Arc::clone(file),
+                    offset,
+                    len,
+                };
+                offset += u64::from(len);
+            }
+        }
+    }
+}
+
+impl PartialEq for OtherFields {
+    fn eq(&self, other: &Self) -> bool {
+        self.json() == other.json()
     }
 }
 
 impl fmt::Debug for OtherFields {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.json())
     }
 }
 
@@ -948,7 +1053,8 @@ impl Event {
     /// each once, and gives the events their places there: their texts are
     /// read back when used. A block that cannot be written stays in memory
     /// (the failure is logged). Texts too long for [`Lengths`] stay in
-    /// their own block, in memory.
+    /// their own block, in memory. Their other fields go there too
+    /// ([`OtherFields::move_to`]).
     pub fn move_texts_to(events: &mut [Event], file: &Arc<TextFile>) {
         // Each block moved, kept alive with the one replacing it until all
         // are moved, so that no address is taken by another block meanwhile.
@@ -962,6 +1068,10 @@ impl Event {
                 .entry(Arc::as_ptr(block))
                 .or_insert_with(|| (Arc::clone(block), Arc::new(Texts::stored(block.as_str(), file))));
             event.text.block = Arc::clone(stored);
+        }
+        // A few MB written at a time.
+        for part in events.chunks_mut(16_384) {
+            OtherFields::move_to(part, file);
         }
     }
 
@@ -1152,8 +1262,8 @@ mod tests {
             let kept = OtherFields::from_pairs(pairs);
             let text = (!map.is_empty()).then(|| serde_json::to_string(&map).expect("serialises"));
             assert_eq!(
-                kept.as_ref().map(OtherFields::json),
-                text.as_deref(),
+                kept.as_ref().map(|kept| kept.json().into_owned()),
+                text,
                 "the same text as the map's"
             );
             assert_eq!(
@@ -1161,7 +1271,7 @@ mod tests {
                 (!map.is_empty()).then(|| map.clone())
             );
             if let Some(kept) = kept {
-                assert_eq!(OtherFields::from_json(kept.json()), Some(kept.clone()));
+                assert_eq!(OtherFields::from_json(&kept.json()), Some(kept.clone()));
             }
         }
         assert_eq!(OtherFields::from_json("[1, 2]"), None, "not an object");
@@ -1169,6 +1279,82 @@ mod tests {
         assert_eq!(OtherFields::from_json(" { \n } "), None, "nothing kept");
         assert_eq!(OtherFields::from_json(r#"{"a": 1,"#), None, "not JSON");
         assert_eq!(OtherFields::from_json(r#"{"a": 1} {}"#), None, "not one value");
+    }
+
+    #[test]
+    fn other_fields_moved_to_the_texts_file_read_back_the_same() {
+        let fields = |n: usize| {
+            OtherFields::from_pairs(vec![
+                ("admin1".into(), serde_json::json!(format!("Белгород {n}"))),
+                ("fatalities".into(), serde_json::json!(n)),
+            ])
+            .map(Box::new)
+        };
+        let mut events: Vec<Event> = (0..5)
+            .map(|n| {
+                let mut event = Event::new(
+                    &EventTexts {
+                        id: &format!("e{n}"),
+                        title: "t",
+                        ..EventTexts::default()
+                    },
+                    EventDate::from_ymd(2021, 4, 22).expect("a day"),
+                    Coord { x: 36.6, y: 50.6 },
+                );
+                // One event of five keeps no other fields.
+                event.extra = if n == 2 { None } else { fields(n) };
+                event
+            })
+            .collect();
+        let before: Vec<Option<ExtraFields>> =
+            events.iter().map(|e| e.extra.as_ref().map(|x| x.map())).collect();
+        let kept_bytes: usize = events
+            .iter()
+            .filter_map(|e| e.extra.as_ref())
+            .map(|x| x.heap_bytes())
+            .sum();
+        let file = TextFile::for_tests();
+        file.append_bytes(b"something before").expect("written");
+        OtherFields::move_to(&mut events, &file);
+        let after: Vec<Option<ExtraFields>> =
+            events.iter().map(|e| e.extra.as_ref().map(|x| x.map())).collect();
+        assert_eq!(after, before, "each event's own fields, read back");
+        assert!(
+            events
+                .iter()
+                .filter_map(|e| e.extra.as_ref())
+                .all(|x| !x.is_kept())
+        );
+        let moved_bytes: usize = events
+            .iter()
+            .filter_map(|e| e.extra.as_ref())
+            .map(|x| x.heap_bytes())
+            .sum();
+        assert_eq!(moved_bytes, 4 * std::mem::size_of::<OtherFields>());
+        assert!(moved_bytes < kept_bytes, "{moved_bytes} < {kept_bytes}");
+        // Moved again, nothing changes or is written twice.
+        let len = file.len();
+        OtherFields::move_to(&mut events, &file);
+        assert_eq!(file.len(), len);
+        // Left where they are in a file, they are checked as kept ones are.
+        let json = r#"{"a":1}"#;
+        let at = file.append_bytes(json.as_bytes()).expect("written");
+        let left = OtherFields::in_file(json, &file, at).expect("an object in the file");
+        assert_eq!(left, OtherFields::from_json(json).expect("an object"));
+        assert!(OtherFields::in_file("{}", &file, at).is_none(), "nothing kept");
+        assert!(
+            OtherFields::in_file(json, &file, file.len()).is_none(),
+            "past the end"
+        );
+        // A file only read from takes none: they stay in memory.
+        let mut events = vec![events[0].clone()];
+        events[0].extra = fields(7);
+        let read_only = Arc::new(TextFile::existing(
+            std::fs::File::open(std::env::current_exe().expect("a path")).expect("opens"),
+            0,
+        ));
+        OtherFields::move_to(&mut events, &read_only);
+        assert!(events[0].extra.as_ref().is_some_and(|x| x.is_kept()));
     }
 
     #[test]
