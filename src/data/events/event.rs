@@ -744,16 +744,17 @@ impl OtherFields {
     }
 
     /// Their JSON text (an object, compact, keys in order), read back from
-    /// the texts' file when it is there; `{}` when that cannot be read (the
-    /// failure is logged).
+    /// the texts' file when it is there; `{}` when that cannot be read (a
+    /// failed read is logged) or is not UTF-8.
     pub fn json(&self) -> Cow<'_, str> {
         match &self.0 {
             FieldsText::Kept(json) => Cow::Borrowed(json),
             FieldsText::InFile { file, offset, len } => {
                 let mut buffer = Vec::new();
-                file.read_bytes(*offset, *len as usize, &mut buffer)
-                    .and_then(|bytes| std::str::from_utf8(bytes).ok())
-                    .map_or(Cow::Borrowed("{}"), |json| Cow::Owned(json.to_owned()))
+                if file.read_bytes(*offset, *len as usize, &mut buffer).is_none() {
+                    return Cow::Borrowed("{}");
+                }
+                String::from_utf8(buffer).map_or(Cow::Borrowed("{}"), Cow::Owned)
             }
         }
     }
