@@ -714,8 +714,7 @@ impl OtherFields {
     /// `json` is not an object with members, or would pass the file's end.
     pub fn in_file(json: &str, file: &Arc<TextFile>, offset: u64) -> Option<Self> {
         let len = u32::try_from(json.len()).ok()?;
-        let end = offset.checked_add(u64::from(len))?;
-        (Self::is_fields(json) && end <= file.len()).then(|| {
+        (Self::is_fields(json) && file.holds(offset, u64::from(len))).then(|| {
             Self(FieldsText::InFile {
                 file: Arc::clone(file),
                 offset,
@@ -744,18 +743,23 @@ impl OtherFields {
     }
 
     /// Their JSON text (an object, compact, keys in order), read back from
-    /// the texts' file when it is there; `{}` when that cannot be read (a
-    /// failed read is logged) or is not UTF-8.
+    /// the texts' file when it is there; `{}` when that cannot be read (the
+    /// first failure is logged, as for the texts).
     pub fn json(&self) -> Cow<'_, str> {
         match &self.0 {
             FieldsText::Kept(json) => Cow::Borrowed(json),
-            FieldsText::InFile { file, offset, len } => {
-                let mut buffer = Vec::new();
-                if file.read_bytes(*offset, *len as usize, &mut buffer).is_none() {
-                    return Cow::Borrowed("{}");
-                }
-                String::from_utf8(buffer).map_or(Cow::Borrowed("{}"), Cow::Owned)
-            }
+            FieldsText::InFile { file, offset, len } => file
+                .read_text(*offset, *len as usize)
+                .map_or(Cow::Borrowed("{}"), Cow::Owned),
+        }
+    }
+
+    /// The text, when it is in memory and can be given a place in a file
+    /// (its length fits the place's `u32`).
+    fn movable(&self) -> Option<&str> {
+        match &self.0 {
+            FieldsText::Kept(json) if u32::try_from(json.len()).is_ok() => Some(json),
+            _ => None,
         }
     }
 
@@ -779,12 +783,8 @@ impl OtherFields {
     /// cannot take them (its first failure is logged).
     pub fn move_to(events: &mut [Event], file: &Arc<TextFile>) {
         let mut bytes = Vec::new();
-        for event in events.iter() {
-            if let Some(FieldsText::Kept(json)) = event.extra.as_deref().map(|e| &e.0)
-                && u32::try_from(json.len()).is_ok()
-            {
-                bytes.extend_from_slice(json.as_bytes());
-            }
+        for json in events.iter().filter_map(|e| e.extra.as_deref()?.movable()) {
+            bytes.extend_from_slice(json.as_bytes());
         }
         if bytes.is_empty() {
             return;
@@ -797,9 +797,7 @@ impl OtherFields {
             }
         };
         for extra in events.iter_mut().filter_map(|e| e.extra.as_deref_mut()) {
-            if let FieldsText::Kept(json) = &extra.0
-                && let Ok(len) = u32::try_from(json.len())
-            {
+            if let Some(len) = extra.movable().map(|json| json.len() as u32) {
                 extra.0 = FieldsText::InFile {
                     file: Arc::clone(file),
                     offset,

@@ -71,8 +71,7 @@ impl Texts {
     /// Texts already in `file`, `len` bytes at `offset` (which the caller
     /// has read and checked); `None` when they would pass its end.
     pub fn in_file(file: &Arc<TextFile>, offset: u64, len: usize) -> Option<Self> {
-        let end = offset.checked_add(len as u64)?;
-        (end <= file.len()).then(|| Self {
+        file.holds(offset, len as u64).then(|| Self {
             kept: OnceLock::new(),
             stored: Some(Stored {
                 file: Arc::clone(file),
@@ -203,10 +202,8 @@ impl Texts {
 
 impl Stored {
     fn read(&self, range: Range<usize>) -> io::Result<String> {
-        let mut bytes = vec![0; range.len()];
-        self.file.read_at(&mut bytes, self.offset + range.start as u64)?;
-        String::from_utf8(bytes)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not the texts written"))
+        self.file
+            .read_string(self.offset + range.start as u64, range.len())
     }
 }
 
@@ -375,6 +372,27 @@ impl TextFile {
         let offset = self.end.fetch_add(bytes.len() as u64, Ordering::Relaxed);
         self.write_at(bytes, offset)?;
         Ok(offset)
+    }
+
+    /// Whether `len` bytes at `offset` are within the file.
+    pub(crate) fn holds(&self, offset: u64, len: u64) -> bool {
+        offset.checked_add(len).is_some_and(|end| end <= self.len())
+    }
+
+    /// `len` bytes at `offset`, which must be UTF-8 text.
+    fn read_string(&self, offset: u64, len: usize) -> io::Result<String> {
+        let mut bytes = vec![0; len];
+        self.read_at(&mut bytes, offset)?;
+        String::from_utf8(bytes)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "not the texts written"))
+    }
+
+    /// [`Self::read_string`]; `None` when it fails (the first failure is
+    /// logged).
+    pub(crate) fn read_text(&self, offset: u64, len: usize) -> Option<String> {
+        self.read_string(offset, len)
+            .map_err(|error| self.report(&error, "could not read back"))
+            .ok()
     }
 
     /// Reads `len` bytes at `offset` into `buffer` (resized to them);
