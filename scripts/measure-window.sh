@@ -4,7 +4,8 @@
 # started with `--measure-startup`, which prints when the window opened, when
 # the events were drawn (the first interactive frame), when the search and
 # border indexes were built, with the process's resident and peak memory, and
-# when the file was kept in the event cache (after the indexes).
+# when the file was kept in the event cache (after the indexes; the peak
+# printed then takes in the cache's writing).
 # Each run starts a fresh process; the file is read once first so every run
 # finds it in the page cache. The runs share one event cache: the first opens
 # the file (and writes the cache), the later ones open it again from the cache

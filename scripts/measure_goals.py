@@ -146,13 +146,21 @@ def table():
     window_cmd = "`BORDERWATCH_EVENT_CACHE=off scripts/measure-window.sh target/gen1m.json 3`"
     drawn = startup("window-1M.txt", "data drawn")
     indexed = startup("window-1M.txt", "search and border indexes")
+    # The peak once all is done: with the event cache, its writing comes last.
+    settled = startup("window-1M.txt", "kept in the event cache") or indexed
     row("window, 1M events: launch to the first frame with the events drawn", "≤ 2.0 s",
         [s for s, _, _ in drawn], span([s for s, _, _ in drawn], "s", 2), 2.0, window_cmd)
-    peaks = [p for _, _, p in indexed]
+    peaks = [p for _, _, p in settled]
     row("window, 1M: peak resident memory, the search index and border distances built",
         "≤ 400 MB", peaks,
         f"{span(peaks, 'MB', 0)} peak, {span([r for _, r, _ in indexed], 'MB', 0)} resident once indexed",
         400, "〃")
+    # The reopen's first run is a first open as a user meets it: the cache
+    # written after the indexes.
+    written = startup("window-1M-reopen.txt", "kept in the event cache")[:1]
+    row("window, 1M: peak resident memory, first open with the event cache written",
+        "≤ 400 MB", [p for _, _, p in written], f"{span([p for _, _, p in written], 'MB', 0)} peak",
+        400, "`scripts/measure-window.sh target/gen1m.json 2` (its first run)")
     reopened = startup("window-1M-reopen.txt", "data drawn")[1:]
     rows.append(
         f"| opening the same 1M file again in the window: to the first frame with the events drawn "

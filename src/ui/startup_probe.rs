@@ -66,6 +66,7 @@ impl StartupProbe {
                 indexes_ready: indexed.0,
                 at_indexes_ready: indexed.1,
                 settled: now,
+                at_settled: Memory::now(),
             };
             println!("{report}");
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
@@ -91,6 +92,8 @@ struct StartupReport {
     at_indexes_ready: Memory,
     /// When the loaded files were kept in the event cache too.
     settled: f64,
+    /// The memory then: its peak takes in the cache's writing.
+    at_settled: Memory,
 }
 
 impl std::fmt::Display for StartupReport {
@@ -107,7 +110,11 @@ impl std::fmt::Display for StartupReport {
             "search and border indexes  {:.2} s   {}",
             self.indexes_ready, self.at_indexes_ready
         )?;
-        write!(f, "kept in the event cache    {:.2} s", self.settled)
+        write!(
+            f,
+            "kept in the event cache    {:.2} s   {}",
+            self.settled, self.at_settled
+        )
     }
 }
 

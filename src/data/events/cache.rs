@@ -257,20 +257,21 @@ impl CacheWrites {
         };
         let all = events.len();
         for pending in &self.entries {
-            let events: Vec<&Event> = events
+            let count = events
                 .iter()
                 .filter(|e| e.origin.file == pending.file_index)
-                .collect();
-            if events.len() != pending.count {
+                .count();
+            if count != pending.count {
                 log::info!(
                     "not cached: {} (ids given twice or replaced by a later file)",
                     pending.key.entry.display()
                 );
                 continue;
             }
-            let whole_set = self.entries.len() == 1 && events.len() == all;
+            let whole_set = self.entries.len() == 1 && count == all;
             let entry = Entry {
-                events: &events,
+                events,
+                file: pending.file_index,
                 messages: &pending.messages,
                 summary: pending.summary,
                 categories,

@@ -67,12 +67,26 @@ pub enum Unusable {
 /// What a cache file holds of a file read: its events, its messages and
 /// summary, and the categories its events' ids refer to.
 pub struct Entry<'a> {
-    pub events: &'a [&'a Event],
+    /// The load's events, of which the entry holds those read from `file`
+    /// (taken in their order as they are written, not gathered first: at a
+    /// million events a list of them took 8 MB more while the cache was
+    /// written, on top of the window's other memory).
+    pub events: &'a [Event],
+    /// Index of the file among the load's files.
+    pub file: u32,
     pub messages: &'a [Diagnostic],
     pub summary: FileSummary,
     pub categories: &'a Categories,
     /// The map's spatial index of `events`, when they were loaded alone.
     pub spatial: Option<SpatialParts<'a>>,
+}
+
+impl<'a> Entry<'a> {
+    /// The events of [`Self::file`], in the load's order.
+    fn file_events(&self) -> impl Iterator<Item = &'a Event> + use<'a> {
+        let file = self.file;
+        self.events.iter().filter(move |event| event.origin.file == file)
+    }
 }
 
 /// Writes `file` as a cache file made from `key`.
@@ -90,8 +104,9 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         put_str(&mut frame, name);
     }
     put_u64(&mut frame, file.messages.len() as u64);
-    put_u64(&mut frame, file.events.len() as u64);
-    let spatial = file.spatial.filter(|parts| parts.covers(file.events.len()));
+    let count = file.file_events().count();
+    put_u64(&mut frame, count as u64);
+    let spatial = file.spatial.filter(|parts| parts.covers(count));
     frame.push(u8::from(spatial.is_some()));
     write_frame(out, &mut frame)?;
     for messages in file.messages.chunks(PER_FRAME) {
@@ -100,21 +115,36 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         }
         write_frame(out, &mut frame)?;
     }
-    for events in file.events.chunks(PER_FRAME) {
-        // Read once each, and not kept when they are in the texts' file:
-        // writing the cache does not bring every event's texts back.
-        let texts: Vec<_> = events.iter().map(|event| event.read_text_parts()).collect();
-        let length: usize = texts.iter().map(|(all, _)| all.len()).sum();
-        put_u64(&mut frame, length as u64);
-        for (all, _) in &texts {
+    let mut events = file.file_events();
+    let mut chunk: Vec<&Event> = Vec::with_capacity(PER_FRAME.min(count));
+    let mut id_hashes: Vec<u128> = Vec::with_capacity(PER_FRAME.min(count));
+    loop {
+        chunk.clear();
+        chunk.extend(events.by_ref().take(PER_FRAME));
+        if chunk.is_empty() {
+            break;
+        }
+        // Each event's texts are read once, straight into the frame, and
+        // let go: writing the cache does not bring the texts back into
+        // memory when they are in the texts' file.
+        let length_at = frame.len();
+        put_u64(&mut frame, 0);
+        id_hashes.clear();
+        for event in &chunk {
+            let (all, ends) = event.read_text_parts();
+            let id = all.get(..ends[0] as usize).unwrap_or_default();
+            id_hashes.push(id_hash(id));
             frame.extend_from_slice(all.as_bytes());
         }
-        for event in events {
+        let length = (frame.len() - length_at - 8) as u64;
+        if let Some(slot) = frame.get_mut(length_at..length_at + 8) {
+            slot.copy_from_slice(&length.to_le_bytes());
+        }
+        for event in &chunk {
             put_event(&mut frame, event, &used.local);
         }
-        for (all, ends) in &texts {
-            let id = all.get(..ends[0] as usize).unwrap_or_default();
-            frame.extend_from_slice(&id_hash(id).to_le_bytes());
+        for hash in &id_hashes {
+            frame.extend_from_slice(&hash.to_le_bytes());
         }
         write_frame(out, &mut frame)?;
     }
@@ -394,7 +424,7 @@ struct Used {
 
 fn used_categories(file: &Entry<'_>) -> Used {
     let mut local = vec![u16::MAX; file.categories.len()];
-    for event in file.events {
+    for event in file.file_events() {
         if let Some(slot) = local.get_mut(usize::from(event.category.0)) {
             *slot = 0;
         }
@@ -815,9 +845,9 @@ mod tests {
         let mut stored = set.events().to_vec();
         Event::move_texts_to(&mut stored, &TextFile::for_tests());
         let write = |events: &[Event]| {
-            let events: Vec<&Event> = events.iter().collect();
             let entry = Entry {
-                events: &events,
+                events,
+                file: 0,
                 messages: &[],
                 summary: FileSummary {
                     records: events.len(),
