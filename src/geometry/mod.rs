@@ -6,7 +6,7 @@ pub mod area;
 pub mod projection;
 pub mod ruler;
 
-pub use projection::{WorldPoint, WorldRect, project, unproject};
+pub use projection::{GridPoint, WorldPoint, WorldRect, project, unproject};
 
 use geo::{Coord, Rect};
 

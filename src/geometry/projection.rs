@@ -22,6 +22,41 @@ impl WorldPoint {
     }
 }
 
+/// A world point held to 1/2^32 of the world's side (under a centimetre),
+/// in 8 bytes where a [`WorldPoint`] takes 16: how the map's spatial index
+/// keeps each event's position (8 MB less at a million events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GridPoint {
+    /// East-west, in 2^-32 of the world's width.
+    pub x: u32,
+    /// North-south (down), in 2^-32 of the world's height.
+    pub y: u32,
+}
+
+/// Steps of a [`GridPoint`] across the world.
+const GRID_STEPS: f64 = 4_294_967_296.0;
+
+impl GridPoint {
+    /// The step of the grid that holds `point`; a point off the world is
+    /// taken to its nearest edge.
+    pub fn of(point: WorldPoint) -> Self {
+        // `as` saturates: below 0 (and NaN) gives 0, past the end the last step.
+        let step = |v: f64| (v * GRID_STEPS).floor() as u32;
+        Self {
+            x: step(point.x),
+            y: step(point.y),
+        }
+    }
+
+    /// The middle of its step: [`Self::of`] gives the same step back.
+    pub fn world(self) -> WorldPoint {
+        WorldPoint {
+            x: (f64::from(self.x) + 0.5) / GRID_STEPS,
+            y: (f64::from(self.y) + 0.5) / GRID_STEPS,
+        }
+    }
+}
+
 /// Projects longitude/latitude in degrees (`x` = longitude, `y` = latitude).
 pub fn project(lonlat: Coord<f64>) -> WorldPoint {
     let lat = lonlat.y.clamp(-MAX_LATITUDE, MAX_LATITUDE).to_radians();
@@ -122,5 +157,35 @@ mod tests {
         assert!(north.x.abs() < 1e-12 && north.y.abs() < 1e-9);
         // North is up: a higher latitude has a smaller y.
         assert!(project(Coord { x: 0.0, y: 50.0 }).y < project(Coord { x: 0.0, y: 45.0 }).y);
+    }
+
+    #[test]
+    fn grid_points_hold_a_position_to_a_centimetre_and_give_their_step_back() {
+        for (lon, lat) in [(39.72, 47.23), (33.52, 44.6), (-179.9, -80.0), (179.99, 85.0)] {
+            let at = Coord { x: lon, y: lat };
+            let grid = GridPoint::of(project(at));
+            assert_eq!(GridPoint::of(grid.world()), grid);
+            // Metres on the ground: 40 075 km round the equator, less by
+            // the cosine of the latitude.
+            let back = unproject(grid.world());
+            let metres_x = (back.x - lon).abs() / 360.0 * 40_075_016.7 * lat.to_radians().cos();
+            let metres_y = (back.y - lat).abs() * 111_320.0;
+            assert!(
+                metres_x < 0.01 && metres_y < 0.01,
+                "{lon},{lat}: {metres_x} m, {metres_y} m"
+            );
+        }
+        // Off the world: to its edges.
+        assert_eq!(
+            GridPoint::of(WorldPoint::new(-0.5, 1.5)),
+            GridPoint { x: 0, y: u32::MAX }
+        );
+        assert_eq!(
+            GridPoint::of(WorldPoint::new(f64::NAN, 1.0)),
+            GridPoint { x: 0, y: u32::MAX }
+        );
+        // Neighbouring steps stay apart.
+        let a = GridPoint { x: 7, y: 9 };
+        assert!(a.world().x < GridPoint { x: 8, y: 9 }.world().x);
     }
 }

@@ -8,7 +8,7 @@ use geo::Coord;
 
 use crate::data::events::cache_spatial::{SpatialOrder, SpatialParts};
 use crate::data::{CategoryId, Event, EventSet};
-use crate::geometry::{WorldPoint, WorldRect, project};
+use crate::geometry::{GridPoint, WorldPoint, WorldRect, project};
 
 /// Depth of the quadtree: cells at level 24 are about 2.4 m wide.
 pub const LEVELS: u32 = 24;
@@ -56,8 +56,9 @@ pub struct EventIndex {
     order: Vec<u32>,
     /// World position of each entry of `order`: in Morton order, each
     /// one's code reckoned from it where it is needed (kept, the codes
-    /// took 8 bytes an event).
-    world: Vec<WorldPoint>,
+    /// took 8 bytes an event). On the grid of 2^-32 of the world: 8 bytes
+    /// an event, where two `f64` took 16.
+    world: Vec<GridPoint>,
     /// Category slot ([`CategoryId::slot`]) of each entry of `order`.
     slots: Vec<u8>,
     /// Where each event is in `order`, by event index.
@@ -98,9 +99,9 @@ impl EventIndex {
         // gathers from these rather than from the events again. Apart,
         // points and slots take 17 bytes an event where as pairs they took
         // 24 (70 MB more at ten million events while the index is made).
-        let (placed, placed_slots): (Vec<WorldPoint>, Vec<u8>) = events
+        let (placed, placed_slots): (Vec<GridPoint>, Vec<u8>) = events
             .par_iter()
-            .map(|e| (project(position(e)), e.category.slot() as u8))
+            .map(|e| (GridPoint::of(project(position(e))), e.category.slot() as u8))
             .unzip();
         let mut keyed: Vec<(u64, u32)> = placed
             .par_iter()
@@ -147,7 +148,7 @@ impl EventIndex {
         }
         let spot = (0..n).step_by((n / SPOT_CHECKS).max(1)).all(|at| {
             let event = events.get(order[at] as usize);
-            event.is_some_and(|e| project(position(e)) == world[at])
+            event.is_some_and(|e| GridPoint::of(project(position(e))) == world[at])
         });
         let mut rank = vec![u32::MAX; n];
         for (at, &event) in order.iter().enumerate() {
@@ -189,14 +190,14 @@ impl EventIndex {
     }
 
     /// The world position of each entry of [`Self::order`].
-    pub fn world(&self) -> &[WorldPoint] {
+    pub fn world(&self) -> &[GridPoint] {
         &self.world
     }
 
     /// The world position of an event.
     pub fn position(&self, event: usize) -> Option<WorldPoint> {
         let at = *self.rank.get(event)?;
-        self.world.get(at as usize).copied()
+        self.world.get(at as usize).map(|p| p.world())
     }
 
     /// Clusters at quadtree `level` of the events flagged in `shown` (one flag
@@ -296,7 +297,7 @@ impl EventIndex {
             }
             for &at in &picked[..picks] {
                 let at = usize::from(at);
-                let (event, p, slot) = (order[at], world[at], slots[at]);
+                let (event, p, slot) = (order[at], world[at].world(), slots[at]);
                 count += 1;
                 sum_x += p.x;
                 sum_y += p.y;
@@ -356,13 +357,9 @@ pub fn cluster_level(zoom: f64) -> u32 {
     ((zoom.max(0.0).floor() as u32) + 3).min(LEVELS)
 }
 
-/// The Morton code of a world point at full depth.
-fn morton_of(p: WorldPoint) -> u64 {
-    let cells = f64::from(1u32 << LEVELS);
-    let max = (1u32 << LEVELS) - 1;
-    let x = ((p.x * cells).floor().max(0.0) as u32).min(max);
-    let y = ((p.y * cells).floor().max(0.0) as u32).min(max);
-    interleave(x, y)
+/// The Morton code of a point at full depth: its cell at [`LEVELS`].
+fn morton_of(p: GridPoint) -> u64 {
+    interleave(p.x >> (32 - LEVELS), p.y >> (32 - LEVELS))
 }
 
 /// Interleaves the bits of `x` (even positions) and `y` (odd positions).
@@ -458,7 +455,7 @@ mod tests {
             s.world.swap(0, 299);
         });
         // Within its cell (its code stays in order), but not its event's point.
-        spoiled("a position moved", &|s| s.world[0].x += 1e-12);
+        spoiled("a position moved", &|s| s.world[0].x ^= 1);
         // Two events exchanged with all they carry: a set in another order.
         spoiled("another set's order", &|s| s.order.swap(0, 150));
         let other = events(&points[..299]);
@@ -537,7 +534,8 @@ mod tests {
         let set = events(&points);
         let index = EventIndex::new(&set);
         for (event, e) in set.events().iter().enumerate() {
-            assert_eq!(index.position(event), Some(project(e.position)));
+            // Where the grid holds it: within a centimetre.
+            assert_eq!(index.position(event), Some(GridPoint::of(project(e.position)).world()));
         }
         assert_eq!(index.position(set.len()), None);
         let shown: Vec<bool> = (0..set.len()).map(|i| i % 5 != 0).collect();

@@ -125,7 +125,7 @@ impl Density {
                     if !shown.get(event as usize).copied().unwrap_or(false) {
                         continue;
                     }
-                    let cell = grid.cell_of(p);
+                    let cell = grid.cell_of(p.world());
                     match &mut run {
                         Some((last, n)) if *last == cell => *n += 1,
                         _ => {
@@ -179,7 +179,7 @@ impl Density {
             .par_iter()
             .zip(index.world())
             .filter(|&(&event, &p)| {
-                shown.get(event as usize).copied().unwrap_or(false) && grid.cell_of(p) == cell
+                shown.get(event as usize).copied().unwrap_or(false) && grid.cell_of(p.world()) == cell
             })
             .map(|(&event, _)| event)
             .collect();

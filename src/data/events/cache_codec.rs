@@ -37,7 +37,7 @@ use crate::data::events::read::{FileRead, FileSummary};
 /// The first bytes of every cache file.
 pub const MAGIC: &[u8; 8] = b"BWEVENTS";
 /// The format version: any change to the layout below changes it.
-pub const FORMAT: u32 = 6;
+pub const FORMAT: u32 = 7;
 /// Events or messages in a frame.
 const PER_FRAME: usize = 16_384;
 /// No frame is larger: a length past it is corruption, not a reason to

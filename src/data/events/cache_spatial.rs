@@ -5,17 +5,19 @@
 //!
 //! Its frames (written and read by `cache_codec`) follow the events frames;
 //! each holds up to [`PER_FRAME`] entries as two runs: the event indices
-//! (u32) and the positions (x then y, f64), little-endian. (Format 5 kept
-//! each entry's Morton code too; it is reckoned from the position.)
+//! (u32) and the positions (x then y, u32 steps of 2^-32 of the world, as
+//! the index holds them), little-endian. (Format 6 kept each position as
+//! two f64; format 5 kept each entry's Morton code too, which is reckoned
+//! from the position.)
 
 use std::ops::Range;
 
-use crate::geometry::WorldPoint;
+use crate::geometry::GridPoint;
 
-/// Entries of the index in a frame (5 MB).
+/// Entries of the index in a frame (3 MB).
 pub const PER_FRAME: usize = 1 << 18;
 /// Bytes an entry takes.
-const ENTRY_BYTES: usize = 4 + 16;
+const ENTRY_BYTES: usize = 4 + 8;
 
 /// A spatial index's order of a set's events, as the cache keeps it: the
 /// event indices along the Morton curve, with each one's world position.
@@ -26,7 +28,7 @@ pub struct SpatialOrder {
     /// Event indices in Morton order.
     pub order: Vec<u32>,
     /// The world position of each entry of `order`.
-    pub world: Vec<WorldPoint>,
+    pub world: Vec<GridPoint>,
 }
 
 /// A [`SpatialOrder`] borrowed from an index, to write.
@@ -35,7 +37,7 @@ pub struct SpatialParts<'a> {
     /// Event indices in Morton order.
     pub order: &'a [u32],
     /// The world position of each entry of `order`.
-    pub world: &'a [WorldPoint],
+    pub world: &'a [GridPoint],
 }
 
 impl SpatialParts<'_> {
@@ -85,11 +87,11 @@ impl SpatialOrder {
         let (order, world) = bytes.split_at(n * 4);
         let order = order.as_chunks::<4>().0.iter();
         self.order.extend(order.map(|b| u32::from_le_bytes(*b)));
-        let words = world.as_chunks::<8>().0;
+        let words = world.as_chunks::<4>().0;
         self.world
-            .extend(words.as_chunks::<2>().0.iter().map(|[x, y]| WorldPoint {
-                x: f64::from_le_bytes(*x),
-                y: f64::from_le_bytes(*y),
+            .extend(words.as_chunks::<2>().0.iter().map(|[x, y]| GridPoint {
+                x: u32::from_le_bytes(*x),
+                y: u32::from_le_bytes(*y),
             }));
         true
     }
@@ -111,9 +113,9 @@ mod tests {
         SpatialOrder {
             order: (0..count as u32).rev().collect(),
             world: (0..count)
-                .map(|i| WorldPoint {
-                    x: i as f64 / 7.0,
-                    y: 1.0 - i as f64 / 11.0,
+                .map(|i| GridPoint {
+                    x: (i as u32).wrapping_mul(2_654_435_761),
+                    y: u32::MAX - i as u32,
                 })
                 .collect(),
         }
