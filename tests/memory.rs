@@ -37,7 +37,7 @@ fn each_structure_keeps_within_its_budget_per_event() {
         ("events: fixed fields", 105.0), // 96.0 (112.0 with the end of each text in a u32, 120.0 with the region and troops as Option<u32>)
         ("events: other fields", 10.0),  // 1.8 (5.5 estimated, while a map an event)
         ("filter columns", 22.0),        // 19.0
-        ("spatial index", 19.0),         // 17.0 (25.0 with each position as two f64, 33.0 with each entry's Morton code kept too)
+        ("spatial index", 19.0), // 17.0 (25.0 with each position as two f64, 33.0 with each entry's Morton code kept too)
         ("search index (where the texts lie)", 9.0), // 8.0 (4.0 before the texts stayed in file order; lower-cased texts, 245.7, before 3 December)
         ("search index (frequent words)", 4.5),      // 4.0: a mask of 32 words an event
         ("search index (the events holding each other word)", 30.0), // 8.0 with the gaps in the texts' file (see below), 27.6 in memory

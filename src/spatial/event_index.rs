@@ -535,7 +535,10 @@ mod tests {
         let index = EventIndex::new(&set);
         for (event, e) in set.events().iter().enumerate() {
             // Where the grid holds it: within a centimetre.
-            assert_eq!(index.position(event), Some(GridPoint::of(project(e.position)).world()));
+            assert_eq!(
+                index.position(event),
+                Some(GridPoint::of(project(e.position)).world())
+            );
         }
         assert_eq!(index.position(set.len()), None);
         let shown: Vec<bool> = (0..set.len()).map(|i| i % 5 != 0).collect();

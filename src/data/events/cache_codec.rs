@@ -89,6 +89,11 @@ impl<'a> Entry<'a> {
     }
 }
 
+/// About the bytes an event takes in a frame besides its texts and its id's
+/// hash (its fields, their ends and its other fields): a guess, to make
+/// room for a frame at once.
+const EVENT_BYTES_GUESS: usize = 96;
+
 /// Writes `file` as a cache file made from `key`.
 pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Result<()> {
     out.write_all(MAGIC)?;
@@ -124,6 +129,11 @@ pub fn write_file(out: &mut impl Write, key: &str, file: &Entry<'_>) -> io::Resu
         if chunk.is_empty() {
             break;
         }
+        // Room for the whole frame at once: grown by doubling, a frame of
+        // 5 MB (16 384 events of the generated file) took 8 MB, and 4 MB
+        // more while it was copied.
+        let texts: usize = chunk.iter().map(|event| event.text_ends()[6] as usize).sum();
+        frame.reserve(8 + texts + chunk.len() * (EVENT_BYTES_GUESS + 16));
         // Each event's texts are read once, straight into the frame, and
         // let go: writing the cache does not bring the texts back into
         // memory when they are in the texts' file.
