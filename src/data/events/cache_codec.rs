@@ -371,7 +371,7 @@ fn decode_events(
     let mut events = Vec::with_capacity(raw.items);
     let mut start = 0usize;
     // The other fields are left in the entry, where the texts are.
-    let fields_in = texts.map(|file| (file, raw.bytes.as_slice(), raw.at));
+    let fields_in = texts.map(|file| (file, raw.at));
     for _ in 0..raw.items {
         let event = frame.event(&block, start, (file_index, local), fields_in)?;
         start = start.saturating_add(event.text_parts().0.len());
@@ -608,11 +608,21 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
 /// Reads a frame's bytes in order.
 struct Frame<'a> {
     bytes: &'a [u8],
+    /// The frame's length, whole.
+    len: usize,
 }
 
 impl<'a> Frame<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        Self { bytes }
+        Self {
+            bytes,
+            len: bytes.len(),
+        }
+    }
+
+    /// Bytes read so far.
+    fn read(&self) -> usize {
+        self.len - self.bytes.len()
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], Unusable> {
@@ -710,14 +720,14 @@ impl<'a> Frame<'a> {
     }
 
     /// The next event, its texts at `start` in `block`. With `fields_in`
-    /// (the entry as a texts' file, the frame's bytes and where they start
-    /// in it), its other fields are left there rather than kept.
+    /// (the entry as a texts' file, and where the frame's bytes start in
+    /// it), its other fields are left there rather than kept.
     fn event(
         &mut self,
         block: &TextBlock,
         start: usize,
         (file_index, local): (u32, &[CategoryId]),
-        fields_in: Option<(&Arc<TextFile>, &[u8], u64)>,
+        fields_in: Option<(&Arc<TextFile>, u64)>,
     ) -> Result<Event, Unusable> {
         let corrupt = Unusable::Corrupt;
         let date = self.date()?;
@@ -763,11 +773,9 @@ impl<'a> Frame<'a> {
             0 => None,
             _ => {
                 let json = self.str()?;
-                // `json` lies in the frame's bytes, at `within` bytes in.
-                let in_file = fields_in.and_then(|(file, frame, at)| {
-                    let within = (json.as_ptr() as usize).checked_sub(frame.as_ptr() as usize)?;
-                    Some((file, at.checked_add(within as u64)?))
-                });
+                // `json` is the last bytes read of the frame.
+                let within = (self.read() - json.len()) as u64;
+                let in_file = fields_in.and_then(|(file, at)| Some((file, at.checked_add(within)?)));
                 let fields = match in_file {
                     Some((file, offset)) => OtherFields::in_file(json, file, offset),
                     None => OtherFields::from_json(json),
