@@ -191,7 +191,7 @@ fn search_key(text: &str) -> String {
 /// regional capital, where it would pass for a geolocated event), any other
 /// at its point.
 pub fn drawn_position(event: &Event, regions: &RegionSet) -> Coord<f64> {
-    match (event.precision, event.region()) {
+    match (event.precision(), event.region()) {
         (Some(Precision::Region), Some(index)) => regions
             .get(index as usize)
             .map_or(event.position, |region| region.label_point),

@@ -334,7 +334,7 @@ mod tests {
             .iter()
             .map(|e| {
                 format!("{:?}", event_properties(events, e))
-                    + &format!("{:?}{:?}{:?}", e.position, e.region(), e.placement)
+                    + &format!("{:?}{:?}{:?}", e.position, e.region(), e.placement())
             })
             .collect()
     }

@@ -29,10 +29,10 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
     text("place", texts.place());
     text("region", texts.declared_region());
     text("description", texts.description());
-    text("precision", event.precision.map(|p| p.name()));
+    text("precision", event.precision().map(|p| p.name()));
     text(
         "date_precision",
-        event.date_is_coarse().then(|| event.date_precision.name()),
+        event.date_is_coarse().then(|| event.date_precision().name()),
     );
     let actors: Vec<&str> = texts.actors().collect();
     if !actors.is_empty() {
@@ -69,7 +69,7 @@ pub fn event_properties(events: &EventSet, event: &Event) -> Map<String, Value> 
 /// ignores them and works them out again.
 pub fn assigned_region(regions: &RegionSet, event: &Event) -> [(&'static str, String); 5] {
     let region = event.region().and_then(|i| regions.get(i as usize));
-    let by = match event.placement {
+    let by = match event.placement() {
         Placement::Declared => "file",
         Placement::Position => "position",
         Placement::Coastal { .. } => "coast",
@@ -152,8 +152,11 @@ pub fn csv_record(events: &EventSet, regions: &RegionSet, event: &Event) -> [Str
         texts.description().unwrap_or_default().to_string(),
         joined(texts.actors().collect()),
         event.troops().map(|t| t.to_string()).unwrap_or_default(),
-        event.precision.map(|p| p.name().to_string()).unwrap_or_default(),
-        event.date_precision.name().to_string(),
+        event
+            .precision()
+            .map(|p| p.name().to_string())
+            .unwrap_or_default(),
+        event.date_precision().name().to_string(),
         joined(sources.iter().map(|s| s.name).collect()),
         joined(sources.iter().map(|s| s.url.unwrap_or_default()).collect()),
         other,

@@ -121,7 +121,10 @@ pub fn paint_markers(
         let color = MapStyle::category_color(cluster.main_slot());
         let radius = marker_radius(cluster.count);
         if cluster.count == 1 {
-            let precision = layer.events.get(cluster.first as usize).and_then(|e| e.precision);
+            let precision = layer
+                .events
+                .get(cluster.first as usize)
+                .and_then(|e| e.precision());
             let ground = viewport.metres_per_point(crate::geometry::unproject(cluster.center).y);
             paint_single(at, color, precision, ground, style, shapes);
             continue;
@@ -305,7 +308,7 @@ pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
         if let Some(event) = layer.events.get(cluster.first as usize) {
             ui.strong(event.title());
             let mut line = if event.date_is_coarse() {
-                event.date_precision.describe(event.date.day())
+                event.date_precision().describe(event.date.day())
             } else {
                 event.date.to_string()
             };
@@ -314,7 +317,7 @@ pub fn tooltip(ui: &mut egui::Ui, cluster: &Cluster, layer: &EventLayer<'_>) {
                 line.push_str(place);
             }
             ui.label(line);
-            if let Some(note) = event.precision.and_then(precision_note) {
+            if let Some(note) = event.precision().and_then(precision_note) {
                 ui.weak(note);
             }
             ui.weak(layer.events.categories().name(event.category));

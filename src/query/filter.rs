@@ -251,7 +251,7 @@ impl CompiledFilter {
             && self.place_passes(
                 event.region(),
                 event.is_notional(),
-                Precision::is_located(event.precision),
+                Precision::is_located(event.precision()),
             )
             && self.near_border_passes(event)
             && self
@@ -319,7 +319,7 @@ impl EventColumns {
 
     /// Columns for the events of `set`, in its order.
     pub fn new(set: &EventSet) -> Self {
-        // One pass over the events (96 bytes each), on every core.
+        // One pass over the events (88 bytes each), on every core.
         #[allow(clippy::type_complexity)]
         let (days, (category, (region, (flags, troops)))): (
             Vec<(i32, i32)>,
@@ -426,7 +426,7 @@ impl EventColumns {
 /// The [`EventColumns`] flags of an event.
 fn event_flags(event: &Event) -> u8 {
     let mut flags = 0;
-    if Precision::is_located(event.precision) {
+    if Precision::is_located(event.precision()) {
         flags |= LOCATED;
     }
     if event.is_notional() {

@@ -82,7 +82,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
     };
     row(ui, "Region", &region);
     let mut about = None;
-    match event.placement {
+    match event.placement() {
         Placement::Coastal { offshore_m } => row(ui, "Placed", &format_offshore(offshore_m)),
         Placement::Declared => row(ui, "Placed", "by the file's region field"),
         Placement::Notional { about: index } => {
@@ -98,7 +98,7 @@ fn facts(ui: &mut Ui, events: &EventSet, regions: &RegionSet, event: &Event) {
     {
         row(ui, "Region in file", declared);
     }
-    if let Some(precision) = event.precision {
+    if let Some(precision) = event.precision() {
         let text = match precision {
             crate::data::Precision::Exact => "exact",
             crate::data::Precision::Approximate => "approximate",
@@ -186,7 +186,7 @@ pub fn fields_grid<'a>(ui: &mut Ui, id: &str, fields: impl Iterator<Item = (&'a 
 /// a coarse date stands for: `week of 12 April 2021`, `April 2021`.
 pub fn date_range(event: &Event) -> String {
     let start = if event.date_is_coarse() {
-        event.date_precision.describe(event.date.day())
+        event.date_precision().describe(event.date.day())
     } else {
         event.date.to_string()
     };

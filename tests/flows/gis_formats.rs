@@ -37,8 +37,8 @@ fn summary(events: &EventSet) -> Vec<String> {
                     "{:?} {:?} {:?} {:?}",
                     (e.position.x.to_bits(), e.position.y.to_bits()),
                     e.region(),
-                    e.placement,
-                    e.precision
+                    e.placement(),
+                    e.precision()
                 )
         })
         .collect();

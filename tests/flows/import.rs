@@ -44,7 +44,7 @@ fn an_acled_csv_export_maps_every_column() {
     assert_eq!(set.categories().name(strike.category), "strike");
     assert_eq!(strike.place(), Some("Shebekino"));
     assert_eq!(region_of(&regions, strike).as_deref(), Some("belgorod"));
-    assert_eq!(strike.precision.map(|p| p.name()), Some("exact"));
+    assert_eq!(strike.precision().map(|p| p.name()), Some("exact"));
     assert_eq!(
         strike.actors().collect::<Vec<_>>(),
         ["Military Forces of Ukraine (2019-)", "Civilians (Russia)"]
@@ -64,14 +64,14 @@ fn an_acled_csv_export_maps_every_column() {
     assert_eq!(extra["admin1"], "Belgorod");
     assert_eq!(extra["admin2"], "Shebekinskiy");
     assert!(!extra.contains_key("time_precision"), "read as date_precision");
-    assert_eq!(strike.date_precision, borderwatch::data::DatePrecision::Day);
+    assert_eq!(strike.date_precision(), borderwatch::data::DatePrecision::Day);
 
     // DD-MM-YYYY, a note over two lines, a base established → deployment.
     let camp = event(&set, "RUS9003");
     assert_eq!(camp.date.to_iso(), "2025-05-18");
     assert_eq!(set.categories().name(camp.category), "deployment");
     assert_eq!(region_of(&regions, camp).as_deref(), Some("voronezh"));
-    assert_eq!(camp.precision.map(|p| p.name()), Some("approximate"));
+    assert_eq!(camp.precision().map(|p| p.name()), Some("approximate"));
     assert!(camp.description().is_some_and(|d| d.contains('\n')));
     // An event type with no counterpart is kept as ACLED writes it.
     let picket = event(&set, "RUS9004");

@@ -105,7 +105,7 @@ fn loaded_notional_events_count_in_no_region() {
     for event in &notional {
         assert_eq!(event.region(), None, "{}", event.id());
         assert!(
-            matches!(event.placement, Placement::Notional { .. }),
+            matches!(event.placement(), Placement::Notional { .. }),
             "{}",
             event.id()
         );
@@ -115,7 +115,7 @@ fn loaded_notional_events_count_in_no_region() {
     assert!(
         notional
             .iter()
-            .any(|e| e.placement == Placement::Notional { about: Some(crimea) })
+            .any(|e| e.placement() == Placement::Notional { about: Some(crimea) })
     );
     assert!(set.events().iter().any(|e| e.region() == Some(crimea)));
     // Every tracked region keeps at least one event of its own.

@@ -150,7 +150,7 @@ fn clicking_a_marker_selects_its_event_and_a_stack_lists_its_events() {
         .events
         .events()
         .iter()
-        .filter(|e| e.region().is_some() && e.precision == Some(borderwatch::data::Precision::Region))
+        .filter(|e| e.region().is_some() && e.precision() == Some(borderwatch::data::Precision::Region))
         .filter(|e| e.declared_region() == Some("rostov"))
         .map(|e| e.title().to_string())
         .collect();
@@ -239,8 +239,8 @@ fn a_coastal_event_says_how_far_offshore_it_was_counted() {
     harness.run();
     let state = harness.state();
     let event = &state.dataset().events.events()[0];
-    let borderwatch::data::Placement::Coastal { offshore_m } = event.placement else {
-        panic!("counted by the coastal rule: {:?}", event.placement);
+    let borderwatch::data::Placement::Coastal { offshore_m } = event.placement() else {
+        panic!("counted by the coastal rule: {:?}", event.placement());
     };
     assert!((1..2000).contains(&offshore_m), "{offshore_m} m");
     let expected = format!("coastal: {:.1} km offshore", f64::from(offshore_m) / 1000.0);

@@ -45,7 +45,7 @@ fn located_only_keeps_the_events_placed_to_a_town_or_better() {
     for &index in &state.filtered().indices {
         let event = &state.dataset().events.events()[index as usize];
         assert!(
-            Precision::is_located(event.precision),
+            Precision::is_located(event.precision()),
             "{} is not located",
             event.id()
         );

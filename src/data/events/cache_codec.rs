@@ -561,7 +561,7 @@ fn put_message(out: &mut Vec<u8>, message: &Diagnostic) {
 
 fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     put_date(out, event.date);
-    out.push(event.date_precision as u8);
+    out.push(event.date_precision() as u8);
     match event.end_date {
         Some(end) => {
             out.push(1);
@@ -572,7 +572,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     put_u64(out, event.position.x.to_bits());
     put_u64(out, event.position.y.to_bits());
     put_u32(out, event.region().unwrap_or(u32::MAX));
-    let (tag, value) = match event.placement {
+    let (tag, value) = match event.placement() {
         Placement::Position => (0, 0),
         Placement::Declared => (1, 0),
         Placement::Coastal { offshore_m } => (2, u32::from(offshore_m)),
@@ -582,7 +582,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     put_u32(out, value);
     let category = local.get(usize::from(event.category.0)).copied().unwrap_or(0);
     out.extend_from_slice(&category.to_le_bytes());
-    out.push(event.precision.map_or(0, |p| p as u8 + 1));
+    out.push(event.precision().map_or(0, |p| p as u8 + 1));
     match event.troops() {
         Some(troops) => {
             out.push(1);
@@ -758,7 +758,11 @@ impl<'a> Frame<'a> {
         let category = *local.get(usize::from(self.u16()?)).ok_or(corrupt("a category"))?;
         let precision = match self.u8()? {
             0 => None,
-            n => Some(*PRECISIONS.get(usize::from(n - 1)).ok_or(corrupt("a precision"))?),
+            n => Some(
+                *Precision::ALL
+                    .get(usize::from(n - 1))
+                    .ok_or(corrupt("a precision"))?,
+            ),
         };
         let troops = match self.u8()? {
             0 => None,
@@ -789,27 +793,17 @@ impl<'a> Frame<'a> {
         }
         let mut event =
             Event::with_shared_text(block, start, ends, date, position).ok_or(corrupt("an event's texts"))?;
-        event.date_precision = date_precision;
+        event.set_date_precision(date_precision);
         event.end_date = end_date;
-        event.set_region(region);
-        event.placement = placement;
+        event.set_place(region, placement);
         event.category = category;
-        event.precision = precision;
+        event.set_precision(precision);
         event.set_troops(troops);
         event.origin = origin;
         event.extra = extra;
         Ok(event)
     }
 }
-
-/// Precisions by their code less one (see `put_event`).
-const PRECISIONS: [Precision; 5] = [
-    Precision::Exact,
-    Precision::Approximate,
-    Precision::Region,
-    Precision::Notional,
-    Precision::Gazetteer,
-];
 
 #[cfg(test)]
 mod tests {

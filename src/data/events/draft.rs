@@ -205,12 +205,11 @@ impl<'a> RecordRules<'a> {
         };
         let mut event = layout.event(&texts, date, position);
         event.end_date = end_date;
-        event.date_precision = date_precision;
+        event.set_date_precision(date_precision);
         event.category = category;
-        event.precision = precision;
+        event.set_precision(precision);
         event.set_troops(troops);
-        event.set_region(region);
-        event.placement = placement;
+        event.set_place(region, placement);
         let mut extra = draft.extra;
         extra.extend(kept_precision);
         event.extra = OtherFields::from_pairs(extra).map(Box::new);
@@ -452,7 +451,7 @@ impl<'a> RecordRules<'a> {
 /// What to tell about how an event was placed, when it is worth telling: a
 /// point in the sea counted in the region whose coast it lies off.
 pub fn placement_note(event: &Event, regions: &RegionSet) -> Option<String> {
-    let Placement::Coastal { offshore_m } = event.placement else {
+    let Placement::Coastal { offshore_m } = event.placement() else {
         return None;
     };
     let region = event.region().and_then(|i| regions.get(i as usize))?;

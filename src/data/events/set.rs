@@ -626,7 +626,7 @@ mod tests {
         let date = EventDate::from_parts(seconds, offset).expect("in range");
         let texts = crate::data::EventTexts::default();
         let mut event = Event::new(&texts, date, geo::Coord { x: 39.7, y: 47.2 });
-        event.date_precision = DatePrecision::ALL[precision];
+        event.set_date_precision(DatePrecision::ALL[precision]);
         event.end_date = end.and_then(|days| EventDate::from_utc_seconds(seconds + days * 86_400));
         event.origin = EventOrigin {
             file,
@@ -642,7 +642,7 @@ mod tests {
             .map(|e| {
                 (
                     e.date,
-                    e.date_precision,
+                    e.date_precision(),
                     e.end_date,
                     e.origin.file,
                     e.origin.record,

@@ -379,7 +379,7 @@ mod tests {
         let rostov = regions().index_of("rostov").map(|i| i as u32);
         assert_eq!(events[0].region(), rostov, "the declared region is kept");
         assert_eq!(events[0].end_date, None);
-        assert_eq!(events[0].precision, None);
+        assert_eq!(events[0].precision(), None);
         assert_eq!(events[0].troops(), None);
         assert_eq!(
             events[0].sources().map(|s| s.name).collect::<Vec<_>>(),
