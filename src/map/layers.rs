@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
 use super::WorldRect;
-use super::mesh::{LineMesh, ShapeMesh};
-use super::outlines::{RingEdges, SharedOutlines};
+use super::mesh::{LineLevels, ShapeMesh};
+use super::outlines::{RingEdges, shared_outlines};
 use super::towns::TownLayer;
 use super::water::WaterMeshes;
 use crate::data::places::Gazetteer;
@@ -86,12 +86,12 @@ pub struct MapLayers {
     pub(super) context: Vec<Option<ShapeMesh>>,
     /// The borders of the context's admin-1 regions (less those along a
     /// country's border, drawn with it), then of its countries, each once.
-    pub(super) context_outlines: Vec<(ContextKind, SharedOutlines)>,
+    pub(super) context_outlines: Vec<(ContextKind, LineLevels)>,
     /// Whether a context feature's land is filled: not an admin-1 region of
     /// a country whose own feature (the union of its regions) fills it.
     pub(super) context_filled: Vec<bool>,
     /// The border lines, in drawing order.
-    pub(super) borders: Vec<(BorderKind, LineMesh)>,
+    pub(super) borders: Vec<(BorderKind, LineLevels)>,
     /// Towns, ranked for labelling; `None` without a gazetteer.
     pub(super) towns: Option<TownLayer>,
     /// The places the towns are.
@@ -150,7 +150,7 @@ impl MapLayers {
                 .border
                 .lines
                 .iter()
-                .map(|b| (b.kind, LineMesh::new(&b.line)))
+                .map(|b| (b.kind, LineLevels::new(&b.line)))
                 .collect(),
             towns: Some(TownLayer::new(Gazetteer::bundled(), regions.border())),
             gazetteer: Some(Gazetteer::bundled()),
@@ -198,7 +198,7 @@ impl MapLayers {
 /// The borders of `context`'s admin-1 regions and countries, each once:
 /// an admin-1 region's edge along its country's border is left to the
 /// country's line, drawn over it.
-fn context_outlines(context: &ContextLayer) -> Vec<(ContextKind, SharedOutlines)> {
+fn context_outlines(context: &ContextLayer) -> Vec<(ContextKind, LineLevels)> {
     let of_kind = |kind: ContextKind| {
         RingEdges::of(
             context
@@ -211,8 +211,8 @@ fn context_outlines(context: &ContextLayer) -> Vec<(ContextKind, SharedOutlines)
     let countries = of_kind(ContextKind::Country);
     let admin1 = of_kind(ContextKind::Admin1).without(&countries);
     vec![
-        (ContextKind::Admin1, SharedOutlines::new(&admin1)),
-        (ContextKind::Country, SharedOutlines::new(&countries)),
+        (ContextKind::Admin1, shared_outlines(&admin1)),
+        (ContextKind::Country, shared_outlines(&countries)),
     ]
 }
 

@@ -20,9 +20,16 @@ const OUTLINE_TOLERANCE: f32 = 0.6;
 /// Past the last level the full shape is drawn.
 const SIMPLIFIED_ZOOMS: std::ops::RangeInclusive<i32> = 3..=9;
 
-/// How far (in screen points, at the level's zoom) a simplified level may
-/// stray from the full shape.
+/// How far (in screen points, at the level's zoom) a simplified level of a
+/// filled shape may stray from the full shape.
 const LEVEL_TOLERANCE: f64 = 0.4;
+
+/// How far (in screen points, at the level's zoom) a simplified level of a
+/// line (a border, a river) may stray from the full line: one point, the
+/// threshold QGIS simplifies its layers to by default. Shapes keep
+/// [`LEVEL_TOLERANCE`], so that neighbouring fills do not part; a line's
+/// every point costs software OpenGL about six triangles of a frame.
+const LINE_TOLERANCE: f64 = 1.0;
 
 /// A filled shape ready to draw: triangles and outline rings in world
 /// coordinates, full and simplified for lower zooms, so a frame at the start
@@ -124,7 +131,7 @@ impl ShapeMesh {
                 .flat_map(|p| p.exterior().coords())
                 .map(|c| WorldPoint::new(c.x, c.y)),
         );
-        let levels = level_scales()
+        let levels = level_scales(LEVEL_TOLERANCE)
             .map(|(max_scale, tolerance)| Level {
                 max_scale,
                 tolerance,
@@ -206,26 +213,31 @@ impl ShapeMesh {
 /// largest scale (screen points per world unit) each is drawn to, and how
 /// far (world units) it may stray from the full shape, which comes last,
 /// with no scale limit and nothing simplified.
-pub(super) fn level_scales() -> impl Iterator<Item = (f64, f64)> {
+fn level_scales(tolerance: f64) -> impl Iterator<Item = (f64, f64)> {
     SIMPLIFIED_ZOOMS
-        .map(|zoom| {
+        .map(move |zoom| {
             let max_scale = TILE_SIZE * 2f64.powi(zoom);
-            (max_scale, LEVEL_TOLERANCE / max_scale)
+            (max_scale, tolerance / max_scale)
         })
         .chain(std::iter::once((f64::INFINITY, 0.0)))
 }
 
-/// Open polylines (a border line) projected once into world coordinates.
-#[derive(Debug, Clone)]
-pub struct LineMesh {
-    lines: Vec<Vec<WorldPoint>>,
-    /// Each line's world bounds, to skip lines out of view unprojected.
-    line_bounds: Vec<WorldRect>,
+/// Open polylines drawn at the detail their zoom shows: the full lines, and
+/// copies simplified for lower zooms, each made when first drawn. Each line
+/// is simplified on its own and keeps its ends, so lines that meet at their
+/// ends (the borders between junctions) still meet.
+#[derive(Debug)]
+pub struct LineLevels {
+    /// The full lines, projected.
+    pub(super) projected: Vec<Vec<WorldPoint>>,
+    /// Coarsest first, as [`level_scales`] gives them: the largest scale
+    /// each is drawn to, how far it may stray, and its lines once made.
+    levels: Vec<(f64, f64, OnceLock<LineMesh>)>,
     /// World bounds, for culling.
     pub bounds: WorldRect,
 }
 
-impl LineMesh {
+impl LineLevels {
     /// Projects every line of a longitude/latitude multi-line.
     pub fn new(lines: &MultiLineString<f64>) -> Self {
         Self::from_projected(
@@ -238,14 +250,75 @@ impl LineMesh {
     }
 
     /// Lines already in world coordinates.
-    pub(super) fn from_projected(lines: Vec<Vec<WorldPoint>>) -> Self {
-        let line_bounds = lines.iter().map(|line| bounds_of(line.iter().copied())).collect();
-        let bounds = bounds_of(lines.iter().flatten().copied());
+    pub(super) fn from_projected(projected: Vec<Vec<WorldPoint>>) -> Self {
         Self {
-            lines,
-            line_bounds,
-            bounds,
+            bounds: bounds_of(projected.iter().flatten().copied()),
+            projected,
+            levels: level_scales(LINE_TOLERANCE)
+                .map(|(max_scale, tolerance)| (max_scale, tolerance, OnceLock::new()))
+                .collect(),
         }
+    }
+
+    /// The lines drawn at `viewport`'s scale.
+    pub(super) fn level(&self, viewport: &Viewport) -> Option<&LineMesh> {
+        let scale = viewport.scale();
+        let (_, tolerance, lines) = self.levels.iter().find(|(max_scale, ..)| scale <= *max_scale)?;
+        Some(lines.get_or_init(|| LineMesh::from_projected(simplified(&self.projected, *tolerance))))
+    }
+
+    /// The lines on screen under `viewport`, at its level of detail (see
+    /// [`LineMesh::screen_lines`]).
+    pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
+        self.level(viewport)
+            .map(|lines| lines.screen_lines(viewport, margin))
+            .unwrap_or_default()
+    }
+
+    /// Appends the lines in view to `shapes`, anti-aliased, without points
+    /// closer together than the eye can see.
+    pub fn outline_into(&self, viewport: &Viewport, stroke: Stroke, shapes: &mut Vec<Shape>) {
+        let runs = self.screen_lines(viewport, stroke.width + 2.0);
+        shapes.extend(runs.into_iter().map(|run| Shape::line(run, stroke)));
+    }
+}
+
+/// `lines` simplified (Ramer–Douglas–Peucker, which keeps each line's ends)
+/// to within `tolerance` world units; lines that shrink to a speck are
+/// dropped.
+fn simplified(lines: &[Vec<WorldPoint>], tolerance: f64) -> Vec<Vec<WorldPoint>> {
+    if tolerance <= 0.0 {
+        return lines.to_vec();
+    }
+    lines
+        .iter()
+        .filter_map(|line| {
+            let string: LineString<f64> = line.iter().map(|p| geo::Coord { x: p.x, y: p.y }).collect();
+            let kept: Vec<WorldPoint> = string
+                .simplify(tolerance)
+                .coords()
+                .map(|c| WorldPoint::new(c.x, c.y))
+                .collect();
+            let (width, height) = bounds_of(kept.iter().copied()).size();
+            (kept.len() >= 2 && (width > tolerance || height > tolerance)).then_some(kept)
+        })
+        .collect()
+}
+
+/// Open polylines projected once into world coordinates: one level of a
+/// [`LineLevels`].
+#[derive(Debug, Clone)]
+pub(super) struct LineMesh {
+    lines: Vec<Vec<WorldPoint>>,
+    /// Each line's world bounds, to skip lines out of view unprojected.
+    line_bounds: Vec<WorldRect>,
+}
+
+impl LineMesh {
+    /// Lines already in world coordinates.
+    fn from_projected(lines: Vec<Vec<WorldPoint>>) -> Self {
+        let line_bounds = lines.iter().map(|line| bounds_of(line.iter().copied())).collect();
+        Self { lines, line_bounds }
     }
 
     /// How many points its lines have.
@@ -575,12 +648,89 @@ mod tests {
     }
 
     #[test]
+    fn a_border_line_is_drawn_within_a_point_of_itself_with_far_fewer_points() {
+        let context = crate::data::ContextLayer::bundled().expect("bundled context");
+        let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(940.0, 617.0));
+        for border in &context.border.lines {
+            let levels = LineLevels::new(&border.line);
+            let full: usize = levels.projected.iter().map(Vec::len).sum();
+            for zoom in [4.0, 5.7, 7.3, 9.0, 11.0] {
+                let view = MapView {
+                    center: levels.bounds.center(),
+                    zoom,
+                };
+                let viewport = Viewport::new(view, rect);
+                let level = levels.level(&viewport).expect("a level");
+                // Only lines smaller than the level's tolerance are left out.
+                let (_, tolerance, _) = levels
+                    .levels
+                    .iter()
+                    .find(|(max_scale, ..)| viewport.scale() <= *max_scale)
+                    .expect("a level");
+                let lines: Vec<&Vec<WorldPoint>> = levels
+                    .projected
+                    .iter()
+                    .filter(|line| {
+                        let (width, height) = bounds_of(line.iter().copied()).size();
+                        width > *tolerance || height > *tolerance
+                    })
+                    .collect();
+                assert_eq!(
+                    level.lines.len(),
+                    lines.len(),
+                    "zoom {zoom}: only specks left out"
+                );
+                let mut drawn = 0;
+                for (kept, line) in level.lines.iter().zip(lines) {
+                    assert_eq!((kept.first(), kept.last()), (line.first(), line.last()));
+                    drawn += kept.len();
+                    // Each point of the full line, on screen, within a point
+                    // of the segment of the kept line that spans it.
+                    let mut at = 0;
+                    for pair in kept.windows(2) {
+                        let [a, b] = [pair[0], pair[1]].map(|p| viewport.world_to_screen(p));
+                        let end = line[at..]
+                            .iter()
+                            .position(|p| *p == pair[1])
+                            .expect("kept points are the line's")
+                            + at;
+                        for p in &line[at..=end] {
+                            let p = viewport.world_to_screen(*p);
+                            let off = distance_to_segment(p, a, b);
+                            assert!(
+                                off <= LINE_TOLERANCE as f32 + 1e-3,
+                                "zoom {zoom}: {off} points off"
+                            );
+                        }
+                        at = end;
+                    }
+                }
+                if zoom < 6.0 {
+                    assert!(drawn * 3 < full, "zoom {zoom}: {drawn} points of {full}");
+                } else if zoom > 10.0 {
+                    assert_eq!(drawn, full, "zoom {zoom}: past the levels, the full line");
+                }
+            }
+        }
+    }
+
+    fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+        let ab = b - a;
+        let t = if ab.length_sq() > 0.0 {
+            ((p - a).dot(ab) / ab.length_sq()).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        p.distance(a + ab * t)
+    }
+
+    #[test]
     fn border_lines_keep_their_ends_and_drop_lines_off_screen() {
         let lines = MultiLineString(vec![
             geo::LineString::from(vec![(35.0, 50.0), (35.000_01, 50.0), (36.0, 50.5)]),
             geo::LineString::from(vec![(60.0, 60.0), (61.0, 61.0)]),
         ]);
-        let mesh = LineMesh::new(&lines);
+        let mesh = LineLevels::new(&lines);
         let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(800.0, 600.0));
         let first = WorldRect::from_lonlat(&geo::Rect::new((34.0, 49.0), (37.0, 51.0)));
         let viewport = Viewport::new(MapView::fit(first, rect.size()), rect);

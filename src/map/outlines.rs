@@ -7,14 +7,11 @@
 //! costs about six.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
-use egui::{Shape, Stroke};
-use geo::{Coord, LineString, MultiPolygon, Simplify};
+use geo::{Coord, MultiPolygon};
 
-use super::mesh::{LineMesh, bounds_of, level_scales};
-use super::view::Viewport;
-use crate::geometry::{WorldPoint, project};
+use super::mesh::LineLevels;
+use crate::geometry::project;
 
 /// A point of an edge, by its coordinates' bits: rings that share a border
 /// share its points exactly.
@@ -138,83 +135,28 @@ impl RingEdges {
     }
 }
 
-/// Borders ready to draw: lines in world coordinates, full and simplified
-/// for lower zooms, each simplified between its junctions so that the lines
+/// The lines of `edges` ready to draw, projected: full and simplified for
+/// lower zooms, each simplified between its junctions so that the lines
 /// meeting there still meet.
-#[derive(Debug)]
-pub struct SharedOutlines {
-    /// The full lines, projected.
-    projected: Vec<Vec<WorldPoint>>,
-    /// Coarsest first, as [`level_scales`] gives them: the largest scale
-    /// each is drawn to, how far it may stray, and its lines once made.
-    levels: Vec<(f64, f64, OnceLock<LineMesh>)>,
-}
-
-impl SharedOutlines {
-    /// The lines of `edges`, projected; the simplified levels are made when
-    /// first drawn.
-    pub fn new(edges: &RingEdges) -> Self {
-        let projected = edges
+pub fn shared_outlines(edges: &RingEdges) -> LineLevels {
+    LineLevels::from_projected(
+        edges
             .lines()
             .iter()
             .map(|line| line.iter().map(|&c| project(c)).collect())
-            .collect();
-        Self {
-            projected,
-            levels: level_scales()
-                .map(|(max_scale, tolerance)| (max_scale, tolerance, OnceLock::new()))
-                .collect(),
-        }
-    }
-
-    /// The lines drawn at `viewport`'s scale.
-    fn level(&self, viewport: &Viewport) -> Option<&LineMesh> {
-        let scale = viewport.scale();
-        let (_, tolerance, lines) = self.levels.iter().find(|(max_scale, ..)| scale <= *max_scale)?;
-        Some(lines.get_or_init(|| LineMesh::from_projected(simplified(&self.projected, *tolerance))))
-    }
-
-    /// Appends the lines in view to `shapes`, anti-aliased, without points
-    /// closer together than the eye can see.
-    pub fn outline_into(&self, viewport: &Viewport, stroke: Stroke, shapes: &mut Vec<Shape>) {
-        if let Some(lines) = self.level(viewport) {
-            let runs = lines.screen_lines(viewport, stroke.width + 2.0);
-            shapes.extend(runs.into_iter().map(|run| Shape::line(run, stroke)));
-        }
-    }
-}
-
-/// `lines` simplified (Ramer–Douglas–Peucker, which keeps each line's ends)
-/// to within `tolerance` world units; lines that shrink to a speck are
-/// dropped.
-fn simplified(lines: &[Vec<WorldPoint>], tolerance: f64) -> Vec<Vec<WorldPoint>> {
-    if tolerance <= 0.0 {
-        return lines.to_vec();
-    }
-    lines
-        .iter()
-        .filter_map(|line| {
-            let string: LineString<f64> = line.iter().map(|p| Coord { x: p.x, y: p.y }).collect();
-            let kept: Vec<WorldPoint> = string
-                .simplify(tolerance)
-                .coords()
-                .map(|c| WorldPoint::new(c.x, c.y))
-                .collect();
-            let (width, height) = bounds_of(kept.iter().copied()).size();
-            (kept.len() >= 2 && (width > tolerance || height > tolerance)).then_some(kept)
-        })
-        .collect()
+            .collect(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use egui::{Color32, Pos2};
+    use egui::{Color32, Pos2, Shape, Stroke};
     use geo::polygon;
 
     use super::*;
     use crate::data::{ContextKind, ContextLayer};
     use crate::map::mesh::ShapeMesh;
-    use crate::map::view::MapView;
+    use crate::map::view::{MapView, Viewport};
 
     /// The edges of `lines`, each as its two ends' bits, lower first; and
     /// whether any came twice.
@@ -344,7 +286,7 @@ mod tests {
                 .map(|f| &f.shape)
         };
         let edges = RingEdges::of(shapes());
-        let outlines = SharedOutlines::new(&edges);
+        let outlines = shared_outlines(&edges);
         let ends: HashSet<PointKey> = outlines
             .projected
             .iter()

@@ -1,13 +1,13 @@
 //! Rivers, lakes and reservoirs, projected and triangulated once, and how
 //! wide each rank of river is drawn at a zoom (painted by `water_paint.rs`).
 
-use super::mesh::{LineMesh, ShapeMesh};
+use super::mesh::{LineLevels, ShapeMesh};
 use crate::data::WaterLayer;
 
 /// The water, projected and triangulated once.
 pub struct WaterMeshes {
     /// Each river's WDBII level and line.
-    pub(super) rivers: Vec<(u8, LineMesh)>,
+    pub(super) rivers: Vec<(u8, LineLevels)>,
     /// Each lake, and whether it is drained.
     pub(super) lakes: Vec<(ShapeMesh, bool)>,
     /// River names: English, local, where.
@@ -21,7 +21,7 @@ impl WaterMeshes {
             rivers: water
                 .rivers
                 .iter()
-                .map(|r| (r.level, LineMesh::new(&r.line)))
+                .map(|r| (r.level, LineLevels::new(&r.line)))
                 .collect(),
             lakes: water
                 .lakes
