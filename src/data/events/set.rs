@@ -510,20 +510,65 @@ pub fn sort_newest_first(events: &mut [Event]) -> bool {
         destination[key.index as usize] = place as u32;
     }
     drop(keys);
-    // Each swap puts the event at `place` where it goes, and brings to
-    // `place` the one from there; it stays when it belongs there. Every
-    // swap settles one event for good.
-    for place in 0..events.len() {
-        loop {
-            let to = destination[place] as usize;
-            if to == place {
-                break;
+    move_to_destinations(events, &mut destination, MOVE_BUCKET_EVENTS);
+    true
+}
+
+/// Events in a bucket of [`move_to_destinations`]: 5.8 MB of them. At 1M
+/// events, buckets of 4 096, 16 384, 65 536 and 262 144 events moved them
+/// in 72-79, 65-86, 45-55 and 42-68 ms (three loads each).
+const MOVE_BUCKET_EVENTS: usize = 65_536;
+
+/// Moves each event to `destination[its place]` (a permutation), in place.
+///
+/// Moved one by one at random across the whole list, the events of 1M
+/// took 115-150 ms on one core, most of it waiting for memory. First every
+/// event goes to its bucket (`bucket` events of neighbouring destinations),
+/// each bucket's place filled in one pass from its start; then the buckets,
+/// disjoint, are put in order on every core, each within its own few MB.
+fn move_to_destinations(events: &mut [Event], destination: &mut [u32], bucket: usize) {
+    let bucket = bucket.max(1);
+    let buckets = events.len().div_ceil(bucket);
+    if buckets > 1 {
+        // The next place to fill in each bucket.
+        let mut next: Vec<usize> = (0..buckets).map(|b| b * bucket).collect();
+        for b in 0..buckets {
+            let end = ((b + 1) * bucket).min(events.len());
+            while next[b] < end {
+                let at = next[b];
+                let home = destination[at] as usize / bucket;
+                if home == b {
+                    next[b] += 1;
+                } else {
+                    // Settles the event in its bucket for good, and brings
+                    // here one to look at next.
+                    let to = next[home];
+                    events.swap(at, to);
+                    destination.swap(at, to);
+                    next[home] += 1;
+                }
             }
-            events.swap(place, to);
-            destination.swap(place, to);
         }
     }
-    true
+    events
+        .par_chunks_mut(bucket)
+        .zip(destination.par_chunks_mut(bucket))
+        .enumerate()
+        .for_each(|(b, (events, destination))| {
+            let start = b * bucket;
+            // Each swap puts the event at `place` where it goes, and brings
+            // to `place` the one from there; it stays when it belongs there.
+            for place in 0..events.len() {
+                loop {
+                    let to = destination[place] as usize - start;
+                    if to == place {
+                        break;
+                    }
+                    events.swap(place, to);
+                    destination.swap(place, to);
+                }
+            }
+        });
 }
 
 /// How many events a file being read will hold, judged once from its
@@ -691,6 +736,29 @@ mod tests {
             let moved = sort_newest_first(&mut events);
             proptest::prop_assert_eq!(order_of(&events), order_of(&expected));
             proptest::prop_assert_eq!(moved, before != order_of(&expected));
+        }
+    }
+
+    proptest::proptest! {
+        /// Events reach their destinations whatever the buckets' size: one
+        /// bucket, a few, one an event, and a last bucket cut short.
+        #[test]
+        fn events_are_moved_to_their_destinations_bucket_by_bucket(
+            order in proptest::strategy::Strategy::prop_map(proptest::collection::vec(0u32..1_000_000, 0..200), |keys| {
+                let mut places: Vec<u32> = (0..keys.len() as u32).collect();
+                places.sort_by_key(|&i| keys[i as usize]);
+                places
+            }),
+            bucket in 1usize..40,
+        ) {
+            let mut events: Vec<Event> = (0..order.len() as u32)
+                .map(|record| shaped(&(1_600_000_000, None, 0, None, 0, record)))
+                .collect();
+            let mut destination = order.clone();
+            move_to_destinations(&mut events, &mut destination, bucket);
+            for (record, &to) in order.iter().enumerate() {
+                proptest::prop_assert_eq!(events[to as usize].origin.record, record as u32);
+            }
         }
     }
 
