@@ -104,11 +104,14 @@ impl BorderwatchApp {
         }
         if let Some(job) = &self.loader.job {
             // The job wakes the window when it is done; until then the
-            // progress bar moves four times a second. Each frame is drawn
-            // with the map, and with a software renderer (Mesa's llvmpipe)
-            // ten a second took a third of both cores from the load.
+            // progress bar moves twice a second (input still repaints at
+            // once). Each frame is drawn with the map, and with a software
+            // renderer (Mesa's llvmpipe) ten a second took a third of both
+            // cores from the load; against four a second, the 1M file was
+            // drawn at 1.79-1.94 s rather than 1.84-2.16 s (eight first
+            // opens each, alternated).
             job.wake(ctx);
-            ctx.request_repaint_after(Duration::from_millis(250));
+            ctx.request_repaint_after(Duration::from_millis(500));
         }
         self.poll_exports();
         let changes = self.loader.watch(ctx);
