@@ -228,11 +228,13 @@ fn level_scales(tolerance: f64) -> impl Iterator<Item = (f64, f64)> {
 /// ends (the borders between junctions) still meet.
 #[derive(Debug)]
 pub struct LineLevels {
-    /// The full lines, projected.
-    pub(super) projected: Vec<Vec<WorldPoint>>,
-    /// Coarsest first, as [`level_scales`] gives them: the largest scale
-    /// each is drawn to, how far it may stray, and its lines once made.
-    levels: Vec<(f64, f64, OnceLock<LineMesh>)>,
+    /// The full lines, projected: drawn past the simplified levels, and
+    /// what each of them is simplified from.
+    full: LineMesh,
+    /// Coarsest first, as [`level_scales`] gives them (less the full
+    /// level): the largest scale each is drawn to, how far it may stray,
+    /// and its lines once made.
+    simplified: Vec<(f64, f64, OnceLock<LineMesh>)>,
     /// World bounds, for culling.
     pub bounds: WorldRect,
 }
@@ -253,26 +255,35 @@ impl LineLevels {
     pub(super) fn from_projected(projected: Vec<Vec<WorldPoint>>) -> Self {
         Self {
             bounds: bounds_of(projected.iter().flatten().copied()),
-            projected,
-            levels: level_scales(LINE_TOLERANCE)
+            full: LineMesh::from_projected(projected),
+            simplified: level_scales(LINE_TOLERANCE)
+                .filter(|&(_, tolerance)| tolerance > 0.0)
                 .map(|(max_scale, tolerance)| (max_scale, tolerance, OnceLock::new()))
                 .collect(),
         }
     }
 
     /// The lines drawn at `viewport`'s scale.
-    pub(super) fn level(&self, viewport: &Viewport) -> Option<&LineMesh> {
+    pub(super) fn level(&self, viewport: &Viewport) -> &LineMesh {
         let scale = viewport.scale();
-        let (_, tolerance, lines) = self.levels.iter().find(|(max_scale, ..)| scale <= *max_scale)?;
-        Some(lines.get_or_init(|| LineMesh::from_projected(simplified(&self.projected, *tolerance))))
+        match self.simplified.iter().find(|(max_scale, ..)| scale <= *max_scale) {
+            Some((_, tolerance, lines)) => {
+                lines.get_or_init(|| LineMesh::from_projected(simplified(&self.full.lines, *tolerance)))
+            }
+            None => &self.full,
+        }
+    }
+
+    /// The full lines, projected.
+    #[cfg(test)]
+    pub(super) fn projected(&self) -> &[Vec<WorldPoint>] {
+        &self.full.lines
     }
 
     /// The lines on screen under `viewport`, at its level of detail (see
     /// [`LineMesh::screen_lines`]).
     pub fn screen_lines(&self, viewport: &Viewport, margin: f32) -> Vec<Vec<Pos2>> {
-        self.level(viewport)
-            .map(|lines| lines.screen_lines(viewport, margin))
-            .unwrap_or_default()
+        self.level(viewport).screen_lines(viewport, margin)
     }
 
     /// Appends the lines in view to `shapes`, anti-aliased, without points
@@ -287,9 +298,6 @@ impl LineLevels {
 /// to within `tolerance` world units; lines that shrink to a speck are
 /// dropped.
 fn simplified(lines: &[Vec<WorldPoint>], tolerance: f64) -> Vec<Vec<WorldPoint>> {
-    if tolerance <= 0.0 {
-        return lines.to_vec();
-    }
     lines
         .iter()
         .filter_map(|line| {
@@ -653,26 +661,27 @@ mod tests {
         let rect = egui::Rect::from_min_size(Pos2::ZERO, egui::vec2(940.0, 617.0));
         for border in &context.border.lines {
             let levels = LineLevels::new(&border.line);
-            let full: usize = levels.projected.iter().map(Vec::len).sum();
+            let full: usize = levels.projected().iter().map(Vec::len).sum();
             for zoom in [4.0, 5.7, 7.3, 9.0, 11.0] {
                 let view = MapView {
                     center: levels.bounds.center(),
                     zoom,
                 };
                 let viewport = Viewport::new(view, rect);
-                let level = levels.level(&viewport).expect("a level");
-                // Only lines smaller than the level's tolerance are left out.
-                let (_, tolerance, _) = levels
-                    .levels
+                let level = levels.level(&viewport);
+                // Only lines smaller than the level's tolerance are left out
+                // (none past the simplified levels).
+                let tolerance = levels
+                    .simplified
                     .iter()
                     .find(|(max_scale, ..)| viewport.scale() <= *max_scale)
-                    .expect("a level");
+                    .map_or(0.0, |&(_, tolerance, _)| tolerance);
                 let lines: Vec<&Vec<WorldPoint>> = levels
-                    .projected
+                    .projected()
                     .iter()
                     .filter(|line| {
                         let (width, height) = bounds_of(line.iter().copied()).size();
-                        width > *tolerance || height > *tolerance
+                        width > tolerance || height > tolerance
                     })
                     .collect();
                 assert_eq!(
