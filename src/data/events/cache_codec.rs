@@ -582,7 +582,7 @@ fn put_event(out: &mut Vec<u8>, event: &Event, local: &[u16]) {
     put_u32(out, value);
     let category = local.get(usize::from(event.category.0)).copied().unwrap_or(0);
     out.extend_from_slice(&category.to_le_bytes());
-    out.push(event.precision().map_or(0, |p| p as u8 + 1));
+    out.push(Precision::code(event.precision()));
     match event.troops() {
         Some(troops) => {
             out.push(1);
@@ -756,14 +756,7 @@ impl<'a> Frame<'a> {
             _ => return Err(corrupt("a placement")),
         };
         let category = *local.get(usize::from(self.u16()?)).ok_or(corrupt("a category"))?;
-        let precision = match self.u8()? {
-            0 => None,
-            n => Some(
-                *Precision::ALL
-                    .get(usize::from(n - 1))
-                    .ok_or(corrupt("a precision"))?,
-            ),
-        };
+        let precision = Precision::from_code(self.u8()?).ok_or(corrupt("a precision"))?;
         let troops = match self.u8()? {
             0 => None,
             _ => Some(troops_within_limit(self.u64()?).ok_or(corrupt("a number of troops"))?),
