@@ -77,6 +77,8 @@ pub struct MapWidget<'a> {
     pub(super) found_place: Option<usize>,
     /// Raster tiles drawn under the regions, with their credit.
     pub(super) tiles: Option<(&'a mut TileLayer, &'a str)>,
+    /// Whether the region or markers under a resting pointer get a tooltip.
+    pub(super) tooltips: bool,
 }
 
 impl<'a> MapWidget<'a> {
@@ -104,7 +106,16 @@ impl<'a> MapWidget<'a> {
             still: false,
             found_place: None,
             tiles: None,
+            tooltips: true,
         }
+    }
+
+    /// Whether a resting pointer gets a tooltip naming the region or the
+    /// events under it (on by default). The status bar names the region
+    /// either way; a tooltip's delay and fade-in each ask for frames.
+    pub fn tooltips(mut self, shown: bool) -> Self {
+        self.tooltips = shown;
+        self
     }
 
     /// Shows only the layers `visibility` allows.
@@ -280,13 +291,11 @@ impl<'a> MapWidget<'a> {
         } else if response.hovered() {
             ui.ctx().set_cursor_icon(CursorIcon::Grab);
         }
-        if let (Some(cluster), Some(layer)) = (hovered_events, &self.events)
-            && !response.dragged()
-        {
+        if !self.tooltips || response.dragged() {
+            response
+        } else if let (Some(cluster), Some(layer)) = (hovered_events, &self.events) {
             response.on_hover_ui_at_pointer(|ui| super::markers::tooltip(ui, cluster, layer))
-        } else if let Some(region) = hovered_region.and_then(|i| self.regions.get(i))
-            && !response.dragged()
-        {
+        } else if let Some(region) = hovered_region.and_then(|i| self.regions.get(i)) {
             response.on_hover_ui_at_pointer(|ui| {
                 ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Extend);
                 ui.strong(&region.name);

@@ -48,6 +48,9 @@ pub fn legend(ui: &mut Ui, map_rect: egui::Rect, legend: &Legend<'_>) -> (egui::
         .fixed_pos(map_rect.left_top() + egui::vec2(10.0, 10.0))
         // Above the map, below windows (messages, dialogs) the user opens over it.
         .order(egui::Order::Middle)
+        // Shown from the first frame, as the map is: a fade asks for frames
+        // while the first file loads.
+        .fade_in(false)
         .show(ui.ctx(), |ui| {
             egui::Frame::popup(ui.style())
                 .fill(style.overlay_fill)

@@ -39,6 +39,11 @@ impl BorderwatchApp {
             .border_band(self.filter.near_border_m)
             .area(self.filter.area.as_ref())
             .found_place(self.found_place)
+            // While files load, the status bar names the region under the
+            // pointer but no tooltip does: with a software renderer the
+            // tooltip's delay and fade-in took frames, each drawn on both
+            // cores, from the load.
+            .tooltips(!self.loader.is_loading())
             .tiles(if self.layers_shown.tiles {
                 self.basemap.layer(ui.ctx())
             } else {

@@ -216,3 +216,52 @@ fn the_border_layer_can_be_hidden_and_shown_again() {
         assert_eq!(harness.state().layers_shown().border, shown);
     }
 }
+
+#[test]
+fn a_resting_pointer_names_the_region_in_a_tooltip_except_while_files_load() {
+    // Loaded: resting on Rostov Oblast, a tooltip gives its local name.
+    let mut harness = harness();
+    let rostov = screen_pos(&harness, 47.8, 41.0);
+    let tooltip = "Ростовская область";
+    harness.hover_at(rostov);
+    harness.run();
+    harness.get_by_label(tooltip);
+
+    // Loading: a file that never ends (a named pipe nobody writes yet)
+    // keeps the load running however many frames pass.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pipe = dir.path().join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success(), "mkfifo {}", pipe.display());
+    let mut harness = harness_for(BorderwatchApp::loading(&StartupOptions {
+        events: vec![pipe.clone()],
+        ..StartupOptions::default()
+    }));
+    let rostov = screen_pos(&harness, 47.8, 41.0);
+    harness.hover_at(rostov);
+    // Past the tooltip's delay (kittest's frames are 1/60 s apart).
+    for _ in 0..90 {
+        harness.step();
+    }
+    assert!(harness.state().is_loading(), "the pipe holds the load");
+    assert!(
+        harness.query_by_label(tooltip).is_none(),
+        "a tooltip while loading"
+    );
+
+    // The pipe closed empty, the load ends (with a message) and the
+    // tooltip is back.
+    drop(
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&pipe)
+            .expect("pipe opens"),
+    );
+    common::wait_until(&mut harness, 30, "the load", |app| !app.is_loading());
+    harness.hover_at(rostov + Vec2::new(1.0, 0.0));
+    harness.run();
+    harness.get_by_label(tooltip);
+}
