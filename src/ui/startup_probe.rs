@@ -6,11 +6,16 @@
 //! the memory the process peaked at, then closes the window. `scripts/measure-window.sh` runs it for the README's
 //! performance table.
 
-use std::time::Instant;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use egui::Ui;
 
 use super::BorderwatchApp;
+use crate::dataset::Dataset;
+
+/// How often the watcher looks at the background work.
+const WATCH_EVERY: Duration = Duration::from_millis(5);
 
 /// The app, and when each stage of its start was first seen.
 pub struct StartupProbe {
@@ -18,8 +23,17 @@ pub struct StartupProbe {
     started: Instant,
     first_frame: Option<f64>,
     data_drawn: Option<(f64, Memory)>,
-    indexes_ready: Option<(f64, Memory)>,
+    /// What the watcher saw of the work after the data was drawn; `None`
+    /// until it is started.
+    background: Option<Arc<Mutex<Background>>>,
     reported: bool,
+}
+
+/// When the work behind the drawn data was seen done, by the watcher.
+#[derive(Debug, Default)]
+struct Background {
+    indexes_ready: Option<(f64, Memory)>,
+    settled: Option<(f64, Memory)>,
 }
 
 impl StartupProbe {
@@ -30,7 +44,7 @@ impl StartupProbe {
             started,
             first_frame: None,
             data_drawn: None,
-            indexes_ready: None,
+            background: None,
             reported: false,
         }
     }
@@ -46,14 +60,14 @@ impl StartupProbe {
         }
         // The frame just drawn is the first with the data: interactive from here.
         let drawn = *self.data_drawn.get_or_insert((now, Memory::now()));
-        if self.app.data.indexes_ready() {
-            self.indexes_ready.get_or_insert((now, Memory::now()));
-        }
-        let Some(indexed) = self.indexes_ready.filter(|_| self.app.data.settled()) else {
-            // Nothing wakes the window when the background work is done:
-            // look every 100 ms (the figures are that coarse).
-            ui.ctx()
-                .request_repaint_after(std::time::Duration::from_millis(100));
+        let background = self.background.get_or_insert_with(|| {
+            watch_background(Arc::clone(&self.app.data), self.started, ui.ctx().clone())
+        });
+        let (indexed, settled) = {
+            let seen = background.lock().unwrap_or_else(PoisonError::into_inner);
+            (seen.indexes_ready, seen.settled)
+        };
+        let (Some(indexed), Some(settled)) = (indexed, settled) else {
             return;
         };
         if !self.reported {
@@ -65,13 +79,45 @@ impl StartupProbe {
                 at_data_drawn: drawn.1,
                 indexes_ready: indexed.0,
                 at_indexes_ready: indexed.1,
-                settled: now,
-                at_settled: Memory::now(),
+                settled: settled.0,
+                at_settled: settled.1,
             };
             println!("{report}");
             ui.ctx().send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
+}
+
+/// Watches `data`'s background work on a thread of its own, noting when
+/// its indexes are built and when it is settled (kept in the event cache),
+/// then wakes the window. Nothing else wakes it then, and a window that
+/// looked for itself would draw frames a user's window does not, each
+/// taking time and memory (Mesa's) from that work.
+fn watch_background(data: Arc<Dataset>, started: Instant, ctx: egui::Context) -> Arc<Mutex<Background>> {
+    let seen = Arc::new(Mutex::new(Background::default()));
+    let shared = Arc::clone(&seen);
+    let spawned = std::thread::Builder::new()
+        .name("borderwatch-startup-probe".into())
+        .spawn(move || {
+            let note = |stage: fn(&mut Background) -> &mut Option<(f64, Memory)>| {
+                let at = (started.elapsed().as_secs_f64(), Memory::now());
+                let mut seen = shared.lock().unwrap_or_else(PoisonError::into_inner);
+                stage(&mut seen).get_or_insert(at);
+            };
+            while !data.indexes_ready() {
+                std::thread::sleep(WATCH_EVERY);
+            }
+            note(|seen| &mut seen.indexes_ready);
+            while !data.settled() {
+                std::thread::sleep(WATCH_EVERY);
+            }
+            note(|seen| &mut seen.settled);
+            ctx.request_repaint();
+        });
+    if let Err(error) = spawned {
+        log::warn!("--measure-startup: no thread to watch the indexes being built ({error})");
+    }
+    seen
 }
 
 impl eframe::App for StartupProbe {
@@ -174,6 +220,43 @@ fn status_kb(status: &str, key: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::data::{ContextLayer, EventSet, RegionSet};
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    #[test]
+    fn the_watcher_notes_the_indexes_then_the_settling_and_wakes_the_window() {
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let events = EventSet::bundled(&regions).expect("bundled events");
+        let context = ContextLayer::bundled().expect("bundled context");
+        let data = Arc::new(Dataset::new(regions, context, events));
+        let ctx = egui::Context::default();
+        let woken = Arc::new(AtomicBool::new(false));
+        let wake = Arc::clone(&woken);
+        ctx.set_request_repaint_callback(move |_| wake.store(true, Ordering::SeqCst));
+        let started = Instant::now();
+        let seen = watch_background(Arc::clone(&data), started, ctx);
+        // Nothing is built until the app asks, once its data is drawn.
+        std::thread::sleep(WATCH_EVERY * 4);
+        assert!(seen.lock().expect("lock").indexes_ready.is_none());
+        assert!(!woken.load(Ordering::SeqCst), "woken before anything was built");
+        Dataset::build_indexes_in_background(&data);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !woken.load(Ordering::SeqCst) {
+            assert!(Instant::now() < deadline, "the watcher never woke the window");
+            std::thread::sleep(WATCH_EVERY);
+        }
+        assert!(data.indexes_ready() && data.settled());
+        let seen = seen.lock().expect("lock");
+        let (Some((indexed, _)), Some((settled, memory))) = (seen.indexes_ready, seen.settled) else {
+            panic!("woken with {seen:?}");
+        };
+        assert!(
+            indexed <= settled && settled <= started.elapsed().as_secs_f64(),
+            "{seen:?}"
+        );
+        #[cfg(target_os = "linux")]
+        assert!(memory.peak.is_some(), "{memory:?}");
+    }
 
     #[test]
     fn status_lines_are_read_in_bytes() {
