@@ -6,7 +6,7 @@
 //! the memory the process peaked at, then closes the window. `scripts/measure-window.sh` runs it for the README's
 //! performance table.
 
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::{Duration, Instant};
 
 use egui::Ui;
@@ -23,9 +23,9 @@ pub struct StartupProbe {
     started: Instant,
     first_frame: Option<f64>,
     data_drawn: Option<(f64, Memory)>,
-    /// What the watcher saw of the work after the data was drawn; `None`
-    /// until it is started.
-    background: Option<Arc<Mutex<Background>>>,
+    /// The data watched after it was drawn, and what the watcher saw of
+    /// the work behind it; `None` until it is started.
+    background: Option<(Weak<Dataset>, Arc<Mutex<Background>>)>,
     reported: bool,
 }
 
@@ -60,9 +60,20 @@ impl StartupProbe {
         }
         // The frame just drawn is the first with the data: interactive from here.
         let drawn = *self.data_drawn.get_or_insert((now, Memory::now()));
-        let background = self.background.get_or_insert_with(|| {
-            watch_background(Arc::clone(&self.app.data), self.started, ui.ctx().clone())
-        });
+        let current = Arc::downgrade(&self.app.data);
+        // Watched again when the app's data is replaced (a file changed on
+        // disk and was read again).
+        if self
+            .background
+            .as_ref()
+            .is_none_or(|(of, _)| !of.ptr_eq(&current))
+        {
+            let seen = watch_background(Arc::clone(&self.app.data), self.started, ui.ctx().clone());
+            self.background = Some((current, seen));
+        }
+        let Some((_, background)) = &self.background else {
+            return;
+        };
         let (indexed, settled) = {
             let seen = background.lock().unwrap_or_else(PoisonError::into_inner);
             (seen.indexes_ready, seen.settled)
@@ -92,7 +103,8 @@ impl StartupProbe {
 /// its indexes are built and when it is settled (kept in the event cache),
 /// then wakes the window. Nothing else wakes it then, and a window that
 /// looked for itself would draw frames a user's window does not, each
-/// taking time and memory (Mesa's) from that work.
+/// taking time and memory (Mesa's) from that work. Gives up, noting
+/// nothing, once no one else holds `data` (the app replaced it).
 fn watch_background(data: Arc<Dataset>, started: Instant, ctx: egui::Context) -> Arc<Mutex<Background>> {
     let seen = Arc::new(Mutex::new(Background::default()));
     let shared = Arc::clone(&seen);
@@ -104,14 +116,22 @@ fn watch_background(data: Arc<Dataset>, started: Instant, ctx: egui::Context) ->
                 let mut seen = shared.lock().unwrap_or_else(PoisonError::into_inner);
                 stage(&mut seen).get_or_insert(at);
             };
-            while !data.indexes_ready() {
+            // Whether `done` came about while someone else still held the data.
+            let wait = |done: fn(&Dataset) -> bool| loop {
+                if done(&data) {
+                    return true;
+                }
+                if Arc::strong_count(&data) == 1 {
+                    return false;
+                }
                 std::thread::sleep(WATCH_EVERY);
+            };
+            if wait(Dataset::indexes_ready) {
+                note(|seen| &mut seen.indexes_ready);
+                if wait(Dataset::settled) {
+                    note(|seen| &mut seen.settled);
+                }
             }
-            note(|seen| &mut seen.indexes_ready);
-            while !data.settled() {
-                std::thread::sleep(WATCH_EVERY);
-            }
-            note(|seen| &mut seen.settled);
             ctx.request_repaint();
         });
     if let Err(error) = spawned {
@@ -256,6 +276,25 @@ mod tests {
         );
         #[cfg(target_os = "linux")]
         assert!(memory.peak.is_some(), "{memory:?}");
+    }
+
+    #[test]
+    fn the_watcher_gives_up_on_data_no_one_else_holds() {
+        let regions = RegionSet::bundled().expect("bundled regions");
+        let context = ContextLayer::bundled().expect("bundled context");
+        let data = Arc::new(Dataset::new(regions, context, EventSet::default()));
+        let ctx = egui::Context::default();
+        let woken = Arc::new(AtomicBool::new(false));
+        let wake = Arc::clone(&woken);
+        ctx.set_request_repaint_callback(move |_| wake.store(true, Ordering::SeqCst));
+        let seen = watch_background(data, Instant::now(), ctx);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !woken.load(Ordering::SeqCst) {
+            assert!(Instant::now() < deadline, "the watcher waits for dropped data");
+            std::thread::sleep(WATCH_EVERY);
+        }
+        let seen = seen.lock().expect("lock");
+        assert!(seen.indexes_ready.is_none() && seen.settled.is_none(), "{seen:?}");
     }
 
     #[test]
