@@ -61,18 +61,15 @@ impl StartupProbe {
         // The frame just drawn is the first with the data: interactive from here.
         let drawn = *self.data_drawn.get_or_insert((now, Memory::now()));
         let current = Arc::downgrade(&self.app.data);
-        // Watched again when the app's data is replaced (a file changed on
-        // disk and was read again).
-        if self
-            .background
-            .as_ref()
-            .is_none_or(|(of, _)| !of.ptr_eq(&current))
-        {
-            let seen = watch_background(Arc::clone(&self.app.data), self.started, ui.ctx().clone());
-            self.background = Some((current, seen));
-        }
-        let Some((_, background)) = &self.background else {
-            return;
+        let background = match &self.background {
+            Some((of, seen)) if of.ptr_eq(&current) => Arc::clone(seen),
+            // Watched again when the app's data is replaced (a file changed
+            // on disk and was read again).
+            _ => {
+                let seen = watch_background(Arc::clone(&self.app.data), self.started, ui.ctx().clone());
+                self.background = Some((current, Arc::clone(&seen)));
+                seen
+            }
         };
         let (indexed, settled) = {
             let seen = background.lock().unwrap_or_else(PoisonError::into_inner);
@@ -243,16 +240,31 @@ mod tests {
     use crate::data::{ContextLayer, EventSet, RegionSet};
     use std::sync::atomic::{AtomicBool, Ordering};
 
+    /// A context whose repaint requests set the flag returned with it.
+    fn woken_context() -> (egui::Context, Arc<AtomicBool>) {
+        let ctx = egui::Context::default();
+        let woken = Arc::new(AtomicBool::new(false));
+        let wake = Arc::clone(&woken);
+        ctx.set_request_repaint_callback(move |_| wake.store(true, Ordering::SeqCst));
+        (ctx, woken)
+    }
+
+    /// Waits for `woken`; fails with `why` after `seconds`.
+    fn wait_until_woken(woken: &AtomicBool, seconds: u64, why: &str) {
+        let deadline = Instant::now() + Duration::from_secs(seconds);
+        while !woken.load(Ordering::SeqCst) {
+            assert!(Instant::now() < deadline, "{why}");
+            std::thread::sleep(WATCH_EVERY);
+        }
+    }
+
     #[test]
     fn the_watcher_notes_the_indexes_then_the_settling_and_wakes_the_window() {
         let regions = RegionSet::bundled().expect("bundled regions");
         let events = EventSet::bundled(&regions).expect("bundled events");
         let context = ContextLayer::bundled().expect("bundled context");
         let data = Arc::new(Dataset::new(regions, context, events));
-        let ctx = egui::Context::default();
-        let woken = Arc::new(AtomicBool::new(false));
-        let wake = Arc::clone(&woken);
-        ctx.set_request_repaint_callback(move |_| wake.store(true, Ordering::SeqCst));
+        let (ctx, woken) = woken_context();
         let started = Instant::now();
         let seen = watch_background(Arc::clone(&data), started, ctx);
         // Nothing is built until the app asks, once its data is drawn.
@@ -260,11 +272,7 @@ mod tests {
         assert!(seen.lock().expect("lock").indexes_ready.is_none());
         assert!(!woken.load(Ordering::SeqCst), "woken before anything was built");
         Dataset::build_indexes_in_background(&data);
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while !woken.load(Ordering::SeqCst) {
-            assert!(Instant::now() < deadline, "the watcher never woke the window");
-            std::thread::sleep(WATCH_EVERY);
-        }
+        wait_until_woken(&woken, 60, "the watcher never woke the window");
         assert!(data.indexes_ready() && data.settled());
         let seen = seen.lock().expect("lock");
         let (Some((indexed, _)), Some((settled, memory))) = (seen.indexes_ready, seen.settled) else {
@@ -283,16 +291,9 @@ mod tests {
         let regions = RegionSet::bundled().expect("bundled regions");
         let context = ContextLayer::bundled().expect("bundled context");
         let data = Arc::new(Dataset::new(regions, context, EventSet::default()));
-        let ctx = egui::Context::default();
-        let woken = Arc::new(AtomicBool::new(false));
-        let wake = Arc::clone(&woken);
-        ctx.set_request_repaint_callback(move |_| wake.store(true, Ordering::SeqCst));
+        let (ctx, woken) = woken_context();
         let seen = watch_background(data, Instant::now(), ctx);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while !woken.load(Ordering::SeqCst) {
-            assert!(Instant::now() < deadline, "the watcher waits for dropped data");
-            std::thread::sleep(WATCH_EVERY);
-        }
+        wait_until_woken(&woken, 30, "the watcher waits for dropped data");
         let seen = seen.lock().expect("lock");
         assert!(seen.indexes_ready.is_none() && seen.settled.is_none(), "{seen:?}");
     }
