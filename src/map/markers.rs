@@ -5,6 +5,7 @@
 
 use egui::{Align2, Color32, FontId, Pos2, Shape, Stroke};
 
+use super::discs::DiscAtlas;
 use super::style::MapStyle;
 use super::view::Viewport;
 use crate::data::{CategoryId, EventSet, Precision};
@@ -113,6 +114,7 @@ pub fn paint_markers(
 ) {
     let visible = viewport.rect.expand(30.0);
     let font = FontId::proportional(11.0);
+    let atlas = DiscAtlas::for_context(painter.ctx());
     for cluster in clusters {
         let at = viewport.world_to_screen(cluster.center);
         if !visible.contains(at) {
@@ -129,25 +131,26 @@ pub fn paint_markers(
             paint_single(at, color, precision, ground, style, shapes);
             continue;
         }
-        if cluster.is_one_spot() {
-            // A stack: a second outline offset behind the bubble.
-            shapes.push(bubble_outline(
-                at + egui::vec2(2.5, -2.5),
-                radius,
-                Stroke::new(1.5, style.marker_outline),
-            ));
-        }
         let kinds = cluster.categories.iter().filter(|&&n| n > 0).count();
-        let text_color = if kinds == 1 {
-            shapes.push(bubble_fill(at, radius, color));
-            Color32::WHITE
+        let (fill, text_color) = if kinds == 1 {
+            (color, Color32::WHITE)
         } else {
-            // Mixed categories: a neutral bubble ringed by each category's share.
-            shapes.push(bubble_fill(at, radius, style.cluster_fill));
-            category_ring(at, radius - 2.5, &cluster.categories, cluster.count, shapes);
-            style.overlay_text
+            (style.cluster_fill, style.overlay_text)
         };
-        shapes.push(bubble_outline(at, radius, Stroke::new(1.5, style.marker_outline)));
+        // Each bubble's discs, then its ring and count, so that a bubble
+        // over another hides all of it.
+        let mut discs = atlas.mesh();
+        if cluster.is_one_spot() {
+            // A stack: a second bubble behind, offset up and right.
+            let behind = at + egui::vec2(2.5, -2.5);
+            add_bubble(&atlas, &mut discs, behind, radius, fill, style);
+        }
+        add_bubble(&atlas, &mut discs, at, radius, fill, style);
+        shapes.push(Shape::mesh(discs));
+        if kinds > 1 {
+            // Mixed categories: a neutral bubble ringed by each category's share.
+            category_ring(at, radius - 2.5, &cluster.categories, cluster.count, shapes);
+        }
         let galley = painter.layout_no_wrap(short_count(cluster.count), font.clone(), text_color);
         let rect = Align2::CENTER_CENTER.anchor_size(at, galley.size());
         shapes.push(Shape::galley(rect.min, galley, text_color));
@@ -179,44 +182,23 @@ pub fn paint_markers(
     }
 }
 
-/// The most a bubble's outline strays inside its circle, in points.
-const OUTLINE_SAGITTA: f32 = 0.1;
+/// Width of a bubble's outline, outside its radius.
+const BUBBLE_OUTLINE: f32 = 1.5;
 
-/// A bubble's outline, outside `radius` as [`Shape::circle_stroke`] draws
-/// it, with the fewest corners that keep it within [`OUTLINE_SAGITTA`] of
-/// the circle: 32 for a bubble of 20 points, where epaint gives every
-/// circle from 18 to 50 points 64. The start view of a million events draws
-/// about 90 bubbles, and software OpenGL holds each triangle of a frame
-/// until it is done.
-fn bubble_outline(at: Pos2, radius: f32, stroke: Stroke) -> Shape {
-    Shape::Path(egui::epaint::PathShape {
-        points: bubble_corners(at, radius),
-        closed: true,
-        fill: Color32::TRANSPARENT,
-        stroke: egui::epaint::PathStroke::from(stroke).outside(),
-    })
-}
-
-/// A bubble's fill, as [`Shape::circle_filled`] draws it (epaint's own
-/// discs, textured squares, stop at 8 points), with the corners of
-/// [`bubble_outline`].
-fn bubble_fill(at: Pos2, radius: f32, color: Color32) -> Shape {
-    Shape::convex_polygon(bubble_corners(at, radius), color, Stroke::NONE)
-}
-
-/// The corners of a circle of `radius` about `at`, clockwise on screen,
-/// within [`OUTLINE_SAGITTA`] of it.
-fn bubble_corners(at: Pos2, radius: f32) -> Vec<Pos2> {
-    let half_angle = (1.0 - OUTLINE_SAGITTA / radius.max(OUTLINE_SAGITTA)).acos();
-    let corners = (std::f32::consts::PI / half_angle.max(f32::EPSILON))
-        .ceil()
-        .clamp(8.0, 128.0) as usize;
-    (0..corners)
-        .map(|k| {
-            let a = std::f32::consts::TAU * k as f32 / corners as f32;
-            at + radius * egui::vec2(a.cos(), a.sin())
-        })
-        .collect()
+/// A count bubble of `radius` about `at`: a disc of the outline's colour
+/// [`BUBBLE_OUTLINE`] wider, under one of `fill`. Four triangles, where
+/// egui's circle with an outline is about 300 (29 000 at the start view of a
+/// million events).
+fn add_bubble(
+    atlas: &DiscAtlas,
+    mesh: &mut egui::Mesh,
+    at: Pos2,
+    radius: f32,
+    fill: Color32,
+    style: &MapStyle,
+) {
+    atlas.add_disc(mesh, at, radius + BUBBLE_OUTLINE, style.marker_outline);
+    atlas.add_disc(mesh, at, radius, fill);
 }
 
 /// How far from its point an `approximate` event may be, in metres: a
@@ -412,56 +394,43 @@ pub fn hit_test(clusters: &[Cluster], viewport: &Viewport, pointer: Pos2) -> Opt
 mod tests {
     use super::*;
 
-    /// `shape`'s triangles, and the nearest and farthest of its vertices
-    /// from `at` (feathering included), tessellated at 1 pixel a point.
-    fn triangles_and_reach(shape: Shape, at: Pos2) -> (usize, f32, f32) {
-        let mesh = crate::map::mesh::tessellated([shape]);
-        let distances = mesh.vertices.iter().map(|v| v.pos.distance(at));
-        let near = distances.clone().fold(f32::INFINITY, f32::min);
-        let far = distances.fold(0.0, f32::max);
-        (mesh.indices.len() / 3, near, far)
-    }
-
     #[test]
-    fn a_bubbles_outline_is_epaints_circle_in_fewer_triangles() {
-        let at = Pos2::new(100.0, 100.0);
-        let stroke = Stroke::new(1.5, Color32::BLACK);
-        for count in [2, 30, 1_000, 45_000, 1_000_000] {
-            let radius = marker_radius(count);
-            let pairs = [
-                (
-                    "outline",
-                    triangles_and_reach(bubble_outline(at, radius, stroke), at),
-                    triangles_and_reach(Shape::circle_stroke(at, radius, stroke), at),
-                ),
-                (
-                    "fill",
-                    triangles_and_reach(bubble_fill(at, radius, Color32::RED), at),
-                    triangles_and_reach(Shape::circle_filled(at, radius, Color32::RED), at),
-                ),
-            ];
-            for (what, ours, epaints) in pairs {
-                // The same ring or disc: within the sagitta (and the
-                // corners' feathering) of epaint's.
-                let reach =
-                    |(_, near, far): (usize, f32, f32)| (if what == "fill" { 0.0 } else { near }, far);
-                let (ours_reach, epaints_reach) = (reach(ours), reach(epaints));
-                assert!(
-                    (ours_reach.0 - epaints_reach.0).abs() < 0.2
-                        && (ours_reach.1 - epaints_reach.1).abs() < 0.2,
-                    "r {radius}, {what}: {ours:?} against {epaints:?}"
-                );
-                let most = if radius >= 18.0 {
-                    epaints.0 * 2 / 3
-                } else {
-                    epaints.0
-                };
-                assert!(
-                    ours.0 <= most,
-                    "r {radius}, {what}: {} triangles against {}",
-                    ours.0,
-                    epaints.0
-                );
+    fn a_bubble_is_its_fill_in_an_outline_in_four_triangles() {
+        for (style, ppp) in [(MapStyle::light(), 1.0), (MapStyle::dark(), 1.5)] {
+            let background = style.land_russia;
+            let mut renderer =
+                crate::render::Renderer::new(egui::vec2(120.0, 120.0), ppp).with_background(background);
+            let at = Pos2::new(60.0, 60.0);
+            let radius = marker_radius(45_000);
+            let mut triangles = 0;
+            let image = renderer.frame(|ui| {
+                let atlas = DiscAtlas::for_context(ui.ctx());
+                let mut mesh = atlas.mesh();
+                add_bubble(&atlas, &mut mesh, at, radius, Color32::RED, &style);
+                triangles = mesh.indices.len() / 3;
+                ui.painter().add(Shape::mesh(mesh));
+            });
+            assert_eq!(triangles, 4);
+            // Along the radius to the right: the fill, the outline outside
+            // the radius, then the map.
+            let pixel = |distance: f32| {
+                let x = ((at.x + distance) * ppp) as usize;
+                image.pixels[(at.y * ppp) as usize * image.size[0] + x]
+            };
+            let near = |a: Color32, b: Color32| {
+                a.to_array()
+                    .iter()
+                    .zip(b.to_array())
+                    .all(|(x, y)| x.abs_diff(y) <= 24)
+            };
+            for (distance, expected, what) in [
+                (0.0, Color32::RED, "the middle"),
+                (radius - 1.0, Color32::RED, "inside the edge"),
+                (radius + BUBBLE_OUTLINE / 2.0, style.marker_outline, "the outline"),
+                (radius + BUBBLE_OUTLINE + 1.2, background, "the map beyond"),
+            ] {
+                let got = pixel(distance);
+                assert!(near(got, expected), "{what} at {ppp}: {got:?}, not {expected:?}");
             }
         }
     }

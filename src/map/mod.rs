@@ -3,6 +3,7 @@
 //! it does not know about side panels.
 
 pub mod density;
+mod discs;
 mod input;
 mod labels;
 mod layers;
@@ -25,6 +26,7 @@ mod water_paint;
 mod widget;
 
 pub use crate::geometry::{WorldPoint, WorldRect, project, unproject};
+pub use discs::DiscAtlas;
 pub use labels::PlacedLabel;
 pub use layers::{LayerVisibility, MapLayers};
 pub use markers::{EventLayer, paint_single, precision_note};
