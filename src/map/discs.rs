@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use egui::{Color32, ColorImage, Context, Id, Mesh, Pos2, Rect, TextureHandle, TextureId, pos2, vec2};
+use egui::{Color32, ColorImage, Context, Id, Mesh, Pos2, Rect, TextureHandle, pos2, vec2};
 
 /// The largest radius drawn beforehand, in points: a bubble of
 /// `u32::MAX` events with its outline. Larger discs are these, magnified.
@@ -55,14 +55,9 @@ impl DiscAtlas {
         atlas
     }
 
-    /// The texture a mesh of these discs is drawn with.
-    pub fn texture_id(&self) -> TextureId {
-        self.texture.id()
-    }
-
-    /// A mesh to add discs to.
+    /// A mesh to add discs to, drawn with their texture.
     pub fn mesh(&self) -> Mesh {
-        Mesh::with_texture(self.texture_id())
+        Mesh::with_texture(self.texture.id())
     }
 
     /// Adds a disc of `radius` points about `at`, in `color`, to `mesh`
@@ -111,7 +106,7 @@ fn radii(pixels_per_point: f32) -> Vec<f32> {
 /// How much of a pixel whose centre is `distance` from a disc's centre the
 /// disc of `radius` covers (both in pixels): all of it a half pixel inside
 /// the edge, none a half pixel outside, linear between.
-pub fn coverage(radius: f32, distance: f32) -> f32 {
+fn coverage(radius: f32, distance: f32) -> f32 {
     (radius - distance + 0.5).clamp(0.0, 1.0)
 }
 
